@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The frpc demo: builds the project, starts two sample server nodes (cluster_server:1 on port 9688 and
+# cluster_server:2 on port 9689, static discovery, no Redis) and runs the sample client, which calls
+# module test_m in every routing mode and exits 0 only if every case behaved as specified.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "Building frpc (first run downloads Maven and the dependencies)..."
+./mvnw -B -q install -DskipTests
+
+logs=target/demo
+mkdir -p "$logs"
+server_jar=frpc-sample-server/target/frpc-sample-server-0.1.0-SNAPSHOT.jar
+client_jar=frpc-sample-client/target/frpc-sample-client-0.1.0-SNAPSHOT.jar
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+for id in 1 2; do
+  port=$((9687 + id))
+  java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" > "$logs/server-$id.log" 2>&1 &
+  pids+=($!)
+  echo "Started cluster_server:$id on port $port (log: $logs/server-$id.log)"
+done
+
+echo "Running the sample client..."
+java -jar "$client_jar"

@@ -1,0 +1,20 @@
+package io.frpc;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Overrides the command name of a handler method. Without it, a public method is the command named
+ * like the method.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface FrpcCommand {
+
+  /** The command name callers use. */
+  String value();
+}

@@ -1,0 +1,48 @@
+package io.frpc;
+
+import io.frpc.routing.CallExecutor;
+import io.frpc.routing.CallTarget;
+import io.frpc.routing.FrpcClient;
+import java.util.SortedSet;
+
+/**
+ * Entry point for calling other nodes. Every seed call mode is one chain:
+ * <pre>{@code
+ * frpc.module("cluster_server", "test_m")      // one node, round-robin
+ *     .node(2)                                  // or: that node id; .allNodes() for every node
+ *     .instance("test_one")                     // optional instance-name filter
+ *     .mod(playerId)                            // or .balance() (default) or .broadcast()
+ *     .call("ping", String.class, "hi");        // or .send(...) or .callAsync(...)
+ * }</pre>
+ * Thread-safe; the chain objects are immutable and may be kept and reused.
+ */
+public final class FrpcTemplate {
+
+  private final FrpcClient client;
+  private final CallExecutor executor;
+
+  public FrpcTemplate(FrpcClient client, CallExecutor executor) {
+    this.client = client;
+    this.executor = executor;
+  }
+
+  /** Starts a call to {@code module} on one node of {@code nodeName}, balanced over its instances. */
+  public ModuleCall module(String nodeName, String module) {
+    return new ModuleCall(executor, CallTarget.of(nodeName, module));
+  }
+
+  /** Whether at least one node of {@code nodeName} is connected. */
+  public boolean isActive(String nodeName) {
+    return client.isActive(nodeName);
+  }
+
+  /** Whether node {@code nodeName:id} is connected. */
+  public boolean isActive(String nodeName, int id) {
+    return client.isActive(nodeName, id);
+  }
+
+  /** Ids of the connected nodes of {@code nodeName}, ascending. */
+  public SortedSet<Integer> activeNodeIds(String nodeName) {
+    return client.activeNodeIds(nodeName);
+  }
+}

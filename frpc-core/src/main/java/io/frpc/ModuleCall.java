@@ -1,0 +1,96 @@
+package io.frpc;
+
+import io.frpc.protocol.InstanceSelection;
+import io.frpc.routing.CallExecutor;
+import io.frpc.routing.CallTarget;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * A call to one instance on one node: the node is picked round-robin (by key with {@link #mod}) or
+ * fixed with {@link #node}; the instance by round-robin ({@link #balance}) or key ({@link #mod}).
+ */
+public final class ModuleCall {
+
+  private final CallExecutor executor;
+  private final CallTarget target;
+
+  ModuleCall(CallExecutor executor, CallTarget target) {
+    this.executor = executor;
+    this.target = target;
+  }
+
+  /** Calls node {@code id} only (seed: byid). */
+  public ModuleCall node(int id) {
+    return new ModuleCall(executor, target.withNodeId(id));
+  }
+
+  /** Calls every connected node of the name (seed: all). */
+  public AllNodesCall allNodes() {
+    return new AllNodesCall(executor, target.withAllNodes());
+  }
+
+  /** Restricts the instance choice to instances named {@code name} (seed: *_by_name). */
+  public ModuleCall instance(String name) {
+    return new ModuleCall(executor, target.withInstanceName(name));
+  }
+
+  /** Round-robin over the instances (the default; seed: balance). */
+  public ModuleCall balance() {
+    return new ModuleCall(executor, target.withSelection(InstanceSelection.BALANCE, 0));
+  }
+
+  /**
+   * The instance at {@code key mod count}, so one key always reaches the same instance (seed: mod).
+   * Without {@link #node}, the node is also chosen by the key among the connected nodes in id order.
+   */
+  public ModuleCall mod(long key) {
+    return new ModuleCall(executor, target.withSelection(InstanceSelection.MOD, key));
+  }
+
+  /** Every instance on the node (seed: broadcast). */
+  public BroadcastCall broadcast() {
+    return new BroadcastCall(executor, target.withSelection(InstanceSelection.BROADCAST, 0));
+  }
+
+  /** Overrides {@code frpc.client.call-timeout} for this call. */
+  public ModuleCall timeout(Duration timeout) {
+    return new ModuleCall(executor, target.withTimeout(timeout));
+  }
+
+  /**
+   * Runs {@code command} and returns its result.
+   *
+   * @throws NoNodeConnectedException no matching node connected within {@code frpc.client.connect-wait}
+   * @throws RemoteCallException      the remote node answered with an error
+   * @throws CallTimeoutException     no reply before the deadline
+   * @throws FrpcException            for any other failure
+   */
+  public <T> T call(String command, Class<T> resultType, Object... args) {
+    return executor.call(target, command, args, executor.valueDecoder(resultType));
+  }
+
+  /** Like {@link #call(String, Class, Object...)} for generic result types. */
+  public <T> T call(String command, TypeReference<T> resultType, Object... args) {
+    return executor.call(target, command, args, executor.valueDecoder(resultType.getType()));
+  }
+
+  /** Runs {@code command} without blocking; the future completes on a worker, never an I/O thread. */
+  public <T> CompletableFuture<T> callAsync(String command, Class<T> resultType, Object... args) {
+    return executor.callAsync(target, command, args, executor.valueDecoder(resultType));
+  }
+
+  /** Like {@link #callAsync(String, Class, Object...)} for generic result types. */
+  public <T> CompletableFuture<T> callAsync(String command, TypeReference<T> resultType, Object... args) {
+    return executor.callAsync(target, command, args, executor.valueDecoder(resultType.getType()));
+  }
+
+  /**
+   * Sends {@code command} without waiting for it to run. Waits for a node only while none is
+   * connected; the future completes when the message is written and fails (and is logged) otherwise.
+   */
+  public CompletableFuture<Void> send(String command, Object... args) {
+    return executor.send(target, command, args);
+  }
+}

@@ -1,0 +1,24 @@
+package io.frpc.module;
+
+import java.util.List;
+
+/**
+ * A served module as reported by diagnostics.
+ *
+ * @param name      module name
+ * @param instances its instances, index order
+ */
+public record ModuleDescription(String name, List<Instance> instances) {
+
+  /**
+   * One instance.
+   *
+   * @param index        index within the module
+   * @param instanceName instance name, or {@code null}
+   * @param handlerType  class of the handler object
+   * @param concurrent   whether messages run in parallel
+   * @param queued       messages queued or running now
+   */
+  public record Instance(int index, String instanceName, String handlerType, boolean concurrent, int queued) {
+  }
+}

@@ -1,0 +1,114 @@
+package io.frpc.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.dataformat.smile.SmileMapper;
+
+/**
+ * Encodes arguments and results with Jackson Smile into their declared types. Values are bound by the
+ * receiver's declared parameter or result types: no default typing, no class names from the wire.
+ * Unknown properties are ignored so nodes of different versions can talk during a rolling upgrade.
+ */
+public final class PayloadCodec {
+
+  private final SmileMapper mapper;
+
+  /** A codec with frpc's default Smile configuration. */
+  public PayloadCodec() {
+    // Arguments are bound element by element from one array, so a value is always followed by more tokens.
+    this(SmileMapper.builder()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build());
+  }
+
+  /** A codec using the given mapper, for applications that register their own Jackson modules. */
+  public PayloadCodec(SmileMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** A reader for values of the given Java type, generics included. */
+  public ObjectReader reader(Type type) {
+    return mapper.readerFor(mapper.constructType(type));
+  }
+
+  /** A reader for values of the given type reference. */
+  public ObjectReader reader(TypeReference<?> type) {
+    return mapper.readerFor(type);
+  }
+
+  /** A writer for values of the given declared Java type. */
+  public ObjectWriter writer(Type type) {
+    return mapper.writerFor(mapper.constructType(type));
+  }
+
+  /** Appends {@code args} to {@code out} as one Smile array. */
+  public void writeArguments(ByteBuf out, Object[] args) {
+    mapper.writeValue((OutputStream) new ByteBufOutputStream(out), args);
+  }
+
+  /** Appends {@code value} to {@code out}. */
+  public void writeValue(ByteBuf out, ObjectWriter writer, Object value) {
+    writer.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+  }
+
+  /** Appends a control record (handshake bodies, errors) to {@code out}. */
+  public void writeControl(ByteBuf out, Object value) {
+    mapper.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+  }
+
+  /** Decodes a control record. */
+  public <T> T readControl(Payload payload, Class<T> type) {
+    return mapper.readValue(payload.bytes(), payload.offset(), payload.length(), type);
+  }
+
+  /** Decodes a value with the given reader. */
+  public <T> T readValue(Payload payload, ObjectReader reader) {
+    return reader.readValue(payload.bytes(), payload.offset(), payload.length());
+  }
+
+  /**
+   * Decodes an argument array, element by element, straight into the parameter types.
+   *
+   * @throws IllegalArgumentException when the count differs or an element does not bind
+   */
+  public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders) {
+    Object[] args = new Object[parameterReaders.length];
+    try (JsonParser parser = mapper.createParser(payload.bytes(), payload.offset(), payload.length())) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        throw new IllegalArgumentException("arguments are not an array");
+      }
+      for (int i = 0; i < args.length; i++) {
+        if (parser.nextToken() == JsonToken.END_ARRAY) {
+          throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + i);
+        }
+        try {
+          args[i] = parameterReaders[i].readValue(parser);
+        } catch (JacksonException e) {
+          throw new IllegalArgumentException("argument " + (i + 1) + " does not bind to "
+              + parameterReaders[i].getValueType() + ": " + e.getOriginalMessage(), e);
+        }
+      }
+      if (parser.nextToken() != JsonToken.END_ARRAY) {
+        int count = args.length + 1;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          parser.skipChildren();
+          count++;
+        }
+        throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + count);
+      }
+      return args;
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("arguments are not valid Smile: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package io.frpc.routing;
+
+import io.frpc.AllNodesReply;
+import io.frpc.FrpcException;
+import io.frpc.MessageTooLargeException;
+import io.frpc.NodeId;
+import io.frpc.protocol.Frames;
+import io.frpc.protocol.InboundResponse;
+import io.frpc.protocol.InstanceSelection;
+import io.frpc.protocol.PayloadCodec;
+import io.frpc.protocol.RequestEnvelope;
+import io.frpc.transport.NodeConnection;
+import io.netty.buffer.ByteBuf;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * Runs calls and sends for {@code FrpcTemplate}: picks the node(s), waits for one to connect when
+ * needed, encodes the request once on the calling thread, and decodes the reply on the calling thread
+ * (synchronous calls) or on a worker (asynchronous ones), never on an I/O thread.
+ */
+public final class CallExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(CallExecutor.class);
+  private static final Object[] NO_ARGS = new Object[0];
+  /** Extra time a synchronous caller waits beyond the deadline the timer enforces. */
+  private static final long GRACE_MILLIS = 5_000;
+
+  private final FrpcClient client;
+  private final PayloadCodec codec;
+  private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
+
+  public CallExecutor(FrpcClient client, PayloadCodec codec) {
+    this.client = client;
+    this.codec = codec;
+  }
+
+  /** Decoder of a single value of {@code type}. */
+  public <T> ReplyDecoder<T> valueDecoder(Type type) {
+    return ReplyDecoder.value(codec, reader(type));
+  }
+
+  /** Decoder of a broadcast reply whose values are of {@code type}. */
+  public <T> ReplyDecoder<List<io.frpc.InstanceReply<T>>> broadcastDecoder(Type type) {
+    return ReplyDecoder.broadcast(codec, reader(type));
+  }
+
+  /** Calls one node and waits for the reply. */
+  public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
+    NodeConnection connection = await(connectionFor(target), client.settings().connectWait());
+    InboundResponse response = await(invoke(connection, target, command, args), timeout(target));
+    return decoder.decode(connection.node().id(), response);
+  }
+
+  /** Calls one node; the future completes on a worker thread. */
+  public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
+      ReplyDecoder<R> decoder) {
+    return connectionFor(target).thenCompose(connection -> invoke(connection, target, command, args)
+        .thenApplyAsync(response -> decoder.decode(connection.node().id(), response), client.callbacks()));
+  }
+
+  /** Sends to one node without waiting for a reply; failures are logged and complete the future. */
+  public CompletableFuture<Void> send(CallTarget target, String command, Object[] args) {
+    CompletableFuture<Void> written;
+    try {
+      NodeConnection connection = await(connectionFor(target), client.settings().connectWait());
+      written = connection.send(encode(connection, target, command, args, false));
+    } catch (FrpcException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    return written.whenComplete((ok, error) -> {
+      if (error != null) {
+        log.warn("Send {}.{} to {} failed: {}", target.module(), command, target.nodeName(),
+            unwrap(error).getMessage());
+      }
+    });
+  }
+
+  /** Calls every connected node of the name and waits for all replies or failures. */
+  public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
+    NodeConnection[] connections = allConnections(target);
+    List<CompletableFuture<InboundResponse>> replies = new ArrayList<>(connections.length);
+    for (NodeConnection connection : connections) {
+      replies.add(invokeCatching(connection, target, command, args));
+    }
+    Map<Integer, R> values = new TreeMap<>();
+    Map<Integer, FrpcException> failures = new TreeMap<>();
+    for (int i = 0; i < connections.length; i++) {
+      NodeId node = connections[i].node().id();
+      try {
+        values.put(node.id(), decoder.decode(node, await(replies.get(i), timeout(target))));
+      } catch (FrpcException e) {
+        failures.put(node.id(), e);
+      }
+    }
+    return new AllNodesReply<>(target.nodeName(), new TreeMap<>(values), new TreeMap<>(failures));
+  }
+
+  /** Calls every connected node of the name; the future completes on a worker thread. */
+  public <R> CompletableFuture<AllNodesReply<R>> callAllAsync(CallTarget target, String command, Object[] args,
+      ReplyDecoder<R> decoder) {
+    return allConnectionsAsync(target).thenCompose(connections -> {
+      List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
+      for (NodeConnection connection : connections) {
+        results.add(invokeCatching(connection, target, command, args).thenApplyAsync(
+            response -> decoder.decode(connection.node().id(), response), client.callbacks()));
+      }
+      return collect(target, connections, results);
+    });
+  }
+
+  /** Sends to every connected node of the name; the reply lists where the send could not be written. */
+  public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
+    NodeConnection[] connections;
+    try {
+      connections = allConnections(target);
+    } catch (FrpcException e) {
+      log.warn("Send {}.{} to all {} failed: {}", target.module(), command, target.nodeName(), e.getMessage());
+      return CompletableFuture.failedFuture(e);
+    }
+    List<CompletableFuture<Void>> writes = new ArrayList<>(connections.length);
+    for (NodeConnection connection : connections) {
+      CompletableFuture<Void> written;
+      try {
+        written = connection.send(encode(connection, target, command, args, false));
+      } catch (FrpcException e) {
+        written = CompletableFuture.failedFuture(e);
+      }
+      writes.add(written);
+    }
+    return collect(target, connections, writes);
+  }
+
+  private <R> CompletableFuture<AllNodesReply<R>> collect(CallTarget target, NodeConnection[] connections,
+      List<CompletableFuture<R>> results) {
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+      Map<Integer, R> values = new TreeMap<>();
+      Map<Integer, FrpcException> failures = new TreeMap<>();
+      for (int i = 0; i < connections.length; i++) {
+        int id = connections[i].node().id().id();
+        CompletableFuture<R> result = results.get(i);
+        try {
+          values.put(id, result.join());
+        } catch (CompletionException e) {
+          failures.put(id, asFrpcException(e));
+        }
+      }
+      return new AllNodesReply<>(target.nodeName(), new TreeMap<>(values), new TreeMap<>(failures));
+    });
+  }
+
+  private CompletableFuture<NodeConnection> connectionFor(CallTarget target) {
+    NodeGroup group = client.group(target.nodeName());
+    NodeConnection ready = select(group, target);
+    if (ready != null) {
+      return CompletableFuture.completedFuture(ready);
+    }
+    return group.await(target.nodeId(), client.settings().connectWait(), client.timer()).thenApply(connected -> {
+      NodeConnection selected = select(group, target);
+      return selected != null ? selected : connected;
+    });
+  }
+
+  private static NodeConnection select(NodeGroup group, CallTarget target) {
+    if (target.nodeId() != null) {
+      return group.byId(target.nodeId());
+    }
+    return target.selection() == InstanceSelection.MOD ? group.byKey(target.modKey()) : group.next();
+  }
+
+  private NodeConnection[] allConnections(CallTarget target) {
+    NodeConnection[] connections = client.group(target.nodeName()).all();
+    if (connections.length > 0) {
+      return connections;
+    }
+    await(connectionFor(target), client.settings().connectWait());
+    return client.group(target.nodeName()).all();
+  }
+
+  private CompletableFuture<NodeConnection[]> allConnectionsAsync(CallTarget target) {
+    NodeGroup group = client.group(target.nodeName());
+    NodeConnection[] connections = group.all();
+    if (connections.length > 0) {
+      return CompletableFuture.completedFuture(connections);
+    }
+    return connectionFor(target).thenApply(any -> group.all());
+  }
+
+  private CompletableFuture<InboundResponse> invoke(NodeConnection connection, CallTarget target, String command,
+      Object[] args) {
+    return connection.call(encode(connection, target, command, args, true), timeout(target), target.module(),
+        command);
+  }
+
+  private CompletableFuture<InboundResponse> invokeCatching(NodeConnection connection, CallTarget target,
+      String command, Object[] args) {
+    try {
+      return invoke(connection, target, command, args);
+    } catch (FrpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private ByteBuf encode(NodeConnection connection, CallTarget target, String command, Object[] args,
+      boolean replyWanted) {
+    if (command == null || command.isEmpty()) {
+      throw new IllegalArgumentException("command must not be empty");
+    }
+    RequestEnvelope envelope = new RequestEnvelope(0, replyWanted, target.selection(), target.modKey(),
+        target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0);
+    ByteBuf frame;
+    try {
+      frame = Frames.request(connection.alloc(), envelope, codec, args == null ? NO_ARGS : args);
+    } catch (JacksonException e) {
+      throw new FrpcException("arguments of " + target.module() + "." + command + " cannot be encoded: "
+          + e.getOriginalMessage(), e);
+    }
+    int size = Frames.messageSize(frame);
+    if (size > connection.maxMessageSize()) {
+      frame.release();
+      throw new MessageTooLargeException(size, connection.maxMessageSize());
+    }
+    return frame;
+  }
+
+  private Duration timeout(CallTarget target) {
+    return target.timeout() != null ? target.timeout() : client.settings().callTimeout();
+  }
+
+  private ObjectReader reader(Type type) {
+    return readers.computeIfAbsent(type, codec::reader);
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Duration limit) {
+    try {
+      return future.get(limit.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw asFrpcException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new FrpcException("interrupted while waiting", e);
+    } catch (TimeoutException e) {
+      throw new FrpcException("no answer within " + (limit.toMillis() + GRACE_MILLIS) + " ms", e);
+    }
+  }
+
+  private static FrpcException asFrpcException(Throwable wrapper) {
+    Throwable cause = unwrap(wrapper);
+    return cause instanceof FrpcException frpc ? frpc : new FrpcException(String.valueOf(cause.getMessage()), cause);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,47 @@
+package io.frpc.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.context.annotation.Scope;
+import org.springframework.stereotype.Component;
+
+/**
+ * Serves the annotated class as a remote module. Every public method is a command named like the
+ * method (see {@link io.frpc.FrpcCommand} to rename one). The class is a prototype-scoped component:
+ * frpc asks Spring for {@link #instances()} separate objects, each with its own fields and injected
+ * dependencies, and by default runs one message at a time per object.
+ * <pre>{@code
+ * @FrpcHandler(module = "test_m", instanceName = "test_one", instances = 3)
+ * class TestModule {
+ *   public String ping(String msg) { return "pong " + msg; }
+ * }
+ * }</pre>
+ * Several classes may serve one module, for example with different instance names; their instances
+ * are numbered in bean registration order.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@Component
+@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+public @interface FrpcHandler {
+
+  /** The module name callers use. */
+  String module();
+
+  /** A name shared by this class's instances, so callers can address them as a group. */
+  String instanceName() default "";
+
+  /** How many independent instances to create. */
+  int instances() default 1;
+
+  /** Whether messages may run in parallel on one instance (for stateless handlers). */
+  boolean concurrent() default false;
+
+  /** Messages queued or running per instance before callers get "overloaded"; -1 for {@code frpc.server.mailbox-capacity}. */
+  int mailboxCapacity() default -1;
+}

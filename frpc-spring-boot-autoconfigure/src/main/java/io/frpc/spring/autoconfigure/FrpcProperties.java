@@ -1,0 +1,312 @@
+package io.frpc.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of an frpc node. A node that serves modules on port 9688 and calls two nodes of
+ * {@code cluster_server}:
+ * <pre>
+ * frpc:
+ *   node:
+ *     name: game
+ *     id: 1
+ *   discovery:
+ *     type: static
+ *     static:
+ *       nodes:
+ *         cluster_server:
+ *           1: 127.0.0.1:9688
+ *           2: 127.0.0.1:9689
+ * </pre>
+ */
+@ConfigurationProperties("frpc")
+public class FrpcProperties {
+
+  private final Node node = new Node();
+  private final Server server = new Server();
+  private final Client client = new Client();
+  private final Discovery discovery = new Discovery();
+
+  /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
+  private DataSize maxMessageSize = DataSize.ofMegabytes(128);
+
+  /** Messages larger than this travel as fragments of this size, interleaved with small messages. */
+  private DataSize fragmentSize = DataSize.ofKilobytes(64);
+
+  /** A heartbeat is sent on a connection after this long without writing. */
+  private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+  /** A connection is closed as dead after this long without receiving anything. */
+  private Duration heartbeatTimeout = Duration.ofSeconds(15);
+
+  /** Number of I/O threads shared by the server and client side; 0 means min(4, available processors). */
+  private int ioThreads = 0;
+
+  public Node getNode() {
+    return node;
+  }
+
+  public Server getServer() {
+    return server;
+  }
+
+  public Client getClient() {
+    return client;
+  }
+
+  public Discovery getDiscovery() {
+    return discovery;
+  }
+
+  public DataSize getMaxMessageSize() {
+    return maxMessageSize;
+  }
+
+  public void setMaxMessageSize(DataSize maxMessageSize) {
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  public DataSize getFragmentSize() {
+    return fragmentSize;
+  }
+
+  public void setFragmentSize(DataSize fragmentSize) {
+    this.fragmentSize = fragmentSize;
+  }
+
+  public Duration getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public void setHeartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = heartbeatInterval;
+  }
+
+  public Duration getHeartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
+  public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  public int getIoThreads() {
+    return ioThreads;
+  }
+
+  public void setIoThreads(int ioThreads) {
+    this.ioThreads = ioThreads;
+  }
+
+  /** Identity of this node. */
+  public static class Node {
+
+    /** Name of this node, shared by every process of the same role (for example "game"). Required. */
+    private String name;
+
+    /** Id of this node, unique among the nodes of the same name. */
+    private int id = 1;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public int getId() {
+      return id;
+    }
+
+    public void setId(int id) {
+      this.id = id;
+    }
+  }
+
+  /** The listener that serves this node's modules. */
+  public static class Server {
+
+    /** Whether this node listens for calls; a pure caller sets false. */
+    private boolean enabled = true;
+
+    /** Interface to listen on. */
+    private String host = "0.0.0.0";
+
+    /** TCP port to listen on; 0 picks a free port. */
+    private int port = 9688;
+
+    /** A connection that has not completed its handshake within this time is closed. */
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+    /** On shutdown, running and queued requests get this long to finish before connections close. */
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    /** Whether error replies carry the remote stack trace. */
+    private boolean includeStacktrace = false;
+
+    /** Messages queued or running per handler instance before callers get an "overloaded" error. */
+    private int mailboxCapacity = 10_000;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public Duration getHandshakeTimeout() {
+      return handshakeTimeout;
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+      this.handshakeTimeout = handshakeTimeout;
+    }
+
+    public Duration getShutdownTimeout() {
+      return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public boolean isIncludeStacktrace() {
+      return includeStacktrace;
+    }
+
+    public void setIncludeStacktrace(boolean includeStacktrace) {
+      this.includeStacktrace = includeStacktrace;
+    }
+
+    public int getMailboxCapacity() {
+      return mailboxCapacity;
+    }
+
+    public void setMailboxCapacity(int mailboxCapacity) {
+      this.mailboxCapacity = mailboxCapacity;
+    }
+  }
+
+  /** How this node calls others. */
+  public static class Client {
+
+    /** How long a call or send waits for a matching node to be connected before failing. */
+    private Duration connectWait = Duration.ofSeconds(3);
+
+    /** Default deadline of a call; override per call with timeout(...). */
+    private Duration callTimeout = Duration.ofSeconds(5);
+
+    /** Limit for one TCP connect attempt. */
+    private Duration connectTimeout = Duration.ofSeconds(3);
+
+    /** Delay before reconnecting to a node after a failed attempt or a lost connection. */
+    private Duration reconnectInitialBackoff = Duration.ofMillis(100);
+
+    /** The reconnect delay doubles per failed attempt up to this. */
+    private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+
+    public Duration getConnectWait() {
+      return connectWait;
+    }
+
+    public void setConnectWait(Duration connectWait) {
+      this.connectWait = connectWait;
+    }
+
+    public Duration getCallTimeout() {
+      return callTimeout;
+    }
+
+    public void setCallTimeout(Duration callTimeout) {
+      this.callTimeout = callTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getReconnectInitialBackoff() {
+      return reconnectInitialBackoff;
+    }
+
+    public void setReconnectInitialBackoff(Duration reconnectInitialBackoff) {
+      this.reconnectInitialBackoff = reconnectInitialBackoff;
+    }
+
+    public Duration getReconnectMaxBackoff() {
+      return reconnectMaxBackoff;
+    }
+
+    public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
+      this.reconnectMaxBackoff = reconnectMaxBackoff;
+    }
+  }
+
+  /** How this node finds the nodes it calls. */
+  public static class Discovery {
+
+    /** Where node addresses come from. */
+    private DiscoveryType type = DiscoveryType.STATIC;
+
+    private final Static staticNodes = new Static();
+
+    public DiscoveryType getType() {
+      return type;
+    }
+
+    public void setType(DiscoveryType type) {
+      this.type = type;
+    }
+
+    public Static getStatic() {
+      return staticNodes;
+    }
+  }
+
+  /** Sources of node addresses. */
+  public enum DiscoveryType {
+    /** A fixed list in frpc.discovery.static.nodes. */
+    STATIC
+  }
+
+  /** A fixed list of nodes. */
+  public static class Static {
+
+    /** Addresses by node name and id, e.g. frpc.discovery.static.nodes.cluster_server.1=127.0.0.1:9688. */
+    private Map<String, Map<Integer, String>> nodes = new LinkedHashMap<>();
+
+    public Map<String, Map<Integer, String>> getNodes() {
+      return nodes;
+    }
+
+    public void setNodes(Map<String, Map<Integer, String>> nodes) {
+      this.nodes = nodes;
+    }
+  }
+}
