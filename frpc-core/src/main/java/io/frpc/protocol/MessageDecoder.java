@@ -41,13 +41,17 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     if (!handshakeCompleted && !FrameType.isHandshake(type)) {
       throw new ProtocolException(FrameType.name(type) + " frame before the handshake completed");
     }
-    if (type == FrameType.FRAGMENT) {
-      Object message = reassemble(frame);
-      if (message != null) {
-        out.add(message);
+    try {
+      if (type == FrameType.FRAGMENT) {
+        Object message = reassemble(frame);
+        if (message != null) {
+          out.add(message);
+        }
+      } else {
+        out.add(decodeMessage(type, frame));
       }
-    } else {
-      out.add(decodeMessage(type, frame));
+    } catch (IndexOutOfBoundsException e) {
+      throw new ProtocolException("truncated " + FrameType.name(type) + " frame");
     }
   }
 

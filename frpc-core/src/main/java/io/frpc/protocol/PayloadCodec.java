@@ -12,6 +12,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.dataformat.smile.SmileMapper;
+import tools.jackson.dataformat.smile.SmileWriteFeature;
 
 /**
  * Encodes arguments and results with Jackson Smile into their declared types. Values are bound by the
@@ -25,9 +26,11 @@ public final class PayloadCodec {
   /** A codec with frpc's default Smile configuration. */
   public PayloadCodec() {
     // Arguments are bound element by element from one array, so a value is always followed by more tokens.
+    // Binary travels raw: frames are length-prefixed, so Smile's 7-bit escaping would only cost CPU and size.
     this(SmileMapper.builder()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(SmileWriteFeature.ENCODE_BINARY_AS_7BIT)
         .build());
   }
 

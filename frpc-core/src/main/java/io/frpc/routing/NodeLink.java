@@ -1,5 +1,6 @@
 package io.frpc.routing;
 
+import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.transport.NodeConnection;
@@ -94,7 +95,10 @@ final class NodeLink {
       attempt = null;
       if (error != null) {
         failures++;
-        if (failures == 1) {
+        if (failures == 1 && error instanceof FrpcException) {
+          log.warn("Node {} at {}:{} refused the handshake ({}); retrying with backoff", id, host, port,
+              error.getMessage());
+        } else if (failures == 1) {
           log.info("Node {} at {}:{} is not reachable yet ({}); retrying with backoff", id, host, port,
               error.getMessage());
         } else {

@@ -138,7 +138,7 @@ public final class ClientConnector {
     }
 
     private void fail(Channel channel, String reason) {
-      log.warn("Closing connection to {}: {}", expected, reason);
+      log.debug("Closing connection to {}: {}", expected, reason);
       result.completeExceptionally(new FrpcException(reason));
       channel.close();
     }

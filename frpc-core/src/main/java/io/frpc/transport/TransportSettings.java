@@ -1,5 +1,6 @@
 package io.frpc.transport;
 
+import io.frpc.protocol.FrameDecoder;
 import java.time.Duration;
 
 /**
@@ -21,6 +22,10 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
   }
 
   public TransportSettings {
+    if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
+      throw new IllegalArgumentException("frpc.fragment-size must be within 1 KiB.."
+          + (FrameDecoder.MAX_FRAME_LENGTH - 64) + " bytes but was " + fragmentSize);
+    }
     if (maxMessageSize < 1024) {
       throw new IllegalArgumentException("frpc.max-message-size must be at least 1 KiB but was " + maxMessageSize);
     }

@@ -109,13 +109,12 @@ public final class FrpcAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   FrpcClient frpcClient(FrpcProperties properties, ClientConnector connector, TransportResources resources,
-      ApplicationEventPublisher publisher, ObjectProvider<NodeListener> listeners) {
+      ApplicationEventPublisher publisher) {
     FrpcProperties.Client client = properties.getClient();
     FrpcClient frpcClient = new FrpcClient(new ClientSettings(client.getConnectWait(), client.getCallTimeout(),
         client.getConnectTimeout(), client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff()),
         connector, resources);
     frpcClient.addListener(new ApplicationEventNodeListener(publisher, frpcClient));
-    listeners.orderedStream().forEach(frpcClient::addListener);
     return frpcClient;
   }
 
@@ -145,8 +144,8 @@ public final class FrpcAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   FrpcLifecycle frpcLifecycle(ObjectProvider<FrpcServer> server, FrpcClient client,
-      ObjectProvider<NodeDiscovery> discovery, FrpcProperties properties) {
-    return new FrpcLifecycle(server.getIfAvailable(), client, discovery.getIfAvailable(),
+      ObjectProvider<NodeDiscovery> discovery, ObjectProvider<NodeListener> listeners, FrpcProperties properties) {
+    return new FrpcLifecycle(server.getIfAvailable(), client, discovery.getIfAvailable(), listeners,
         properties.getServer().getShutdownTimeout());
   }
 

@@ -1,9 +1,11 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.NodeListener;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.routing.FrpcClient;
 import io.frpc.transport.FrpcServer;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -15,14 +17,18 @@ final class FrpcLifecycle implements SmartLifecycle {
   private final FrpcServer server;
   private final FrpcClient client;
   private final NodeDiscovery discovery;
+  private final ObjectProvider<NodeListener> listeners;
   private final Duration shutdownTimeout;
   private volatile boolean running;
   private Thread keepAlive;
+  private boolean listenersAdded;
 
-  FrpcLifecycle(FrpcServer server, FrpcClient client, NodeDiscovery discovery, Duration shutdownTimeout) {
+  FrpcLifecycle(FrpcServer server, FrpcClient client, NodeDiscovery discovery,
+      ObjectProvider<NodeListener> listeners, Duration shutdownTimeout) {
     this.server = server;
     this.client = client;
     this.discovery = discovery;
+    this.listeners = listeners;
     this.shutdownTimeout = shutdownTimeout;
   }
 
@@ -31,6 +37,11 @@ final class FrpcLifecycle implements SmartLifecycle {
     if (server != null) {
       server.start();
       keepAlive = startKeepAlive();
+    }
+    if (!listenersAdded) {
+      // Added here rather than when the client is built, so listener beans may depend on FrpcTemplate.
+      listeners.orderedStream().forEach(client::addListener);
+      listenersAdded = true;
     }
     if (discovery != null) {
       discovery.start(client);
@@ -72,7 +83,10 @@ final class FrpcLifecycle implements SmartLifecycle {
     return running;
   }
 
-  /** Late start, early stop: handlers are fully initialised before the first call arrives. */
+  /**
+   * The phase of Spring Boot's web-server graceful shutdown: every singleton, handlers included, exists
+   * before any lifecycle starts, and frpc stops accepting calls before default-phase components stop.
+   */
   @Override
   public int getPhase() {
     return SmartLifecycle.DEFAULT_PHASE - 1024;
