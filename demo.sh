@@ -10,7 +10,7 @@ echo "Building frpc (first run downloads Maven and the dependencies)..."
 
 logs=target/demo
 mkdir -p "$logs"
-server_jar=frpc-sample-server/target/frpc-sample-server-0.1.0-SNAPSHOT.jar
+server_jar=frpc-sample-server/target/frpc-sample-server-0.1.0-SNAPSHOT-exec.jar
 client_jar=frpc-sample-client/target/frpc-sample-client-0.1.0-SNAPSHOT.jar
 
 pids=()

@@ -45,6 +45,10 @@ class DemoScenario implements CommandLineRunner {
     return failed;
   }
 
+  int passes() {
+    return passed;
+  }
+
   @Override
   public void run(String... args) throws Exception {
     if (!watcher.awaitUp(Set.of(1, 2), Duration.ofSeconds(60))) {
