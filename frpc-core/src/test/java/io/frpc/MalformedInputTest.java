@@ -25,6 +25,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +119,7 @@ class MalformedInputTest {
       byte[] frame = new byte[in.readInt()];
       in.readFully(frame);
       assertThat(frame[0]).isEqualTo(FrameType.HELLO_REJECT);
-      assertThat(new String(frame, 1, frame.length - 1, java.nio.charset.StandardCharsets.ISO_8859_1))
+      assertThat(new String(frame, 1, frame.length - 1, StandardCharsets.ISO_8859_1))
           .contains("protocol version 99 is not supported");
       assertClosedByServer(socket);
     }

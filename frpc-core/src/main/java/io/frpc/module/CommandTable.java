@@ -5,6 +5,7 @@ import io.frpc.protocol.PayloadCodec;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ final class CommandTable {
             + ") declares command '" + name + "' twice: " + previous.signature() + " and "
             + signature(method) + "; rename one of them or give it @FrpcCommand(\"otherName\")");
       }
-      if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+      if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
         throw new IllegalStateException("command name of " + signature(method)
             + " must be 1 to 255 UTF-8 bytes long");
       }

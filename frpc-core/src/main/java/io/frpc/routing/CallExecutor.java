@@ -2,6 +2,7 @@ package io.frpc.routing;
 
 import io.frpc.AllNodesReply;
 import io.frpc.FrpcException;
+import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
 import io.frpc.NodeId;
 import io.frpc.protocol.Frames;
@@ -55,7 +56,7 @@ public final class CallExecutor {
   }
 
   /** Decoder of a broadcast reply whose values are of {@code type}. */
-  public <T> ReplyDecoder<List<io.frpc.InstanceReply<T>>> broadcastDecoder(Type type) {
+  public <T> ReplyDecoder<List<InstanceReply<T>>> broadcastDecoder(Type type) {
     return ReplyDecoder.broadcast(codec, reader(type));
   }
 

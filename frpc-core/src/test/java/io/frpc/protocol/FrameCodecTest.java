@@ -2,6 +2,7 @@ package io.frpc.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectReader;
 
 /** Frames written by {@link Frames} and {@link FragmentingWriter} read back through the decoders. */
 class FrameCodecTest {
@@ -33,7 +35,7 @@ class FrameCodecTest {
     assertThat(received.envelope()).isEqualTo(new RequestEnvelope(99, true, InstanceSelection.MOD, -42, "test_m",
         "test_one", "ping", 1500));
     Object[] args = codec.readArguments(received.arguments(),
-        new tools.jackson.databind.ObjectReader[] {codec.reader(String.class), codec.reader(Player.class)});
+        new ObjectReader[] {codec.reader(String.class), codec.reader(Player.class)});
     assertThat(args).containsExactly("hi", new Player("ann", 7, List.of("sword")));
   }
 
@@ -58,7 +60,7 @@ class FrameCodecTest {
     assertThat(reader.<Object>readInbound()).isNull();
     assertThat(received.envelope().module()).isEqualTo("bulk");
     Object[] args = codec.readArguments(received.arguments(),
-        new tools.jackson.databind.ObjectReader[] {codec.reader(byte[].class)});
+        new ObjectReader[] {codec.reader(byte[].class)});
     assertThat((byte[]) args[0]).isEqualTo(blob);
     reader.finishAndReleaseAll();
   }
@@ -88,8 +90,8 @@ class FrameCodecTest {
     assertThat(response.status()).isEqualTo(ResponseStatus.BROADCAST);
     List<BroadcastItem> items = Frames.readBroadcast(response.body());
     assertThat(items).extracting(BroadcastItem::index, BroadcastItem::instanceName, BroadcastItem::status)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, "red", ResponseStatus.OK),
-            org.assertj.core.groups.Tuple.tuple(1, null, ResponseStatus.ERROR));
+        .containsExactly(tuple(0, "red", ResponseStatus.OK),
+            tuple(1, null, ResponseStatus.ERROR));
     assertThat((String) codec.readValue(items.get(0).body(), codec.reader(String.class))).isEqualTo("a");
   }
 

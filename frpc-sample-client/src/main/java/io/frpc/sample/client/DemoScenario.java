@@ -9,6 +9,7 @@ import io.frpc.RemoteCallException;
 import io.frpc.RemoteErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -313,7 +314,7 @@ class DemoScenario implements CommandLineRunner {
   /** A parsed {@code ping} reply: "pong name=test_one node=1 instance=3". */
   record Pong(String name, int node, int instance) {
     static Pong parse(String text) {
-      Map<String, String> fields = java.util.Arrays.stream(text.split(" ")).skip(1)
+      Map<String, String> fields = Arrays.stream(text.split(" ")).skip(1)
           .map(kv -> kv.split("=", 2)).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
       return new Pong(fields.get("name"), Integer.parseInt(fields.get("node")), Integer.parseInt(fields.get("instance")));
     }
