@@ -145,7 +145,12 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcLifecycle frpcLifecycle(ObjectProvider<FrpcServer> server, FrpcClient client,
       ObjectProvider<NodeDiscovery> discovery, ObjectProvider<NodeListener> listeners, FrpcProperties properties) {
-    return new FrpcLifecycle(server.getIfAvailable(), client, discovery.getIfAvailable(), listeners,
+    NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
+    if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
+      throw new IllegalStateException("frpc.discovery.type=redis needs Spring Data Redis on the classpath: add "
+          + "org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*");
+    }
+    return new FrpcLifecycle(server.getIfAvailable(), client, nodeDiscovery, listeners,
         properties.getServer().getShutdownTimeout());
   }
 

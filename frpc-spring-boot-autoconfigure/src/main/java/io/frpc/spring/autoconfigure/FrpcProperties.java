@@ -1,7 +1,9 @@
 package io.frpc.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -140,6 +142,12 @@ public class FrpcProperties {
     /** TCP port to listen on; 0 picks a free port. */
     private int port = 9688;
 
+    /**
+     * Host other nodes should connect to, as registered in discovery; defaults to the listen host, or
+     * this machine's address when listening on all interfaces.
+     */
+    private String advertisedHost;
+
     /** A connection that has not completed its handshake within this time is closed. */
     private Duration handshakeTimeout = Duration.ofSeconds(10);
 
@@ -174,6 +182,14 @@ public class FrpcProperties {
 
     public void setPort(int port) {
       this.port = port;
+    }
+
+    public String getAdvertisedHost() {
+      return advertisedHost;
+    }
+
+    public void setAdvertisedHost(String advertisedHost) {
+      this.advertisedHost = advertisedHost;
     }
 
     public Duration getHandshakeTimeout() {
@@ -276,6 +292,8 @@ public class FrpcProperties {
 
     private final Static staticNodes = new Static();
 
+    private final Redis redis = new Redis();
+
     public DiscoveryType getType() {
       return type;
     }
@@ -287,12 +305,18 @@ public class FrpcProperties {
     public Static getStatic() {
       return staticNodes;
     }
+
+    public Redis getRedis() {
+      return redis;
+    }
   }
 
   /** Sources of node addresses. */
   public enum DiscoveryType {
     /** A fixed list in frpc.discovery.static.nodes. */
-    STATIC
+    STATIC,
+    /** Registration and keyspace notifications in Redis (spring.data.redis.*). */
+    REDIS
   }
 
   /** A fixed list of nodes. */
@@ -307,6 +331,87 @@ public class FrpcProperties {
 
     public void setNodes(Map<String, Map<Integer, String>> nodes) {
       this.nodes = nodes;
+    }
+  }
+
+  /** Discovery through Redis: each node registers a key with a short TTL; watchers follow keyspace notifications. */
+  public static class Redis {
+
+    /** First segment of every registration key: keys are {prefix}:rpc:{name}:{id}. */
+    private String keyPrefix = "frpc";
+
+    /** Time to live of a registration; a node that stops refreshing it leaves every view after this. */
+    private Duration ttl = Duration.ofSeconds(2);
+
+    /** How often a node refreshes its registration; must be shorter than the ttl. */
+    private Duration refreshInterval = Duration.ofSeconds(1);
+
+    /** Node names this node calls and therefore watches. */
+    private List<String> watch = new ArrayList<>();
+
+    /** Whether to add the flags discovery needs (K, g, $, x) to Redis's notify-keyspace-events. */
+    private boolean configureKeyspaceEvents = true;
+
+    /** How often watchers list the registrations (SCAN) to heal notifications lost in transit. */
+    private Duration resyncInterval = Duration.ofSeconds(60);
+
+    /** Whether this node registers itself (when its server is enabled). */
+    private boolean register = true;
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public Duration getTtl() {
+      return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+      this.ttl = ttl;
+    }
+
+    public Duration getRefreshInterval() {
+      return refreshInterval;
+    }
+
+    public void setRefreshInterval(Duration refreshInterval) {
+      this.refreshInterval = refreshInterval;
+    }
+
+    public List<String> getWatch() {
+      return watch;
+    }
+
+    public void setWatch(List<String> watch) {
+      this.watch = watch;
+    }
+
+    public boolean isConfigureKeyspaceEvents() {
+      return configureKeyspaceEvents;
+    }
+
+    public void setConfigureKeyspaceEvents(boolean configureKeyspaceEvents) {
+      this.configureKeyspaceEvents = configureKeyspaceEvents;
+    }
+
+    public Duration getResyncInterval() {
+      return resyncInterval;
+    }
+
+    public void setResyncInterval(Duration resyncInterval) {
+      this.resyncInterval = resyncInterval;
+    }
+
+    public boolean isRegister() {
+      return register;
+    }
+
+    public void setRegister(boolean register) {
+      this.register = register;
     }
   }
 }

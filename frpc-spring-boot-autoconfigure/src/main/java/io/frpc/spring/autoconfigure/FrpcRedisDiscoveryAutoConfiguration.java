@@ -1,0 +1,84 @@
+package io.frpc.spring.autoconfigure;
+
+import io.frpc.LocalNode;
+import io.frpc.discovery.NodeDiscovery;
+import io.frpc.protocol.FrameType;
+import io.frpc.spring.redis.NodeRegistration;
+import io.frpc.spring.redis.RedisDiscoverySettings;
+import io.frpc.spring.redis.RedisNodeDiscovery;
+import io.frpc.transport.FrpcServer;
+import io.lettuce.core.resource.Delay;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Redis discovery ({@code frpc.discovery.type=redis}) over the application's Spring Data Redis
+ * connection ({@code spring.data.redis.*}).
+ */
+@AutoConfiguration(after = {DataRedisAutoConfiguration.class, FrpcAutoConfiguration.class})
+@ConditionalOnClass(StringRedisTemplate.class)
+@ConditionalOnProperty(name = "frpc.discovery.type", havingValue = "redis")
+public final class FrpcRedisDiscoveryAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean(NodeDiscovery.class)
+  RedisNodeDiscovery frpcRedisNodeDiscovery(FrpcProperties properties, LocalNode local,
+      ObjectProvider<FrpcServer> server, ObjectProvider<DataRedisProperties> redisProperties,
+      RedisConnectionFactory connectionFactory) {
+    FrpcProperties.Redis redis = properties.getDiscovery().getRedis();
+    DataRedisProperties dataRedis = redisProperties.getIfAvailable();
+    RedisDiscoverySettings settings = new RedisDiscoverySettings(redis.getKeyPrefix(), redis.getTtl(),
+        redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
+        dataRedis == null ? 0 : dataRedis.getDatabase());
+    FrpcServer listener = server.getIfAvailable();
+    Supplier<NodeRegistration> registration = listener == null || !redis.isRegister() ? null
+        : () -> new NodeRegistration(advertisedHost(properties.getServer()), listener.localAddress().getPort(),
+            false, FrameType.PROTOCOL_VERSION, local.bootId());
+    return new RedisNodeDiscovery(local.id(), registration, settings, connectionFactory);
+  }
+
+  /** How other nodes reach this one: the configured host, the listen host, or this machine's address. */
+  static String advertisedHost(FrpcProperties.Server server) {
+    if (server.getAdvertisedHost() != null && !server.getAdvertisedHost().isBlank()) {
+      return server.getAdvertisedHost();
+    }
+    InetSocketAddress listen = new InetSocketAddress(server.getHost(), 0);
+    if (listen.getAddress() != null && !listen.getAddress().isAnyLocalAddress()) {
+      return listen.getAddress().getHostAddress();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("Cannot determine this machine's address for Redis discovery; set "
+          + "frpc.server.advertised-host to the host other nodes should connect to", e);
+    }
+  }
+
+  /** Lettuce by default backs off up to 30 s between reconnects; discovery must heal within a second or two. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Delay.class)
+  static class LettuceReconnectConfiguration {
+
+    @Bean
+    ClientResourcesBuilderCustomizer frpcLettuceReconnectDelay() {
+      return builder -> builder.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(500), 2,
+          TimeUnit.MILLISECONDS));
+    }
+  }
+}
