@@ -2,8 +2,18 @@
 # The frpc demo: builds the project, starts two sample server nodes (cluster_server:1 on port 9688 and
 # cluster_server:2 on port 9689, static discovery, no Redis) and runs the sample client, which calls
 # module test_m in every routing mode and exits 0 only if every case behaved as specified.
+#
+#   ./demo.sh          static discovery (the nodes' addresses are in the samples' application.yml)
+#   ./demo.sh redis    Redis discovery through the Redis at REDIS_HOST:REDIS_PORT (default localhost:6379)
 set -euo pipefail
 cd "$(dirname "$0")"
+
+profile=()
+case "${1:-}" in
+  "") ;;
+  redis) profile=(--spring.profiles.active=redis) ;;
+  *) echo "usage: $0 [redis]" >&2; exit 2 ;;
+esac
 
 echo "Building frpc (first run downloads Maven and the dependencies)..."
 ./mvnw -B -q install -DskipTests
@@ -22,10 +32,10 @@ trap cleanup EXIT
 
 for id in 1 2; do
   port=$((9687 + id))
-  java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" > "$logs/server-$id.log" 2>&1 &
+  java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" "${profile[@]}" > "$logs/server-$id.log" 2>&1 &
   pids+=($!)
   echo "Started cluster_server:$id on port $port (log: $logs/server-$id.log)"
 done
 
 echo "Running the sample client..."
-java -jar "$client_jar"
+java -jar "$client_jar" "${profile[@]}"

@@ -20,6 +20,11 @@ public final class StaticNodeDiscovery implements NodeDiscovery {
   }
 
   @Override
+  public DiscoveryHealth health() {
+    return new DiscoveryHealth(true, Map.of("type", "static", "nodes", nodes.size()));
+  }
+
+  @Override
   public void close() {
   }
 

@@ -2,8 +2,10 @@ package io.frpc.spring.redis;
 
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveredNodes;
+import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,6 +74,19 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
       watcherThread.shutdownNow();
       watcher = null;
     }
+  }
+
+  /** Healthy when the watcher's subscription stands and this node, if it registers, is registered. */
+  @Override
+  public synchronized DiscoveryHealth health() {
+    RedisNodeRegistrar.State registration = registrar == null ? null : registrar.state();
+    boolean watching = watcher == null || watcher.isSynced();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("type", "redis");
+    details.put("registration", registration == null ? "not registering" : registration.name());
+    details.put("watching", watcher == null ? "nothing" : watching ? "subscribed" : "not subscribed");
+    return new DiscoveryHealth(watching && (registration == null || registration == RedisNodeRegistrar.State.REGISTERED),
+        details);
   }
 
   /** The registrar's state, or {@code null} when this node does not register. */

@@ -365,4 +365,19 @@ abstract class AbstractTestRedis implements TestRedis {
       return nilArray ? null : String.join("\n", elements);
     }
   }
+
+  /** Starts {@code redis}; if that fails, closes it so nothing is left behind, and rethrows. */
+  static <T extends AbstractTestRedis> T started(T redis) {
+    try {
+      redis.start();
+    } catch (RuntimeException e) {
+      try {
+        redis.close();
+      } catch (RuntimeException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw e;
+    }
+    return redis;
+  }
 }

@@ -37,18 +37,7 @@ final class DockerTestRedis extends AbstractTestRedis {
 
   /** Starts Redis in a new container. */
   static DockerTestRedis start(TestRedis.Options options) {
-    DockerTestRedis redis = new DockerTestRedis(options);
-    try {
-      redis.start();
-    } catch (RuntimeException e) {
-      try {
-        redis.close();
-      } catch (RuntimeException closeFailure) {
-        e.addSuppressed(closeFailure);
-      }
-      throw e;
-    }
-    return redis;
+    return started(new DockerTestRedis(options));
   }
 
   @Override

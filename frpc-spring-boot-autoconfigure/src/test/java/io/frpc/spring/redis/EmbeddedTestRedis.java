@@ -41,18 +41,7 @@ final class EmbeddedTestRedis extends AbstractTestRedis {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create a work folder for embedded Redis", e);
     }
-    EmbeddedTestRedis redis = new EmbeddedTestRedis(options, freePort(), workDir);
-    try {
-      redis.start();
-    } catch (RuntimeException e) {
-      try {
-        redis.close();
-      } catch (RuntimeException closeFailure) {
-        e.addSuppressed(closeFailure);
-      }
-      throw e;
-    }
-    return redis;
+    return started(new EmbeddedTestRedis(options, freePort(), workDir));
   }
 
   @Override

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -119,7 +121,7 @@ class RedisDiscoveryTest {
 
       await().atMost(Duration.ofSeconds(10)).until(() -> events(lobby).firstNanos("down game:1 EXPIRED") > 0);
       long millis = TimeUnit.NANOSECONDS.toMillis(events(lobby).firstNanos("down game:1 EXPIRED") - hung);
-      System.out.printf("MEASURED hung node removed after its last refresh: %d ms (ttl 2000 ms)%n", millis);
+      System.out.printf("MEASURED hung node removed after its registrar froze: %d ms (ttl 2000 ms)%n", millis);
       assertThat(millis).isLessThan(3_000 + 1_000);
       assertThat(frpc(lobby).isActive("game")).isFalse();
       assertThat(game.isRunning()).as("the hung node's process still runs").isTrue();
@@ -223,6 +225,26 @@ class RedisDiscoveryTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+  }
+
+  @Test
+  void healthIsDownWhileRedisIsUnreachableAndUpOnceDiscoveryWorks() {
+    redis.stop();
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+    HealthIndicator gameHealth = game.getBean("frpcHealthIndicator", HealthIndicator.class);
+    HealthIndicator lobbyHealth = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+
+    assertThat(gameHealth.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(lobbyHealth.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("type=redis");
+
+    redis.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> gameHealth.health().getStatus().equals(Status.UP)
+        && lobbyHealth.health().getStatus().equals(Status.UP) && frpc(lobby).isActive("game", 1));
+    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("registration=REGISTERED");
+    assertThat(lobbyHealth.health().getDetails().get("nodes")).asString().isEqualTo("{game={connected=1, known=1}}");
   }
 
   private static void awaitWatching(ConfigurableApplicationContext lobby) {

@@ -7,6 +7,7 @@ import io.frpc.spring.NodeDownEvent;
 import io.frpc.spring.NodeEvent;
 import io.frpc.spring.NodeUpEvent;
 import io.frpc.spring.autoconfigure.FrpcAutoConfiguration;
+import io.frpc.spring.autoconfigure.FrpcHealthContributorAutoConfiguration;
 import io.frpc.spring.autoconfigure.FrpcRedisDiscoveryAutoConfiguration;
 import io.frpc.transport.FrpcServer;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ final class RedisNodes implements AutoCloseable {
   /** Minimal node configuration: the auto-configurations discovery needs, nothing scanned. */
   @Configuration(proxyBeanMethods = false)
   @ImportAutoConfiguration({DataRedisAutoConfiguration.class, FrpcAutoConfiguration.class,
-      FrpcRedisDiscoveryAutoConfiguration.class})
+      FrpcRedisDiscoveryAutoConfiguration.class, FrpcHealthContributorAutoConfiguration.class})
   static class NodeBase {
   }
 
