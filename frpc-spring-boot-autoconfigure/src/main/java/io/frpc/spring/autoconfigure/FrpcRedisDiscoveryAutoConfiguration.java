@@ -8,10 +8,14 @@ import io.frpc.spring.redis.RedisDiscoverySettings;
 import io.frpc.spring.redis.RedisNodeDiscovery;
 import io.frpc.transport.FrpcServer;
 import io.lettuce.core.resource.Delay;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,7 +57,10 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
     return new RedisNodeDiscovery(local.id(), registration, settings, connectionFactory);
   }
 
-  /** How other nodes reach this one: the configured host, the listen host, or this machine's address. */
+  /**
+   * How other nodes reach this one: the configured host, else the listen host, else (listening on all
+   * interfaces) a site-local IPv4 address of an interface that is up, else this host name's address.
+   */
   static String advertisedHost(FrpcProperties.Server server) {
     if (server.getAdvertisedHost() != null && !server.getAdvertisedHost().isBlank()) {
       return server.getAdvertisedHost();
@@ -63,8 +70,17 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
       return listen.getAddress().getHostAddress();
     }
     try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (nic.isUp() && !nic.isLoopback() && !nic.isVirtual()) {
+          for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+            if (address instanceof Inet4Address && address.isSiteLocalAddress()) {
+              return address.getHostAddress();
+            }
+          }
+        }
+      }
       return InetAddress.getLocalHost().getHostAddress();
-    } catch (UnknownHostException e) {
+    } catch (SocketException | UnknownHostException e) {
       throw new IllegalStateException("Cannot determine this machine's address for Redis discovery; set "
           + "frpc.server.advertised-host to the host other nodes should connect to", e);
     }
