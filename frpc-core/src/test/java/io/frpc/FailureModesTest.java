@@ -256,7 +256,7 @@ class FailureModesTest {
     release.countDown();
     done.get(5, TimeUnit.SECONDS);
 
-    assertThat(thread.get()).startsWith("frpc-worker-");
+    assertThat(thread.get()).startsWith("frpc-callback-");
   }
 
   private TestNode start(TestNode.Builder builder) {

@@ -11,6 +11,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.core.util.JsonRecyclerPools;
+import tools.jackson.dataformat.smile.SmileFactory;
 import tools.jackson.dataformat.smile.SmileMapper;
 import tools.jackson.dataformat.smile.SmileWriteFeature;
 
@@ -27,7 +29,8 @@ public final class PayloadCodec {
   public PayloadCodec() {
     // Arguments are bound element by element from one array, so a value is always followed by more tokens.
     // Binary travels raw: frames are length-prefixed, so Smile's 7-bit escaping would only cost CPU and size.
-    this(SmileMapper.builder()
+    // Buffers are recycled per thread: every call creates a generator and a parser on the thread at hand.
+    this(SmileMapper.builder(SmileFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(SmileWriteFeature.ENCODE_BINARY_AS_7BIT)

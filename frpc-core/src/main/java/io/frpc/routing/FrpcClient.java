@@ -138,13 +138,13 @@ public final class FrpcClient implements DiscoveredNodes, AutoCloseable {
   }
 
   Executor callbacks() {
-    return resources.workers();
+    return resources.callbacks();
   }
 
   void activated(NodeConnection connection) {
     RemoteNode node = connection.node();
     log.info("Connected to node {} at {}", node.id(), node.address());
-    group(node.id().name()).add(connection, resources.workers());
+    group(node.id().name()).add(connection, resources.callbacks());
     publish(listener -> listener.nodeUp(node));
   }
 

@@ -6,6 +6,7 @@ import io.frpc.protocol.MessageDecoder;
 import io.frpc.protocol.PayloadCodec;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -23,6 +24,9 @@ final class Pipelines {
   /** Framing, message decoding and fragmenting, then the side's handshake handler. */
   static void initialize(ChannelPipeline pipeline, TransportSettings settings, PayloadCodec codec,
       ChannelHandler handshake) {
+    // Replies and calls are flushed from worker and caller threads one by one; under load this merges
+    // their flushes into fewer writes, and flushes at once when the connection is quiet.
+    pipeline.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     pipeline.addLast(FRAMES, new FrameDecoder());
     pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize()));
     pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize()));

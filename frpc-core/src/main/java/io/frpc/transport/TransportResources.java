@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads of one node, shared by its server and client side: I/O event loops, a timer for
- * deadlines and reconnects, an elastic worker pool that runs handler code and completes asynchronous
- * calls, and a single thread that delivers node events in order. Nothing here is static, so several
+ * deadlines and reconnects, an elastic worker pool that runs handler code, a few threads that complete
+ * asynchronous calls, and a single thread that delivers node events in order. Nothing here is static, so several
  * nodes can live in one JVM.
  */
 public final class TransportResources implements AutoCloseable {
@@ -23,6 +23,7 @@ public final class TransportResources implements AutoCloseable {
   private final EventLoopGroup ioGroup;
   private final HashedWheelTimer timer;
   private final ExecutorService workers;
+  private final ExecutorService callbacks;
   private final ExecutorService events;
 
   /**
@@ -38,6 +39,9 @@ public final class TransportResources implements AutoCloseable {
     // threads is bounded by the instances' mailbox capacities.
     this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         new DefaultThreadFactory("frpc-worker-" + label, true));
+    // Completions of asynchronous calls are short: a few threads draining one queue never park while busy.
+    this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        new DefaultThreadFactory("frpc-callback-" + label, true));
     this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-events-" + label, true));
   }
 
@@ -51,9 +55,14 @@ public final class TransportResources implements AutoCloseable {
     return timer;
   }
 
-  /** Runs handler code and asynchronous call completions; never an I/O thread. */
+  /** Runs handler code; never an I/O thread. */
   public ExecutorService workers() {
     return workers;
+  }
+
+  /** Completes asynchronous calls (decoding their results); never an I/O thread. */
+  public ExecutorService callbacks() {
+    return callbacks;
   }
 
   /** Delivers node events in order, one at a time. */
@@ -66,6 +75,7 @@ public final class TransportResources implements AutoCloseable {
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     timer.stop();
     events.shutdown();
+    callbacks.shutdown();
     workers.shutdown();
   }
 }

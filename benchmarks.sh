@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the load generator: raw Netty, gRPC-java and frpc, each as a server JVM and a client JVM on
+# loopback with identical flags, and prints one markdown table of medians with the ratios.
+#
+#   ./benchmarks.sh          quick smoke run (under 2 minutes)
+#   ./benchmarks.sh full     all scenarios, 3 repetitions (about 15 minutes)
+#   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode="${1:-quick}"
+case "$mode" in
+  quick|full|jmh) ;;
+  *) echo "usage: $0 [quick|full|jmh]" >&2; exit 2 ;;
+esac
+
+./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
+classpath="frpc-benchmarks/target/classes:$(cat frpc-benchmarks/target/classpath.txt)"
+
+if [ "$mode" = jmh ]; then
+  exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.protocol.CodecBenchmark' -prof gc
+fi
+exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner "$mode" frpc-benchmarks/target/benchmark-report.md

@@ -1,0 +1,30 @@
+package io.frpc.bench;
+
+/**
+ * Server JVM of the load generator: {@code BenchServer <system> <port> <nodes>} starts the system's echo
+ * server, prints {@code READY}, and serves until its standard input closes.
+ */
+public final class BenchServer {
+
+  private BenchServer() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    String system = args[0];
+    int port = Integer.parseInt(args[1]);
+    int nodes = Integer.parseInt(args[2]);
+    AutoCloseable server = switch (system) {
+      case "netty" -> NettyEcho.startServer(port, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      case "grpc" -> GrpcEcho.startServer(port);
+      case "frpc", "frpc-concurrent" -> FrpcEcho.startServers(port, nodes);
+      default -> throw new IllegalArgumentException("unknown system " + system);
+    };
+    System.out.println("READY");
+    System.out.flush();
+    while (System.in.read() != -1) {
+      // serve until the runner closes our standard input
+    }
+    server.close();
+    System.exit(0);
+  }
+}

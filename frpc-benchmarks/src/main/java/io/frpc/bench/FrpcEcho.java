@@ -1,0 +1,131 @@
+package io.frpc.bench;
+
+import io.frpc.AllNodesCall;
+import io.frpc.AllNodesReply;
+import io.frpc.FrpcTemplate;
+import io.frpc.ModuleCall;
+import io.frpc.spring.FrpcHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** frpc as users run it: Spring Boot nodes, {@code @FrpcHandler} echo modules, calls through {@link FrpcTemplate}. */
+final class FrpcEcho {
+
+  private FrpcEcho() {
+  }
+
+  /** Echo with actor semantics: four instances, one message at a time each. */
+  @FrpcHandler(module = "echo", instances = 4)
+  static class Echo {
+    public byte[] echo(byte[] payload) {
+      return payload;
+    }
+  }
+
+  /** The same echo with {@code concurrent = true}. */
+  @FrpcHandler(module = "echo_concurrent", concurrent = true, mailboxCapacity = 100_000)
+  static class ConcurrentEcho {
+    public byte[] echo(byte[] payload) {
+      return payload;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  @Import({Echo.class, ConcurrentEcho.class})
+  static class ServerNode {
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  static class ClientNode {
+  }
+
+  /** Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}. */
+  static AutoCloseable startServers(int port, int nodes) {
+    List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    for (int id = 1; id <= nodes; id++) {
+      contexts.add(new SpringApplicationBuilder(ServerNode.class).web(WebApplicationType.NONE)
+          .run(common("--frpc.node.name=bench", "--frpc.node.id=" + id, "--frpc.server.port=" + (port + id - 1),
+              "--frpc.server.host=127.0.0.1")));
+    }
+    return () -> contexts.forEach(ConfigurableApplicationContext::close);
+  }
+
+  static Client connect(int port, int nodes, String module) {
+    List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench-client", "--frpc.server.enabled=false",
+        "--frpc.client.call-timeout=120s"));
+    for (int id = 1; id <= nodes; id++) {
+      args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
+    }
+    ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientNode.class)
+        .web(WebApplicationType.NONE).run(common(args.toArray(String[]::new)));
+    FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (frpc.activeNodeIds("bench").size() < nodes) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("frpc benchmark nodes did not connect within 30 s");
+      }
+      Thread.onSpinWait();
+    }
+    return new Client(context, frpc.module("bench", module));
+  }
+
+  private static String[] common(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--spring.main.banner-mode=off", "--logging.level.root=warn"));
+    return all.toArray(String[]::new);
+  }
+
+  /** The frpc client; the call chains are built once, as a careful user would. */
+  static final class Client implements EchoClient {
+    private final ConfigurableApplicationContext context;
+    private final ModuleCall one;
+    private final AllNodesCall all;
+
+    Client(ConfigurableApplicationContext context, ModuleCall module) {
+      this.context = context;
+      this.one = module.node(1);
+      this.all = module.allNodes();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> echo(byte[] payload) {
+      return one.callAsync("echo", byte[].class, (Object) payload);
+    }
+
+    /** frpc's synchronous call: the caller's thread waits and decodes the reply itself. */
+    @Override
+    public byte[] echoAndWait(byte[] payload) {
+      return one.call("echo", byte[].class, (Object) payload);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> echoByKey(long key, byte[] payload) {
+      return one.mod(key).callAsync("echo", byte[].class, (Object) payload);
+    }
+
+    /** The same echo on every connected node. */
+    CompletableFuture<AllNodesReply<byte[]>> echoOnAll(byte[] payload) {
+      return all.callAsync("echo", byte[].class, (Object) payload).thenApply(reply -> {
+        if (!reply.allSucceeded()) {
+          throw new IllegalStateException("fan-out call failed on " + reply.failures());
+        }
+        return reply;
+      });
+    }
+
+    @Override
+    public void close() {
+      context.close();
+    }
+  }
+}
