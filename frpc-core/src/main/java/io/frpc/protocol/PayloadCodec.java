@@ -34,6 +34,9 @@ public final class PayloadCodec {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(SmileWriteFeature.ENCODE_BINARY_AS_7BIT)
+        // The shared-name table (272 B per generator) pays off only for many equal property names in one
+        // message; most calls carry a few arguments and one result, so it was pure allocation.
+        .disable(SmileWriteFeature.CHECK_SHARED_NAMES)
         .build());
   }
 
