@@ -3,7 +3,7 @@
 # loopback with identical flags, and prints one markdown table of medians with the ratios.
 #
 #   ./benchmarks.sh          quick smoke run (under 2 minutes)
-#   ./benchmarks.sh full     all scenarios, 3 repetitions (about 15 minutes)
+#   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 set -euo pipefail
 cd "$(dirname "$0")"
