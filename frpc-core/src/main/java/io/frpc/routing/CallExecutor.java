@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.ObjectReader;
 
 /**
  * Runs calls and sends for {@code FrpcTemplate}: picks the node(s), waits for one to connect when
@@ -43,21 +42,25 @@ public final class CallExecutor {
 
   private final FrpcClient client;
   private final PayloadCodec codec;
-  private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
+  private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
+  private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
   public CallExecutor(FrpcClient client, PayloadCodec codec) {
     this.client = client;
     this.codec = codec;
   }
 
-  /** Decoder of a single value of {@code type}. */
+  /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
+  @SuppressWarnings("unchecked")
   public <T> ReplyDecoder<T> valueDecoder(Type type) {
-    return ReplyDecoder.value(codec, reader(type));
+    return (ReplyDecoder<T>) valueDecoders.computeIfAbsent(type, t -> ReplyDecoder.value(codec, codec.reader(t)));
   }
 
-  /** Decoder of a broadcast reply whose values are of {@code type}. */
+  /** Decoder of a broadcast reply whose values are of {@code type}; one per type. */
+  @SuppressWarnings("unchecked")
   public <T> ReplyDecoder<List<InstanceReply<T>>> broadcastDecoder(Type type) {
-    return ReplyDecoder.broadcast(codec, reader(type));
+    return (ReplyDecoder<List<InstanceReply<T>>>) broadcastDecoders.computeIfAbsent(type,
+        t -> ReplyDecoder.broadcast(codec, codec.reader(t)));
   }
 
   /** Calls one node and waits for the reply. */
@@ -240,10 +243,6 @@ public final class CallExecutor {
 
   private Duration timeout(CallTarget target) {
     return target.timeout() != null ? target.timeout() : client.settings().callTimeout();
-  }
-
-  private ObjectReader reader(Type type) {
-    return readers.computeIfAbsent(type, codec::reader);
   }
 
   private static <T> T await(CompletableFuture<T> future, Duration limit) {
