@@ -93,12 +93,19 @@ public final class RequestDispatcher {
   }
 
   private void refuse(InboundRequest request, ReplyTarget target, RemoteErrorCode code, String message) {
-    RequestEnvelope envelope = request.envelope();
+    answerError(request.envelope(), target, new RemoteError(code, null, message, null));
+  }
+
+  /**
+   * Answers a call with an error; for a send, which has no caller waiting, logs why it was dropped
+   * (a command's own exception was already logged with its stack trace).
+   */
+  private void answerError(RequestEnvelope envelope, ReplyTarget target, RemoteError error) {
     if (envelope.replyWanted()) {
-      target.write(Frames.error(target.alloc(), envelope.requestId(), codec,
-          new RemoteError(code, null, message, null)));
-    } else {
-      log.warn("Dropped send {}.{} from {}: {}", envelope.module(), envelope.command(), target.peer(), message);
+      target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
+    } else if (error.code() != RemoteErrorCode.COMMAND_FAILED) {
+      log.warn("Dropped send {}.{} from {}: {}", envelope.module(), envelope.command(), target.peer(),
+          error.message());
     }
   }
 
@@ -203,29 +210,14 @@ public final class RequestDispatcher {
     }
 
     void fail(RemoteErrorCode code, String type, String message, String stackTrace) {
-      RequestEnvelope envelope = request.envelope();
-      if (!envelope.replyWanted()) {
-        if (code != RemoteErrorCode.COMMAND_FAILED) {
-          log.warn("Dropped send {}.{} from {}: {}", envelope.module(), envelope.command(), target.peer(),
-              message);
-        }
+      RemoteError error = new RemoteError(code, type, message, stackTrace);
+      if (broadcast == null) {
+        answerError(request.envelope(), target, error);
         return;
       }
-      RemoteError error = new RemoteError(code, type, message, stackTrace);
-      if (broadcast != null) {
-        ByteBuf body = target.alloc().heapBuffer(128);
-        try {
-          codec.writeControl(body, error);
-          byte[] bytes = new byte[body.readableBytes()];
-          body.readBytes(bytes);
-          broadcast.complete(slot, new BroadcastItem(instance.index(), instance.instanceName(),
-              ResponseStatus.ERROR, new Payload(bytes, 0, bytes.length)));
-        } finally {
-          body.release();
-        }
-      } else {
-        target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
-      }
+      byte[] bytes = codec.controlBytes(error);
+      broadcast.complete(slot, new BroadcastItem(instance.index(), instance.instanceName(), ResponseStatus.ERROR,
+          new Payload(bytes, 0, bytes.length)));
     }
 
     String describeInstance() {

@@ -75,6 +75,11 @@ public final class PayloadCodec {
     mapper.writeValue((OutputStream) new ByteBufOutputStream(out), value);
   }
 
+  /** Encodes a control record on its own, e.g. one instance's error inside a broadcast reply. */
+  public byte[] controlBytes(Object value) {
+    return mapper.writeValueAsBytes(value);
+  }
+
   /** Decodes a control record. */
   public <T> T readControl(Payload payload, Class<T> type) {
     return mapper.readValue(payload.bytes(), payload.offset(), payload.length(), type);

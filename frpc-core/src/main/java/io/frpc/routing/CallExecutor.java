@@ -4,7 +4,6 @@ import io.frpc.AllNodesReply;
 import io.frpc.FrpcException;
 import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
-import io.frpc.NodeId;
 import io.frpc.protocol.Frames;
 import io.frpc.protocol.InboundResponse;
 import io.frpc.protocol.InstanceSelection;
@@ -12,11 +11,13 @@ import io.frpc.protocol.PayloadCodec;
 import io.frpc.protocol.RequestEnvelope;
 import io.frpc.transport.NodeConnection;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,14 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
  * Runs calls and sends for {@code FrpcTemplate}: picks the node(s), waits for one to connect when
- * needed, encodes the request once on the calling thread, and decodes the reply on the calling thread
- * (synchronous calls) or on a worker (asynchronous ones), never on an I/O thread.
+ * needed, encodes the request once on the calling thread (once for all nodes of an {@code all} call), and
+ * decodes the reply on the calling thread (a synchronous call to one node) or on a callback thread
+ * (everything else), never on an I/O thread.
  */
 public final class CallExecutor {
 
@@ -70,7 +73,7 @@ public final class CallExecutor {
     return decoder.decode(connection.node().id(), response);
   }
 
-  /** Calls one node; the future completes on a worker thread. */
+  /** Calls one node; the future completes on a callback thread, never an I/O thread. */
   public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     return connectionFor(target).thenCompose(connection -> invoke(connection, target, command, args)
@@ -82,88 +85,90 @@ public final class CallExecutor {
     CompletableFuture<Void> written;
     try {
       NodeConnection connection = await(connectionFor(target), client.settings().connectWait());
-      written = connection.send(encode(connection, target, command, args, false));
+      written = connection.send(checked(connection, encode(connection.alloc(), target, command, args, false)));
     } catch (FrpcException e) {
       written = CompletableFuture.failedFuture(e);
     }
-    return written.whenComplete((ok, error) -> {
-      if (error != null) {
-        log.warn("Send {}.{} to {} failed: {}", target.module(), command, target.nodeName(),
-            unwrap(error).getMessage());
-      }
-    });
+    return logFailure(written, target, command);
   }
 
   /** Calls every connected node of the name and waits for all replies or failures. */
   public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
-    NodeConnection[] connections = allConnections(target);
-    List<CompletableFuture<InboundResponse>> replies = new ArrayList<>(connections.length);
-    for (NodeConnection connection : connections) {
-      replies.add(invokeCatching(connection, target, command, args));
-    }
-    Map<Integer, R> values = new TreeMap<>();
-    Map<Integer, FrpcException> failures = new TreeMap<>();
-    for (int i = 0; i < connections.length; i++) {
-      NodeId node = connections[i].node().id();
-      try {
-        values.put(node.id(), decoder.decode(node, await(replies.get(i), timeout(target))));
-      } catch (FrpcException e) {
-        failures.put(node.id(), e);
-      }
-    }
-    return new AllNodesReply<>(target.nodeName(), new TreeMap<>(values), new TreeMap<>(failures));
+    return await(callAllAsync(target, command, args, decoder),
+        client.settings().connectWait().plus(timeout(target)));
   }
 
-  /** Calls every connected node of the name; the future completes on a worker thread. */
+  /** Calls every connected node of the name; the future completes on a callback thread. */
   public <R> CompletableFuture<AllNodesReply<R>> callAllAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
-    return allConnectionsAsync(target).thenCompose(connections -> {
-      List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
-      for (NodeConnection connection : connections) {
-        results.add(invokeCatching(connection, target, command, args).thenApplyAsync(
-            response -> decoder.decode(connection.node().id(), response), client.callbacks()));
-      }
-      return collect(target, connections, results);
-    });
+    return allConnectionsAsync(target).thenCompose(connections -> collect(target, connections,
+        toEach(connections, target, command, args, true, (connection, frame) ->
+            connection.call(frame, timeout(target), target.module(), command).thenApplyAsync(
+                response -> decoder.decode(connection.node().id(), response), client.callbacks()))));
   }
 
   /** Sends to every connected node of the name; the reply lists where the send could not be written. */
   public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
-    NodeConnection[] connections;
+    CompletableFuture<AllNodesReply<Void>> sent;
     try {
-      connections = allConnections(target);
+      NodeConnection[] connections = allConnections(target);
+      sent = collect(target, connections, toEach(connections, target, command, args, false, NodeConnection::send));
     } catch (FrpcException e) {
-      log.warn("Send {}.{} to all {} failed: {}", target.module(), command, target.nodeName(), e.getMessage());
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
     }
-    List<CompletableFuture<Void>> writes = new ArrayList<>(connections.length);
-    for (NodeConnection connection : connections) {
-      CompletableFuture<Void> written;
-      try {
-        written = connection.send(encode(connection, target, command, args, false));
-      } catch (FrpcException e) {
-        written = CompletableFuture.failedFuture(e);
+    return logFailure(sent, target, command);
+  }
+
+  /**
+   * Encodes the request once and hands each connection its own copy of the bytes (each patches its own
+   * request id into it); a node whose limit the message exceeds fails on its own.
+   */
+  private <R> List<CompletableFuture<R>> toEach(NodeConnection[] connections, CallTarget target, String command,
+      Object[] args, boolean replyWanted, BiFunction<NodeConnection, ByteBuf, CompletableFuture<R>> write) {
+    List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
+    if (connections.length == 0) {
+      return results;
+    }
+    ByteBuf encoded = encode(connections[0].alloc(), target, command, args, replyWanted);
+    try {
+      for (NodeConnection connection : connections) {
+        CompletableFuture<R> result;
+        try {
+          result = write.apply(connection, checked(connection, encoded.copy()));
+        } catch (FrpcException e) {
+          result = CompletableFuture.failedFuture(e);
+        }
+        results.add(result);
       }
-      writes.add(written);
+    } finally {
+      encoded.release();
     }
-    return collect(target, connections, writes);
+    return results;
   }
 
   private <R> CompletableFuture<AllNodesReply<R>> collect(CallTarget target, NodeConnection[] connections,
       List<CompletableFuture<R>> results) {
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
-      Map<Integer, R> values = new TreeMap<>();
-      Map<Integer, FrpcException> failures = new TreeMap<>();
+      SortedMap<Integer, R> values = new TreeMap<>();
+      SortedMap<Integer, FrpcException> failures = new TreeMap<>();
       for (int i = 0; i < connections.length; i++) {
         int id = connections[i].node().id().id();
-        CompletableFuture<R> result = results.get(i);
         try {
-          values.put(id, result.join());
+          values.put(id, results.get(i).join());
         } catch (CompletionException e) {
           failures.put(id, asFrpcException(e));
         }
       }
-      return new AllNodesReply<>(target.nodeName(), new TreeMap<>(values), new TreeMap<>(failures));
+      return new AllNodesReply<>(target.nodeName(), values, failures);
+    });
+  }
+
+  private <T> CompletableFuture<T> logFailure(CompletableFuture<T> sent, CallTarget target, String command) {
+    return sent.whenComplete((ok, error) -> {
+      if (error != null) {
+        log.warn("Send {}.{} to {} failed: {}", target.module(), command, target.nodeName(),
+            unwrap(error).getMessage());
+      }
     });
   }
 
@@ -206,33 +211,27 @@ public final class CallExecutor {
 
   private CompletableFuture<InboundResponse> invoke(NodeConnection connection, CallTarget target, String command,
       Object[] args) {
-    return connection.call(encode(connection, target, command, args, true), timeout(target), target.module(),
-        command);
+    ByteBuf frame = checked(connection, encode(connection.alloc(), target, command, args, true));
+    return connection.call(frame, timeout(target), target.module(), command);
   }
 
-  private CompletableFuture<InboundResponse> invokeCatching(NodeConnection connection, CallTarget target,
-      String command, Object[] args) {
-    try {
-      return invoke(connection, target, command, args);
-    } catch (FrpcException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private ByteBuf encode(NodeConnection connection, CallTarget target, String command, Object[] args,
+  private ByteBuf encode(ByteBufAllocator alloc, CallTarget target, String command, Object[] args,
       boolean replyWanted) {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException("command must not be empty");
     }
     RequestEnvelope envelope = new RequestEnvelope(0, replyWanted, target.selection(), target.modKey(),
         target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0);
-    ByteBuf frame;
     try {
-      frame = Frames.request(connection.alloc(), envelope, codec, args == null ? NO_ARGS : args);
+      return Frames.request(alloc, envelope, codec, args == null ? NO_ARGS : args);
     } catch (JacksonException e) {
       throw new FrpcException("arguments of " + target.module() + "." + command + " cannot be encoded: "
           + e.getOriginalMessage(), e);
     }
+  }
+
+  /** The frame, if the connection's peer accepts its size; otherwise releases it and throws. */
+  private static ByteBuf checked(NodeConnection connection, ByteBuf frame) {
     int size = Frames.messageSize(frame);
     if (size > connection.maxMessageSize()) {
       frame.release();

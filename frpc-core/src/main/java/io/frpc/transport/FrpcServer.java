@@ -13,7 +13,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,6 @@ public final class FrpcServer {
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
-  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private volatile Channel serverChannel;
 
@@ -73,10 +71,7 @@ public final class FrpcServer {
             channels.add(ch);
             ch.closeFuture().addListener(f -> channels.remove(ch));
             Pipelines.initialize(ch.pipeline(), transport, codec, new ServerHandshakeHandler(self, bootId,
-                transport, codec, dispatcher, connection -> {
-                  connections.add(connection);
-                  ch.closeFuture().addListener(f -> connections.remove(connection));
-                }));
+                transport, codec, dispatcher));
           }
         });
     ChannelFuture bind = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
@@ -100,10 +95,6 @@ public final class FrpcServer {
     return channel != null && channel.isActive();
   }
 
-  /** Nodes with an admitted connection to this server. */
-  public List<NodeId> connectedPeers() {
-    return connections.stream().map(ServerConnection::peer).sorted().toList();
-  }
 
   /**
    * Stops accepting, lets running and queued requests finish for up to {@code timeout}, then closes

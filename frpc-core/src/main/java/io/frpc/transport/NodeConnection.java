@@ -137,7 +137,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
       log.debug("Reply {} from {} arrived after its call timed out", response.requestId(), node.id());
       return;
     }
-    call.deadline.cancel();
+    call.finish();
     call.future.complete(response);
   }
 
@@ -165,7 +165,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private void fail(int id, RuntimeException error) {
     PendingCall call = pending.remove(id);
     if (call != null) {
-      call.deadline.cancel();
+      call.finish();
       call.future.completeExceptionally(error);
     }
   }
@@ -188,6 +188,17 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
       this.module = module;
       this.command = command;
       this.timeout = timeout;
+    }
+
+    /**
+     * Cancels the deadline. A call can finish (reply, connection closed) before its deadline is set;
+     * a deadline set afterwards then fires into an empty map and does nothing.
+     */
+    void finish() {
+      Timeout scheduled = deadline;
+      if (scheduled != null) {
+        scheduled.cancel();
+      }
     }
   }
 }

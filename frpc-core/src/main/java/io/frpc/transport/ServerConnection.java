@@ -66,8 +66,4 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   public void write(ByteBuf frame) {
     channel.writeAndFlush(frame, channel.voidPromise());
   }
-
-  Channel channel() {
-    return channel;
-  }
 }

@@ -16,7 +16,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +29,15 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final TransportSettings settings;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
-  private final Consumer<ServerConnection> onAdmitted;
   private ScheduledFuture<?> timeout;
 
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, PayloadCodec codec,
-      RequestDispatcher dispatcher, Consumer<ServerConnection> onAdmitted) {
+      RequestDispatcher dispatcher) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
     this.codec = codec;
     this.dispatcher = dispatcher;
-    this.onAdmitted = onAdmitted;
   }
 
   @Override
@@ -75,7 +72,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.voidPromise());
     Pipelines.handshakeCompleted(ctx.pipeline(), settings, rtt -> { }, "requests", connection);
     log.debug("Admitted {} from {}", peer, ctx.channel().remoteAddress());
-    onAdmitted.accept(connection);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -55,6 +56,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private volatile RedisMessageListenerContainer container;
   private volatile boolean synced;
   private volatile boolean closed;
+  private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
   private boolean reportedUnreachable;
 
   /**
@@ -113,14 +115,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return synced && current != null && current.isListening();
   }
 
-  /** Registered nodes as last seen in Redis, for diagnostics. */
-  public Map<NodeId, NodeRegistration> view() {
-    try {
-      return thread.submit(() -> Map.copyOf(known)).get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return Map.of();
-    }
-  }
 
   @Override
   public void close() {
@@ -294,10 +288,14 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     @Override
     public void onPatternSubscribed(byte[] pattern, long count) {
       // Every subscription, the first and those after a reconnection: notifications may have been lost.
-      thread.execute(() -> {
-        keyspaceEvents.ensureEnabled();
-        resync(true);
-      });
+      // One confirmation arrives per watched name; one full resync covers them all.
+      if (fullResyncQueued.compareAndSet(false, true)) {
+        thread.execute(() -> {
+          fullResyncQueued.set(false);
+          keyspaceEvents.ensureEnabled();
+          resync(true);
+        });
+      }
     }
 
     @Override

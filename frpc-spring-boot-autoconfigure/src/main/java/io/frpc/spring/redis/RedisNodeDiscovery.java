@@ -94,15 +94,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     return registrar == null ? null : registrar.state();
   }
 
-  /** Whether the watcher's subscription stands and its view is reconciled; true when nothing is watched. */
-  public synchronized boolean isWatching() {
-    return watcher == null || watcher.isSynced();
-  }
 
-  /** The registered nodes of the watched names as last seen in Redis. */
-  public synchronized Map<NodeId, NodeRegistration> view() {
-    return watcher == null ? Map.of() : watcher.view();
-  }
 
   /** The discovery settings. */
   public RedisDiscoverySettings settings() {

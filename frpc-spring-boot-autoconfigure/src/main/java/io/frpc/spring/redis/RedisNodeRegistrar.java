@@ -72,11 +72,6 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     return state;
   }
 
-  /** The key this node registers under. */
-  public String key() {
-    return key;
-  }
-
   /** Stops refreshing and deletes the key if it is still this process's, so watchers see the node leave at once. */
   @Override
   public void close() {
