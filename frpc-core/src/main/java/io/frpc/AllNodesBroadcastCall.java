@@ -1,7 +1,7 @@
 package io.frpc;
 
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.CallTarget;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.CallTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +45,13 @@ public final class AllNodesBroadcastCall {
     return executor.callAllAsync(target, command, args, executor.broadcastDecoder(resultType));
   }
 
-  /** Sends {@code command} to every instance of every connected node. */
+  /** Like {@link #callAsync(String, Class, Object...)} for generic result types. */
+  public <T> CompletableFuture<AllNodesReply<List<InstanceReply<T>>>> callAsync(String command,
+      TypeReference<T> resultType, Object... args) {
+    return executor.callAllAsync(target, command, args, executor.broadcastDecoder(resultType.getType()));
+  }
+
+  /** Sends {@code command} to every instance of every connected node without blocking. */
   public CompletableFuture<AllNodesReply<Void>> send(String command, Object... args) {
     return executor.sendAll(target, command, args);
   }

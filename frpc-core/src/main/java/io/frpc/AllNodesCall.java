@@ -1,8 +1,8 @@
 package io.frpc;
 
-import io.frpc.protocol.InstanceSelection;
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.CallTarget;
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.CallTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.core.type.TypeReference;
@@ -31,7 +31,7 @@ public final class AllNodesCall {
     return new AllNodesCall(executor, target.withSelection(InstanceSelection.BALANCE, 0));
   }
 
-  /** On each node, the instance at {@code key mod count}. */
+  /** On each node, the instance at {@code key mod count} of the instances serving the command. */
   public AllNodesCall mod(long key) {
     return new AllNodesCall(executor, target.withSelection(InstanceSelection.MOD, key));
   }
@@ -65,7 +65,16 @@ public final class AllNodesCall {
     return executor.callAllAsync(target, command, args, executor.valueDecoder(resultType));
   }
 
-  /** Sends {@code command} to every connected node; the reply lists the nodes it could not be written to. */
+  /** Like {@link #callAsync(String, Class, Object...)} for generic result types. */
+  public <T> CompletableFuture<AllNodesReply<T>> callAsync(String command, TypeReference<T> resultType,
+      Object... args) {
+    return executor.callAllAsync(target, command, args, executor.valueDecoder(resultType.getType()));
+  }
+
+  /**
+   * Sends {@code command} to every connected node without blocking; the reply lists the nodes it could
+   * not be written to. Remote outcomes are not reported.
+   */
   public CompletableFuture<AllNodesReply<Void>> send(String command, Object... args) {
     return executor.sendAll(target, command, args);
   }

@@ -1,7 +1,7 @@
 package io.frpc;
 
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.CallTarget;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.CallTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +54,13 @@ public final class BroadcastCall {
     return executor.callAsync(target, command, args, executor.broadcastDecoder(resultType));
   }
 
-  /** Sends {@code command} to every instance. */
+  /** Like {@link #callAsync(String, Class, Object...)} for generic result types. */
+  public <T> CompletableFuture<List<InstanceReply<T>>> callAsync(String command, TypeReference<T> resultType,
+      Object... args) {
+    return executor.callAsync(target, command, args, executor.broadcastDecoder(resultType.getType()));
+  }
+
+  /** Sends {@code command} to every instance without blocking; see {@link ModuleCall#send}. */
   public CompletableFuture<Void> send(String command, Object... args) {
     return executor.send(target, command, args);
   }

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Overrides the command name of a handler method. Without it, a public method is the command named
- * like the method.
+ * Names the command of a handler method. Without it, a public method of the handler is the command
+ * named like the method; see {@link FrpcIgnore} to hide one.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,8 +1,8 @@
 package io.frpc;
 
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.CallTarget;
-import io.frpc.routing.FrpcClient;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.CallTarget;
+import io.frpc.internal.routing.FrpcClient;
 import java.util.SortedSet;
 
 /**
@@ -14,14 +14,15 @@ import java.util.SortedSet;
  *     .mod(playerId)                            // or .balance() (default) or .broadcast()
  *     .call("ping", String.class, "hi");        // or .send(...) or .callAsync(...)
  * }</pre>
- * Thread-safe; the chain objects are immutable and may be kept and reused.
+ * Thread-safe; the chain objects are immutable and may be kept and reused. A call to a node name that
+ * discovery can never report fails at once with {@link UnknownNodeNameException}.
  */
 public final class FrpcTemplate {
 
   private final FrpcClient client;
   private final CallExecutor executor;
 
-  public FrpcTemplate(FrpcClient client, CallExecutor executor) {
+  FrpcTemplate(FrpcClient client, CallExecutor executor) {
     this.client = client;
     this.executor = executor;
   }

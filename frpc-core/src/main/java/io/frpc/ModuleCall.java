@@ -1,8 +1,8 @@
 package io.frpc;
 
-import io.frpc.protocol.InstanceSelection;
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.CallTarget;
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.CallTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.core.type.TypeReference;
@@ -42,8 +42,10 @@ public final class ModuleCall {
   }
 
   /**
-   * The instance at {@code key mod count}, so one key always reaches the same instance (seed: mod).
-   * Without {@link #node}, the node is also chosen by the key among the connected nodes in id order.
+   * Sticky routing by key (seed: mod): one key always reaches the same node and instance while the set
+   * of connected nodes is stable. With N connected nodes in id order and M instances serving the
+   * command, node {@code key mod N} and instance {@code (key / N) mod M}, so every (node, instance) pair
+   * receives keys; with {@link #node}, instance {@code key mod M}.
    */
   public ModuleCall mod(long key) {
     return new ModuleCall(executor, target.withSelection(InstanceSelection.MOD, key));
@@ -87,8 +89,10 @@ public final class ModuleCall {
   }
 
   /**
-   * Sends {@code command} without waiting for it to run. Waits for a node only while none is
-   * connected; the future completes when the message is written and fails (and is logged) otherwise.
+   * Sends {@code command} without waiting for it to run (fire-and-forget, as the seed's {@code *_send}).
+   * Never blocks: the future completes once the message is written, and fails (and is logged) when no
+   * node connects within {@code frpc.client.connect-wait} or the write fails. What the command does on the
+   * remote node, including an exception it throws, is not reported to the sender.
    */
   public CompletableFuture<Void> send(String command, Object... args) {
     return executor.send(target, command, args);

@@ -9,8 +9,12 @@ public class NoNodeConnectedException extends FrpcException {
   private final Integer nodeId;
 
   public NoNodeConnectedException(String nodeName, Integer nodeId, Duration waited) {
-    super("no node " + (nodeId == null ? nodeName : nodeName + ":" + nodeId)
-        + " connected after waiting " + waited.toMillis() + " ms");
+    this(nodeName, nodeId, "no node " + (nodeId == null ? nodeName : nodeName + ":" + nodeId)
+        + " connected after waiting " + waited.toMillis() + " ms (frpc.client.connect-wait)");
+  }
+
+  protected NoNodeConnectedException(String nodeName, Integer nodeId, String message) {
+    super(message);
     this.nodeName = nodeName;
     this.nodeId = nodeId;
   }

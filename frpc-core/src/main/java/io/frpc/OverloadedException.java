@@ -1,17 +1,13 @@
 package io.frpc;
 
-/** The remote instance's mailbox was full, so the call was refused without running. */
-public class OverloadedException extends FrpcException {
-
-  private final NodeId node;
+/**
+ * The remote instance's mailbox was full, so the command was refused without running; safe to retry
+ * later. Thrown by balance and mod calls, and found in {@link InstanceReply#error()} of a broadcast call,
+ * so one {@code catch (OverloadedException e)} covers every call mode.
+ */
+public class OverloadedException extends RemoteCallException {
 
   public OverloadedException(NodeId node, String message) {
-    super(node + " is overloaded: " + message);
-    this.node = node;
-  }
-
-  /** The node that refused the call. */
-  public NodeId node() {
-    return node;
+    super(node, RemoteErrorCode.OVERLOADED, null, message, null);
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.frpc.routing.ClientSettings;
-import io.frpc.transport.NodeConnection;
-import io.frpc.transport.TransportSettings;
+import io.frpc.internal.routing.ClientSettings;
+import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +115,7 @@ class FailureModesTest {
     TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
     CompletableFuture<String> call = caller.frpc.module("game", "svc").timeout(Duration.ofSeconds(60))
         .callAsync("block", String.class);
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.dispatcher.inFlight() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.requestsInFlight() == 1);
 
     long start = System.nanoTime();
     connectionTo(caller, "game").close();
@@ -200,7 +200,7 @@ class FailureModesTest {
     ModuleCall svc = caller.frpc.module("game", "svc");
     CompletableFuture<String> running = svc.callAsync("block", String.class);
     CompletableFuture<String> queued = svc.callAsync("block", String.class);
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.dispatcher.inFlight() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.requestsInFlight() == 2);
 
     assertThatThrownBy(() -> svc.call("add", Integer.class, 1, 2))
         .isInstanceOf(OverloadedException.class)

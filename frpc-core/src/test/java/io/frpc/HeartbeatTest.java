@@ -3,12 +3,12 @@ package io.frpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.frpc.protocol.FrameType;
-import io.frpc.protocol.Frames;
-import io.frpc.protocol.Handshake.Hello;
-import io.frpc.protocol.PayloadCodec;
-import io.frpc.transport.NodeConnection;
-import io.frpc.transport.TransportSettings;
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake.Hello;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.TransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;

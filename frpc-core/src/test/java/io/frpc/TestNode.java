@@ -2,43 +2,24 @@ package io.frpc;
 
 import static org.awaitility.Awaitility.await;
 
-import io.frpc.module.ModuleRegistry;
-import io.frpc.module.RequestDispatcher;
-import io.frpc.protocol.PayloadCodec;
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.ClientSettings;
-import io.frpc.routing.FrpcClient;
-import io.frpc.transport.ClientConnector;
-import io.frpc.transport.FrpcServer;
-import io.frpc.transport.ServerSettings;
-import io.frpc.transport.TransportResources;
-import io.frpc.transport.TransportSettings;
+import io.frpc.internal.routing.ClientSettings;
+import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
 import java.util.function.IntFunction;
 
-/** A complete node on loopback, wired the way the auto-configuration wires it, for tests in one JVM. */
+/** A complete node on loopback, built with {@link FrpcNode#builder}, for tests that run several nodes in one JVM. */
 final class TestNode implements AutoCloseable {
 
-  final LocalNode local;
-  final TransportResources resources;
-  final PayloadCodec codec = new PayloadCodec();
-  final RequestDispatcher dispatcher;
-  final FrpcServer server;
+  final FrpcNode node;
   final FrpcClient client;
   final FrpcTemplate frpc;
 
-  private TestNode(Builder builder) {
-    local = LocalNode.start(builder.name, builder.id);
-    resources = new TransportResources(local.id().toString(), 2);
-    ModuleRegistry registry = builder.modules.build(codec, resources.workers());
-    dispatcher = new RequestDispatcher(registry, codec, builder.includeStackTrace);
-    server = new FrpcServer(local.id(), local.bootId(), new ServerSettings("127.0.0.1", builder.port),
-        builder.transport, resources, codec, dispatcher);
-    server.start();
-    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), builder.transport, resources, codec,
-        Duration.ofSeconds(2));
-    client = new FrpcClient(builder.client, connector, resources);
-    frpc = new FrpcTemplate(client, new CallExecutor(client, codec));
+  private TestNode(FrpcNode node) {
+    this.node = node;
+    this.client = node.client();
+    this.frpc = node.template();
+    node.start();
   }
 
   static Builder builder(String name, int id) {
@@ -46,11 +27,15 @@ final class TestNode implements AutoCloseable {
   }
 
   NodeId id() {
-    return local.id();
+    return node.id();
   }
 
   int port() {
-    return server.localAddress().getPort();
+    return node.listenAddress().getPort();
+  }
+
+  int requestsInFlight() {
+    return node.requestsInFlight();
   }
 
   /** Reports {@code other} to this node's client, as discovery would. */
@@ -68,62 +53,64 @@ final class TestNode implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
-    server.stop(Duration.ofSeconds(1));
-    resources.close();
+    node.close();
   }
 
   static final class Builder {
-    private final String name;
-    private final int id;
-    private final ModuleRegistry.Builder modules = ModuleRegistry.builder();
-    private TransportSettings transport = TransportSettings.defaults();
-    private ClientSettings client = new ClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(10),
-        Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(500));
-    private boolean includeStackTrace;
-    private int port;
+    private final FrpcNode.Builder node;
 
     private Builder(String name, int id) {
-      this.name = name;
-      this.id = id;
+      node = FrpcNode.builder(name, id).listen("127.0.0.1", 0).ioThreads(2).shutdownTimeout(Duration.ofSeconds(1))
+          .connectWait(Duration.ofSeconds(3)).callTimeout(Duration.ofSeconds(10)).connectTimeout(Duration.ofSeconds(2))
+          .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
     }
 
     /** Adds {@code count} instances created by {@code factory} (given the instance index). */
     Builder module(String module, String instanceName, int count, IntFunction<Object> factory) {
-      return module(module, instanceName, count, false, 10_000, factory);
+      node.handler(HandlerDefinition.of(module, instanceName, count, self -> factory.apply(self.index())));
+      return this;
     }
 
     Builder module(String module, String instanceName, int count, boolean concurrent, int mailboxCapacity,
         IntFunction<Object> factory) {
-      for (int i = 0; i < count; i++) {
-        Object handler = factory.apply(i);
-        modules.instance(module, instanceName, handler, handler.getClass(), concurrent, mailboxCapacity);
-      }
+      HandlerDefinition definition = HandlerDefinition.of(module, instanceName, count,
+          self -> factory.apply(self.index())).withMailboxCapacity(mailboxCapacity);
+      node.handler(concurrent ? definition.runConcurrently() : definition);
+      return this;
+    }
+
+    /** Adds handler instances. */
+    Builder handler(HandlerDefinition definition) {
+      node.handler(definition);
       return this;
     }
 
     Builder transport(TransportSettings settings) {
-      this.transport = settings;
+      node.maxMessageSize(settings.maxMessageSize()).fragmentSize(settings.fragmentSize())
+          .heartbeat(settings.heartbeatInterval(), settings.heartbeatTimeout())
+          .handshakeTimeout(settings.handshakeTimeout());
       return this;
     }
 
     Builder client(ClientSettings settings) {
-      this.client = settings;
+      node.connectWait(settings.connectWait()).callTimeout(settings.callTimeout())
+          .connectTimeout(settings.connectTimeout())
+          .reconnectBackoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
       return this;
     }
 
     Builder includeStackTrace() {
-      this.includeStackTrace = true;
+      node.includeStackTrace(true);
       return this;
     }
 
     Builder port(int port) {
-      this.port = port;
+      node.listen("127.0.0.1", port);
       return this;
     }
 
     TestNode start() {
-      return new TestNode(this);
+      return new TestNode(node.build());
     }
   }
 }

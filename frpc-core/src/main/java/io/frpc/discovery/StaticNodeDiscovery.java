@@ -1,22 +1,37 @@
 package io.frpc.discovery;
 
 import io.frpc.NodeId;
+import io.frpc.internal.Names;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** Reports a fixed list of nodes once; the client keeps retrying those that are down. */
+/** Reports a fixed list of nodes once; the node keeps retrying those that are down. */
 public final class StaticNodeDiscovery implements NodeDiscovery {
 
   private final Map<NodeId, HostPort> nodes;
+  private final Set<String> names = new TreeSet<>();
 
   /** @param nodes address of every node */
   public StaticNodeDiscovery(Map<NodeId, HostPort> nodes) {
     this.nodes = new TreeMap<>(nodes);
+    this.nodes.keySet().forEach(id -> names.add(id.name()));
   }
 
   @Override
-  public void start(DiscoveredNodes sink) {
-    nodes.forEach((id, address) -> sink.nodeAvailable(id, address.host(), address.port()));
+  public void start(DiscoveryContext context) {
+    nodes.forEach((id, address) -> context.nodeAvailable(id, address.host(), address.port()));
+  }
+
+  @Override
+  public String explainUnknownName(String nodeName) {
+    if (names.contains(nodeName)) {
+      return null;
+    }
+    return "frpc.discovery.static.nodes lists no node of that name (it lists " + (names.isEmpty() ? "none"
+        : String.join(", ", names)) + ")" + Names.didYouMean(nodeName, names)
+        + "; add frpc.discovery.static.nodes." + nodeName + ".<id>=host:port";
   }
 
   @Override

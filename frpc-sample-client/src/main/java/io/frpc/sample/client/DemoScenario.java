@@ -292,12 +292,14 @@ class DemoScenario implements CommandLineRunner {
 
   private static String broadcastPongs(List<InstanceReply<String>> replies, int expected, String name) {
     expect(replies.size() == expected, expected + " replies expected but got " + replies.size());
-    Set<Integer> instances = new HashSet<>();
+    Set<String> instances = new HashSet<>();
     for (InstanceReply<String> reply : replies) {
       expect(reply.succeeded(), "instance failed: " + reply.error());
       Pong pong = Pong.parse(reply.value());
       expect(name == null || name.equals(pong.name()), "only " + name + " instances expected: " + pong);
-      instances.add(pong.instance());
+      expect(pong.name().equals(reply.instanceName()) && pong.instance() == reply.index(),
+          "the reply should carry the instance's name and index: " + reply);
+      instances.add(pong.name() + "#" + pong.instance());
     }
     expect(instances.size() == expected, "every instance should answer once: " + instances);
     return expected + " instances answered";
@@ -307,11 +309,12 @@ class DemoScenario implements CommandLineRunner {
     return pongs.stream().map(Pong::node).collect(Collectors.toSet());
   }
 
-  private static Set<Integer> instances(List<Pong> pongs) {
-    return pongs.stream().map(Pong::instance).collect(Collectors.toSet());
+  /** Distinct instances: an index is unique within its instance name. */
+  private static Set<String> instances(List<Pong> pongs) {
+    return pongs.stream().map(pong -> pong.name() + "#" + pong.instance()).collect(Collectors.toSet());
   }
 
-  /** A parsed {@code ping} reply: "pong name=test_one node=1 instance=3". */
+  /** A parsed {@code ping} reply: "pong name=test_one node=1 instance=2" (index within the instance name). */
   record Pong(String name, int node, int instance) {
     static Pong parse(String text) {
       Map<String, String> fields = Arrays.stream(text.split(" ")).skip(1)

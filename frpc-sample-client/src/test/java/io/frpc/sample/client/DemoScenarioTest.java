@@ -3,7 +3,7 @@ package io.frpc.sample.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.sample.server.SampleServerApplication;
-import io.frpc.transport.FrpcServer;
+import io.frpc.FrpcNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -37,6 +37,6 @@ class DemoScenarioTest {
   }
 
   private static int port(ConfigurableApplicationContext server) {
-    return server.getBean(FrpcServer.class).localAddress().getPort();
+    return server.getBean(FrpcNode.class).listenAddress().getPort();
   }
 }

@@ -1,37 +1,34 @@
 package io.frpc.sample.server;
 
 import io.frpc.FrpcCommand;
-import io.frpc.LocalNode;
+import io.frpc.FrpcCall;
+import io.frpc.FrpcInstance;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed's {@code test_m}. Each instance has its own number; no locks are needed because frpc runs
- * one message at a time per instance.
+ * The seed's {@code test_m}. Each instance knows who it is ({@link FrpcInstance}) and keeps its own
+ * count; no locks are needed because frpc runs one message at a time per instance.
  */
 abstract class TestModule {
 
   private static final Logger log = LoggerFactory.getLogger(TestModule.class);
 
-  private final LocalNode node;
-  private final String instanceName;
-  private final int number;
+  private final FrpcInstance self;
   private long hellos;
 
-  TestModule(LocalNode node, InstanceNumbers numbers, String instanceName) {
-    this.node = node;
-    this.instanceName = instanceName;
-    this.number = numbers.next();
+  TestModule(FrpcInstance self) {
+    this.self = self;
   }
 
   public void hello(String who) {
     hellos++;
-    log.info("{} sent hello to {} instance {} ({} so far)", who, instanceName, number, hellos);
+    log.info("{} (from node {}) sent hello to {} ({} so far)", who, FrpcCall.current().caller(), self, hellos);
   }
 
   public String ping() {
-    return "pong name=" + instanceName + " node=" + node.id().id() + " instance=" + number;
+    return "pong name=" + self.instanceName() + " node=" + self.node().id() + " instance=" + self.index();
   }
 
   @FrpcCommand("large_msg")
@@ -46,9 +43,9 @@ abstract class TestModule {
 
   @FrpcCommand("call_same_error_test")
   public String callSameErrorTest() {
-    if (node.id().id() != 1) {
+    if (self.node().id() != 1) {
       throw new IllegalStateException("call_same_error_test fails on every node but id 1");
     }
-    return "ok from node " + node.id().id();
+    return "ok from node " + self.node().id();
   }
 }

@@ -11,20 +11,18 @@ import org.springframework.context.ApplicationEventPublisher;
 final class ApplicationEventNodeListener implements NodeListener {
 
   private final ApplicationEventPublisher publisher;
-  private final Object source;
 
-  ApplicationEventNodeListener(ApplicationEventPublisher publisher, Object source) {
+  ApplicationEventNodeListener(ApplicationEventPublisher publisher) {
     this.publisher = publisher;
-    this.source = source;
   }
 
   @Override
   public void nodeUp(RemoteNode node) {
-    publisher.publishEvent(new NodeUpEvent(source, node));
+    publisher.publishEvent(new NodeUpEvent(this, node));
   }
 
   @Override
   public void nodeDown(RemoteNode node, NodeDownReason reason) {
-    publisher.publishEvent(new NodeDownEvent(source, node, reason));
+    publisher.publishEvent(new NodeDownEvent(this, node, reason));
   }
 }

@@ -1,9 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
-import io.frpc.discovery.NodeDiscovery;
-import io.frpc.routing.FrpcClient;
-import io.frpc.transport.FrpcServer;
-import org.springframework.beans.factory.ObjectProvider;
+import io.frpc.FrpcNode;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -15,14 +12,13 @@ import org.springframework.context.annotation.Bean;
 /** The {@code frpc} health contributor, when Spring Boot's health support is on the classpath. */
 @AutoConfiguration(after = {FrpcAutoConfiguration.class, FrpcRedisDiscoveryAutoConfiguration.class})
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
-@ConditionalOnBean(FrpcClient.class)
+@ConditionalOnBean(FrpcNode.class)
 @ConditionalOnEnabledHealthIndicator("frpc")
 public final class FrpcHealthContributorAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "frpcHealthIndicator")
-  HealthIndicator frpcHealthIndicator(ObjectProvider<FrpcServer> server, FrpcClient client,
-      ObjectProvider<NodeDiscovery> discovery) {
-    return new FrpcHealthIndicator(server.getIfAvailable(), client, discovery.getIfAvailable());
+  HealthIndicator frpcHealthIndicator(FrpcNode node) {
+    return new FrpcHealthIndicator(node);
   }
 }

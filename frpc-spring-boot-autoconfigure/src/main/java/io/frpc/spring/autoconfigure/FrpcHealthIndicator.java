@@ -1,11 +1,9 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
+import io.frpc.RemoteNode;
 import io.frpc.discovery.DiscoveryHealth;
-import io.frpc.discovery.NodeDiscovery;
-import io.frpc.routing.FrpcClient;
-import io.frpc.transport.FrpcServer;
-import io.frpc.transport.NodeConnection;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -17,33 +15,29 @@ import org.springframework.boot.health.contributor.Health;
  */
 final class FrpcHealthIndicator extends AbstractHealthIndicator {
 
-  private final FrpcServer server;
-  private final FrpcClient client;
-  private final NodeDiscovery discovery;
+  private final FrpcNode node;
 
-  FrpcHealthIndicator(FrpcServer server, FrpcClient client, NodeDiscovery discovery) {
+  FrpcHealthIndicator(FrpcNode node) {
     super("frpc health check failed");
-    this.server = server;
-    this.client = client;
-    this.discovery = discovery;
+    this.node = node;
   }
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
-    boolean listening = server == null || server.isRunning();
-    DiscoveryHealth discoveryHealth = discovery == null ? null : discovery.health();
+    boolean listening = !node.serves() || node.isListening();
+    DiscoveryHealth discoveryHealth = node.discoveryHealth();
     builder.status(listening && (discoveryHealth == null || discoveryHealth.healthy()) ? "UP" : "DOWN");
-    builder.withDetail("listener", server == null ? "disabled"
-        : server.isRunning() ? String.valueOf(server.localAddress()) : "not listening");
+    builder.withDetail("listener", !node.serves() ? "disabled"
+        : node.isListening() ? String.valueOf(node.listenAddress()) : "not listening");
     if (discoveryHealth != null) {
       builder.withDetail("discovery", discoveryHealth.details());
     }
     Map<String, Map<String, Integer>> nodes = new TreeMap<>();
-    for (NodeId known : client.knownNodes().keySet()) {
+    for (NodeId known : node.knownNodes().keySet()) {
       nodes.computeIfAbsent(known.name(), name -> new TreeMap<>()).merge("known", 1, Integer::sum);
     }
-    for (NodeConnection connection : client.activeConnections()) {
-      nodes.computeIfAbsent(connection.node().id().name(), name -> new TreeMap<>()).merge("connected", 1, Integer::sum);
+    for (RemoteNode connected : node.connectedNodes()) {
+      nodes.computeIfAbsent(connected.id().name(), name -> new TreeMap<>()).merge("connected", 1, Integer::sum);
     }
     builder.withDetail("nodes", nodes);
   }

@@ -1,50 +1,36 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.FrpcNode;
 import io.frpc.NodeListener;
-import io.frpc.discovery.NodeDiscovery;
-import io.frpc.routing.FrpcClient;
-import io.frpc.transport.FrpcServer;
-import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the node once the context is ready (listener first, then discovery) and stops it first on
- * shutdown: discovery stops, then the server lets in-flight requests finish and closes.
+ * Starts the node once the context is ready (handler instances, listener, then discovery) and stops it
+ * first on shutdown: discovery stops, then the server lets in-flight requests finish and closes.
  */
 final class FrpcLifecycle implements SmartLifecycle {
 
-  private final FrpcServer server;
-  private final FrpcClient client;
-  private final NodeDiscovery discovery;
+  private final FrpcNode node;
   private final ObjectProvider<NodeListener> listeners;
-  private final Duration shutdownTimeout;
   private volatile boolean running;
   private Thread keepAlive;
-  private boolean listenersAdded;
 
-  FrpcLifecycle(FrpcServer server, FrpcClient client, NodeDiscovery discovery,
-      ObjectProvider<NodeListener> listeners, Duration shutdownTimeout) {
-    this.server = server;
-    this.client = client;
-    this.discovery = discovery;
+  FrpcLifecycle(FrpcNode node, ObjectProvider<NodeListener> listeners) {
+    this.node = node;
     this.listeners = listeners;
-    this.shutdownTimeout = shutdownTimeout;
   }
 
   @Override
   public synchronized void start() {
-    if (server != null) {
-      server.start();
+    if (running) {
+      return;
+    }
+    // Added here rather than when the node is built, so listener beans may depend on FrpcTemplate.
+    listeners.orderedStream().forEach(node::addListener);
+    node.start();
+    if (node.serves()) {
       keepAlive = startKeepAlive();
-    }
-    if (!listenersAdded) {
-      // Added here rather than when the client is built, so listener beans may depend on FrpcTemplate.
-      listeners.orderedStream().forEach(client::addListener);
-      listenersAdded = true;
-    }
-    if (discovery != null) {
-      discovery.start(client);
     }
     running = true;
   }
@@ -52,11 +38,8 @@ final class FrpcLifecycle implements SmartLifecycle {
   @Override
   public synchronized void stop() {
     running = false;
-    if (discovery != null) {
-      discovery.close();
-    }
-    if (server != null) {
-      server.stop(shutdownTimeout);
+    node.close();
+    if (keepAlive != null) {
       keepAlive.interrupt();
     }
   }
@@ -84,8 +67,8 @@ final class FrpcLifecycle implements SmartLifecycle {
   }
 
   /**
-   * The phase of Spring Boot's web-server graceful shutdown: every singleton, handlers included, exists
-   * before any lifecycle starts, and frpc stops accepting calls before default-phase components stop.
+   * The phase of Spring Boot's web-server graceful shutdown: every singleton exists before any lifecycle
+   * starts, and frpc stops accepting calls before default-phase components stop.
    */
   @Override
   public int getPhase() {

@@ -1,33 +1,24 @@
 package io.frpc.spring.autoconfigure;
 
-import io.frpc.LocalNode;
+import io.frpc.FrpcConfigurationException;
 import io.frpc.discovery.NodeDiscovery;
-import io.frpc.protocol.FrameType;
-import io.frpc.spring.redis.NodeRegistration;
-import io.frpc.spring.redis.RedisDiscoverySettings;
-import io.frpc.spring.redis.RedisNodeDiscovery;
-import io.frpc.transport.FrpcServer;
-import io.lettuce.core.resource.Delay;
+import io.frpc.internal.redis.RedisDiscoverySettings;
+import io.frpc.internal.redis.RedisNodeDiscovery;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Collections;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -42,19 +33,16 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(NodeDiscovery.class)
-  RedisNodeDiscovery frpcRedisNodeDiscovery(FrpcProperties properties, LocalNode local,
-      ObjectProvider<FrpcServer> server, ObjectProvider<DataRedisProperties> redisProperties,
-      RedisConnectionFactory connectionFactory) {
+  RedisNodeDiscovery frpcRedisNodeDiscovery(FrpcProperties properties,
+      ObjectProvider<DataRedisProperties> redisProperties, RedisConnectionFactory connectionFactory) {
     FrpcProperties.Redis redis = properties.getDiscovery().getRedis();
     DataRedisProperties dataRedis = redisProperties.getIfAvailable();
     RedisDiscoverySettings settings = new RedisDiscoverySettings(redis.getKeyPrefix(), redis.getTtl(),
         redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
         dataRedis == null ? 0 : dataRedis.getDatabase());
-    FrpcServer listener = server.getIfAvailable();
-    Supplier<NodeRegistration> registration = listener == null || !redis.isRegister() ? null
-        : () -> new NodeRegistration(advertisedHost(properties.getServer()), listener.localAddress().getPort(),
-            false, FrameType.PROTOCOL_VERSION, local.bootId());
-    return new RedisNodeDiscovery(local.id(), registration, settings, connectionFactory);
+    boolean registers = properties.getServer().isEnabled() && redis.isRegister();
+    return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null, settings,
+        connectionFactory);
   }
 
   /**
@@ -81,20 +69,8 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
       }
       return InetAddress.getLocalHost().getHostAddress();
     } catch (SocketException | UnknownHostException e) {
-      throw new IllegalStateException("Cannot determine this machine's address for Redis discovery; set "
-          + "frpc.server.advertised-host to the host other nodes should connect to", e);
-    }
-  }
-
-  /** Lettuce by default backs off up to 30 s between reconnects; discovery must heal within a second or two. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(Delay.class)
-  static class LettuceReconnectConfiguration {
-
-    @Bean
-    ClientResourcesBuilderCustomizer frpcLettuceReconnectDelay() {
-      return builder -> builder.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(500), 2,
-          TimeUnit.MILLISECONDS));
+      throw new FrpcConfigurationException("frpc.server.advertised-host", "cannot determine this machine's address"
+          + " for Redis discovery", "set frpc.server.advertised-host to the host other nodes should connect to", e);
     }
   }
 }

@@ -2,23 +2,20 @@ package io.frpc.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
 
+import io.frpc.FrpcConfigurationException;
+import io.frpc.FrpcInstance;
+import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
-import io.frpc.discovery.DiscoveredNodes;
+import io.frpc.UnknownNodeNameException;
+import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery;
-import io.frpc.module.ModuleDescription;
-import io.frpc.module.ModuleRegistry;
-import io.frpc.protocol.PayloadCodec;
-import io.frpc.routing.CallExecutor;
-import io.frpc.routing.FrpcClient;
 import io.frpc.spring.FrpcHandler;
-import io.frpc.transport.FrpcServer;
-import io.frpc.transport.TransportSettings;
+import io.frpc.spring.FrpcNodeCustomizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,35 +35,33 @@ class FrpcAutoConfigurationTest {
   private final ApplicationContextRunner namedNode = runner.withPropertyValues("frpc.node.name=game");
 
   @Test
-  void namedNodeGetsTemplateClientServerRegistryDiscoveryAndCodec() {
+  void namedNodeGetsANodeItsTemplateAndStaticDiscovery() {
     namedNode.run(context -> {
       assertThat(context).hasNotFailed();
+      assertThat(context).hasSingleBean(FrpcNode.class);
       assertThat(context).hasSingleBean(FrpcTemplate.class);
-      assertThat(context).hasSingleBean(FrpcClient.class);
-      assertThat(context).hasSingleBean(FrpcServer.class);
-      assertThat(context).hasSingleBean(ModuleRegistry.class);
       assertThat(context).hasSingleBean(StaticNodeDiscovery.class);
-      assertThat(context).hasSingleBean(PayloadCodec.class);
+      assertThat(context.getBean(FrpcNode.class).id()).hasToString("game:1");
     });
   }
 
   @Test
   void serverListensOnceTheContextHasStarted() {
     namedNode.run(context -> {
-      FrpcServer server = context.getBean(FrpcServer.class);
-      assertThat(server.isRunning()).isTrue();
-      assertThat(server.localAddress()).isNotNull();
-      assertThat(server.localAddress().getPort()).isPositive();
+      FrpcNode node = context.getBean(FrpcNode.class);
+      assertThat(node.isListening()).isTrue();
+      assertThat(node.listenAddress()).isNotNull();
+      assertThat(node.listenAddress().getPort()).isPositive();
     });
   }
 
   @Test
   void serverStopsListeningWhenTheContextCloses() {
     namedNode.run(context -> {
-      FrpcServer server = context.getBean(FrpcServer.class);
+      FrpcNode node = context.getBean(FrpcNode.class);
       context.close();
-      assertThat(server.isRunning()).isFalse();
-      assertThat(server.localAddress()).isNull();
+      assertThat(node.isListening()).isFalse();
+      assertThat(node.isRunning()).isFalse();
     });
   }
 
@@ -75,7 +70,7 @@ class FrpcAutoConfigurationTest {
     runner.run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause()
-          .isInstanceOf(IllegalStateException.class)
+          .isInstanceOf(FrpcConfigurationException.class)
           .hasMessageContaining("frpc.node.name is required");
     });
   }
@@ -89,22 +84,28 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
-  void disabledServerLeavesNoServerButKeepsTheTemplate() {
+  void disabledServerListensNowhereButKeepsTheTemplate() {
     namedNode.withPropertyValues("frpc.server.enabled=false").run(context -> {
       assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean(FrpcServer.class);
+      assertThat(context.getBean(FrpcNode.class).serves()).isFalse();
+      assertThat(context.getBean(FrpcNode.class).listenAddress()).isNull();
       assertThat(context).hasSingleBean(FrpcTemplate.class);
-      assertThat(context).hasSingleBean(FrpcClient.class);
     });
   }
 
   @Test
-  void userPayloadCodecReplacesTheAutoConfiguredOne() {
-    namedNode.withUserConfiguration(UserCodecConfiguration.class).run(context -> {
-      assertThat(context).hasSingleBean(PayloadCodec.class);
-      assertThat(context).getBean(PayloadCodec.class).isSameAs(context.getBean("userCodec"));
-      assertThat(context).doesNotHaveBean("frpcPayloadCodec");
-    });
+  void customizersAdjustTheNodeBeforeItIsBuilt() {
+    namedNode.withUserConfiguration(CustomizerConfiguration.class).withPropertyValues("frpc.server.enabled=false")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(CustomizerConfiguration.class).applied).isTrue();
+          FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
+          long started = System.nanoTime();
+          // the customizer shortened the connect wait from the 3 s default
+          assertThatThrownBy(() -> frpc.module("game", "m").node(9).call("x", String.class))
+              .isInstanceOf(NoNodeConnectedException.class).hasMessageContaining("50 ms");
+          assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        });
   }
 
   @Test
@@ -128,22 +129,18 @@ class FrpcAutoConfigurationTest {
   @Test
   void handlerWithThreeInstancesIsServedAsOneModuleWithThreeNamedInstances() {
     namedNode.withUserConfiguration(EchoHandlerConfiguration.class).run(context -> {
-      List<ModuleDescription> modules = context.getBean(ModuleRegistry.class).describe();
-      assertThat(modules).extracting(ModuleDescription::name).containsExactly("echo_m");
-      assertThat(modules.get(0).instances())
-          .extracting(ModuleDescription.Instance::index, ModuleDescription.Instance::instanceName,
-              ModuleDescription.Instance::handlerType)
+      HandlerCensus census = context.getBean(HandlerCensus.class);
+      assertThat(census.created()).extracting(handler -> handler.self)
           .containsExactly(
-              tuple(0, "x", EchoHandler.class.getName()),
-              tuple(1, "x", EchoHandler.class.getName()),
-              tuple(2, "x", EchoHandler.class.getName()));
+              new FrpcInstance(context.getBean(FrpcNode.class).id(), "echo_m", "x", 0),
+              new FrpcInstance(context.getBean(FrpcNode.class).id(), "echo_m", "x", 1),
+              new FrpcInstance(context.getBean(FrpcNode.class).id(), "echo_m", "x", 2));
     });
   }
 
   @Test
   void eachHandlerInstanceIsASeparateObjectWithItsOwnDependenciesInjected() {
     namedNode.withUserConfiguration(EchoHandlerConfiguration.class).run(context -> {
-      assertThat(context).hasSingleBean(ModuleRegistry.class);
       HandlerCensus census = context.getBean(HandlerCensus.class);
       assertThat(census.created()).hasSize(3).doesNotHaveDuplicates();
       assertThat(census.created()).extracting(EchoHandler::id).containsExactly(0, 1, 2);
@@ -202,14 +199,6 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
-  void transportSettingsAreBoundFromProperties() {
-    namedNode.withPropertyValues("frpc.max-message-size=1MB", "frpc.fragment-size=16KB",
-        "frpc.heartbeat-interval=2s", "frpc.heartbeat-timeout=7s", "frpc.server.handshake-timeout=3s")
-        .run(context -> assertThat(context.getBean(TransportSettings.class)).isEqualTo(new TransportSettings(
-            1024 * 1024, 16 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(7), Duration.ofSeconds(3))));
-  }
-
-  @Test
   void maxMessageSizeOfTwoGigabytesFailsStartUpNamingTheProperty() {
     namedNode.withPropertyValues("frpc.max-message-size=2GB").run(context -> {
       assertThat(context).hasFailed();
@@ -239,13 +228,30 @@ class FrpcAutoConfigurationTest {
 
   @Test
   void callToANodeThatNeverConnectsFailsAfterTheConfiguredConnectWait() {
-    namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.connect-wait=100ms").run(context -> {
-      FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
-      assertThatThrownBy(() -> frpc.module("nobody", "any_m").call("ping", String.class, "hi"))
-          .isInstanceOf(NoNodeConnectedException.class)
-          .hasMessageContaining("nobody")
-          .hasMessageContaining("100 ms");
-    });
+    namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.connect-wait=100ms",
+        "frpc.discovery.static.nodes.nobody.1=127.0.0.1:1").run(context -> {
+          FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
+          assertThatThrownBy(() -> frpc.module("nobody", "any_m").call("ping", String.class, "hi"))
+              .isInstanceOf(NoNodeConnectedException.class)
+              .hasMessageContaining("nobody")
+              .hasMessageContaining("100 ms");
+        });
+  }
+
+  @Test
+  void callToANodeNameMissingFromTheStaticListFailsAtOnceNamingThePropertyAndTheLikelyName() {
+    namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.connect-wait=3s",
+        "frpc.discovery.static.nodes.game.1=127.0.0.1:1").run(context -> {
+          FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
+          long started = System.nanoTime();
+          assertThatThrownBy(() -> frpc.module("gaem", "any_m").call("ping", String.class, "hi"))
+              .isInstanceOf(UnknownNodeNameException.class)
+              .hasMessageContaining("frpc.discovery.static.nodes")
+              .hasMessageContaining("did you mean 'game'");
+          assertThatThrownBy(() -> frpc.module("gaem", "any_m").send("ping", "hi").join())
+              .hasCauseInstanceOf(UnknownNodeNameException.class);
+          assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        });
   }
 
   @Test
@@ -266,11 +272,16 @@ class FrpcAutoConfigurationTest {
   }
 
   @Configuration(proxyBeanMethods = false)
-  static class UserCodecConfiguration {
+  static class CustomizerConfiguration {
+
+    volatile boolean applied;
 
     @Bean
-    PayloadCodec userCodec() {
-      return new PayloadCodec();
+    FrpcNodeCustomizer shortConnectWait() {
+      return builder -> {
+        applied = true;
+        builder.connectWait(Duration.ofMillis(50)).discovery(null);
+      };
     }
   }
 
@@ -278,8 +289,8 @@ class FrpcAutoConfigurationTest {
   static class UserTemplateConfiguration {
 
     @Bean
-    FrpcTemplate userTemplate(FrpcClient client, CallExecutor executor) {
-      return new FrpcTemplate(client, executor);
+    FrpcTemplate userTemplate(FrpcNode node) {
+      return node.template();
     }
   }
 
@@ -302,8 +313,10 @@ class FrpcAutoConfigurationTest {
   public static class EchoHandler {
 
     private final int id;
+    final FrpcInstance self;
 
-    public EchoHandler(HandlerCensus census) {
+    public EchoHandler(HandlerCensus census, FrpcInstance self) {
+      this.self = self;
       this.id = census.register(this);
     }
 
@@ -377,7 +390,7 @@ class FrpcAutoConfigurationTest {
   static class UserDiscovery implements NodeDiscovery {
 
     @Override
-    public void start(DiscoveredNodes nodes) {
+    public void start(DiscoveryContext context) {
     }
 
     @Override

@@ -3,13 +3,13 @@ package io.frpc.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.frpc.discovery.DiscoveredNodes;
+import io.frpc.FrpcNode;
+import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.NodeDiscovery;
-import io.frpc.routing.FrpcClient;
-import io.frpc.transport.FrpcServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -66,10 +66,12 @@ class FrpcLifecycleTest {
   }
 
   @Test
-  void discoveryIsStartedWithTheClientOnceTheContextStarts() {
+  void discoveryIsStartedOnceTheContextStartsAndTheListenerIsBound() {
     runner.withUserConfiguration(DiscoveryConfiguration.class).run(context -> {
       RecordingDiscovery discovery = context.getBean(RecordingDiscovery.class);
-      assertThat(discovery.startedWith()).isSameAs(context.getBean(FrpcClient.class));
+      FrpcNode node = context.getBean(FrpcNode.class);
+      assertThat(discovery.startedWith().localNode()).isEqualTo(node.local());
+      assertThat(discovery.startedWith().listenAddress()).isEqualTo(node.listenAddress());
     });
   }
 
@@ -77,11 +79,11 @@ class FrpcLifecycleTest {
   void discoveryIsClosedBeforeTheServerStopsListening() {
     runner.withUserConfiguration(DiscoveryConfiguration.class).run(context -> {
       RecordingDiscovery discovery = context.getBean(RecordingDiscovery.class);
-      FrpcServer server = context.getBean(FrpcServer.class);
+      FrpcNode node = context.getBean(FrpcNode.class);
       assertThat(discovery.serverRunningWhenClosed()).isNull();
       context.close();
       assertThat(discovery.serverRunningWhenClosed()).isTrue();
-      assertThat(server.isRunning()).isFalse();
+      assertThat(node.isListening()).isFalse();
     });
   }
 
@@ -91,30 +93,30 @@ class FrpcLifecycleTest {
         .collect(Collectors.toCollection(HashSet::new));
   }
 
-  /** Reports no nodes; remembers what it was started with and whether the server listened when closed. */
+  /** Reports no nodes; remembers what it was started with and whether the listener accepted when closed. */
   static class RecordingDiscovery implements NodeDiscovery {
 
-    private final FrpcServer server;
-    private volatile DiscoveredNodes startedWith;
+    private volatile DiscoveryContext startedWith;
     private volatile Boolean serverRunningWhenClosed;
 
-    RecordingDiscovery(FrpcServer server) {
-      this.server = server;
-    }
-
     @Override
-    public void start(DiscoveredNodes nodes) {
-      startedWith = nodes;
+    public void start(DiscoveryContext context) {
+      startedWith = context;
     }
 
     @Override
     public void close() {
       if (serverRunningWhenClosed == null) {
-        serverRunningWhenClosed = server.isRunning();
+        try (Socket probe = new Socket()) {
+          probe.connect(startedWith.listenAddress(), 1000);
+          serverRunningWhenClosed = true;
+        } catch (IOException e) {
+          serverRunningWhenClosed = false;
+        }
       }
     }
 
-    DiscoveredNodes startedWith() {
+    DiscoveryContext startedWith() {
       return startedWith;
     }
 
@@ -127,8 +129,8 @@ class FrpcLifecycleTest {
   static class DiscoveryConfiguration {
 
     @Bean
-    RecordingDiscovery recordingDiscovery(FrpcServer server) {
-      return new RecordingDiscovery(server);
+    RecordingDiscovery recordingDiscovery() {
+      return new RecordingDiscovery();
     }
   }
 }

@@ -1,9 +1,16 @@
 package io.frpc.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.FrpcCall;
+import io.frpc.FrpcIgnore;
+import io.frpc.FrpcInstance;
 import io.frpc.FrpcTemplate;
+import io.frpc.ModuleCall;
+import io.frpc.RemoteCallException;
+import io.frpc.RemoteErrorCode;
 import io.frpc.InstanceReply;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeListener;
@@ -11,12 +18,15 @@ import io.frpc.RemoteNode;
 import io.frpc.spring.FrpcHandler;
 import io.frpc.spring.NodeDownEvent;
 import io.frpc.spring.NodeUpEvent;
-import io.frpc.transport.FrpcServer;
+import io.frpc.FrpcNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanNameAware;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -142,6 +152,29 @@ class TwoNodeSpringIntegrationTest {
     });
   }
 
+  @Test
+  void injectionSettersLifecycleCallbacksAndListenersOfAHandlerAreNotCommands() {
+    withConnectedNodes((server, client) -> {
+      ModuleCall account = client.getBean(FrpcTemplate.class).module("game", "account");
+      assertThat(account.call("balance", Integer.class)).isEqualTo(100);
+      for (String hidden : List.of("setIds", "setBeanName", "afterPropertiesSet", "onUp", "audit")) {
+        assertThatThrownBy(() -> account.call(hidden, Object.class, (Object) null)).as(hidden)
+            .isInstanceOfSatisfying(RemoteCallException.class,
+                e -> assertThat(e.code()).isEqualTo(RemoteErrorCode.UNKNOWN_COMMAND));
+      }
+    });
+  }
+
+  @Test
+  void aHandlerBeanIsToldItsInstanceAndDuringACallItsCaller() {
+    withConnectedNodes((server, client) -> {
+      List<InstanceReply<String>> replies = client.getBean(FrpcTemplate.class).module("game", "tally").broadcast()
+          .call("whoami", String.class);
+      assertThat(replies).extracting(InstanceReply::value).containsExactlyInAnyOrder(
+          "tally#0 called by lobby:1", "tally#1 called by lobby:1", "tally#2 called by lobby:1");
+    });
+  }
+
   /** Starts the game node, then a lobby node that discovers it statically, and runs {@code test}. */
   private void withConnectedNodes(TwoNodeTest test) {
     serverRunner.run(server -> {
@@ -155,7 +188,7 @@ class TwoNodeSpringIntegrationTest {
   }
 
   private static int portOf(AssertableApplicationContext server) {
-    return server.getBean(FrpcServer.class).localAddress().getPort();
+    return server.getBean(FrpcNode.class).listenAddress().getPort();
   }
 
   @FunctionalInterface
@@ -185,18 +218,56 @@ class TwoNodeSpringIntegrationTest {
   public static class TallyHandler {
 
     private final int id;
+    private final FrpcInstance self;
 
-    public TallyHandler(IdSequence ids) {
+    public TallyHandler(IdSequence ids, FrpcInstance self) {
       this.id = ids.next();
+      this.self = self;
     }
 
     public int id() {
       return id;
     }
+
+    public String whoami() {
+      return self + " called by " + FrpcCall.current().caller();
+    }
+  }
+
+  /** A handler with everything the container calls: none of it may be a command. */
+  @FrpcHandler(module = "account")
+  public static class AccountHandler implements BeanNameAware, InitializingBean {
+
+    private IdSequence ids;
+
+    public int balance() {
+      return 100;
+    }
+
+    @Autowired
+    public void setIds(IdSequence ids) {
+      this.ids = ids;
+    }
+
+    @Override
+    public void setBeanName(String name) {
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+    }
+
+    @EventListener
+    public void onUp(NodeUpEvent event) {
+    }
+
+    @FrpcIgnore
+    public void audit(Object what) {
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import({GreeterHandler.class, TallyHandler.class})
+  @Import({GreeterHandler.class, TallyHandler.class, AccountHandler.class})
   static class GameNodeConfiguration {
 
     @Bean

@@ -1,0 +1,415 @@
+package io.frpc;
+
+import io.frpc.discovery.DiscoveryContext;
+import io.frpc.discovery.DiscoveryHealth;
+import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.module.ModuleRegistry;
+import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.routing.CallExecutor;
+import io.frpc.internal.routing.ClientSettings;
+import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.transport.ClientConnector;
+import io.frpc.internal.transport.FrpcServer;
+import io.frpc.internal.transport.ServerSettings;
+import io.frpc.internal.transport.TransportResources;
+import io.frpc.internal.transport.TransportSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import tools.jackson.dataformat.smile.SmileMapper;
+
+/**
+ * One frpc node: its listener serving handler modules, its connections to the nodes discovery reports,
+ * and the {@link FrpcTemplate} to call them. Spring Boot applications get one from the starter; without
+ * Spring, build one:
+ * <pre>{@code
+ * try (FrpcNode node = FrpcNode.builder("lobby", 1)
+ *     .listen("127.0.0.1", 9688)
+ *     .handler(HandlerDefinition.of("room_m", "rooms", 4, self -> new RoomModule(self)))
+ *     .discovery(new StaticNodeDiscovery(Map.of(new NodeId("game", 1), new HostPort("10.0.0.11", 9688))))
+ *     .build()) {
+ *   node.start();
+ *   node.template().module("game", "room_m").call("ping", String.class);
+ * }
+ * }</pre>
+ * Nothing is static: several nodes may live in one JVM.
+ */
+public final class FrpcNode implements AutoCloseable {
+
+  private enum State { NEW, STARTED, CLOSED }
+
+  private final LocalNode local;
+  private final Builder config;
+  private final TransportSettings transport;
+  private final TransportResources resources;
+  private final PayloadCodec codec;
+  private final FrpcClient client;
+  private final FrpcTemplate template;
+  private final NodeDiscovery discovery;
+  private volatile FrpcServer server;
+  private volatile RequestDispatcher dispatcher;
+  private State state = State.NEW;
+
+  private FrpcNode(Builder config) {
+    this.config = config;
+    this.local = LocalNode.start(config.name, config.id);
+    this.transport = new TransportSettings(config.maxMessageSize, config.fragmentSize, config.heartbeatInterval,
+        config.heartbeatTimeout, config.handshakeTimeout);
+    ClientSettings clientSettings = new ClientSettings(config.connectWait, config.callTimeout, config.connectTimeout,
+        config.reconnectInitialBackoff, config.reconnectMaxBackoff);
+    this.codec = config.smileMapper == null ? new PayloadCodec() : new PayloadCodec(config.smileMapper);
+    this.discovery = config.discovery;
+    this.resources = new TransportResources(local.id().toString(), config.ioThreads > 0 ? config.ioThreads
+        : Math.min(4, Runtime.getRuntime().availableProcessors()));
+    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, resources, codec,
+        config.connectTimeout);
+    Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
+    this.client = new FrpcClient(clientSettings, connector, resources, unknownNames);
+    config.listeners.forEach(client::addListener);
+    this.template = new FrpcTemplate(client, new CallExecutor(client, codec));
+  }
+
+  /**
+   * Starts building node {@code name:id}.
+   *
+   * @param name the name other nodes call this one by, shared by every process of the same role
+   * @param id   unique among the nodes of that name
+   */
+  public static Builder builder(String name, int id) {
+    return new Builder(name, id);
+  }
+
+  /** This node's name and id. */
+  public NodeId id() {
+    return local.id();
+  }
+
+  /** This node's identity and boot id. */
+  public LocalNode local() {
+    return local;
+  }
+
+  /** Calls other nodes. Usable before {@link #start()}: calls then wait for a node as usual. */
+  public FrpcTemplate template() {
+    return template;
+  }
+
+  /** Adds a listener for node transitions from now on. */
+  public void addListener(NodeListener listener) {
+    client.addListener(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Creates the handler instances, binds the listener (when serving) and starts discovery.
+   *
+   * @throws FrpcConfigurationException when the listener cannot bind or a handler is invalid
+   * @throws IllegalStateException      when the node was closed
+   */
+  public synchronized void start() {
+    if (state == State.STARTED) {
+      return;
+    }
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("frpc node " + local.id() + " was closed; build a new one");
+    }
+    if (config.serve) {
+      ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
+          resources.workers());
+      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace);
+      FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
+          transport, resources, codec, dispatcher);
+      listener.start();
+      server = listener;
+    }
+    if (discovery != null) {
+      discovery.start(new Context());
+    }
+    state = State.STARTED;
+  }
+
+  /** Whether {@link #start()} ran and {@link #close()} did not. */
+  public synchronized boolean isRunning() {
+    return state == State.STARTED;
+  }
+
+  /**
+   * Stops discovery, lets running and queued requests finish for up to the shutdown timeout, closes every
+   * connection and stops the node's threads. No node events are published for it.
+   */
+  @Override
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    State was = state;
+    state = State.CLOSED;
+    if (discovery != null && was == State.STARTED) {
+      discovery.close();
+    }
+    if (server != null) {
+      server.stop(config.shutdownTimeout);
+    }
+    client.close();
+    resources.close();
+  }
+
+  /** The address the listener is bound to, or {@code null} when it does not serve or has not started. */
+  public InetSocketAddress listenAddress() {
+    FrpcServer listener = server;
+    return listener == null ? null : listener.localAddress();
+  }
+
+  /** Whether this node serves modules (it may still be starting). */
+  public boolean serves() {
+    return config.serve;
+  }
+
+  /** Whether the listener is bound and accepting. */
+  public boolean isListening() {
+    FrpcServer listener = server;
+    return listener != null && listener.isRunning();
+  }
+
+  /** Health of discovery, or {@code null} when the node has none. */
+  public DiscoveryHealth discoveryHealth() {
+    return discovery == null ? null : discovery.health();
+  }
+
+  /** Every node discovery reported, with the address it is kept connected to. */
+  public Map<NodeId, String> knownNodes() {
+    return client.knownNodes();
+  }
+
+  /** The connected nodes, by name and id. */
+  public List<RemoteNode> connectedNodes() {
+    return client.activeConnections().stream().map(connection -> connection.node()).toList();
+  }
+
+  /** Requests queued or running on this node's handler instances. */
+  public int requestsInFlight() {
+    RequestDispatcher current = dispatcher;
+    return current == null ? 0 : current.inFlight();
+  }
+
+  /** The client side, for tests in this package. */
+  FrpcClient client() {
+    return client;
+  }
+
+  /** What discovery reports to: the client side of this node. */
+  private final class Context implements DiscoveryContext {
+
+    @Override
+    public void nodeAvailable(NodeId node, String host, int port) {
+      client.nodeAvailable(node, host, port);
+    }
+
+    @Override
+    public void nodeUnavailable(NodeId node, NodeDownReason reason) {
+      client.nodeUnavailable(node, reason);
+    }
+
+    @Override
+    public LocalNode localNode() {
+      return local;
+    }
+
+    @Override
+    public InetSocketAddress listenAddress() {
+      return FrpcNode.this.listenAddress();
+    }
+  }
+
+  /**
+   * Settings of a node, with the defaults of the Spring Boot properties named in each method. Values
+   * are checked by {@link #build()}.
+   */
+  public static final class Builder {
+
+    private final String name;
+    private final int id;
+    private boolean serve = true;
+    private String host = "0.0.0.0";
+    private int port = 9688;
+    private final List<HandlerDefinition> handlers = new ArrayList<>();
+    private int mailboxCapacity = 10_000;
+    private boolean includeStackTrace;
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private int maxMessageSize = 128 * 1024 * 1024;
+    private int fragmentSize = 64 * 1024;
+    private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Duration heartbeatTimeout = Duration.ofSeconds(15);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration connectWait = Duration.ofSeconds(3);
+    private Duration callTimeout = Duration.ofSeconds(5);
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration reconnectInitialBackoff = Duration.ofMillis(100);
+    private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+    private int ioThreads;
+    private NodeDiscovery discovery;
+    private SmileMapper smileMapper;
+    private final List<NodeListener> listeners = new ArrayList<>();
+
+    private Builder(String name, int id) {
+      if (name == null || name.isBlank()) {
+        throw new FrpcConfigurationException("frpc.node.name", "frpc.node.name is required",
+            "set it to the name other nodes call this one by (for example frpc.node.name=game), and frpc.node.id "
+                + "to its id among the nodes of that name");
+      }
+      this.name = name;
+      this.id = id;
+    }
+
+    /** Where the listener binds ({@code frpc.server.host}, {@code frpc.server.port}; port 0 picks a free one). */
+    public Builder listen(String host, int port) {
+      this.host = Objects.requireNonNull(host, "host");
+      this.port = port;
+      this.serve = true;
+      return this;
+    }
+
+    /** Whether this node listens for calls ({@code frpc.server.enabled}); a pure caller passes false. */
+    public Builder serve(boolean serve) {
+      this.serve = serve;
+      return this;
+    }
+
+    /** Serves a group of handler instances. */
+    public Builder handler(HandlerDefinition definition) {
+      handlers.add(Objects.requireNonNull(definition, "definition"));
+      return this;
+    }
+
+    /** Default mailbox capacity per instance ({@code frpc.server.mailbox-capacity}, 10,000). */
+    public Builder mailboxCapacity(int capacity) {
+      this.mailboxCapacity = capacity;
+      return this;
+    }
+
+    /** Whether error replies carry the remote stack trace ({@code frpc.server.include-stacktrace}, false). */
+    public Builder includeStackTrace(boolean include) {
+      this.includeStackTrace = include;
+      return this;
+    }
+
+    /** How long {@link FrpcNode#close()} lets requests finish ({@code frpc.server.shutdown-timeout}, 30 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}, 128 MiB). */
+    public Builder maxMessageSize(int bytes) {
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** Larger messages travel as fragments of this size ({@code frpc.fragment-size}, 64 KiB). */
+    public Builder fragmentSize(int bytes) {
+      this.fragmentSize = bytes;
+      return this;
+    }
+
+    /**
+     * Heartbeats ({@code frpc.heartbeat-interval}, 5 s; {@code frpc.heartbeat-timeout}, 15 s): a PING after
+     * {@code interval} without writing; a connection silent for {@code timeout} is closed.
+     */
+    public Builder heartbeat(Duration interval, Duration timeout) {
+      this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+      this.heartbeatTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** A connection whose handshake has not completed by then is closed ({@code frpc.server.handshake-timeout}, 10 s). */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long a call or send waits for a matching node ({@code frpc.client.connect-wait}, 3 s). */
+    public Builder connectWait(Duration wait) {
+      this.connectWait = Objects.requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /** Default deadline of a call ({@code frpc.client.call-timeout}, 5 s). */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Limit of one TCP connect attempt ({@code frpc.client.connect-timeout}, 3 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Reconnect backoff ({@code frpc.client.reconnect-initial-backoff}, 100 ms, doubling up to
+     * {@code frpc.client.reconnect-max-backoff}, 5 s).
+     */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      this.reconnectInitialBackoff = Objects.requireNonNull(initial, "initial");
+      this.reconnectMaxBackoff = Objects.requireNonNull(max, "max");
+      return this;
+    }
+
+    /** I/O threads ({@code frpc.io-threads}; 0, the default, means min(4, processors)). */
+    public Builder ioThreads(int threads) {
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /** Where node addresses come from; without one, no node is ever connected. */
+    public Builder discovery(NodeDiscovery discovery) {
+      this.discovery = discovery;
+      return this;
+    }
+
+    /**
+     * The Jackson Smile mapper for arguments and results, for applications that register their own
+     * modules; start from {@link #defaultSmileMapper()} to keep frpc's settings.
+     */
+    public Builder smileMapper(SmileMapper mapper) {
+      this.smileMapper = mapper;
+      return this;
+    }
+
+    /** frpc's Smile mapper settings, to extend and pass to {@link #smileMapper(SmileMapper)}. */
+    public static SmileMapper.Builder defaultSmileMapper() {
+      return PayloadCodec.defaultMapperBuilder();
+    }
+
+    /** Adds a listener for node transitions. */
+    public Builder listener(NodeListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Builds the node and its threads; {@link FrpcNode#start()} starts serving and discovery.
+     *
+     * @throws FrpcConfigurationException naming the property when a value is out of range
+     */
+    public FrpcNode build() {
+      if (serve && (port < 0 || port > 65535)) {
+        throw new FrpcConfigurationException("frpc.server.port", "frpc.server.port " + port + " is outside 0..65535",
+            "set it to a free TCP port, or 0 to pick one");
+      }
+      if (mailboxCapacity < 1) {
+        throw new FrpcConfigurationException("frpc.server.mailbox-capacity", "frpc.server.mailbox-capacity must be "
+            + "positive but was " + mailboxCapacity, "set it to the messages an instance may queue, e.g. 10000");
+      }
+      if (shutdownTimeout.isNegative()) {
+        throw new FrpcConfigurationException("frpc.server.shutdown-timeout", "frpc.server.shutdown-timeout must not"
+            + " be negative", "set it to how long requests may finish on shutdown, e.g. 30s");
+      }
+      return new FrpcNode(this);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.frpc;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A group of handler instances a node serves under one module: {@code instances} objects made by
+ * {@code factory}, each with its own state. Spring users write {@code @FrpcHandler} instead.
+ *
+ * @param module          the module name callers use
+ * @param instanceName    a name shared by these instances so callers can address them as a group, or {@code null}
+ * @param instances       how many objects to create (at least 1)
+ * @param concurrent      whether messages may run in parallel on one instance (stateless handlers);
+ *                        {@code false} runs one message at a time per instance, in arrival order
+ * @param mailboxCapacity messages queued or running per instance before callers get
+ *                        {@link OverloadedException}; 0 for the node's default
+ * @param handlerType     the class whose public methods are the commands, or {@code null} for the class
+ *                        of the created objects
+ * @param factory         creates one instance, told which one it is
+ */
+public record HandlerDefinition(String module, String instanceName, int instances, boolean concurrent,
+    int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory) {
+
+  public HandlerDefinition {
+    if (module == null || module.isEmpty()) {
+      throw new IllegalArgumentException("module name must not be empty");
+    }
+    if (instanceName != null && instanceName.isEmpty()) {
+      instanceName = null;
+    }
+    if (instances < 1) {
+      throw new IllegalArgumentException("module '" + module + "' needs at least 1 instance but was given "
+          + instances);
+    }
+    if (mailboxCapacity < 0) {
+      throw new IllegalArgumentException("mailbox capacity of module '" + module + "' must not be negative");
+    }
+    Objects.requireNonNull(factory, "factory");
+  }
+
+  /** {@code instances} actor-style instances with the default mailbox. */
+  public static HandlerDefinition of(String module, String instanceName, int instances,
+      Function<FrpcInstance, ?> factory) {
+    return new HandlerDefinition(module, instanceName, instances, false, 0, null, factory);
+  }
+
+  /** The same instances, with messages running in parallel on each. */
+  public HandlerDefinition runConcurrently() {
+    return new HandlerDefinition(module, instanceName, instances, true, mailboxCapacity, handlerType, factory);
+  }
+
+  /** The same instances with a mailbox of {@code capacity} messages each. */
+  public HandlerDefinition withMailboxCapacity(int capacity) {
+    return new HandlerDefinition(module, instanceName, instances, concurrent, capacity, handlerType, factory);
+  }
+
+  /** The same instances, with the commands taken from {@code type} (e.g. the class behind a proxy). */
+  public HandlerDefinition withHandlerType(Class<?> type) {
+    return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, type, factory);
+  }
+}

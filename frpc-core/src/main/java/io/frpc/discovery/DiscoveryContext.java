@@ -1,0 +1,25 @@
+package io.frpc.discovery;
+
+import io.frpc.LocalNode;
+import io.frpc.NodeDownReason;
+import io.frpc.NodeId;
+import java.net.InetSocketAddress;
+
+/**
+ * What a {@link NodeDiscovery} reports to, and what it may need to know about this node to register it.
+ * The node connects to available nodes, keeps retrying them, and drops unavailable ones.
+ */
+public interface DiscoveryContext {
+
+  /** The node is (still) reachable at {@code host:port}; repeated reports of the same address are cheap. */
+  void nodeAvailable(NodeId node, String host, int port);
+
+  /** The node went away; its connection is closed and calls stop routing to it. */
+  void nodeUnavailable(NodeId node, NodeDownReason reason);
+
+  /** This node: its identity and boot id. */
+  LocalNode localNode();
+
+  /** The address this node's listener is bound to, or {@code null} when it does not serve. */
+  InetSocketAddress listenAddress();
+}

@@ -1,0 +1,265 @@
+package io.frpc.internal.module;
+
+import io.frpc.FrpcCall;
+import io.frpc.RemoteErrorCode;
+import io.frpc.internal.protocol.BroadcastItem;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.InboundRequest;
+import io.frpc.internal.protocol.Payload;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.RemoteError;
+import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.protocol.ResponseStatus;
+import io.netty.buffer.ByteBuf;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests to instances. {@link #dispatch} runs on the I/O thread and does no more than pick the
+ * instance(s) and queue the request in their mailboxes; decoding the arguments, running the command and
+ * encoding the reply happen on a worker, in the instance's turn.
+ */
+public final class RequestDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+  private final ModuleRegistry registry;
+  private final PayloadCodec codec;
+  private final boolean includeStackTrace;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * @param registry          the served modules
+   * @param codec             decodes arguments, encodes results
+   * @param includeStackTrace whether error replies carry the remote stack trace
+   */
+  public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace) {
+    this.registry = registry;
+    this.codec = codec;
+    this.includeStackTrace = includeStackTrace;
+  }
+
+  /** The served modules. */
+  public ModuleRegistry registry() {
+    return registry;
+  }
+
+  /** Requests queued or running on any instance. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Routes one request; called on the I/O thread that decoded it. */
+  public void dispatch(InboundRequest request, ReplyTarget target) {
+    RequestEnvelope envelope = request.envelope();
+    ServedModule module = registry.module(envelope.module());
+    if (module == null) {
+      refuse(request, target, RemoteErrorCode.UNKNOWN_MODULE, "no module '" + envelope.module()
+          + "' is served here (modules: " + String.join(", ", registry.moduleNames()) + ")");
+      return;
+    }
+    String instanceName = envelope.instanceName();
+    if (instanceName != null && !module.hasInstanceName(instanceName)) {
+      refuse(request, target, RemoteErrorCode.UNKNOWN_INSTANCE, "module '" + module.name()
+          + "' has no instances named '" + instanceName + "' (instance names: "
+          + String.join(", ", module.instanceNames()) + ")");
+      return;
+    }
+    InstanceGroup group = module.group(instanceName, envelope.command());
+    if (group == null) {
+      refuse(request, target, RemoteErrorCode.UNKNOWN_COMMAND, (instanceName == null ? "no instance of module '"
+          + module.name() : "no instance '" + instanceName + "' of module '" + module.name()) + "' has command '"
+          + envelope.command() + "' (commands of " + module.describeCommands(instanceName) + ")");
+      return;
+    }
+    switch (envelope.selection()) {
+      case BALANCE -> submit(new Invocation(request, target, group.nextBalanced(), null, 0));
+      case MOD -> submit(new Invocation(request, target, group.byKey(envelope.modKey()), null, 0));
+      case BROADCAST -> {
+        ModuleInstance[] members = group.members();
+        BroadcastReply collector = envelope.replyWanted()
+            ? new BroadcastReply(envelope.requestId(), target, members.length) : null;
+        for (int i = 0; i < members.length; i++) {
+          submit(new Invocation(request, target, members[i], collector, i));
+        }
+      }
+    }
+  }
+
+  private void submit(Invocation invocation) {
+    inFlight.incrementAndGet();
+    if (!invocation.instance.mailbox().offer(invocation)) {
+      inFlight.decrementAndGet();
+      invocation.fail(RemoteErrorCode.OVERLOADED, null, "mailbox of " + invocation.instance.describe()
+          + " is full (" + invocation.instance.mailbox().capacity + " messages)", null);
+    }
+  }
+
+  private void refuse(InboundRequest request, ReplyTarget target, RemoteErrorCode code, String message) {
+    answerError(request.envelope(), target, RemoteError.of(code, null, message, null));
+  }
+
+  /**
+   * Answers a call with an error; for a send, which has no caller waiting, logs why it was dropped
+   * (a command's own exception was already logged with its stack trace).
+   */
+  private void answerError(RequestEnvelope envelope, ReplyTarget target, RemoteError error) {
+    if (envelope.replyWanted()) {
+      target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
+    } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
+      log.warn("Dropped send {}.{} from {}: {}", envelope.module(), envelope.command(), target.peer(),
+          error.message());
+    }
+  }
+
+  /** One request for one instance; runs on a worker in the instance's turn. */
+  private final class Invocation implements Runnable {
+    final InboundRequest request;
+    final ReplyTarget target;
+    final ModuleInstance instance;
+    final BroadcastReply broadcast;
+    final int slot;
+
+    Invocation(InboundRequest request, ReplyTarget target, ModuleInstance instance, BroadcastReply broadcast,
+        int slot) {
+      this.request = request;
+      this.target = target;
+      this.instance = instance;
+      this.broadcast = broadcast;
+      this.slot = slot;
+    }
+
+    @Override
+    public void run() {
+      try {
+        execute();
+      } catch (RuntimeException | Error e) {
+        log.error("Unexpected failure handling {}.{} from {}", request.envelope().module(),
+            request.envelope().command(), target.peer(), e);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    private void execute() {
+      RequestEnvelope envelope = request.envelope();
+      if (envelope.replyWanted() && envelope.timeoutMillis() > 0 && System.nanoTime() - request.arrivalNanos()
+          > TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMillis())) {
+        fail(RemoteErrorCode.DEADLINE_EXCEEDED, null, "the caller's deadline of " + envelope.timeoutMillis()
+            + " ms passed before " + instance.describe() + " could run it", null);
+        return;
+      }
+      Command command = instance.commands().find(envelope.command());
+      Object[] args;
+      try {
+        args = codec.readArguments(request.arguments(), command.parameterReaders());
+      } catch (IllegalArgumentException e) {
+        fail(RemoteErrorCode.BAD_ARGUMENTS, null, "arguments for " + envelope.module() + "."
+            + command.signature() + " do not bind: " + e.getMessage(), null);
+        return;
+      }
+      Object result;
+      CallContext.set(new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted()));
+      try {
+        result = command.invoke(instance.handler(), args);
+      } catch (Throwable t) {
+        if (!envelope.replyWanted()) {
+          log.warn("Send {}.{} from {} failed on {}", envelope.module(), envelope.command(), target.peer(),
+              instance.describe(), t);
+        }
+        fail(RemoteErrorCode.COMMAND_FAILED, t.getClass().getName(), String.valueOf(t.getMessage()),
+            includeStackTrace ? stackTrace(t) : null);
+        return;
+      } finally {
+        CallContext.clear();
+      }
+      if (envelope.replyWanted()) {
+        reply(command, result);
+      }
+    }
+
+    private void reply(Command command, Object result) {
+      if (broadcast != null) {
+        byte[] bytes;
+        try {
+          bytes = command.resultWriter().writeValueAsBytes(result);
+        } catch (RuntimeException e) {
+          fail(RemoteErrorCode.BAD_RESULT, e.getClass().getName(), "result of " + command.signature()
+              + " cannot be encoded: " + e.getMessage(), null);
+          return;
+        }
+        broadcast.complete(slot, new BroadcastItem(instance.index(), instance.instanceName(),
+            ResponseStatus.OK, new Payload(bytes, 0, bytes.length)));
+        return;
+      }
+      ByteBuf frame;
+      try {
+        frame = Frames.ok(target.alloc(), request.envelope().requestId(), codec, command.resultWriter(), result);
+      } catch (RuntimeException e) {
+        fail(RemoteErrorCode.BAD_RESULT, e.getClass().getName(), "result of " + command.signature()
+            + " cannot be encoded: " + e.getMessage(), null);
+        return;
+      }
+      if (Frames.messageSize(frame) > target.maxMessageSize()) {
+        int size = Frames.messageSize(frame);
+        frame.release();
+        fail(RemoteErrorCode.BAD_RESULT, null, "result of " + command.signature() + " is " + size
+            + " bytes, more than the maximum message size of " + target.maxMessageSize(), null);
+        return;
+      }
+      target.write(frame);
+    }
+
+    void fail(RemoteErrorCode code, String type, String message, String stackTrace) {
+      RemoteError error = RemoteError.of(code, type, message, stackTrace);
+      if (broadcast == null) {
+        answerError(request.envelope(), target, error);
+        return;
+      }
+      byte[] bytes = codec.controlBytes(error);
+      broadcast.complete(slot, new BroadcastItem(instance.index(), instance.instanceName(), ResponseStatus.ERROR,
+          new Payload(bytes, 0, bytes.length)));
+    }
+  }
+
+  /** Collects every instance's part of a broadcast call; the last one to finish sends the reply. */
+  private final class BroadcastReply {
+    private final int requestId;
+    private final ReplyTarget target;
+    private final BroadcastItem[] items;
+    private final AtomicInteger remaining;
+
+    BroadcastReply(int requestId, ReplyTarget target, int count) {
+      this.requestId = requestId;
+      this.target = target;
+      this.items = new BroadcastItem[count];
+      this.remaining = new AtomicInteger(count);
+    }
+
+    void complete(int slot, BroadcastItem item) {
+      items[slot] = item;
+      if (remaining.decrementAndGet() == 0) {
+        ByteBuf frame = Frames.broadcast(target.alloc(), requestId, Arrays.asList(items));
+        if (Frames.messageSize(frame) > target.maxMessageSize()) {
+          int size = Frames.messageSize(frame);
+          frame.release();
+          frame = Frames.error(target.alloc(), requestId, codec, RemoteError.of(RemoteErrorCode.BAD_RESULT, null,
+              "broadcast reply is " + size + " bytes, more than the maximum message size of "
+                  + target.maxMessageSize(), null));
+        }
+        target.write(frame);
+      }
+    }
+  }
+
+  private static String stackTrace(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,117 @@
+package io.frpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+
+/**
+ * Splits frames whose message exceeds the fragment size into FRAGMENT frames and streams them only
+ * while the channel is writable, so small frames written meanwhile overtake the large message instead of
+ * queueing behind all of it. Large messages are streamed one at a time, in the order written.
+ */
+public final class FragmentingWriter extends ChannelDuplexHandler {
+
+  private final int fragmentSize;
+  private final ArrayDeque<LargeMessage> queue = new ArrayDeque<>();
+  private LargeMessage current;
+
+  /**
+   * @param fragmentSize largest message written whole, and the size of each fragment
+   */
+  public FragmentingWriter(int fragmentSize) {
+    if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
+      throw new IllegalArgumentException("fragment size must be within 1024.."
+          + (FrameDecoder.MAX_FRAME_LENGTH - 64) + " but was " + fragmentSize);
+    }
+    this.fragmentSize = fragmentSize;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof ByteBuf frame && Frames.messageSize(frame) > fragmentSize) {
+      frame.skipBytes(4);
+      queue.add(new LargeMessage(frame, promise));
+      writeFragments(ctx);
+    } else {
+      ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      writeFragments(ctx);
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.abandon();
+      current = null;
+    }
+    LargeMessage message;
+    while ((message = queue.poll()) != null) {
+      message.abandon();
+    }
+  }
+
+  private void writeFragments(ChannelHandlerContext ctx) {
+    boolean wrote = false;
+    while (ctx.channel().isWritable()) {
+      if (current == null) {
+        current = queue.poll();
+        if (current == null) {
+          break;
+        }
+      }
+      ByteBuf message = current.message;
+      boolean first = current.total == message.readableBytes();
+      int length = Math.min(fragmentSize, message.readableBytes());
+      boolean last = length == message.readableBytes();
+      ByteBuf header = ctx.alloc().buffer(10);
+      header.writeInt(1 + 1 + (first ? 4 : 0) + length);
+      header.writeByte(FrameType.FRAGMENT);
+      header.writeByte(MessageDecoder.fragmentFlags(first, last));
+      if (first) {
+        header.writeInt(current.total);
+      }
+      ctx.write(header, ctx.voidPromise());
+      ByteBuf data = message.readRetainedSlice(length);
+      if (last) {
+        ctx.write(data, current.promise);
+        message.release();
+        current = null;
+      } else {
+        ctx.write(data, ctx.voidPromise());
+      }
+      wrote = true;
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  private static final class LargeMessage {
+    final ByteBuf message;
+    final ChannelPromise promise;
+    final int total;
+
+    LargeMessage(ByteBuf message, ChannelPromise promise) {
+      this.message = message;
+      this.promise = promise;
+      this.total = message.readableBytes();
+    }
+
+    void abandon() {
+      message.release();
+      if (!promise.isVoid()) {
+        promise.tryFailure(new ClosedChannelException());
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.frpc.internal.protocol;
+
+/**
+ * Frame type codes of protocol version {@value #PROTOCOL_VERSION}; see {@code docs/protocol.md}.
+ * Codes not listed here are reserved; a peer sends a frame of a later feature only after both sides
+ * announced that feature in the handshake, so an unknown type is always a protocol error.
+ */
+public final class FrameType {
+
+  /** The protocol version this implementation speaks. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  public static final byte HELLO = 0x01;
+  public static final byte HELLO_ACK = 0x02;
+  public static final byte HELLO_REJECT = 0x03;
+  public static final byte PING = 0x04;
+  public static final byte PONG = 0x05;
+  public static final byte FRAGMENT = 0x08;
+  public static final byte REQUEST = 0x10;
+  public static final byte RESPONSE = 0x11;
+
+  private FrameType() {
+  }
+
+  /** A readable name for logs. */
+  public static String name(int type) {
+    return switch (type) {
+      case HELLO -> "HELLO";
+      case HELLO_ACK -> "HELLO_ACK";
+      case HELLO_REJECT -> "HELLO_REJECT";
+      case PING -> "PING";
+      case PONG -> "PONG";
+      case FRAGMENT -> "FRAGMENT";
+      case REQUEST -> "REQUEST";
+      case RESPONSE -> "RESPONSE";
+      default -> String.format("unknown(0x%02x)", type & 0xff);
+    };
+  }
+
+  /** Whether a frame of this type may arrive before the handshake completed. */
+  static boolean isHandshake(int type) {
+    return type == HELLO || type == HELLO_ACK || type == HELLO_REJECT;
+  }
+}

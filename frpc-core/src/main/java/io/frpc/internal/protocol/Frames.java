@@ -1,0 +1,139 @@
+package io.frpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import tools.jackson.databind.ObjectWriter;
+
+/**
+ * Encodes complete frames (length prefix included) into pooled buffers. Arguments and results are
+ * written by Smile straight into the frame buffer, so each is encoded exactly once. Whoever receives
+ * the returned buffer owns it; on failure the buffer is released here.
+ */
+public final class Frames {
+
+  private Frames() {
+  }
+
+  /** A REQUEST frame; its request id can be patched at {@link RequestEnvelope#REQUEST_ID_OFFSET}. */
+  public static ByteBuf request(ByteBufAllocator alloc, RequestEnvelope envelope, PayloadCodec codec,
+      Object[] args) {
+    ByteBuf frame = begin(alloc, FrameType.REQUEST, 256);
+    try {
+      envelope.writeTo(frame);
+      codec.writeArguments(frame, args);
+      return finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /** A RESPONSE frame carrying a successful result. */
+  public static ByteBuf ok(ByteBufAllocator alloc, int requestId, PayloadCodec codec, ObjectWriter writer,
+      Object value) {
+    ByteBuf frame = begin(alloc, FrameType.RESPONSE, 128);
+    try {
+      frame.writeInt(requestId);
+      frame.writeByte(ResponseStatus.OK);
+      codec.writeValue(frame, writer, value);
+      return finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /** A RESPONSE frame carrying an error. */
+  public static ByteBuf error(ByteBufAllocator alloc, int requestId, PayloadCodec codec, RemoteError error) {
+    ByteBuf frame = begin(alloc, FrameType.RESPONSE, 128);
+    try {
+      frame.writeInt(requestId);
+      frame.writeByte(ResponseStatus.ERROR);
+      codec.writeControl(frame, error);
+      return finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /** A RESPONSE frame carrying every instance's part of a broadcast call. */
+  public static ByteBuf broadcast(ByteBufAllocator alloc, int requestId, List<BroadcastItem> items) {
+    int size = 16;
+    for (BroadcastItem item : items) {
+      size += 264 + item.body().length();
+    }
+    ByteBuf frame = begin(alloc, FrameType.RESPONSE, size);
+    try {
+      frame.writeInt(requestId);
+      frame.writeByte(ResponseStatus.BROADCAST);
+      frame.writeShort(items.size());
+      for (BroadcastItem item : items) {
+        frame.writeShort(item.index());
+        RequestEnvelope.writeShortString(frame, item.instanceName() == null ? "" : item.instanceName());
+        frame.writeByte(item.status());
+        frame.writeInt(item.body().length());
+        frame.writeBytes(item.body().bytes(), item.body().offset(), item.body().length());
+      }
+      return finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /** A frame whose body is a Smile-encoded control record (handshake frames). */
+  public static ByteBuf control(ByteBufAllocator alloc, byte type, PayloadCodec codec, Object body) {
+    ByteBuf frame = begin(alloc, type, 128);
+    try {
+      codec.writeControl(frame, body);
+      return finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
+    }
+  }
+
+  /** A PING or PONG frame. */
+  public static ByteBuf heartbeat(ByteBufAllocator alloc, boolean pong, long timestamp) {
+    ByteBuf frame = begin(alloc, pong ? FrameType.PONG : FrameType.PING, 16);
+    frame.writeLong(timestamp);
+    return finish(frame);
+  }
+
+  /** Parses the body of a BROADCAST response. */
+  public static List<BroadcastItem> readBroadcast(Payload body) {
+    ByteBuf in = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length());
+    int count = in.readUnsignedShort();
+    BroadcastItem[] items = new BroadcastItem[count];
+    for (int i = 0; i < count; i++) {
+      int index = in.readUnsignedShort();
+      String name = RequestEnvelope.readShortString(in);
+      byte status = in.readByte();
+      int length = in.readInt();
+      items[i] = new BroadcastItem(index, name.isEmpty() ? null : name, status,
+          new Payload(body.bytes(), body.offset() + in.readerIndex(), length));
+      in.skipBytes(length);
+    }
+    return List.of(items);
+  }
+
+  /** Size of the message a frame carries, as limited by {@code frpc.max-message-size}. */
+  public static int messageSize(ByteBuf frame) {
+    return frame.readableBytes() - 4;
+  }
+
+  private static ByteBuf begin(ByteBufAllocator alloc, byte type, int initialCapacity) {
+    ByteBuf frame = alloc.buffer(initialCapacity);
+    frame.writeInt(0);
+    frame.writeByte(type);
+    return frame;
+  }
+
+  private static ByteBuf finish(ByteBuf frame) {
+    frame.setInt(0, frame.readableBytes() - 4);
+    return frame;
+  }
+}

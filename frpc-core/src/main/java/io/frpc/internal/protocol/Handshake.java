@@ -1,0 +1,55 @@
+package io.frpc.internal.protocol;
+
+import java.util.Set;
+
+/** Handshake frame bodies (Smile-encoded records; unknown fields are ignored for forward compatibility). */
+public final class Handshake {
+
+  private Handshake() {
+  }
+
+  /**
+   * First frame of a connection, sent by the connecting node.
+   *
+   * @param protocolVersion version the sender speaks
+   * @param name            sender node name
+   * @param id              sender node id
+   * @param bootId          sender boot id
+   * @param maxMessageSize  largest message the sender accepts
+   * @param features        optional protocol features the sender supports
+   */
+  public record Hello(int protocolVersion, String name, int id, String bootId, int maxMessageSize,
+      Set<String> features) {
+  }
+
+  /**
+   * The accepting node's answer when it admits the connection.
+   *
+   * @param protocolVersion version both sides speak from now on
+   * @param name            accepting node name
+   * @param id              accepting node id
+   * @param bootId          accepting node boot id
+   * @param maxMessageSize  largest message the accepting node accepts
+   * @param features        features both sides support
+   */
+  public record HelloAck(int protocolVersion, String name, int id, String bootId, int maxMessageSize,
+      Set<String> features) {
+  }
+
+  /**
+   * The accepting node's answer when it refuses the connection; it closes the connection after it.
+   *
+   * @param reason why, for the connecting node's log
+   */
+  public record HelloReject(String reason) {
+  }
+
+  /**
+   * Heartbeat request or answer.
+   *
+   * @param pong      whether this is the answer
+   * @param timestamp the sender's {@link System#nanoTime()} when it sent the PING, echoed by the PONG
+   */
+  public record Heartbeat(boolean pong, long timestamp) {
+  }
+}

@@ -1,0 +1,11 @@
+package io.frpc.internal.protocol;
+
+/**
+ * A decoded REQUEST: the envelope, the still-encoded arguments, and when the frame arrived.
+ *
+ * @param envelope     routing information
+ * @param arguments    Smile-encoded argument array
+ * @param arrivalNanos {@link System#nanoTime()} at arrival, for the caller's deadline
+ */
+public record InboundRequest(RequestEnvelope envelope, Payload arguments, long arrivalNanos) {
+}

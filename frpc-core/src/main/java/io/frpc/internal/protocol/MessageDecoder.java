@@ -1,0 +1,135 @@
+package io.frpc.internal.protocol;
+
+import io.frpc.internal.protocol.Handshake.Heartbeat;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
+ * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array whose declared size
+ * is checked against the maximum message size before it is allocated; at most one message is being
+ * reassembled per connection, because senders stream large messages one at a time.
+ */
+public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+
+  private static final int FIRST = 0x01;
+  private static final int LAST = 0x02;
+
+  private final PayloadCodec codec;
+  private final int maxMessageSize;
+  private boolean handshakeCompleted;
+  private byte[] partial;
+  private int partialFilled;
+
+  public MessageDecoder(PayloadCodec codec, int maxMessageSize) {
+    super(ByteBuf.class);
+    this.codec = codec;
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  /** Admits frames other than handshake frames from now on. */
+  public void handshakeCompleted() {
+    handshakeCompleted = true;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+    int type = frame.readByte();
+    if (!handshakeCompleted && !FrameType.isHandshake(type)) {
+      throw new ProtocolException(FrameType.name(type) + " frame before the handshake completed");
+    }
+    try {
+      if (type == FrameType.FRAGMENT) {
+        Object message = reassemble(frame);
+        if (message != null) {
+          out.add(message);
+        }
+      } else {
+        out.add(decodeMessage(type, frame));
+      }
+    } catch (IndexOutOfBoundsException e) {
+      throw new ProtocolException("truncated " + FrameType.name(type) + " frame");
+    }
+  }
+
+  private Object decodeMessage(int type, ByteBuf in) {
+    return switch (type) {
+      case FrameType.REQUEST -> {
+        RequestEnvelope envelope = RequestEnvelope.readFrom(in);
+        yield new InboundRequest(envelope, remaining(in), System.nanoTime());
+      }
+      case FrameType.RESPONSE -> {
+        int requestId = in.readInt();
+        byte status = in.readByte();
+        if (status < ResponseStatus.OK || status > ResponseStatus.BROADCAST) {
+          throw new ProtocolException("unknown response status " + status);
+        }
+        yield new InboundResponse(requestId, status, remaining(in));
+      }
+      case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
+      case FrameType.HELLO -> codec.readControl(remaining(in), Handshake.Hello.class);
+      case FrameType.HELLO_ACK -> codec.readControl(remaining(in), Handshake.HelloAck.class);
+      case FrameType.HELLO_REJECT -> codec.readControl(remaining(in), Handshake.HelloReject.class);
+      default -> throw new ProtocolException("unknown frame type " + FrameType.name(type));
+    };
+  }
+
+  private Object reassemble(ByteBuf frame) {
+    int flags = frame.readUnsignedByte();
+    if ((flags & FIRST) != 0) {
+      if (partial != null) {
+        throw new ProtocolException("a new fragmented message started before the previous one ended");
+      }
+      long total = frame.readUnsignedInt();
+      if (total > maxMessageSize) {
+        throw new ProtocolException("fragmented message of " + total
+            + " bytes exceeds the maximum message size of " + maxMessageSize + " bytes");
+      }
+      partial = new byte[(int) total];
+      partialFilled = 0;
+    } else if (partial == null) {
+      throw new ProtocolException("fragment without a first fragment");
+    }
+    int length = frame.readableBytes();
+    if (length > partial.length - partialFilled) {
+      throw new ProtocolException("fragments exceed the declared message size of " + partial.length);
+    }
+    frame.readBytes(partial, partialFilled, length);
+    partialFilled += length;
+    if ((flags & LAST) == 0) {
+      return null;
+    }
+    if (partialFilled != partial.length) {
+      throw new ProtocolException("fragmented message ended after " + partialFilled + " of "
+          + partial.length + " bytes");
+    }
+    ByteBuf message = Unpooled.wrappedBuffer(partial);
+    partial = null;
+    int type = message.readByte();
+    if (type == FrameType.FRAGMENT || FrameType.isHandshake(type)) {
+      throw new ProtocolException(FrameType.name(type) + " frame inside a fragmented message");
+    }
+    return decodeMessage(type, message);
+  }
+
+  /** The rest of the frame; array-backed (reassembled) frames are shared, pooled ones copied out. */
+  private static Payload remaining(ByteBuf in) {
+    int length = in.readableBytes();
+    if (in.hasArray()) {
+      Payload payload = new Payload(in.array(), in.arrayOffset() + in.readerIndex(), length);
+      in.skipBytes(length);
+      return payload;
+    }
+    byte[] bytes = new byte[length];
+    in.readBytes(bytes);
+    return new Payload(bytes, 0, length);
+  }
+
+  /** Flag bits of a FRAGMENT frame, shared with {@link FragmentingWriter}. */
+  static int fragmentFlags(boolean first, boolean last) {
+    return (first ? FIRST : 0) | (last ? LAST : 0);
+  }
+}

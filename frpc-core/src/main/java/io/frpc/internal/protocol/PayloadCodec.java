@@ -1,0 +1,141 @@
+package io.frpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.core.util.JsonRecyclerPools;
+import tools.jackson.dataformat.smile.SmileFactory;
+import tools.jackson.dataformat.smile.SmileMapper;
+import tools.jackson.dataformat.smile.SmileWriteFeature;
+
+/**
+ * Encodes arguments and results with Jackson Smile into their declared types. Values are bound by the
+ * receiver's declared parameter or result types: no default typing, no class names from the wire.
+ * Unknown properties are ignored so nodes of different versions can talk during a rolling upgrade.
+ */
+public final class PayloadCodec {
+
+  private final SmileMapper mapper;
+  private final SmileMapper control;
+
+  /** A codec with frpc's default Smile configuration. */
+  public PayloadCodec() {
+    this(defaultMapperBuilder().build());
+  }
+
+  /**
+   * A codec encoding arguments and results with {@code mapper}, for applications that register their own
+   * Jackson modules; frpc's own records (handshakes, errors) keep frpc's configuration.
+   */
+  public PayloadCodec(SmileMapper mapper) {
+    this.mapper = mapper;
+    // A newer peer may add fields or leave out ones this version knows: neither may break a connection.
+    this.control = defaultMapperBuilder()
+        .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+        .build();
+  }
+
+  /** frpc's Smile configuration, to be adjusted by applications and passed to {@link #PayloadCodec(SmileMapper)}. */
+  public static SmileMapper.Builder defaultMapperBuilder() {
+    // Arguments are bound element by element from one array, so a value is always followed by more tokens.
+    // Binary travels raw: frames are length-prefixed, so Smile's 7-bit escaping would only cost CPU and size.
+    // Buffers are recycled per thread: every call creates a generator and a parser on the thread at hand.
+    return SmileMapper.builder(SmileFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(SmileWriteFeature.ENCODE_BINARY_AS_7BIT)
+        // The shared-name table (272 B per generator) pays off only for many equal property names in one
+        // message; most calls carry a few arguments and one result, so it was pure allocation.
+        .disable(SmileWriteFeature.CHECK_SHARED_NAMES);
+  }
+
+  /** A reader for values of the given Java type, generics included. */
+  public ObjectReader reader(Type type) {
+    return mapper.readerFor(mapper.constructType(type));
+  }
+
+  /** A reader for values of the given type reference. */
+  public ObjectReader reader(TypeReference<?> type) {
+    return mapper.readerFor(type);
+  }
+
+  /** A writer for values of the given declared Java type. */
+  public ObjectWriter writer(Type type) {
+    return mapper.writerFor(mapper.constructType(type));
+  }
+
+  /** Appends {@code args} to {@code out} as one Smile array. */
+  public void writeArguments(ByteBuf out, Object[] args) {
+    mapper.writeValue((OutputStream) new ByteBufOutputStream(out), args);
+  }
+
+  /** Appends {@code value} to {@code out}. */
+  public void writeValue(ByteBuf out, ObjectWriter writer, Object value) {
+    writer.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+  }
+
+  /** Appends a control record (handshake bodies, errors) to {@code out}. */
+  public void writeControl(ByteBuf out, Object value) {
+    control.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+  }
+
+  /** Encodes a control record on its own, e.g. one instance's error inside a broadcast reply. */
+  public byte[] controlBytes(Object value) {
+    return control.writeValueAsBytes(value);
+  }
+
+  /** Decodes a control record. */
+  public <T> T readControl(Payload payload, Class<T> type) {
+    return control.readValue(payload.bytes(), payload.offset(), payload.length(), type);
+  }
+
+  /** Decodes a value with the given reader. */
+  public <T> T readValue(Payload payload, ObjectReader reader) {
+    return reader.readValue(payload.bytes(), payload.offset(), payload.length());
+  }
+
+  /**
+   * Decodes an argument array, element by element, straight into the parameter types.
+   *
+   * @throws IllegalArgumentException when the count differs or an element does not bind
+   */
+  public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders) {
+    Object[] args = new Object[parameterReaders.length];
+    try (JsonParser parser = mapper.createParser(payload.bytes(), payload.offset(), payload.length())) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        throw new IllegalArgumentException("arguments are not an array");
+      }
+      for (int i = 0; i < args.length; i++) {
+        if (parser.nextToken() == JsonToken.END_ARRAY) {
+          throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + i);
+        }
+        try {
+          args[i] = parameterReaders[i].readValue(parser);
+        } catch (JacksonException e) {
+          throw new IllegalArgumentException("argument " + (i + 1) + " does not bind to "
+              + parameterReaders[i].getValueType() + ": " + e.getOriginalMessage(), e);
+        }
+      }
+      if (parser.nextToken() != JsonToken.END_ARRAY) {
+        int count = args.length + 1;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          parser.skipChildren();
+          count++;
+        }
+        throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + count);
+      }
+      return args;
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("arguments are not valid Smile: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.frpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The routing part of a REQUEST frame: everything the receiving I/O thread reads. The arguments follow
+ * it as an opaque {@link Payload}.
+ *
+ * @param requestId     correlates the reply; 0 for a send
+ * @param replyWanted   whether the caller waits for a RESPONSE
+ * @param selection     instance selection on the remote node
+ * @param modKey        key for {@link InstanceSelection#MOD}
+ * @param module        module name
+ * @param instanceName  instance-name filter, or {@code null} for all instances
+ * @param command       command name
+ * @param timeoutMillis the caller's deadline, relative to arrival; 0 for none
+ */
+public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelection selection, long modKey,
+    String module, String instanceName, String command, int timeoutMillis) {
+
+  /** Offset of the request id inside an encoded frame, counted from the length prefix. */
+  public static final int REQUEST_ID_OFFSET = 4 + 1 + 1;
+
+  private static final int REPLY_WANTED = 0x01;
+
+  void writeTo(ByteBuf out) {
+    out.writeByte((replyWanted ? REPLY_WANTED : 0) | (selection.wireCode() << 1));
+    out.writeInt(requestId);
+    out.writeInt(timeoutMillis);
+    if (selection == InstanceSelection.MOD) {
+      out.writeLong(modKey);
+    }
+    writeShortString(out, module);
+    writeShortString(out, instanceName == null ? "" : instanceName);
+    writeShortString(out, command);
+  }
+
+  static RequestEnvelope readFrom(ByteBuf in) {
+    int flags = in.readUnsignedByte();
+    InstanceSelection selection = InstanceSelection.ofWireCode((flags >> 1) & 0x03);
+    int requestId = in.readInt();
+    int timeoutMillis = in.readInt();
+    long modKey = selection == InstanceSelection.MOD ? in.readLong() : 0;
+    String module = readShortString(in);
+    String instanceName = readShortString(in);
+    String command = readShortString(in);
+    return new RequestEnvelope(requestId, (flags & REPLY_WANTED) != 0, selection, modKey, module,
+        instanceName.isEmpty() ? null : instanceName, command, timeoutMillis);
+  }
+
+  static void writeShortString(ByteBuf out, String value) {
+    int lengthIndex = out.writerIndex();
+    out.writeByte(0);
+    int length = out.writeCharSequence(value, StandardCharsets.UTF_8);
+    if (length > 255) {
+      throw new IllegalArgumentException("name longer than 255 UTF-8 bytes: " + value);
+    }
+    out.setByte(lengthIndex, length);
+  }
+
+  static String readShortString(ByteBuf in) {
+    int length = in.readUnsignedByte();
+    if (length == 0) {
+      return "";
+    }
+    String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+    in.skipBytes(length);
+    return value;
+  }
+}

@@ -1,0 +1,299 @@
+package io.frpc.internal.routing;
+
+import io.frpc.AllNodesReply;
+import io.frpc.FrpcException;
+import io.frpc.InstanceReply;
+import io.frpc.MessageTooLargeException;
+import io.frpc.UnknownNodeNameException;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.InboundResponse;
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.transport.NodeConnection;
+import io.netty.buffer.ByteBuf;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Runs calls and sends for {@code FrpcTemplate}: picks the node(s), waits for one to connect when
+ * needed, encodes the request once on the calling thread (once for all nodes of an {@code all} call), and
+ * decodes the reply on the calling thread (a synchronous call to one node) or on a callback thread
+ * (everything else), never on an I/O thread.
+ */
+public final class CallExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(CallExecutor.class);
+  private static final Object[] NO_ARGS = new Object[0];
+  /** Extra time a synchronous caller waits beyond the deadline the timer enforces. */
+  private static final long GRACE_MILLIS = 5_000;
+
+  private final FrpcClient client;
+  private final PayloadCodec codec;
+  private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
+  private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
+
+  public CallExecutor(FrpcClient client, PayloadCodec codec) {
+    this.client = client;
+    this.codec = codec;
+  }
+
+  /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
+  @SuppressWarnings("unchecked")
+  public <T> ReplyDecoder<T> valueDecoder(Type type) {
+    return (ReplyDecoder<T>) valueDecoders.computeIfAbsent(type, t -> ReplyDecoder.value(codec, codec.reader(t)));
+  }
+
+  /** Decoder of a broadcast reply whose values are of {@code type}; one per type. */
+  @SuppressWarnings("unchecked")
+  public <T> ReplyDecoder<List<InstanceReply<T>>> broadcastDecoder(Type type) {
+    return (ReplyDecoder<List<InstanceReply<T>>>) broadcastDecoders.computeIfAbsent(type,
+        t -> ReplyDecoder.broadcast(codec, codec.reader(t)));
+  }
+
+  /** Calls one node and waits for the reply. */
+  public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
+    checkCommand(command);
+    Route route = await(routeFor(target), client.settings().connectWait());
+    NodeConnection connection = route.connection();
+    InboundResponse response = await(invoke(route, target, command, args), timeout(target));
+    return decoder.decode(connection.node().id(), response);
+  }
+
+  /** Calls one node; the future completes on a callback thread, never an I/O thread. */
+  public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
+      ReplyDecoder<R> decoder) {
+    checkCommand(command);
+    return routeFor(target).thenCompose(route -> invoke(route, target, command, args)
+        .thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response), client.callbacks()));
+  }
+
+  /**
+   * Sends to one node without waiting for anything: the future completes once the message is written,
+   * and fails (and is logged) when no node connects within the connect wait or the write fails. What the
+   * command does on the remote node is not reported back.
+   */
+  public CompletableFuture<Void> send(CallTarget target, String command, Object[] args) {
+    checkCommand(command);
+    return logFailure(routeFor(target).thenCompose(route -> route.connection().send(
+        checked(route.connection(), encode(route, target, command, args, false)))), target, command);
+  }
+
+  /** Calls every connected node of the name and waits for all replies or failures. */
+  public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
+    checkCommand(command);
+    return await(callAllAsync(target, command, args, decoder),
+        client.settings().connectWait().plus(timeout(target)));
+  }
+
+  /** Calls every connected node of the name; the future completes on a callback thread. */
+  public <R> CompletableFuture<AllNodesReply<R>> callAllAsync(CallTarget target, String command, Object[] args,
+      ReplyDecoder<R> decoder) {
+    checkCommand(command);
+    return allConnections(target).thenCompose(connections -> collect(target, connections,
+        toEach(connections, target, command, args, true, (connection, frame) ->
+            connection.call(frame, timeout(target), target.module(), command).thenApplyAsync(
+                response -> decoder.decode(connection.node().id(), response), client.callbacks()))));
+  }
+
+  /**
+   * Sends to every connected node of the name without blocking; the reply lists where the send could
+   * not be written.
+   */
+  public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
+    checkCommand(command);
+    return logFailure(allConnections(target).thenCompose(connections -> collect(target, connections,
+        toEach(connections, target, command, args, false, NodeConnection::send))), target, command);
+  }
+
+  /**
+   * Encodes the request once and hands each connection its own copy of the bytes (each patches its own
+   * request id into it); a node whose limit the message exceeds fails on its own.
+   */
+  private <R> List<CompletableFuture<R>> toEach(NodeConnection[] connections, CallTarget target, String command,
+      Object[] args, boolean replyWanted, BiFunction<NodeConnection, ByteBuf, CompletableFuture<R>> write) {
+    List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
+    if (connections.length == 0) {
+      return results;
+    }
+    ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted);
+    try {
+      for (NodeConnection connection : connections) {
+        CompletableFuture<R> result;
+        try {
+          result = write.apply(connection, checked(connection, encoded.copy()));
+        } catch (FrpcException e) {
+          result = CompletableFuture.failedFuture(e);
+        }
+        results.add(result);
+      }
+    } finally {
+      encoded.release();
+    }
+    return results;
+  }
+
+  private <R> CompletableFuture<AllNodesReply<R>> collect(CallTarget target, NodeConnection[] connections,
+      List<CompletableFuture<R>> results) {
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+      SortedMap<Integer, R> values = new TreeMap<>();
+      SortedMap<Integer, FrpcException> failures = new TreeMap<>();
+      for (int i = 0; i < connections.length; i++) {
+        int id = connections[i].node().id().id();
+        try {
+          values.put(id, results.get(i).join());
+        } catch (CompletionException e) {
+          failures.put(id, asFrpcException(e));
+        }
+      }
+      return new AllNodesReply<>(target.nodeName(), values, failures);
+    });
+  }
+
+  private <T> CompletableFuture<T> logFailure(CompletableFuture<T> sent, CallTarget target, String command) {
+    return sent.whenComplete((ok, error) -> {
+      if (error != null) {
+        log.warn("Send {}.{} to {} failed: {}", target.module(), command, target.nodeName(),
+            unwrap(error).getMessage());
+      }
+    });
+  }
+
+  /**
+   * Picks the node of a one-node call, waiting for one to connect when none is. Fails at once for a name
+   * discovery can never report.
+   */
+  private CompletableFuture<Route> routeFor(CallTarget target) {
+    NodeGroup group = client.group(target.nodeName());
+    Route ready = select(group, target);
+    if (ready != null) {
+      return CompletableFuture.completedFuture(ready);
+    }
+    return awaitAny(group, target).thenApply(connected -> {
+      Route selected = select(group, target);
+      return selected != null ? selected : new Route(connected, target.modKey());
+    });
+  }
+
+  private CompletableFuture<NodeConnection> awaitAny(NodeGroup group, CallTarget target) {
+    String unknown = client.explainUnknownName(target.nodeName());
+    if (unknown != null) {
+      return CompletableFuture.failedFuture(new UnknownNodeNameException(target.nodeName(), target.nodeId(),
+          unknown));
+    }
+    return group.await(target.nodeId(), client.settings().connectWait(), client.timer());
+  }
+
+  /**
+   * The node and the key its instance is chosen by. With {@code mod(key)} and no node id, N connected
+   * nodes in id order: node {@code key mod N} and instance key {@code key / N}, so that every
+   * (node, instance) pair receives keys.
+   */
+  private static Route select(NodeGroup group, CallTarget target) {
+    if (target.nodeId() != null) {
+      NodeConnection connection = group.byId(target.nodeId());
+      return connection == null ? null : new Route(connection, target.modKey());
+    }
+    if (target.selection() != InstanceSelection.MOD) {
+      NodeConnection connection = group.next();
+      return connection == null ? null : new Route(connection, 0);
+    }
+    NodeConnection[] nodes = group.all();
+    if (nodes.length == 0) {
+      return null;
+    }
+    long key = target.modKey();
+    return new Route(nodes[(int) Math.floorMod(key, (long) nodes.length)], Math.floorDiv(key, (long) nodes.length));
+  }
+
+  private CompletableFuture<NodeConnection[]> allConnections(CallTarget target) {
+    NodeGroup group = client.group(target.nodeName());
+    NodeConnection[] connections = group.all();
+    if (connections.length > 0) {
+      return CompletableFuture.completedFuture(connections);
+    }
+    return awaitAny(group, target).thenApply(any -> group.all());
+  }
+
+  private CompletableFuture<InboundResponse> invoke(Route route, CallTarget target, String command, Object[] args) {
+    ByteBuf frame = checked(route.connection(), encode(route, target, command, args, true));
+    return route.connection().call(frame, timeout(target), target.module(), command);
+  }
+
+  private ByteBuf encode(Route route, CallTarget target, String command, Object[] args, boolean replyWanted) {
+    RequestEnvelope envelope = new RequestEnvelope(0, replyWanted, target.selection(), route.instanceKey(),
+        target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0);
+    try {
+      return Frames.request(route.connection().alloc(), envelope, codec, args == null ? NO_ARGS : args);
+    } catch (JacksonException e) {
+      throw new FrpcException("arguments of " + target.module() + "." + command + " cannot be encoded: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The frame, if the connection's peer accepts its size; otherwise releases it and throws. */
+  private static ByteBuf checked(NodeConnection connection, ByteBuf frame) {
+    int size = Frames.messageSize(frame);
+    if (size > connection.maxMessageSize()) {
+      frame.release();
+      throw new MessageTooLargeException(size, connection.maxMessageSize());
+    }
+    return frame;
+  }
+
+  private Duration timeout(CallTarget target) {
+    return target.timeout() != null ? target.timeout() : client.settings().callTimeout();
+  }
+
+  private static <T> T await(CompletableFuture<T> future, Duration limit) {
+    try {
+      return future.get(limit.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw asFrpcException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(false);
+      throw new FrpcException("interrupted while waiting", e);
+    } catch (TimeoutException e) {
+      throw new FrpcException("no answer within " + (limit.toMillis() + GRACE_MILLIS) + " ms", e);
+    }
+  }
+
+  private static void checkCommand(String command) {
+    if (command == null || command.isEmpty()) {
+      throw new IllegalArgumentException("command must not be empty");
+    }
+  }
+
+  /** A chosen connection and the key its instance is picked by (for {@code mod}). */
+  private record Route(NodeConnection connection, long instanceKey) {
+  }
+
+  private static FrpcException asFrpcException(Throwable wrapper) {
+    Throwable cause = unwrap(wrapper);
+    return cause instanceof FrpcException frpc ? frpc : new FrpcException(String.valueOf(cause.getMessage()), cause);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

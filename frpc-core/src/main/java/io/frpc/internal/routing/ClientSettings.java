@@ -1,0 +1,39 @@
+package io.frpc.internal.routing;
+
+import io.frpc.FrpcConfigurationException;
+import java.time.Duration;
+
+/**
+ * How the client waits and reconnects.
+ *
+ * @param connectWait             how long a call or send waits for a matching node to be connected
+ * @param callTimeout             default deadline of a call
+ * @param connectTimeout          limit for one TCP connect attempt
+ * @param reconnectInitialBackoff delay before the first reconnect attempt
+ * @param reconnectMaxBackoff     the delay doubles per failed attempt up to this
+ */
+public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
+    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff) {
+
+  /** Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 5 s. */
+  public static ClientSettings defaults() {
+    return new ClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3),
+        Duration.ofMillis(100), Duration.ofSeconds(5));
+  }
+
+  public ClientSettings {
+    if (connectWait.isNegative()) {
+      throw new FrpcConfigurationException("frpc.client.connect-wait", "frpc.client.connect-wait must not be negative",
+          "set it to how long a call may wait for a node, e.g. 3s");
+    }
+    if (callTimeout.compareTo(Duration.ZERO) <= 0) {
+      throw new FrpcConfigurationException("frpc.client.call-timeout", "frpc.client.call-timeout must be positive",
+          "set it to the default deadline of a call, e.g. 5s");
+    }
+    if (reconnectInitialBackoff.compareTo(Duration.ZERO) <= 0 || reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
+      throw new FrpcConfigurationException("frpc.client.reconnect-initial-backoff", "reconnect backoff must be "
+          + "positive and frpc.client.reconnect-max-backoff at least frpc.client.reconnect-initial-backoff",
+          "e.g. 100ms and 5s");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.frpc.internal.routing;
+
+import io.frpc.NoNodeConnectedException;
+import io.frpc.internal.transport.NodeConnection;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connected nodes of one name, sorted by id, readable without locks on the call path, and the
+ * callers waiting for one of them to connect.
+ */
+final class NodeGroup {
+
+  private static final NodeConnection[] NONE = new NodeConnection[0];
+
+  private final String name;
+  private final AtomicInteger roundRobin = new AtomicInteger();
+  private volatile NodeConnection[] active = NONE;
+  private final List<Waiter> waiters = new ArrayList<>();
+
+  NodeGroup(String name) {
+    this.name = name;
+  }
+
+  /** Round-robin over the connected nodes, or {@code null} if none is. */
+  NodeConnection next() {
+    NodeConnection[] nodes = active;
+    return nodes.length == 0 ? null : nodes[Math.floorMod(roundRobin.getAndIncrement(), nodes.length)];
+  }
+
+  /** The node at {@code key mod count} in id order: a key sticks to a node while the set is stable. */
+  NodeConnection byKey(long key) {
+    NodeConnection[] nodes = active;
+    return nodes.length == 0 ? null : nodes[(int) Math.floorMod(key, (long) nodes.length)];
+  }
+
+  NodeConnection byId(int id) {
+    for (NodeConnection node : active) {
+      if (node.node().id().id() == id) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  NodeConnection[] all() {
+    return active;
+  }
+
+  /**
+   * Completes with a connection of node {@code id} (any node when {@code id} is null) once one is
+   * connected, or fails with {@link NoNodeConnectedException} after {@code wait}.
+   */
+  CompletableFuture<NodeConnection> await(Integer id, Duration wait, Timer timer) {
+    Waiter waiter;
+    synchronized (this) {
+      NodeConnection ready = id == null ? next() : byId(id);
+      if (ready != null) {
+        return CompletableFuture.completedFuture(ready);
+      }
+      if (wait.isZero()) {
+        return CompletableFuture.failedFuture(new NoNodeConnectedException(name, id, wait));
+      }
+      waiter = new Waiter(id);
+      waiters.add(waiter);
+      waiter.timeout = timer.newTimeout(t -> {
+        synchronized (this) {
+          waiters.remove(waiter);
+        }
+        waiter.future.completeExceptionally(new NoNodeConnectedException(name, id, wait));
+      }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return waiter.future;
+  }
+
+  /** Adds a connection and hands it to the waiters it satisfies, on {@code executor}. */
+  void add(NodeConnection connection, Executor executor) {
+    List<Waiter> satisfied = new ArrayList<>();
+    synchronized (this) {
+      NodeConnection[] nodes = Arrays.copyOf(active, active.length + 1);
+      nodes[nodes.length - 1] = connection;
+      Arrays.sort(nodes, Comparator.comparingInt(c -> c.node().id().id()));
+      active = nodes;
+      int id = connection.node().id().id();
+      waiters.removeIf(w -> (w.id == null || w.id == id) && satisfied.add(w));
+    }
+    for (Waiter waiter : satisfied) {
+      waiter.timeout.cancel();
+      executor.execute(() -> waiter.future.complete(connection));
+    }
+  }
+
+  synchronized void remove(NodeConnection connection) {
+    active = Arrays.stream(active).filter(c -> c != connection).toArray(NodeConnection[]::new);
+  }
+
+  private static final class Waiter {
+    final Integer id;
+    final CompletableFuture<NodeConnection> future = new CompletableFuture<>();
+    Timeout timeout;
+
+    Waiter(Integer id) {
+      this.id = id;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.frpc.internal.routing;
+
+import io.frpc.FrpcException;
+import io.frpc.NodeDownReason;
+import io.frpc.NodeId;
+import io.frpc.internal.transport.NodeConnection;
+import io.netty.util.Timeout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one discovered node connected: connects, and after a failed attempt or a lost connection
+ * retries with exponential backoff and jitter until the node is removed.
+ */
+final class NodeLink {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+
+  private final NodeId id;
+  private final FrpcClient client;
+  private String host;
+  private int port;
+  private NodeConnection connection;
+  private CompletableFuture<NodeConnection> attempt;
+  private Timeout retry;
+  private int failures;
+  private boolean removed;
+  private NodeDownReason removalReason;
+
+  NodeLink(NodeId id, String host, int port, FrpcClient client) {
+    this.id = id;
+    this.host = host;
+    this.port = port;
+    this.client = client;
+  }
+
+  synchronized void start() {
+    connect();
+  }
+
+  /** Points the link at a new address; an open connection to the old one is closed. */
+  synchronized void moveTo(String newHost, int newPort) {
+    if (host.equals(newHost) && port == newPort) {
+      return;
+    }
+    log.info("Node {} moved from {}:{} to {}:{}", id, host, port, newHost, newPort);
+    host = newHost;
+    port = newPort;
+    if (connection != null) {
+      connection.close();
+    } else {
+      cancelRetry();
+      connect();
+    }
+  }
+
+  /** Stops keeping the node connected and closes its connection. */
+  synchronized void remove(NodeDownReason reason) {
+    removed = true;
+    removalReason = reason;
+    cancelRetry();
+    if (connection != null) {
+      connection.close();
+    }
+  }
+
+  synchronized NodeConnection connection() {
+    return connection;
+  }
+
+  synchronized String address() {
+    return host + ":" + port;
+  }
+
+  private void connect() {
+    if (removed) {
+      return;
+    }
+    CompletableFuture<NodeConnection> current = client.connector().connect(id, host, port);
+    attempt = current;
+    current.whenComplete((opened, error) -> attemptDone(current, opened, error));
+  }
+
+  private void attemptDone(CompletableFuture<NodeConnection> done, NodeConnection opened, Throwable error) {
+    synchronized (this) {
+      if (done != attempt || removed) {
+        if (opened != null) {
+          opened.close();
+        }
+        return;
+      }
+      attempt = null;
+      if (error != null) {
+        failures++;
+        if (failures == 1 && error instanceof FrpcException) {
+          log.warn("Node {} at {}:{} refused the handshake ({}); retrying with backoff", id, host, port,
+              error.getMessage());
+        } else if (failures == 1) {
+          log.info("Node {} at {}:{} is not reachable yet ({}); retrying with backoff", id, host, port,
+              error.getMessage());
+        } else {
+          log.debug("Node {} at {}:{} still not reachable ({})", id, host, port, error.getMessage());
+        }
+        scheduleRetry();
+        return;
+      }
+      failures = 0;
+      connection = opened;
+    }
+    client.activated(opened);
+    opened.onClose(() -> closed(opened));
+  }
+
+  private void closed(NodeConnection lost) {
+    NodeDownReason reason;
+    synchronized (this) {
+      if (connection != lost) {
+        return;
+      }
+      connection = null;
+      reason = removed ? removalReason : NodeDownReason.CONNECTION_LOST;
+      if (!removed) {
+        scheduleRetry();
+      }
+    }
+    client.deactivated(lost, reason);
+  }
+
+  private void scheduleRetry() {
+    ClientSettings settings = client.settings();
+    long initial = settings.reconnectInitialBackoff().toMillis();
+    long delay = Math.min(settings.reconnectMaxBackoff().toMillis(),
+        initial << Math.min(Math.max(failures - 1, 0), 20));
+    delay = Math.max(1, (long) (delay * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
+    retry = client.timer().newTimeout(t -> {
+      synchronized (this) {
+        retry = null;
+        connect();
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelRetry() {
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
+  }
+}

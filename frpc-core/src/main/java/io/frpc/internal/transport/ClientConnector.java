@@ -1,0 +1,163 @@
+package io.frpc.internal.transport;
+
+import io.frpc.FrpcException;
+import io.frpc.NodeId;
+import io.frpc.RemoteNode;
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake.Hello;
+import io.frpc.internal.protocol.Handshake.HelloAck;
+import io.frpc.internal.protocol.Handshake.HelloReject;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.ProtocolException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens outgoing connections and runs the connecting side of the handshake. */
+public final class ClientConnector {
+
+  private static final Logger log = LoggerFactory.getLogger(ClientConnector.class);
+
+  private final NodeId self;
+  private final String bootId;
+  private final TransportSettings settings;
+  private final TransportResources resources;
+  private final PayloadCodec codec;
+  private final Bootstrap bootstrap;
+
+  /**
+   * @param connectTimeout limit for the TCP connect; the handshake then has the handshake timeout
+   */
+  public ClientConnector(NodeId self, String bootId, TransportSettings settings, TransportResources resources,
+      PayloadCodec codec, Duration connectTimeout) {
+    this.self = self;
+    this.bootId = bootId;
+    this.settings = settings;
+    this.resources = resources;
+    this.codec = codec;
+    this.bootstrap = new Bootstrap()
+        .group(resources.ioGroup())
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FrpcServer.WATER_MARK)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+  }
+
+  /**
+   * Connects to {@code host:port} and completes with the connection once the peer proved to be
+   * {@code expected}; fails when the connect, the handshake or the identity check fails.
+   */
+  public CompletableFuture<NodeConnection> connect(NodeId expected, String host, int port) {
+    CompletableFuture<NodeConnection> result = new CompletableFuture<>();
+    Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        Pipelines.initialize(ch.pipeline(), settings, codec, new Handshake(expected, host, port, result));
+      }
+    });
+    attempt.connect(host, port).addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(f.cause());
+      }
+    });
+    return result;
+  }
+
+  private final class Handshake extends ChannelInboundHandlerAdapter {
+    private final NodeId expected;
+    private final String host;
+    private final int port;
+    private final CompletableFuture<NodeConnection> result;
+    private ScheduledFuture<?> timeout;
+
+    Handshake(NodeId expected, String host, int port, CompletableFuture<NodeConnection> result) {
+      this.expected = expected;
+      this.host = host;
+      this.port = port;
+      this.result = result;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      timeout = ctx.executor().schedule(() -> {
+        result.completeExceptionally(new FrpcException("no handshake answer from " + host + ":" + port
+            + " within " + settings.handshakeTimeout().toMillis() + " ms"));
+        ctx.close();
+      }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO, codec, new Hello(FrameType.PROTOCOL_VERSION,
+          self.name(), self.id(), bootId, settings.maxMessageSize(), Set.of())), ctx.voidPromise());
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      timeout.cancel(false);
+      if (msg instanceof HelloReject reject) {
+        result.completeExceptionally(new FrpcException(host + ":" + port + " refused the connection: "
+            + reject.reason()));
+        ctx.close();
+      } else if (msg instanceof HelloAck ack) {
+        accept(ctx.channel(), ack);
+      } else {
+        ReferenceCountUtil.release(msg);
+        throw new ProtocolException("expected HELLO_ACK but got " + msg.getClass().getSimpleName());
+      }
+    }
+
+    private void accept(Channel channel, HelloAck ack) {
+      NodeId actual = new NodeId(ack.name(), ack.id());
+      if (ack.protocolVersion() != FrameType.PROTOCOL_VERSION) {
+        fail(channel, host + ":" + port + " answered with protocol version " + ack.protocolVersion());
+      } else if (!actual.equals(expected)) {
+        fail(channel, host + ":" + port + " is node " + actual + ", not the expected " + expected);
+      } else if (result.isDone()) {
+        channel.close();
+      } else {
+        NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
+            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer());
+        Pipelines.handshakeCompleted(channel.pipeline(), settings, connection::recordRtt, "replies", connection);
+        if (!result.complete(connection)) {
+          channel.close();
+        }
+      }
+    }
+
+    private void fail(Channel channel, String reason) {
+      log.debug("Closing connection to {}: {}", expected, reason);
+      result.completeExceptionally(new FrpcException(reason));
+      channel.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      result.completeExceptionally(new FrpcException("connection to " + host + ":" + port
+          + " closed during the handshake"));
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ConnectionErrors.logClosing(log, expected + " (" + host + ":" + port + ")", cause);
+      result.completeExceptionally(cause);
+      ctx.close();
+    }
+  }
+}

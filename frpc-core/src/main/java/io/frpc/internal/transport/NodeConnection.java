@@ -1,0 +1,204 @@
+package io.frpc.internal.transport;
+
+import io.frpc.CallTimeoutException;
+import io.frpc.ConnectionLostException;
+import io.frpc.RemoteNode;
+import io.frpc.internal.protocol.InboundResponse;
+import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.protocol.RequestEnvelope;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An established outgoing connection to one node: correlates replies with pending calls by request id,
+ * frees a pending call when its deadline passes, and fails every pending call at once when the
+ * connection closes.
+ */
+public final class NodeConnection extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeConnection.class);
+
+  private final RemoteNode node;
+  private final Channel channel;
+  private final int maxMessageSize;
+  private final Timer timer;
+  private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger nextRequestId = new AtomicInteger();
+  private volatile boolean closed;
+  private volatile long rttNanos = -1;
+
+  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer) {
+    this.node = node;
+    this.channel = channel;
+    this.maxMessageSize = maxMessageSize;
+    this.timer = timer;
+    channel.closeFuture().addListener(f -> failAll());
+  }
+
+  /** The node at the other end. */
+  public RemoteNode node() {
+    return node;
+  }
+
+  /** Whether the connection is still open. */
+  public boolean isOpen() {
+    return !closed && channel.isActive();
+  }
+
+  /** Largest message both sides accept. */
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  /** Allocator for frames sent on this connection. */
+  public ByteBufAllocator alloc() {
+    return channel.alloc();
+  }
+
+  /** Latest heartbeat round-trip time in nanoseconds, or -1 before the first heartbeat answer. */
+  public long rttNanos() {
+    return rttNanos;
+  }
+
+  /** Calls waiting for their reply. */
+  public int pendingCalls() {
+    return pending.size();
+  }
+
+  /** Runs {@code action} once the connection has closed (at once if it already has). */
+  public void onClose(Runnable action) {
+    channel.closeFuture().addListener(f -> action.run());
+  }
+
+  /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
+  public void close() {
+    channel.close();
+  }
+
+  void recordRtt(long nanos) {
+    rttNanos = nanos;
+  }
+
+  /**
+   * Writes a REQUEST frame (taking ownership of it) and returns the future of its reply. The future
+   * fails with {@link CallTimeoutException} when {@code timeout} passes and with
+   * {@link ConnectionLostException} when the connection closes first.
+   */
+  public CompletableFuture<InboundResponse> call(ByteBuf requestFrame, Duration timeout, String module,
+      String command) {
+    int id = nextRequestId();
+    requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
+    PendingCall call = new PendingCall(module, command, timeout);
+    pending.put(id, call);
+    call.deadline = timer.newTimeout(t -> expire(id), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (closed) {
+      requestFrame.release();
+      fail(id, new ConnectionLostException(node.id(), "connection closed"));
+    } else {
+      channel.writeAndFlush(requestFrame, channel.voidPromise());
+    }
+    return call.future;
+  }
+
+  /** Writes a frame that expects no reply; the future completes once it is written. */
+  public CompletableFuture<Void> send(ByteBuf frame) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    channel.writeAndFlush(frame).addListener(f -> {
+      if (f.isSuccess()) {
+        written.complete(null);
+      } else {
+        written.completeExceptionally(new ConnectionLostException(node.id(), String.valueOf(f.cause())));
+      }
+    });
+    return written;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof InboundResponse response)) {
+      ReferenceCountUtil.release(msg);
+      throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " on a client connection");
+    }
+    PendingCall call = pending.remove(response.requestId());
+    if (call == null) {
+      log.debug("Reply {} from {} arrived after its call timed out", response.requestId(), node.id());
+      return;
+    }
+    call.finish();
+    call.future.complete(response);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ConnectionErrors.logClosing(log, node.id() + " (" + node.address() + ")", cause);
+    ctx.close();
+  }
+
+  private int nextRequestId() {
+    int id = nextRequestId.incrementAndGet();
+    while (id == 0) {
+      id = nextRequestId.incrementAndGet();
+    }
+    return id;
+  }
+
+  private void expire(int id) {
+    PendingCall call = pending.get(id);
+    if (call != null) {
+      fail(id, new CallTimeoutException(node.id(), call.module, call.command, call.timeout));
+    }
+  }
+
+  private void fail(int id, RuntimeException error) {
+    PendingCall call = pending.remove(id);
+    if (call != null) {
+      call.finish();
+      call.future.completeExceptionally(error);
+    }
+  }
+
+  private void failAll() {
+    closed = true;
+    for (Integer id : pending.keySet()) {
+      fail(id, new ConnectionLostException(node.id(), "connection closed while the call was pending"));
+    }
+  }
+
+  private static final class PendingCall {
+    final CompletableFuture<InboundResponse> future = new CompletableFuture<>();
+    final String module;
+    final String command;
+    final Duration timeout;
+    volatile Timeout deadline;
+
+    PendingCall(String module, String command, Duration timeout) {
+      this.module = module;
+      this.command = command;
+      this.timeout = timeout;
+    }
+
+    /**
+     * Cancels the deadline. A call can finish (reply, connection closed) before its deadline is set;
+     * a deadline set afterwards then fires into an empty map and does nothing.
+     */
+    void finish() {
+      Timeout scheduled = deadline;
+      if (scheduled != null) {
+        scheduled.cancel();
+      }
+    }
+  }
+}

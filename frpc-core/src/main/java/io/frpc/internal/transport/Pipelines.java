@@ -1,0 +1,46 @@
+package io.frpc.internal.transport;
+
+import io.frpc.internal.protocol.FragmentingWriter;
+import io.frpc.internal.protocol.FrameDecoder;
+import io.frpc.internal.protocol.MessageDecoder;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/** The handler chain shared by both sides of a connection. */
+final class Pipelines {
+
+  static final String FRAMES = "frames";
+  static final String MESSAGES = "messages";
+  static final String HANDSHAKE = "handshake";
+
+  private Pipelines() {
+  }
+
+  /** Framing, message decoding and fragmenting, then the side's handshake handler. */
+  static void initialize(ChannelPipeline pipeline, TransportSettings settings, PayloadCodec codec,
+      ChannelHandler handshake) {
+    // Replies and calls are flushed from worker and caller threads one by one; under load this merges
+    // their flushes into fewer writes, and flushes at once when the connection is quiet.
+    pipeline.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    pipeline.addLast(FRAMES, new FrameDecoder());
+    pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize()));
+    pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize()));
+    pipeline.addLast(HANDSHAKE, handshake);
+  }
+
+  /** Lifts the pre-handshake limits and replaces the handshake handler by heartbeats and {@code next}. */
+  static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, LongConsumer rttNanos,
+      String name, ChannelHandler next) {
+    pipeline.get(FrameDecoder.class).handshakeCompleted();
+    pipeline.get(MessageDecoder.class).handshakeCompleted();
+    pipeline.replace(HANDSHAKE, "idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(),
+        settings.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+    pipeline.addLast("heartbeat", new HeartbeatHandler(settings, rttNanos));
+    pipeline.addLast(name, next);
+  }
+}

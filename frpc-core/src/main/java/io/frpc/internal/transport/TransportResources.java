@@ -1,0 +1,81 @@
+package io.frpc.internal.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads of one node, shared by its server and client side: I/O event loops, a timer for
+ * deadlines and reconnects, an elastic worker pool that runs handler code, a few threads that complete
+ * asynchronous calls, and a single thread that delivers node events in order. Nothing here is static, so several
+ * nodes can live in one JVM.
+ */
+public final class TransportResources implements AutoCloseable {
+
+  private final EventLoopGroup ioGroup;
+  private final HashedWheelTimer timer;
+  private final ExecutorService workers;
+  private final ExecutorService callbacks;
+  private final ExecutorService events;
+
+  /**
+   * @param label     names the threads, e.g. the node id
+   * @param ioThreads number of I/O event loops
+   */
+  public TransportResources(String label, int ioThreads) {
+    this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("frpc-io-" + label, true),
+        NioIoHandler.newFactory());
+    this.timer = new HashedWheelTimer(new DefaultThreadFactory("frpc-timer-" + label, true), 10,
+        TimeUnit.MILLISECONDS);
+    // Elastic: a slow instance holds one thread and never starves the others. The number of busy
+    // threads is bounded by the instances' mailbox capacities.
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        new DefaultThreadFactory("frpc-worker-" + label, true));
+    // Completions of asynchronous calls are short: a few threads draining one queue never park while busy.
+    this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        new DefaultThreadFactory("frpc-callback-" + label, true));
+    this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-events-" + label, true));
+  }
+
+  /** I/O event loops. */
+  public EventLoopGroup ioGroup() {
+    return ioGroup;
+  }
+
+  /** Timer for call deadlines, connect waits and reconnect backoff. */
+  public Timer timer() {
+    return timer;
+  }
+
+  /** Runs handler code; never an I/O thread. */
+  public ExecutorService workers() {
+    return workers;
+  }
+
+  /** Completes asynchronous calls (decoding their results); never an I/O thread. */
+  public ExecutorService callbacks() {
+    return callbacks;
+  }
+
+  /** Delivers node events in order, one at a time. */
+  public ExecutorService events() {
+    return events;
+  }
+
+  @Override
+  public void close() {
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    timer.stop();
+    events.shutdown();
+    callbacks.shutdown();
+    workers.shutdown();
+  }
+}

@@ -1,0 +1,40 @@
+package io.frpc.internal.transport;
+
+import io.frpc.FrpcConfigurationException;
+import io.frpc.internal.protocol.FrameDecoder;
+import java.time.Duration;
+
+/**
+ * Settings shared by the server and the client side of a node.
+ *
+ * @param maxMessageSize    largest message accepted or sent, in bytes
+ * @param fragmentSize      messages larger than this travel as fragments of this size
+ * @param heartbeatInterval a PING is sent after this long without writing
+ * @param heartbeatTimeout  a connection is closed after this long without reading anything
+ * @param handshakeTimeout  a connection whose handshake has not completed by then is closed
+ */
+public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
+    Duration heartbeatTimeout, Duration handshakeTimeout) {
+
+  /** Defaults: 128 MiB messages, 64 KiB fragments, 5 s heartbeats, 15 s idle limit, 10 s handshake. */
+  public static TransportSettings defaults() {
+    return new TransportSettings(128 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(15),
+        Duration.ofSeconds(10));
+  }
+
+  public TransportSettings {
+    if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
+      throw new FrpcConfigurationException("frpc.fragment-size", "frpc.fragment-size must be within 1 KiB.."
+          + (FrameDecoder.MAX_FRAME_LENGTH - 64) + " bytes but was " + fragmentSize, "the default is 64KB");
+    }
+    if (maxMessageSize < 1024) {
+      throw new FrpcConfigurationException("frpc.max-message-size", "frpc.max-message-size must be at least 1 KiB"
+          + " but was " + maxMessageSize, "the default is 128MB");
+    }
+    if (heartbeatTimeout.minus(heartbeatInterval).compareTo(Duration.ZERO) <= 0) {
+      throw new FrpcConfigurationException("frpc.heartbeat-timeout", "frpc.heartbeat-timeout (" + heartbeatTimeout
+          + ") must be longer than frpc.heartbeat-interval (" + heartbeatInterval + ")",
+          "make the timeout at least two intervals, e.g. 5s and 15s");
+    }
+  }
+}

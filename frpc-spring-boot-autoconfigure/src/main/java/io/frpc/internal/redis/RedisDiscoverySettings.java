@@ -1,0 +1,51 @@
+package io.frpc.internal.redis;
+
+import io.frpc.NodeId;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of Redis discovery.
+ *
+ * @param keyPrefix               first segment of registration keys
+ * @param ttl                     time to live of a registration
+ * @param refreshInterval         how often a registration is refreshed
+ * @param resyncInterval          how often watchers list registrations to heal lost notifications
+ * @param watch                   node names to watch
+ * @param configureKeyspaceEvents whether to add the needed flags to notify-keyspace-events
+ * @param database                Redis database index the keys live in
+ */
+public record RedisDiscoverySettings(String keyPrefix, Duration ttl, Duration refreshInterval,
+    Duration resyncInterval, List<String> watch, boolean configureKeyspaceEvents, int database) {
+
+  public RedisDiscoverySettings {
+    if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("*")) {
+      throw new IllegalArgumentException("frpc.discovery.redis.key-prefix must be non-empty and contain no '*'");
+    }
+    if (refreshInterval.compareTo(Duration.ofMillis(10)) < 0 || ttl.compareTo(refreshInterval) <= 0) {
+      throw new IllegalArgumentException("frpc.discovery.redis.ttl (" + ttl
+          + ") must be longer than frpc.discovery.redis.refresh-interval (" + refreshInterval + ")");
+    }
+    watch = List.copyOf(watch);
+  }
+
+  /** The registration key of a node. */
+  String key(NodeId node) {
+    return keyPrefix + ":rpc:" + node.name() + ":" + node.id();
+  }
+
+  /** SCAN pattern of every registration of a node name. */
+  String keyPattern(String name) {
+    return keyPrefix + ":rpc:" + name + ":*";
+  }
+
+  /** The keyspace-notification channel pattern for a node name. */
+  String channelPattern(String name) {
+    return "__keyspace@" + database + "__:" + keyPattern(name);
+  }
+
+  /** Time after which a registration that no refresh renewed is surely gone. */
+  Duration grace() {
+    return ttl.plus(refreshInterval);
+  }
+}

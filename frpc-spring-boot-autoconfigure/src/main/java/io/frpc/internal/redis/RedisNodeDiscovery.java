@@ -1,0 +1,124 @@
+package io.frpc.internal.redis;
+
+import io.frpc.discovery.DiscoveryContext;
+import io.frpc.discovery.DiscoveryHealth;
+import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
+import io.frpc.internal.protocol.FrameType;
+import java.net.InetSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Discovery through Redis: registers this node (when it serves) and watches the configured node names.
+ * Neither blocks start-up; both heal when Redis becomes reachable.
+ */
+public final class RedisNodeDiscovery implements NodeDiscovery {
+
+  private final String advertisedHost;
+  private final RedisDiscoverySettings settings;
+  private final RedisConnectionFactory applicationConnections;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private DiscoveryConnections connections;
+  private ScheduledExecutorService registrarThread;
+  private ScheduledExecutorService watcherThread;
+  private RedisNodeRegistrar registrar;
+  private KeyspaceNodeWatcher watcher;
+
+  /**
+   * @param advertisedHost         the host other nodes connect to, registered with the listener's port;
+   *                               {@code null} when this node does not register
+   * @param applicationConnections the application's Redis connections, whose settings discovery copies
+   */
+  public RedisNodeDiscovery(String advertisedHost, RedisDiscoverySettings settings,
+      RedisConnectionFactory applicationConnections) {
+    this.advertisedHost = advertisedHost;
+    this.settings = settings;
+    this.applicationConnections = applicationConnections;
+  }
+
+  @Override
+  public synchronized void start(DiscoveryContext context) {
+    connections = DiscoveryConnections.basedOn(applicationConnections);
+    RedisConnectionFactory connectionFactory = connections.factory();
+    StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+    if (!settings.watch().isEmpty()) {
+      KeyspaceEventsConfigurer keyspaceEvents = new KeyspaceEventsConfigurer(redis,
+          settings.configureKeyspaceEvents());
+      watcherThread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("frpc-redis-watcher", true));
+      watcher = new KeyspaceNodeWatcher(settings, redis, connectionFactory, keyspaceEvents, context, json,
+          watcherThread);
+      watcher.start();
+    }
+    InetSocketAddress listening = context.listenAddress();
+    if (advertisedHost != null && listening != null) {
+      NodeRegistration registration = new NodeRegistration(advertisedHost, listening.getPort(), false,
+          FrameType.PROTOCOL_VERSION, context.localNode().bootId());
+      registrarThread = Executors.newSingleThreadScheduledExecutor(
+          new DefaultThreadFactory("frpc-redis-registrar", true));
+      registrar = new RedisNodeRegistrar(context.localNode().id(), registration, settings, redis, json,
+          registrarThread);
+      registrar.start();
+    }
+  }
+
+  @Override
+  public String explainUnknownName(String nodeName) {
+    if (settings.watch().contains(nodeName)) {
+      return null;
+    }
+    return "frpc.discovery.redis.watch does not list it (it lists " + (settings.watch().isEmpty() ? "nothing"
+        : String.join(", ", settings.watch())) + ")" + Names.didYouMean(nodeName, settings.watch())
+        + "; add it to frpc.discovery.redis.watch";
+  }
+
+  /** Deregisters this node, then stops watching. */
+  @Override
+  public synchronized void close() {
+    if (registrar != null) {
+      registrar.close();
+      registrarThread.shutdownNow();
+      registrar = null;
+    }
+    if (watcher != null) {
+      watcher.close();
+      watcherThread.shutdownNow();
+      watcher = null;
+    }
+    if (connections != null) {
+      connections.close();
+      connections = null;
+    }
+  }
+
+  /** Healthy when the watcher's subscription stands and this node, if it registers, is registered. */
+  @Override
+  public synchronized DiscoveryHealth health() {
+    RedisNodeRegistrar.State registration = registrar == null ? null : registrar.state();
+    boolean watching = watcher == null || watcher.isSynced();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("type", "redis");
+    details.put("registration", registration == null ? "not registering" : registration.name());
+    details.put("watching", watcher == null ? "nothing" : watching ? "subscribed" : "not subscribed");
+    return new DiscoveryHealth(watching && (registration == null || registration == RedisNodeRegistrar.State.REGISTERED),
+        details);
+  }
+
+  /** The registrar's state, or {@code null} when this node does not register. */
+  public synchronized RedisNodeRegistrar.State registrationState() {
+    return registrar == null ? null : registrar.state();
+  }
+
+
+
+  /** The discovery settings. */
+  public RedisDiscoverySettings settings() {
+    return settings;
+  }
+}

@@ -1,0 +1,163 @@
+package io.frpc.internal.redis;
+
+import io.frpc.NodeId;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps this node's registration key alive: claims it with {@code SET NX PX}, then renews only its TTL
+ * with {@code PEXPIRE} every refresh interval — a renewal changes no value, so watchers have nothing to
+ * read. A key that vanished (expired, flushed, Redis restarted) is claimed again on the next refresh.
+ * A key held by another live process is never overwritten: the conflict is logged loudly and this
+ * node stays unregistered until the other one goes away.
+ */
+public final class RedisNodeRegistrar implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistrar.class);
+  private static final RedisScript<Long> DELETE_IF_OURS = RedisScript.of(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+      Long.class);
+  private static final long CONFLICT_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** Where the registrar stands; read by health reporting. */
+  public enum State { STARTING, REGISTERED, CONFLICT, REDIS_UNAVAILABLE, STOPPED }
+
+  private final NodeId node;
+  private final String key;
+  private final String value;
+  private final String bootId;
+  private final RedisDiscoverySettings settings;
+  private final StringRedisTemplate redis;
+  private final JsonMapper json;
+  private final ScheduledExecutorService scheduler;
+  private volatile State state = State.STARTING;
+  private boolean claimed;
+  private long conflictSince;
+  private long lastConflictReport;
+  private ScheduledFuture<?> refreshing;
+
+  /**
+   * @param scheduler runs the refreshes; a frozen scheduler is exactly a hung node
+   */
+  public RedisNodeRegistrar(NodeId node, NodeRegistration registration, RedisDiscoverySettings settings,
+      StringRedisTemplate redis, JsonMapper json, ScheduledExecutorService scheduler) {
+    this.node = node;
+    this.key = settings.key(node);
+    this.value = json.writeValueAsString(registration);
+    this.bootId = registration.bootId();
+    this.settings = settings;
+    this.redis = redis;
+    this.json = json;
+    this.scheduler = scheduler;
+  }
+
+  /** Registers now (in the background) and keeps refreshing. Never blocks on Redis. */
+  public synchronized void start() {
+    if (refreshing == null) {
+      refreshing = scheduler.scheduleWithFixedDelay(this::refresh, 0, settings.refreshInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Current state. */
+  public State state() {
+    return state;
+  }
+
+  /** Stops refreshing and deletes the key if it is still this process's, so watchers see the node leave at once. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (refreshing != null) {
+        refreshing.cancel(false);
+      }
+    }
+    try {
+      scheduler.submit(this::deregister).get(settings.ttl().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Could not deregister {} from Redis; its key expires within {} ms", node, settings.ttl().toMillis());
+    }
+    state = State.STOPPED;
+  }
+
+  private void deregister() {
+    Long deleted = redis.execute(DELETE_IF_OURS, List.of(key), value);
+    if (deleted != null && deleted > 0) {
+      log.info("Deregistered {} from Redis ({})", node, key);
+    }
+  }
+
+  private void refresh() {
+    try {
+      if (claimed && Boolean.TRUE.equals(redis.expire(key, settings.ttl()))) {
+        state = State.REGISTERED;
+        return;
+      }
+      if (claimed) {
+        log.info("Registration {} vanished from Redis (expired, deleted or flushed); registering again", key);
+        claimed = false;
+      }
+      claim();
+    } catch (DataAccessException | IllegalStateException e) {
+      if (state != State.REDIS_UNAVAILABLE) {
+        log.warn("Redis unavailable, cannot refresh registration {}: {}; calls between connected nodes continue",
+            key, e.getMessage());
+      }
+      state = State.REDIS_UNAVAILABLE;
+    }
+  }
+
+  private void claim() {
+    if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, value, settings.ttl()))) {
+      claimed = true;
+      conflictSince = 0;
+      state = State.REGISTERED;
+      log.info("Registered {} in Redis as {} = {}", node, key, value);
+      return;
+    }
+    String current = redis.opsForValue().get(key);
+    if (current == null) {
+      return;
+    }
+    if (current.equals(value)) {
+      // Our own earlier claim succeeded although its answer was lost.
+      claimed = true;
+      state = State.REGISTERED;
+      return;
+    }
+    reportConflict(current);
+  }
+
+  private void reportConflict(String current) {
+    long now = System.nanoTime();
+    if (conflictSince == 0) {
+      conflictSince = now;
+      log.warn("Key {} is held by another process ({}); waiting up to {} ms for it to expire", key,
+          describe(current), settings.grace().toMillis());
+    } else if (now - conflictSince > settings.grace().toNanos()
+        && (lastConflictReport == 0 || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS)) {
+      lastConflictReport = now;
+      log.error("Two live processes claim node {}: another process ({}) keeps key {} alive. This process (boot id"
+          + " {}) is NOT registered and gets no discovered traffic; give each process its own frpc.node.id.",
+          node, describe(current), key, bootId);
+    }
+    state = State.CONFLICT;
+  }
+
+  private String describe(String registration) {
+    try {
+      NodeRegistration other = json.readValue(registration, NodeRegistration.class);
+      return "boot id " + other.bootId() + " at " + other.host() + ":" + other.port();
+    } catch (RuntimeException e) {
+      return "unreadable value";
+    }
+  }
+}

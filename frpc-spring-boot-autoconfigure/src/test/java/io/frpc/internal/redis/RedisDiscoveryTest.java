@@ -1,0 +1,299 @@
+package io.frpc.internal.redis;
+
+import static io.frpc.internal.redis.RedisNodes.events;
+import static io.frpc.internal.redis.RedisNodes.frpc;
+import static io.frpc.internal.redis.RedisNodes.local;
+import static io.frpc.internal.redis.RedisNodes.port;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.frpc.NodeId;
+import io.frpc.internal.protocol.FrameType;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Redis discovery end to end: real Redis, real Spring nodes, real TCP between them. Latencies are
+ * printed (and recorded in docs/benchmarks.md); the assertions use generous bounds.
+ */
+@ExtendWith(RedisServerExtension.class)
+class RedisDiscoveryTest {
+
+  private final TestRedis redis;
+  private RedisNodes nodes;
+
+  RedisDiscoveryTest(TestRedis redis) {
+    this.redis = redis;
+  }
+
+  @BeforeEach
+  void create() {
+    if (!redis.isRunning()) {
+      redis.start();
+    }
+    nodes = new RedisNodes(redis);
+  }
+
+  @AfterEach
+  void close() {
+    nodes.close();
+  }
+
+  @Test
+  void aServingNodeRegistersAndAWatcherConnectsToIt() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+    assertThat(events(lobby).log()).containsExactly("up game:1");
+    RedisDiscoverySettings settings = game.getBean(RedisNodeDiscovery.class).settings();
+    NodeRegistration registration = JsonMapper.builder().build()
+        .readValue(redis.execute("GET", settings.key(new NodeId("game", 1))), NodeRegistration.class);
+    assertThat(registration).isEqualTo(new NodeRegistration("127.0.0.1", port(game), false,
+        FrameType.PROTOCOL_VERSION, local(game).bootId()));
+    assertThat(redis.execute("PTTL", nodes.key(1))).satisfies(ttl -> assertThat(Long.parseLong(ttl)).isBetween(1L, 2000L));
+    assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events")).contains("K", "g", "$", "x");
+  }
+
+  @Test
+  void aNodeIsVisibleWithinHalfASecondOfItsRegistration() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
+    awaitWatching(lobby);
+
+    try (ManualRegistration registration = new ManualRegistration(game)) {
+      long registered = System.nanoTime();
+      registration.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).firstNanos("up game:1") > 0);
+      long millis = TimeUnit.NANOSECONDS.toMillis(events(lobby).firstNanos("up game:1") - registered);
+      System.out.printf("MEASURED node up after registration: %d ms%n", millis);
+      assertThat(millis).isLessThan(500);
+    }
+  }
+
+  @Test
+  void aGracefullyStoppedNodeIsReportedDownWithinHalfASecond() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+
+    long stopping = System.nanoTime();
+    game.close();
+
+    // The key is deleted just before the connections close; whichever the caller notices first is the
+    // one transition it reports (a shutdown announced on the connection itself is later work).
+    await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).log().size() == 2);
+    String down = events(lobby).log().get(1);
+    long millis = TimeUnit.NANOSECONDS.toMillis(events(lobby).firstNanos(down) - stopping);
+    System.out.printf("MEASURED node down after graceful shutdown began: %d ms (%s)%n", millis, down);
+    assertThat(millis).isLessThan(500);
+    assertThat(down).isIn("down game:1 DEREGISTERED", "down game:1 CONNECTION_LOST");
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> events(lobby).log().size() == 2);
+    assertThat(redis.execute("EXISTS", nodes.key(1))).isEqualTo("0");
+  }
+
+  @Test
+  void aNodeThatStopsRefreshingIsRemovedWithinTtlPlusOneSecondThoughItsConnectionIsHealthy() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
+    try (ManualRegistration registration = registeredAndSeen(game, lobby)) {
+      long hung = System.nanoTime();
+      registration.hang();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> events(lobby).firstNanos("down game:1 EXPIRED") > 0);
+      long millis = TimeUnit.NANOSECONDS.toMillis(events(lobby).firstNanos("down game:1 EXPIRED") - hung);
+      System.out.printf("MEASURED hung node removed after its registrar froze: %d ms (ttl 2000 ms)%n", millis);
+      assertThat(millis).as("TTL + 1 s").isLessThan(2_000 + 1_000);
+      assertThat(frpc(lobby).isActive("game")).isFalse();
+      assertThat(game.isRunning()).as("the hung node's process still runs").isTrue();
+    }
+  }
+
+  @Test
+  void aNewProcessUnderTheSameIdIsTreatedAsARestart() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
+    try (ManualRegistration first = registeredAndSeen(game, lobby)) {
+      first.hang();
+
+      NodeRegistration restarted = new NodeRegistration("127.0.0.1", port(game), false, FrameType.PROTOCOL_VERSION,
+          "new-boot-id");
+      redis.execute("SET", nodes.key(1), JsonMapper.builder().build().writeValueAsString(restarted), "PX", "2000");
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).log().size() == 3);
+      assertThat(events(lobby).log()).containsExactly("up game:1", "down game:1 RESTARTED", "up game:1");
+    }
+  }
+
+  @Test
+  void aSecondProcessClaimingTheSameNodeIdDoesNotStealTheRegistration() {
+    ConfigurableApplicationContext first = nodes.game(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+    ConfigurableApplicationContext second = nodes.game(1);
+    RedisNodeDiscovery secondDiscovery = second.getBean(RedisNodeDiscovery.class);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> secondDiscovery.registrationState() == RedisNodeRegistrar.State.CONFLICT);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+        .until(() -> redis.execute("GET", nodes.key(1)).contains(local(first).bootId()));
+    assertThat(secondDiscovery.registrationState()).isEqualTo(RedisNodeRegistrar.State.CONFLICT);
+    assertThat(first.getBean(RedisNodeDiscovery.class).registrationState()).isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+  }
+
+  @Test
+  void foreignAndMalformedKeysAreIgnoredAndFlushAllHeals() {
+    redis.execute("SET", nodes.prefix() + ":rpc:game:not-a-number", "x");
+    redis.execute("SET", nodes.key(7), "{not json");
+    redis.execute("SET", nodes.key(8), "{\"host\":\"\",\"port\":0}");
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    nodes.game(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    redis.execute("SET", nodes.key(9), "garbage after start");
+
+    redis.flushAll();
+
+    await().atMost(Duration.ofMillis(2_500)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
+    assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+    assertThat(events(lobby).log()).containsExactly("up game:1");
+  }
+
+  @Test
+  void callsContinueWhileRedisIsDownAndANodeStartedMeanwhileIsFoundWhenItReturns() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    nodes.game(1);
+    nodes.game(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
+
+    redis.stop();
+    long outageEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int calls = 0;
+    ConfigurableApplicationContext third = null;
+    while (System.nanoTime() < outageEnds) {
+      frpc(lobby).module("game", "where").call("id", Integer.class);
+      calls++;
+      if (third == null && calls == 100) {
+        third = nodes.game(3);
+      }
+    }
+    long back = System.nanoTime();
+    redis.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 3));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
+    System.out.printf("MEASURED %d calls during a 10 s Redis outage, 0 failed; node started during the outage "
+        + "found %d ms after Redis returned%n", calls, millis);
+    assertThat(calls).isGreaterThan(100);
+    assertThat(millis).as("found within 2 s of Redis returning").isLessThan(2_000);
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+        .until(() -> frpc(lobby).activeNodeIds("game").size() == 3);
+    assertThat(events(lobby).log())
+        .as("nodes that were up stayed up: a Redis without their keys did not tear them down")
+        .containsExactlyInAnyOrder("up game:1", "up game:2", "up game:3");
+  }
+
+  @Test
+  void aNodeStartsWhileRedisIsUnreachableAndFindsTheClusterWhenItAppears() {
+    redis.stop();
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+    assertThat(lobby.isRunning()).isTrue();
+    assertThat(game.isRunning()).isTrue();
+
+    redis.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+  }
+
+  @Test
+  void healthIsDownWhileRedisIsUnreachableAndUpOnceDiscoveryWorks() {
+    redis.stop();
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+    HealthIndicator gameHealth = game.getBean("frpcHealthIndicator", HealthIndicator.class);
+    HealthIndicator lobbyHealth = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+
+    assertThat(gameHealth.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(lobbyHealth.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("type=redis");
+
+    redis.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> gameHealth.health().getStatus().equals(Status.UP)
+        && lobbyHealth.health().getStatus().equals(Status.UP) && frpc(lobby).isActive("game", 1));
+    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("registration=REGISTERED");
+    assertThat(lobbyHealth.health().getDetails().get("nodes")).asString().isEqualTo("{game={connected=1, known=1}}");
+  }
+
+  /** Registers {@code game} by hand and waits until {@code lobby} is connected to it. */
+  private ManualRegistration registeredAndSeen(ConfigurableApplicationContext game,
+      ConfigurableApplicationContext lobby) {
+    awaitWatching(lobby);
+    ManualRegistration registration = new ManualRegistration(game);
+    registration.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
+    return registration;
+  }
+
+  private static void awaitWatching(ConfigurableApplicationContext lobby) {
+    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    // A calling node does not register: it is healthy once its subscription stands and its view is reconciled.
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.health().healthy());
+  }
+
+  /** A registrar for a running game node driven by the test, on a scheduler the test can freeze. */
+  private final class ManualRegistration implements AutoCloseable {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+        new DefaultThreadFactory("test-registrar", true));
+    private final CountDownLatch unfreeze = new CountDownLatch(1);
+    private final LettuceConnectionFactory factory;
+    private final RedisNodeRegistrar registrar;
+
+    ManualRegistration(ConfigurableApplicationContext game) {
+      factory = new LettuceConnectionFactory(redis.host(), redis.port());
+      factory.afterPropertiesSet();
+      factory.start();
+      RedisDiscoverySettings settings = game.getBean(RedisNodeDiscovery.class).settings();
+      registrar = new RedisNodeRegistrar(local(game).id(), new NodeRegistration("127.0.0.1", port(game), false,
+          FrameType.PROTOCOL_VERSION, local(game).bootId()), settings, new StringRedisTemplate(factory),
+          JsonMapper.builder().build(), scheduler);
+    }
+
+    void start() {
+      registrar.start();
+    }
+
+    /** Freezes the registrar's thread like a hung process: no refresh, no deregistration. */
+    void hang() {
+      scheduler.execute(() -> {
+        try {
+          unfreeze.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      unfreeze.countDown();
+      scheduler.shutdownNow();
+      factory.destroy();
+    }
+  }
+}
