@@ -18,9 +18,9 @@ package io.frpc;
  */
 public record FrpcInstance(NodeId node, String module, String instanceName, int index) {
 
-  /** Returns {@code module[instanceName]#index}, the form used in logs and messages. */
+  /** Returns {@code module[instanceName]#index@node}, e.g. {@code room_m[rooms]#2@game:1}. */
   @Override
   public String toString() {
-    return module + (instanceName == null ? "" : "[" + instanceName + "]") + "#" + index;
+    return module + (instanceName == null ? "" : "[" + instanceName + "]") + "#" + index + "@" + node;
   }
 }

@@ -3,6 +3,9 @@ package io.frpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +44,7 @@ class FragmentationTest {
   }
 
   @Test
-  void aMessageOfSeveralMebibytesArrivesIntactWhileSmallCallsContinue() throws Exception {
+  void aMessageOfTensOfMebibytesArrivesIntactWhileSmallCallsOvertakeIt() throws Exception {
     byte[] large = new byte[24 * 1024 * 1024];
     new Random(42).nextBytes(large);
     for (int i = 0; i < 200; i++) {
@@ -50,21 +53,21 @@ class FragmentationTest {
 
     CompletableFuture<byte[]> echo = caller.frpc.module("game", "bulk").mod(0).timeout(Duration.ofSeconds(60))
         .callAsync("echo", byte[].class, (Object) large);
-    int smallCallsDuringTransfer = 0;
-    long slowestSmallCallNanos = 0;
+    List<Long> latenciesNanos = new ArrayList<>();
     while (!echo.isDone()) {
       long start = System.nanoTime();
-      assertThat(caller.frpc.module("game", "bulk").mod(1).call("ping", Integer.class, smallCallsDuringTransfer))
-          .isEqualTo(smallCallsDuringTransfer);
-      slowestSmallCallNanos = Math.max(slowestSmallCallNanos, System.nanoTime() - start);
-      smallCallsDuringTransfer++;
+      int sent = latenciesNanos.size();
+      assertThat(caller.frpc.module("game", "bulk").mod(1).call("ping", Integer.class, sent)).isEqualTo(sent);
+      latenciesNanos.add(System.nanoTime() - start);
     }
 
     assertThat(echo.get(60, TimeUnit.SECONDS)).isEqualTo(large);
-    assertThat(smallCallsDuringTransfer).as("small calls completed while the large message was in flight")
-        .isGreaterThan(1);
-    System.out.printf("%d small calls during a 24 MiB echo; slowest %.1f ms%n", smallCallsDuringTransfer,
-        slowestSmallCallNanos / 1e6);
+    assertThat(latenciesNanos).as("small calls completed while the large message was in flight").hasSizeGreaterThan(5);
+    Collections.sort(latenciesNanos);
+    Duration median = Duration.ofNanos(latenciesNanos.get(latenciesNanos.size() / 2));
+    // Generous for a noisy 2-core machine. This bounds the latency only: loopback drains so fast that it
+    // does not show whether fragments yield to small frames while a connection is congested.
+    assertThat(median).as("median small-call latency during the transfer").isLessThan(Duration.ofMillis(20));
   }
 
   @Test

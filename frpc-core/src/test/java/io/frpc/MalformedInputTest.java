@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Hello;
@@ -14,6 +11,7 @@ import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.transport.TransportSettings;
+import io.frpc.testing.CapturedLogs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -31,7 +29,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * A malformed, oversized, unknown or premature frame closes only the connection it came from, with a
@@ -47,7 +44,7 @@ class MalformedInputTest {
   }
 
   private final PayloadCodec codec = new PayloadCodec();
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private CapturedLogs logs;
   private TestNode server;
   private TestNode caller;
 
@@ -57,13 +54,12 @@ class MalformedInputTest {
         Duration.ofSeconds(15), Duration.ofMillis(500));
     server = TestNode.builder("game", 1).transport(settings).module("svc", null, 1, i -> new Service()).start();
     caller = TestNode.builder("caller", 1).start().connectedTo(server);
-    logs.start();
-    ((Logger) LoggerFactory.getLogger("io.frpc")).addAppender(logs);
+    logs = CapturedLogs.of("io.frpc");
   }
 
   @AfterEach
   void stop() {
-    ((Logger) LoggerFactory.getLogger("io.frpc")).detachAppender(logs);
+    logs.close();
     caller.close();
     server.close();
   }
@@ -74,7 +70,7 @@ class MalformedInputTest {
       send(socket, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
       assertClosedByServer(socket);
       String peer = ":" + socket.getLocalPort();
-      assertThat(logs.list).anySatisfy(event -> {
+      assertThat(logs.events()).anySatisfy(event -> {
         assertThat(event.getLevel()).isEqualTo(Level.WARN);
         assertThat(event.getFormattedMessage()).contains("protocol violation", peer, "frame length");
       });
@@ -97,7 +93,7 @@ class MalformedInputTest {
       send(socket, request("svc", "add", 1, 2));
       assertClosedByServer(socket);
     }
-    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
         .contains("REQUEST frame before the handshake completed"));
     assertOthersAreStillServed();
   }
@@ -107,7 +103,7 @@ class MalformedInputTest {
     try (Socket socket = connect()) {
       assertClosedByServer(socket);
     }
-    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
         .contains("no handshake within 500 ms"));
   }
 
@@ -131,7 +127,7 @@ class MalformedInputTest {
       send(socket, ByteBuffer.allocate(6).putInt(2).put((byte) 0x7F).put((byte) 0).array());
       assertClosedByServer(socket);
     }
-    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("unknown frame type"));
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("unknown frame type"));
     assertOthersAreStillServed();
   }
 
@@ -142,7 +138,7 @@ class MalformedInputTest {
           .putInt(Integer.MAX_VALUE).putInt(0).array());
       assertClosedByServer(socket);
     }
-    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
         .contains("exceeds the maximum message size"));
     assertOthersAreStillServed();
   }
@@ -162,7 +158,7 @@ class MalformedInputTest {
       send(socket, ByteBuffer.allocate(8).putInt(4).put(FrameType.REQUEST).put((byte) 0).putShort((short) 1).array());
       assertClosedByServer(socket);
     }
-    assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
         .contains("protocol violation: truncated REQUEST frame"));
     assertOthersAreStillServed();
   }

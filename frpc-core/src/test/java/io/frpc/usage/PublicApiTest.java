@@ -104,8 +104,8 @@ class PublicApiTest {
       reached.add(rooms.mod(key).call("join", String.class, key));
       reached.add(rooms.call("join", String.class, key));
     }
-    assertThat(reached).containsExactlyInAnyOrder("room_m[rooms]#0", "room_m[rooms]#1", "room_m[rooms]#2",
-        "room_m[rooms]#3");
+    assertThat(reached).containsExactlyInAnyOrder("room_m[rooms]#0@game:1", "room_m[rooms]#1@game:1", "room_m[rooms]#2@game:1",
+        "room_m[rooms]#3@game:1");
     assertThat(rooms.broadcast().call("join", String.class, 1L))
         .extracting(InstanceReply::instanceName, InstanceReply::index)
         .containsExactlyInAnyOrder(tuple("rooms", 0),
@@ -238,8 +238,8 @@ class PublicApiTest {
     ModuleCall who = cluster.caller(Duration.ofSeconds(3), game).template().module("game", "who_m");
 
     assertThat(who.broadcast().call("whoami", String.class)).extracting(InstanceReply::value)
-        .containsExactlyInAnyOrder("who_m[w]#0 for caller:1 running whoami on 0",
-            "who_m[w]#1 for caller:1 running whoami on 1");
+        .containsExactlyInAnyOrder("who_m[w]#0@game:1 for caller:1 running whoami on 0",
+            "who_m[w]#1@game:1 for caller:1 running whoami on 1");
     assertThatThrownBy(FrpcCall::current).isInstanceOf(IllegalStateException.class);
   }
 

@@ -4,9 +4,8 @@ import static io.frpc.internal.redis.RedisNodes.frpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.classic.Level;
+import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.slf4j.LoggerFactory;
 
 /** The keyspace notifications discovery relies on, and what happens where they cannot be configured. */
 class KeyspaceEventsTest {
@@ -29,33 +27,22 @@ class KeyspaceEventsTest {
     assertThat(KeyspaceEventsConfigurer.merge("Kg$x")).isEqualTo("Kg$x");
   }
 
-  private static ListAppender<ILoggingEvent> capture() {
-    ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    logs.start();
-    ((Logger) LoggerFactory.getLogger("io.frpc")).addAppender(logs);
-    return logs;
-  }
-
-  private static void release(ListAppender<ILoggingEvent> logs) {
-    ((Logger) LoggerFactory.getLogger("io.frpc")).detachAppender(logs);
-  }
-
   @Nested
   class OnAServerThatRefusesConfig {
 
     @RegisterExtension
     final RedisServerExtension managedRedis = new RedisServerExtension(new TestRedis.Options(false));
 
-    private ListAppender<ILoggingEvent> logs;
+    private CapturedLogs logs;
 
     @BeforeEach
     void captureLogs() {
-      logs = capture();
+      logs = CapturedLogs.of("io.frpc");
     }
 
     @AfterEach
     void releaseLogs() {
-      release(logs);
+      logs.close();
     }
 
     @Test
@@ -65,7 +52,7 @@ class KeyspaceEventsTest {
         nodes.game(1);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
-        assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+        assertThat(logs.messages(Level.ERROR)).anySatisfy(message -> assertThat(message)
             .contains("refused CONFIG", "notify-keyspace-events", "K, g, $ and x", "'Kg$x'"));
       }
     }
@@ -81,15 +68,12 @@ class KeyspaceEventsTest {
     void theSettingIsLeftAloneAndTheMissingFlagsAreNamed(TestRedis redis) {
       redis.execute("CONFIG", "SET", "notify-keyspace-events", "Ex");
       String before = redis.execute("CONFIG", "GET", "notify-keyspace-events").split("\n")[1];
-      ListAppender<ILoggingEvent> logs = capture();
-      try (RedisNodes nodes = new RedisNodes(redis)) {
+      try (CapturedLogs logs = CapturedLogs.of("io.frpc"); RedisNodes nodes = new RedisNodes(redis)) {
         nodes.lobby(1, "--frpc.discovery.redis.configure-keyspace-events=false");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> logs.list.stream().anyMatch(event ->
-            event.getFormattedMessage().contains("set it to '" + KeyspaceEventsConfigurer.merge(before) + "'")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream().anyMatch(message ->
+            message.contains("set it to '" + KeyspaceEventsConfigurer.merge(before) + "'")));
         assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events").split("\n")[1]).isEqualTo(before);
-      } finally {
-        release(logs);
       }
     }
   }

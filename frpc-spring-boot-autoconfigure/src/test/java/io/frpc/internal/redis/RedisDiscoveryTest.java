@@ -7,8 +7,10 @@ import static io.frpc.internal.redis.RedisNodes.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import io.frpc.NodeId;
 import io.frpc.internal.protocol.FrameType;
+import io.frpc.testing.CapturedLogs;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -142,35 +144,50 @@ class RedisDiscoveryTest {
 
   @Test
   void aSecondProcessClaimingTheSameNodeIdDoesNotStealTheRegistration() {
-    ConfigurableApplicationContext first = nodes.game(1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(1)) != null);
-    ConfigurableApplicationContext second = nodes.game(1);
-    RedisNodeDiscovery secondDiscovery = second.getBean(RedisNodeDiscovery.class);
+    try (CapturedLogs logs = CapturedLogs.of("io.frpc.internal.redis")) {
+      ConfigurableApplicationContext first = nodes.game(1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+      ConfigurableApplicationContext second = nodes.game(1);
+      RedisNodeDiscovery secondDiscovery = second.getBean(RedisNodeDiscovery.class);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> secondDiscovery.registrationState() == RedisNodeRegistrar.State.CONFLICT);
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
-        .until(() -> redis.execute("GET", nodes.key(1)).contains(local(first).bootId()));
-    assertThat(secondDiscovery.registrationState()).isEqualTo(RedisNodeRegistrar.State.CONFLICT);
-    assertThat(first.getBean(RedisNodeDiscovery.class).registrationState()).isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> secondDiscovery.registrationState() == RedisNodeRegistrar.State.CONFLICT);
+      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+          .until(() -> redis.execute("GET", nodes.key(1)).contains(local(first).bootId()));
+      assertThat(secondDiscovery.registrationState()).isEqualTo(RedisNodeRegistrar.State.CONFLICT);
+      assertThat(first.getBean(RedisNodeDiscovery.class).registrationState())
+          .isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+      assertThat(logs.messages(Level.ERROR)).anySatisfy(message -> assertThat(message)
+          .contains("Two live processes claim node game:1", local(first).bootId(), local(second).bootId()));
+    }
   }
 
   @Test
   void foreignAndMalformedKeysAreIgnoredAndFlushAllHeals() {
-    redis.execute("SET", nodes.prefix() + ":rpc:game:not-a-number", "x");
-    redis.execute("SET", nodes.key(7), "{not json");
-    redis.execute("SET", nodes.key(8), "{\"host\":\"\",\"port\":0}");
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    nodes.game(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
-    redis.execute("SET", nodes.key(9), "garbage after start");
+    try (CapturedLogs logs = CapturedLogs.of("io.frpc.internal.redis")) {
+      redis.execute("SET", nodes.prefix() + ":rpc:game:not-a-number", "x");
+      redis.execute("SET", nodes.key(7), "{not json");
+      redis.execute("SET", nodes.key(8), "{\"host\":\"\",\"port\":0,\"tls\":false,\"protocolVersion\":1,"
+          + "\"bootId\":\"b-8\"}");
+      ConfigurableApplicationContext lobby = nodes.lobby(1);
+      nodes.game(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+      redis.execute("SET", nodes.key(9), "garbage after start");
 
-    redis.flushAll();
+      redis.flushAll();
 
-    await().atMost(Duration.ofMillis(2_500)).until(() -> redis.execute("GET", nodes.key(1)) != null);
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
-    assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
-    assertThat(events(lobby).log()).containsExactly("up game:1");
+      await().atMost(Duration.ofMillis(2_500)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
+      assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+      assertThat(events(lobby).log()).containsExactly("up game:1");
+      assertThat(logs.messages(Level.WARN))
+          .anySatisfy(message -> assertThat(message).contains(":rpc:game:not-a-number", "does not end in a node id"))
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(7), "is not a node registration"))
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(8), "is unusable: no host"))
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(9), "is not a node registration"));
+    }
   }
+
 
   @Test
   void callsContinueWhileRedisIsDownAndANodeStartedMeanwhileIsFoundWhenItReturns() {

@@ -171,7 +171,7 @@ class TwoNodeSpringIntegrationTest {
       List<InstanceReply<String>> replies = client.getBean(FrpcTemplate.class).module("game", "tally").broadcast()
           .call("whoami", String.class);
       assertThat(replies).extracting(InstanceReply::value).containsExactlyInAnyOrder(
-          "tally#0 called by lobby:1", "tally#1 called by lobby:1", "tally#2 called by lobby:1");
+          "tally#0@game:1 called by lobby:1", "tally#1@game:1 called by lobby:1", "tally#2@game:1 called by lobby:1");
     });
   }
 
