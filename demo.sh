@@ -15,6 +15,19 @@ case "${1:-}" in
   *) echo "usage: $0 [redis]" >&2; exit 2 ;;
 esac
 
+if [ "${#profile[@]}" -gt 0 ]; then
+  redis_host=${REDIS_HOST:-localhost}
+  redis_port=${REDIS_PORT:-6379}
+  # A Redis answers PING with +PONG; anything else (nothing listening, another service) stops the demo here.
+  if ! reply=$(timeout 3 bash -c "exec 3<>/dev/tcp/$redis_host/$redis_port && printf 'PING\r\n' >&3 && head -c 5 <&3" 2>/dev/null) \
+      || [ "$reply" != "+PONG" ]; then
+    echo "No Redis answers at $redis_host:$redis_port: start one (for example 'redis-server --port $redis_port')" >&2
+    echo "or point REDIS_HOST / REDIS_PORT at yours, then run '$0 redis' again." >&2
+    exit 1
+  fi
+  echo "Redis answers at $redis_host:$redis_port"
+fi
+
 echo "Building frpc (first run downloads Maven and the dependencies)..."
 ./mvnw -B -q install -DskipTests
 
