@@ -5,10 +5,12 @@ import static io.frpc.internal.redis.RedisNodes.frpc;
 import static io.frpc.internal.redis.RedisNodes.local;
 import static io.frpc.internal.redis.RedisNodes.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.frpc.NodeId;
+import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.testing.CapturedLogs;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -140,6 +142,18 @@ class RedisDiscoveryTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).log().size() == 3);
       assertThat(events(lobby).log()).containsExactly("up game:1", "down game:1 RESTARTED", "up game:1");
     }
+  }
+
+  @Test
+  void aCallToANameThatIsNotWatchedFailsAtOnceNamingTheWatchProperty() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> frpc(lobby).module("gaem", "where").call("id", Integer.class))
+        .isInstanceOf(UnknownNodeNameException.class)
+        .hasMessageContaining("frpc.discovery.redis.watch")
+        .hasMessageContaining("did you mean 'game'?");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
   }
 
   @Test
