@@ -5,11 +5,13 @@ import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
 import io.frpc.internal.transport.ClientConnector;
+import io.frpc.internal.transport.ConnectionLimits;
 import io.frpc.internal.transport.FrpcServer;
 import io.frpc.internal.transport.ServerSettings;
 import io.frpc.internal.transport.TransportResources;
@@ -46,6 +48,8 @@ public final class FrpcNode implements AutoCloseable {
   private final LocalNode local;
   private final Builder config;
   private final TransportSettings transport;
+  private final ConnectionLimits limits;
+  private final InboundBudget inboundBudget;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final FrpcClient client;
@@ -60,14 +64,17 @@ public final class FrpcNode implements AutoCloseable {
     this.local = LocalNode.start(config.name, config.id);
     this.transport = new TransportSettings(config.maxMessageSize, config.fragmentSize, config.heartbeatInterval,
         config.heartbeatTimeout, config.handshakeTimeout);
+    this.limits = new ConnectionLimits(config.maxInboundBytes, config.maxQueuedOutboundBytes,
+        config.unwritableTimeout, config.maxConnections, config.maxHandshakingPerAddress);
+    this.inboundBudget = limits.inboundBudget();
     ClientSettings clientSettings = new ClientSettings(config.connectWait, config.callTimeout, config.connectTimeout,
         config.reconnectInitialBackoff, config.reconnectMaxBackoff);
     this.codec = config.smileMapper == null ? new PayloadCodec() : new PayloadCodec(config.smileMapper);
     this.discovery = config.discovery;
     this.resources = new TransportResources(local.id().toString(), config.ioThreads > 0 ? config.ioThreads
         : Math.min(4, Runtime.getRuntime().availableProcessors()));
-    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, resources, codec,
-        config.connectTimeout);
+    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
+        resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames);
     config.listeners.forEach(client::addListener);
@@ -122,7 +129,7 @@ public final class FrpcNode implements AutoCloseable {
           resources.workers());
       dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace);
       FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-          transport, resources, codec, dispatcher);
+          transport, limits, inboundBudget, resources, codec, dispatcher);
       listener.start();
       server = listener;
     }
@@ -251,6 +258,11 @@ public final class FrpcNode implements AutoCloseable {
     private Duration reconnectInitialBackoff = Duration.ofMillis(100);
     private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
     private int ioThreads;
+    private long maxInboundBytes = ConnectionLimits.defaults().maxInboundBytes();
+    private long maxQueuedOutboundBytes = ConnectionLimits.defaults().maxQueuedOutboundBytes();
+    private Duration unwritableTimeout = ConnectionLimits.defaults().unwritableTimeout();
+    private int maxConnections = ConnectionLimits.defaults().maxConnections();
+    private int maxHandshakingPerAddress = ConnectionLimits.defaults().maxHandshakingPerAddress();
     private NodeDiscovery discovery;
     private SmileMapper smileMapper;
     private final List<NodeListener> listeners = new ArrayList<>();
@@ -362,6 +374,46 @@ public final class FrpcNode implements AutoCloseable {
     /** I/O threads ({@code frpc.io-threads}; 0, the default, means min(4, processors)). */
     public Builder ioThreads(int threads) {
       this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * Memory for unfinished (fragmented) inbound messages of all connections together
+     * ({@code frpc.max-inbound-bytes}; a quarter of the heap, at most 2 GiB). A peer that would exceed it
+     * is disconnected.
+     */
+    public Builder maxInboundBytes(long bytes) {
+      this.maxInboundBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes that may wait to be written on one connection ({@code frpc.max-queued-outbound-bytes}, 64 MiB);
+     * a connection whose peer lets more pile up is closed.
+     */
+    public Builder maxQueuedOutboundBytes(long bytes) {
+      this.maxQueuedOutboundBytes = bytes;
+      return this;
+    }
+
+    /** A connection whose peer has not read for this long is closed ({@code frpc.unwritable-timeout}, 10 s). */
+    public Builder unwritableTimeout(Duration timeout) {
+      this.unwritableTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Connections the listener keeps open at most ({@code frpc.server.max-connections}, 2,048). */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * Connections from one remote address that may be in the handshake at once
+     * ({@code frpc.server.max-handshaking-per-address}, 64).
+     */
+    public Builder maxHandshakingPerAddress(int connections) {
+      this.maxHandshakingPerAddress = connections;
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
 import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /** A complete node on loopback, built with {@link FrpcNode#builder}, for tests that run several nodes in one JVM. */
@@ -96,6 +97,12 @@ final class TestNode implements AutoCloseable {
       node.connectWait(settings.connectWait()).callTimeout(settings.callTimeout())
           .connectTimeout(settings.connectTimeout())
           .reconnectBackoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
+      return this;
+    }
+
+    /** Any other setting of the node. */
+    Builder configure(Consumer<FrpcNode.Builder> settings) {
+      settings.accept(node);
       return this;
     }
 

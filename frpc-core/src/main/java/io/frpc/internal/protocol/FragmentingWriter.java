@@ -3,6 +3,7 @@ package io.frpc.internal.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -10,34 +11,56 @@ import java.util.ArrayDeque;
 /**
  * Splits frames whose message exceeds the fragment size into FRAGMENT frames and streams them only
  * while the channel is writable, so small frames written meanwhile overtake the large message instead of
- * queueing behind all of it. Large messages are streamed one at a time, in the order written.
+ * queueing behind all of it. Large messages are streamed one at a time, in the order written. Everything
+ * queued for the connection — its outbound buffer and the unwritten rest of large messages — is bounded:
+ * a write that would exceed the bound closes the connection, since its peer is not reading.
  */
 public final class FragmentingWriter extends ChannelDuplexHandler {
 
   private final int fragmentSize;
+  private final long maxQueuedBytes;
   private final ArrayDeque<LargeMessage> queue = new ArrayDeque<>();
   private LargeMessage current;
+  /** Unwritten bytes of {@link #current} and {@link #queue}. */
+  private long largeBytes;
 
   /**
-   * @param fragmentSize largest message written whole, and the size of each fragment
+   * @param fragmentSize   largest message written whole, and the size of each fragment
+   * @param maxQueuedBytes bytes that may wait to be written on the connection
    */
-  public FragmentingWriter(int fragmentSize) {
+  public FragmentingWriter(int fragmentSize, long maxQueuedBytes) {
     if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
       throw new IllegalArgumentException("fragment size must be within 1024.."
           + (FrameDecoder.MAX_FRAME_LENGTH - 64) + " but was " + fragmentSize);
     }
     this.fragmentSize = fragmentSize;
+    this.maxQueuedBytes = maxQueuedBytes;
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof ByteBuf frame && Frames.messageSize(frame) > fragmentSize) {
-      frame.skipBytes(4);
-      queue.add(new LargeMessage(frame, promise));
-      writeFragments(ctx);
-    } else {
-      ctx.write(msg, promise);
+    if (msg instanceof ByteBuf frame) {
+      ChannelOutboundBuffer buffered = ctx.channel().unsafe().outboundBuffer();
+      long queued = largeBytes + (buffered == null ? 0 : buffered.totalPendingWriteBytes());
+      if (queued + frame.readableBytes() > maxQueuedBytes) {
+        frame.release();
+        LimitExceededException refused = new LimitExceededException("the peer does not read: " + queued
+            + " bytes are waiting to be written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes)");
+        if (!promise.isVoid()) {
+          promise.tryFailure(refused);
+        }
+        ctx.fireExceptionCaught(refused);
+        return;
+      }
+      if (Frames.messageSize(frame) > fragmentSize) {
+        frame.skipBytes(4);
+        queue.add(new LargeMessage(frame, promise));
+        largeBytes += frame.readableBytes();
+        writeFragments(ctx);
+        return;
+      }
     }
+    ctx.write(msg, promise);
   }
 
   @Override
@@ -50,6 +73,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    largeBytes = 0;
     if (current != null) {
       current.abandon();
       current = null;
@@ -82,6 +106,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       }
       ctx.write(header, ctx.voidPromise());
       ByteBuf data = message.readRetainedSlice(length);
+      largeBytes -= length;
       if (last) {
         ctx.write(data, current.promise);
         message.release();

@@ -5,29 +5,42 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.Arrays;
 import java.util.List;
+import tools.jackson.core.JacksonException;
 
 /**
  * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
- * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array whose declared size
- * is checked against the maximum message size before it is allocated; at most one message is being
- * reassembled per connection, because senders stream large messages one at a time.
+ * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array that grows with the bytes
+ * actually received (never with the size a peer declares), reserved from the node's
+ * {@link InboundBudget}; at most one message is being reassembled per connection, because senders stream
+ * large messages one at a time.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   private static final int FIRST = 0x01;
   private static final int LAST = 0x02;
 
+  /** The first allocation of a reassembly buffer; it doubles as fragments arrive, up to the total. */
+  private static final int INITIAL_REASSEMBLY_BYTES = 64 * 1024;
+
   private final PayloadCodec codec;
   private final int maxMessageSize;
+  private final InboundBudget budget;
   private boolean handshakeCompleted;
   private byte[] partial;
   private int partialFilled;
+  private int partialTotal;
 
-  public MessageDecoder(PayloadCodec codec, int maxMessageSize) {
+  /**
+   * @param maxMessageSize largest message accepted
+   * @param budget         the node-wide memory for unfinished messages
+   */
+  public MessageDecoder(PayloadCodec codec, int maxMessageSize, InboundBudget budget) {
     super(ByteBuf.class);
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
+    this.budget = budget;
   }
 
   /** Admits frames other than handshake frames from now on. */
@@ -70,9 +83,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         yield new InboundResponse(requestId, status, remaining(in));
       }
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
-      case FrameType.HELLO -> codec.readControl(remaining(in), Handshake.Hello.class);
-      case FrameType.HELLO_ACK -> codec.readControl(remaining(in), Handshake.HelloAck.class);
-      case FrameType.HELLO_REJECT -> codec.readControl(remaining(in), Handshake.HelloReject.class);
+      case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
+      case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);
+      case FrameType.HELLO_REJECT -> control(in, type, Handshake.HelloReject.class);
       default -> throw new ProtocolException("unknown frame type " + FrameType.name(type));
     };
   }
@@ -88,31 +101,75 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         throw new ProtocolException("fragmented message of " + total
             + " bytes exceeds the maximum message size of " + maxMessageSize + " bytes");
       }
-      partial = new byte[(int) total];
+      partialTotal = (int) total;
       partialFilled = 0;
+      partial = new byte[0];
     } else if (partial == null) {
       throw new ProtocolException("fragment without a first fragment");
     }
     int length = frame.readableBytes();
-    if (length > partial.length - partialFilled) {
-      throw new ProtocolException("fragments exceed the declared message size of " + partial.length);
+    if (length > partialTotal - partialFilled) {
+      throw new ProtocolException("fragments exceed the declared message size of " + partialTotal);
     }
+    ensureCapacity(partialFilled + length);
     frame.readBytes(partial, partialFilled, length);
     partialFilled += length;
     if ((flags & LAST) == 0) {
       return null;
     }
-    if (partialFilled != partial.length) {
+    if (partialFilled != partialTotal) {
       throw new ProtocolException("fragmented message ended after " + partialFilled + " of "
-          + partial.length + " bytes");
+          + partialTotal + " bytes");
     }
     ByteBuf message = Unpooled.wrappedBuffer(partial);
-    partial = null;
+    discardPartial();
     int type = message.readByte();
     if (type == FrameType.FRAGMENT || FrameType.isHandshake(type)) {
       throw new ProtocolException(FrameType.name(type) + " frame inside a fragmented message");
     }
     return decodeMessage(type, message);
+  }
+
+  /** Grows the reassembly buffer (doubling, at most to the declared total) within the node's budget. */
+  private void ensureCapacity(int needed) {
+    if (needed <= partial.length) {
+      return;
+    }
+    int grown = (int) Math.min(partialTotal, Math.max(needed, Math.max(INITIAL_REASSEMBLY_BYTES,
+        2L * partial.length)));
+    if (!budget.tryReserve(grown - partial.length)) {
+      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
+          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
+          + partialTotal + " bytes");
+    }
+    partial = Arrays.copyOf(partial, grown);
+  }
+
+  private void discardPartial() {
+    if (partial != null) {
+      budget.release(partial.length);
+      partial = null;
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+    discardPartial();
+    super.handlerRemoved(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    discardPartial();
+    super.channelInactive(ctx);
+  }
+
+  private <T> T control(ByteBuf in, int type, Class<T> record) {
+    try {
+      return codec.readControl(remaining(in), record);
+    } catch (JacksonException e) {
+      throw new ProtocolException("malformed " + FrameType.name(type) + " body: " + e.getOriginalMessage());
+    }
   }
 
   /** The rest of the frame; array-backed (reassembled) frames are shared, pooled ones copied out. */

@@ -8,6 +8,7 @@ import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.Handshake.HelloAck;
 import io.frpc.internal.protocol.Handshake.HelloReject;
+import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.ProtocolException;
 import io.netty.bootstrap.Bootstrap;
@@ -35,18 +36,23 @@ public final class ClientConnector {
   private final NodeId self;
   private final String bootId;
   private final TransportSettings settings;
+  private final ConnectionLimits limits;
+  private final InboundBudget budget;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final Bootstrap bootstrap;
 
   /**
+   * @param budget         the node-wide memory for unfinished inbound messages, shared with the server
    * @param connectTimeout limit for the TCP connect; the handshake then has the handshake timeout
    */
-  public ClientConnector(NodeId self, String bootId, TransportSettings settings, TransportResources resources,
-      PayloadCodec codec, Duration connectTimeout) {
+  public ClientConnector(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
+      InboundBudget budget, TransportResources resources, PayloadCodec codec, Duration connectTimeout) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
+    this.limits = limits;
+    this.budget = budget;
     this.resources = resources;
     this.codec = codec;
     this.bootstrap = new Bootstrap()
@@ -67,7 +73,8 @@ public final class ClientConnector {
     Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        Pipelines.initialize(ch.pipeline(), settings, codec, new Handshake(expected, host, port, result));
+        Pipelines.initialize(ch.pipeline(), settings, limits, budget, codec,
+            new Handshake(expected, host, port, result));
       }
     });
     attempt.connect(host, port).addListener(f -> {
@@ -130,7 +137,8 @@ public final class ClientConnector {
       } else {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
             Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer());
-        Pipelines.handshakeCompleted(channel.pipeline(), settings, connection::recordRtt, "replies", connection);
+        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, connection::recordRtt, "replies",
+            connection);
         if (!result.complete(connection)) {
           channel.close();
         }

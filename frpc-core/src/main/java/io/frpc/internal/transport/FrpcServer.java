@@ -3,6 +3,7 @@ package io.frpc.internal.transport;
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -12,11 +13,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +38,29 @@ public final class FrpcServer {
   private final String bootId;
   private final ServerSettings settings;
   private final TransportSettings transport;
+  private final ConnectionLimits limits;
+  private final InboundBudget budget;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Map<InetAddress, AtomicInteger> handshaking = new ConcurrentHashMap<>();
+  private final RateLimitedLog refusals = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
   private volatile Channel serverChannel;
 
+  /**
+   * @param budget the node-wide memory for unfinished inbound messages, shared with the client side
+   */
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
-      TransportResources resources, PayloadCodec codec, RequestDispatcher dispatcher) {
+      ConnectionLimits limits, InboundBudget budget, TransportResources resources, PayloadCodec codec,
+      RequestDispatcher dispatcher) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
     this.transport = transport;
+    this.limits = limits;
+    this.budget = budget;
     this.resources = resources;
     this.codec = codec;
     this.dispatcher = dispatcher;
@@ -69,10 +85,7 @@ public final class FrpcServer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            channels.add(ch);
-            ch.closeFuture().addListener(f -> channels.remove(ch));
-            Pipelines.initialize(ch.pipeline(), transport, codec, new ServerHandshakeHandler(self, bootId,
-                transport, codec, dispatcher));
+            admit(ch);
           }
         });
     ChannelFuture bind = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
@@ -84,6 +97,56 @@ public final class FrpcServer {
     }
     serverChannel = bind.channel();
     log.info("frpc node {} listening on {}", self, serverChannel.localAddress());
+  }
+
+  /**
+   * Sets up an accepted connection, or closes it at once when the listener is at its connection limit
+   * or its address has too many connections still in the handshake.
+   */
+  private void admit(SocketChannel ch) {
+    if (connections.incrementAndGet() > limits.maxConnections()) {
+      connections.decrementAndGet();
+      refusals.warn("Refusing connection from " + ch.remoteAddress() + ": the limit of " + limits.maxConnections()
+          + " open connections is reached (frpc.server.max-connections)");
+      ch.close();
+      return;
+    }
+    InetAddress address = ch.remoteAddress().getAddress();
+    AtomicInteger fromAddress = handshaking.computeIfAbsent(address, k -> new AtomicInteger());
+    if (fromAddress.incrementAndGet() > limits.maxHandshakingPerAddress()) {
+      releaseHandshake(address, fromAddress);
+      connections.decrementAndGet();
+      refusals.warn("Refusing connection from " + ch.remoteAddress() + ": the limit of "
+          + limits.maxHandshakingPerAddress() + " connections from " + address.getHostAddress()
+          + " still in the handshake is reached (frpc.server.max-handshaking-per-address)");
+      ch.close();
+      return;
+    }
+    AtomicBoolean handshaken = new AtomicBoolean();
+    Runnable admitted = () -> {
+      if (handshaken.compareAndSet(false, true)) {
+        releaseHandshake(address, fromAddress);
+      }
+    };
+    channels.add(ch);
+    ch.closeFuture().addListener(f -> {
+      channels.remove(ch);
+      connections.decrementAndGet();
+      admitted.run();
+    });
+    Pipelines.initialize(ch.pipeline(), transport, limits, budget, codec, new ServerHandshakeHandler(self, bootId,
+        transport, limits, codec, dispatcher, admitted, refusals));
+  }
+
+  private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {
+    if (fromAddress.decrementAndGet() == 0) {
+      handshaking.remove(address, fromAddress);
+    }
+  }
+
+  /** Connections open now, handshaking or admitted. */
+  public int openConnections() {
+    return connections.get();
   }
 
   /** The bound address, or {@code null} before {@link #start()}. */

@@ -2,6 +2,7 @@ package io.frpc.internal.transport;
 
 import io.frpc.internal.protocol.FragmentingWriter;
 import io.frpc.internal.protocol.FrameDecoder;
+import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.MessageDecoder;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.netty.channel.ChannelHandler;
@@ -22,23 +23,29 @@ final class Pipelines {
   }
 
   /** Framing, message decoding and fragmenting, then the side's handshake handler. */
-  static void initialize(ChannelPipeline pipeline, TransportSettings settings, PayloadCodec codec,
-      ChannelHandler handshake) {
+  static void initialize(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
+      InboundBudget budget, PayloadCodec codec, ChannelHandler handshake) {
     // Replies and calls are flushed from worker and caller threads one by one; under load this merges
     // their flushes into fewer writes, and flushes at once when the connection is quiet.
     pipeline.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     pipeline.addLast(FRAMES, new FrameDecoder());
-    pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize()));
-    pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize()));
+    pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize(), budget));
+    pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize(), limits.maxQueuedOutboundBytes()));
     pipeline.addLast(HANDSHAKE, handshake);
   }
 
-  /** Lifts the pre-handshake limits and replaces the handshake handler by heartbeats and {@code next}. */
-  static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, LongConsumer rttNanos,
-      String name, ChannelHandler next) {
+  /**
+   * Lifts the pre-handshake limits and replaces the handshake handler by back-pressure, heartbeats and
+   * {@code next}.
+   *
+   * @param serving whether this is the accepting side, which stops reading while its peer does not read
+   */
+  static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
+      boolean serving, LongConsumer rttNanos, String name, ChannelHandler next) {
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
-    pipeline.replace(HANDSHAKE, "idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(),
+    pipeline.replace(HANDSHAKE, "backpressure", new BackPressure(serving, limits.unwritableTimeout()));
+    pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(),
         settings.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
     pipeline.addLast("heartbeat", new HeartbeatHandler(settings, rttNanos));
     pipeline.addLast(name, next);

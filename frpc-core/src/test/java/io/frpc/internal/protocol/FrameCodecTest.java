@@ -45,7 +45,7 @@ class FrameCodecTest {
     new Random(7).nextBytes(blob);
     ByteBuf frame = Frames.request(Unpooled.buffer().alloc(), new RequestEnvelope(5, false, InstanceSelection.BALANCE,
         0, "bulk", null, "store", 0), codec, new Object[] {blob});
-    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(4096));
+    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(4096, 64 << 20));
 
     writer.writeAndFlush(frame);
     List<ByteBuf> wire = new ArrayList<>();
@@ -97,7 +97,7 @@ class FrameCodecTest {
 
   private EmbeddedChannel established() {
     FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, 1 << 20);
+    MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20));
     frames.handshakeCompleted();
     messages.handshakeCompleted();
     return new EmbeddedChannel(frames, messages);
