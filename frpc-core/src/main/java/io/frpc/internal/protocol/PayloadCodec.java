@@ -115,7 +115,7 @@ public final class PayloadCodec {
         throw new IllegalArgumentException("arguments are not an array");
       }
       for (int i = 0; i < args.length; i++) {
-        if (parser.nextToken() == JsonToken.END_ARRAY) {
+        if (next(parser) == JsonToken.END_ARRAY) {
           throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + i);
         }
         try {
@@ -125,9 +125,10 @@ public final class PayloadCodec {
               + parameterReaders[i].getValueType() + ": " + e.getOriginalMessage(), e);
         }
       }
-      if (parser.nextToken() != JsonToken.END_ARRAY) {
+      if (next(parser) != JsonToken.END_ARRAY) {
         int count = args.length + 1;
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
+        parser.skipChildren();
+        while (next(parser) != JsonToken.END_ARRAY) {
           parser.skipChildren();
           count++;
         }
@@ -137,5 +138,14 @@ public final class PayloadCodec {
     } catch (JacksonException e) {
       throw new IllegalArgumentException("arguments are not valid Smile: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** The next token; a payload that ends inside the argument array is refused, not read past. */
+  private static JsonToken next(JsonParser parser) {
+    JsonToken token = parser.nextToken();
+    if (token == null) {
+      throw new IllegalArgumentException("arguments end before their array closes");
+    }
+    return token;
   }
 }

@@ -73,8 +73,15 @@ public final class FrpcAutoConfiguration {
         .connectTimeout(client.getConnectTimeout())
         .reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff())
         .ioThreads(properties.getIoThreads())
+        .maxQueuedOutboundBytes(properties.getMaxQueuedOutboundBytes().toBytes())
+        .unwritableTimeout(properties.getUnwritableTimeout())
+        .maxConnections(server.getMaxConnections())
+        .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
+    if (properties.getMaxInboundBytes() != null) {
+      builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
+    }
     if (server.isEnabled()) {
       builder.listen(server.getHost(), server.getPort());
       handlers.definitions().forEach(builder::handler);

@@ -48,6 +48,21 @@ public class FrpcProperties {
   /** Number of I/O threads shared by the server and client side; 0 means min(4, available processors). */
   private int ioThreads = 0;
 
+  /**
+   * Memory for unfinished (fragmented) inbound messages of all connections together; a peer that would
+   * exceed it is disconnected. Unset: a quarter of the maximum heap, at most 2GB.
+   */
+  private DataSize maxInboundBytes;
+
+  /**
+   * Bytes that may wait to be written on one connection, large messages' unwritten fragments included; a
+   * connection whose peer lets more pile up is closed.
+   */
+  private DataSize maxQueuedOutboundBytes = DataSize.ofMegabytes(64);
+
+  /** A connection whose peer has not read what this node writes for this long is closed. */
+  private Duration unwritableTimeout = Duration.ofSeconds(10);
+
   public Node getNode() {
     return node;
   }
@@ -94,6 +109,30 @@ public class FrpcProperties {
 
   public void setHeartbeatTimeout(Duration heartbeatTimeout) {
     this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  public DataSize getMaxInboundBytes() {
+    return maxInboundBytes;
+  }
+
+  public void setMaxInboundBytes(DataSize maxInboundBytes) {
+    this.maxInboundBytes = maxInboundBytes;
+  }
+
+  public DataSize getMaxQueuedOutboundBytes() {
+    return maxQueuedOutboundBytes;
+  }
+
+  public void setMaxQueuedOutboundBytes(DataSize maxQueuedOutboundBytes) {
+    this.maxQueuedOutboundBytes = maxQueuedOutboundBytes;
+  }
+
+  public Duration getUnwritableTimeout() {
+    return unwritableTimeout;
+  }
+
+  public void setUnwritableTimeout(Duration unwritableTimeout) {
+    this.unwritableTimeout = unwritableTimeout;
   }
 
   public int getIoThreads() {
@@ -160,6 +199,12 @@ public class FrpcProperties {
     /** Messages queued or running per handler instance before callers get an "overloaded" error. */
     private int mailboxCapacity = 10_000;
 
+    /** Connections the listener keeps open at most; more are refused at once. */
+    private int maxConnections = 2048;
+
+    /** Connections from one remote address that may be in the handshake at once; more are refused at once. */
+    private int maxHandshakingPerAddress = 64;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -214,6 +259,22 @@ public class FrpcProperties {
 
     public void setIncludeStacktrace(boolean includeStacktrace) {
       this.includeStacktrace = includeStacktrace;
+    }
+
+    public int getMaxConnections() {
+      return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+
+    public int getMaxHandshakingPerAddress() {
+      return maxHandshakingPerAddress;
+    }
+
+    public void setMaxHandshakingPerAddress(int maxHandshakingPerAddress) {
+      this.maxHandshakingPerAddress = maxHandshakingPerAddress;
     }
 
     public int getMailboxCapacity() {

@@ -199,6 +199,19 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
+  void limitPropertiesReachTheNodeAndInvalidOnesFailStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.server.max-connections=0").run(context -> assertThat(context
+        .getStartupFailure()).rootCause().isInstanceOf(FrpcConfigurationException.class)
+        .hasMessageContaining("frpc.server.max-connections"));
+    namedNode.withPropertyValues("frpc.max-inbound-bytes=10KB").run(context -> assertThat(context
+        .getStartupFailure()).rootCause().hasMessageContaining("frpc.max-inbound-bytes"));
+    namedNode.withPropertyValues("frpc.max-queued-outbound-bytes=1KB").run(context -> assertThat(context
+        .getStartupFailure()).rootCause().hasMessageContaining("frpc.max-queued-outbound-bytes"));
+    namedNode.withPropertyValues("frpc.max-inbound-bytes=16MB", "frpc.server.max-handshaking-per-address=2",
+        "frpc.unwritable-timeout=3s").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
   void maxMessageSizeOfTwoGigabytesFailsStartUpNamingTheProperty() {
     namedNode.withPropertyValues("frpc.max-message-size=2GB").run(context -> {
       assertThat(context).hasFailed();
