@@ -18,7 +18,7 @@ final class ConnectionErrors {
   static void logClosing(Logger log, Object peer, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof ProtocolException) {
-      log.warn("Closing connection with {}: protocol violation: {}", peer, reason.getMessage());
+      log.warn("Closing connection with {}: protocol violation: {}", peer, PeerText.safe(reason.getMessage()));
     } else if (reason instanceof LimitExceededException) {
       log.warn("Closing connection with {}: limit reached: {}", peer, reason.getMessage());
     } else if (reason instanceof IOException) {
@@ -26,7 +26,7 @@ final class ConnectionErrors {
     } else if (reason instanceof Error) {
       log.error("Closing connection with {}", peer, reason);
     } else {
-      log.warn("Closing connection with {}: {}", peer, reason.toString());
+      log.warn("Closing connection with {}: {}", peer, PeerText.safe(reason.toString()));
       log.debug("Stack trace of the failure on the connection with {}", peer, reason);
     }
   }

@@ -107,10 +107,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers HELLO_REJECT with {@code reason} and closes; later frames of the peer are dropped. */
-  private void refuse(ChannelHandlerContext ctx, String reason) {
+  private void refuse(ChannelHandlerContext ctx, String problem) {
     if (refused) {
       return;
     }
+    String reason = PeerText.safe(problem);
     refused = true;
     if (timeout != null) {
       timeout.cancel(false);
