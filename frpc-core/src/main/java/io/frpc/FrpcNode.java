@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import tools.jackson.dataformat.smile.SmileMapper;
 
@@ -219,6 +220,11 @@ public final class FrpcNode implements AutoCloseable {
     @Override
     public void nodeUnavailable(NodeId node, NodeDownReason reason) {
       client.nodeUnavailable(node, reason);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> probe(NodeId node, Duration timeout) {
+      return client.probe(node, timeout);
     }
 
     @Override

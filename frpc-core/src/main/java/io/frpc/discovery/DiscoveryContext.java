@@ -4,6 +4,8 @@ import io.frpc.LocalNode;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a {@link NodeDiscovery} reports to, and what it may need to know about this node to register it.
@@ -16,6 +18,13 @@ public interface DiscoveryContext {
 
   /** The node went away; its connection is closed and calls stop routing to it. */
   void nodeUnavailable(NodeId node, NodeDownReason reason);
+
+  /**
+   * Whether this node's connection to {@code node} answers a heartbeat within {@code timeout}: a node
+   * whose registration vanished but whose connection answers is alive (a registry stall, not a dead node).
+   * Completes with {@code false} when there is no open connection.
+   */
+  CompletableFuture<Boolean> probe(NodeId node, Duration timeout);
 
   /** This node: its identity and boot id. */
   LocalNode localNode();

@@ -9,12 +9,14 @@ import io.frpc.internal.transport.NodeConnection;
 import io.frpc.internal.transport.TransportResources;
 import io.netty.util.Timer;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -77,6 +79,16 @@ public final class FrpcClient implements AutoCloseable {
     if (link != null) {
       link.remove(reason);
     }
+  }
+
+  /** Whether the connection to {@code node} answers a heartbeat within {@code timeout}. */
+  public CompletableFuture<Boolean> probe(NodeId node, Duration timeout) {
+    NodeLink link = links.get(node);
+    NodeConnection connection = link == null ? null : link.connection();
+    if (connection == null || !connection.isOpen()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return connection.ping(timeout);
   }
 
   /** Whether at least one node of {@code name} is connected. */

@@ -28,7 +28,6 @@ final class NodeLink {
   private Timeout retry;
   private int failures;
   private boolean removed;
-  private NodeDownReason removalReason;
 
   NodeLink(NodeId id, String host, int port, FrpcClient client) {
     this.id = id;
@@ -57,13 +56,21 @@ final class NodeLink {
     }
   }
 
-  /** Stops keeping the node connected and closes its connection. */
-  synchronized void remove(NodeDownReason reason) {
-    removed = true;
-    removalReason = reason;
-    cancelRetry();
-    if (connection != null) {
-      connection.close();
+  /**
+   * Stops keeping the node connected and closes its connection. The node is reported down now, before
+   * the close completes, so that its down event precedes the up event of a link that replaces this one.
+   */
+  void remove(NodeDownReason reason) {
+    NodeConnection open;
+    synchronized (this) {
+      removed = true;
+      cancelRetry();
+      open = connection;
+      connection = null;
+    }
+    if (open != null) {
+      client.deactivated(open, reason);
+      open.close();
     }
   }
 
@@ -114,19 +121,16 @@ final class NodeLink {
     opened.onClose(() -> closed(opened));
   }
 
+  /** The connection closed by itself (a removal has already reported the node down). */
   private void closed(NodeConnection lost) {
-    NodeDownReason reason;
     synchronized (this) {
       if (connection != lost) {
         return;
       }
       connection = null;
-      reason = removed ? removalReason : NodeDownReason.CONNECTION_LOST;
-      if (!removed) {
-        scheduleRetry();
-      }
+      scheduleRetry();
     }
-    client.deactivated(lost, reason);
+    client.deactivated(lost, NodeDownReason.CONNECTION_LOST);
   }
 
   private void scheduleRetry() {

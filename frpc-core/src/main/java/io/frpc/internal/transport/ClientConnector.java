@@ -137,7 +137,7 @@ public final class ClientConnector {
       } else {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
             Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer());
-        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, connection::recordRtt, "replies",
+        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, connection::pong, "replies",
             connection);
         if (!result.complete(connection)) {
           channel.close();

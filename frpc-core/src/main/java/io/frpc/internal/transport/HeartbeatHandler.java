@@ -16,18 +16,21 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatHandler.class);
 
   private final TransportSettings settings;
-  private final LongConsumer rttNanos;
+  private final LongConsumer pongs;
 
-  HeartbeatHandler(TransportSettings settings, LongConsumer rttNanos) {
+  /**
+   * @param pongs receives the timestamp each PONG echoes (the sender's {@link System#nanoTime()} at its PING)
+   */
+  HeartbeatHandler(TransportSettings settings, LongConsumer pongs) {
     this.settings = settings;
-    this.rttNanos = rttNanos;
+    this.pongs = pongs;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof Heartbeat heartbeat) {
       if (heartbeat.pong()) {
-        rttNanos.accept(System.nanoTime() - heartbeat.timestamp());
+        pongs.accept(heartbeat.timestamp());
       } else {
         ctx.writeAndFlush(Frames.heartbeat(ctx.alloc(), true, heartbeat.timestamp()), ctx.voidPromise());
       }

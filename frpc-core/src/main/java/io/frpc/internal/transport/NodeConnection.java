@@ -3,6 +3,7 @@ package io.frpc.internal.transport;
 import io.frpc.CallTimeoutException;
 import io.frpc.ConnectionLostException;
 import io.frpc.RemoteNode;
+import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.RequestEnvelope;
@@ -39,6 +40,8 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
   private volatile long rttNanos = -1;
+  /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
+  private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
   NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer) {
     this.node = node;
@@ -88,8 +91,45 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     channel.close();
   }
 
-  void recordRtt(long nanos) {
-    rttNanos = nanos;
+  /** A PONG arrived for the PING sent at {@code sentNanos}. */
+  void pong(long sentNanos) {
+    rttNanos = System.nanoTime() - sentNanos;
+    pings.forEach((sent, answer) -> {
+      if (sent <= sentNanos && pings.remove(sent, answer)) {
+        answer.complete(true);
+      }
+    });
+  }
+
+  /**
+   * Sends a heartbeat now; the future completes with {@code true} when the peer answers within
+   * {@code timeout}, {@code false} otherwise or when the connection closes.
+   */
+  public CompletableFuture<Boolean> ping(Duration timeout) {
+    CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    long sent = System.nanoTime();
+    while (pings.putIfAbsent(sent, answer) != null) {
+      sent++;
+    }
+    long key = sent;
+    timer.newTimeout(t -> {
+      if (pings.remove(key, answer)) {
+        answer.complete(false);
+      }
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    channel.writeAndFlush(Frames.heartbeat(channel.alloc(), false, key), channel.voidPromise());
+    if (closed) {
+      failPings();
+    }
+    return answer;
+  }
+
+  private void failPings() {
+    pings.forEach((sent, answer) -> {
+      if (pings.remove(sent, answer)) {
+        answer.complete(false);
+      }
+    });
   }
 
   /**
@@ -172,6 +212,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
 
   private void failAll() {
     closed = true;
+    failPings();
     for (Integer id : pending.keySet()) {
       fail(id, new ConnectionLostException(node.id(), "connection closed while the call was pending"));
     }

@@ -41,13 +41,13 @@ final class Pipelines {
    * @param serving whether this is the accepting side, which stops reading while its peer does not read
    */
   static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
-      boolean serving, LongConsumer rttNanos, String name, ChannelHandler next) {
+      boolean serving, LongConsumer pongs, String name, ChannelHandler next) {
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
     pipeline.replace(HANDSHAKE, "backpressure", new BackPressure(serving, limits.unwritableTimeout()));
     pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(),
         settings.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
-    pipeline.addLast("heartbeat", new HeartbeatHandler(settings, rttNanos));
+    pipeline.addLast("heartbeat", new HeartbeatHandler(settings, pongs));
     pipeline.addLast(name, next);
   }
 }

@@ -20,6 +20,8 @@ public final class KeyspaceEventsConfigurer {
   private final StringRedisTemplate redis;
   private final boolean configure;
   private volatile boolean reportedRefusal;
+  /** Whether the last check found the flags set (null before the first); logs only on changes. */
+  private volatile Boolean enabled;
 
   /**
    * @param configure whether to change the server's setting, or only to check it
@@ -41,7 +43,10 @@ public final class KeyspaceEventsConfigurer {
     return merged.toString();
   }
 
-  /** Checks the setting and, when allowed, adds what is missing. Returns whether notifications are on. */
+  /**
+   * Checks the setting and, when allowed, adds what is missing; run at start-up and periodically, since an
+   * operator or a Redis restart can change it at runtime. Returns whether notifications are on.
+   */
   public boolean ensureEnabled() {
     String current;
     try {
@@ -49,16 +54,38 @@ public final class KeyspaceEventsConfigurer {
       current = config == null ? null : config.getProperty(PARAMETER);
     } catch (DataAccessException e) {
       reportRefusal("CONFIG GET", e);
+      enabled = null;
       return false;
     }
+    boolean on = check(current);
+    enabled = on;
+    return on;
+  }
+
+  /**
+   * Whether the last check found notifications on; {@code null} before the first check and where the
+   * server does not let frpc read its configuration.
+   */
+  public Boolean isEnabled() {
+    return enabled;
+  }
+
+  private boolean check(String current) {
     String merged = merge(current);
     if (merged.equals(current)) {
       return true;
     }
     if (!configure) {
-      log.warn("Redis has {}='{}' but frpc discovery needs the flags K, g, $ and x: set it to '{}' "
-          + "(frpc.discovery.redis.configure-keyspace-events=false leaves this to you)", PARAMETER, current, merged);
+      if (!Boolean.FALSE.equals(enabled)) {
+        log.warn("Redis has {}='{}' but frpc discovery needs the flags K, g, $ and x: set it to '{}' "
+            + "(frpc.discovery.redis.configure-keyspace-events=false leaves this to you); until then nodes are only "
+            + "found by the periodic resync", PARAMETER, current, merged);
+      }
       return false;
+    }
+    if (Boolean.TRUE.equals(enabled)) {
+      log.warn("Redis {} lost flags frpc discovery needs (now '{}', changed at runtime or by a restart); "
+          + "restoring them", PARAMETER, current);
     }
     try {
       redis.execute((RedisCallback<Void>) c -> {

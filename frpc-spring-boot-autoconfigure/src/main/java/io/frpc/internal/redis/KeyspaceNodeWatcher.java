@@ -5,8 +5,11 @@ import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.internal.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
@@ -22,6 +26,7 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.backoff.FixedBackOff;
@@ -32,16 +37,27 @@ import tools.jackson.databind.json.JsonMapper;
  * Keeps the client's view of the watched node names in step with Redis. It subscribes to the keyspace
  * notifications of their registration keys first, then lists the keys (SCAN), so no node is missed at
  * start-up; on every (re-)subscription, e.g. after Redis comes back, it lists them again and reconciles.
- * Only {@code set} makes it read a key; the {@code expire} of a refresh needs no read. {@code del} means
- * deregistered, {@code expired} means the node stopped refreshing. A node merely missing from a listing
- * is removed only if it is still missing after the TTL plus one refresh, so a Redis that lost its data
- * cannot tear down healthy connections before the registrars have written their keys again.
- * All state changes happen on one thread.
+ *
+ * <p>Notifications are handed over in the order Redis sent them and applied one at a time on the
+ * watcher thread. An event is a hint, not a fact: {@code set}, {@code del} and {@code expired} make the
+ * watcher read the key's current value and TTL, so a reordered or coalesced sequence converges to what
+ * Redis holds; the {@code expire} of a refresh needs no read. A registration that vanished is a dead node
+ * only if its connection does not answer a heartbeat either: otherwise it is a Redis stall (or a lost
+ * key), and the healthy connection stays. Values are validated; junk is ignored and reported in a bounded,
+ * rate-limited way.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KeyspaceNodeWatcher.class);
   private static final long SUBSCRIBE_RETRY_MILLIS = 500;
+  /** How long a node whose registration vanished has to answer a heartbeat to be kept. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  /** How often the keyspace-notification setting is checked (and restored where allowed). */
+  private static final long NOTIFICATION_CHECK_MILLIS = 5_000;
+  private static final int MAX_VALUE_BYTES = 1024;
+  /** Value and remaining TTL in one round trip: {value or false, pttl}. */
+  private static final RedisScript<List> READ = RedisScript.of(
+      "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}", List.class);
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
@@ -50,9 +66,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final DiscoveryContext nodes;
   private final JsonMapper json;
   private final ScheduledExecutorService thread;
+  // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
-  private final Set<String> reportedKeys = new HashSet<>();
+  private final JunkReport junk = new JunkReport();
   private volatile RedisMessageListenerContainer container;
   private volatile boolean synced;
   private volatile boolean closed;
@@ -74,11 +91,13 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.thread = thread;
   }
 
-  /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic resync. */
+  /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */
   public void start() {
     thread.execute(this::subscribe);
     long resync = settings.resyncInterval().toMillis();
     thread.scheduleWithFixedDelay(() -> resync(false), resync, resync, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(this::checkNotifications, NOTIFICATION_CHECK_MILLIS, NOTIFICATION_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -92,6 +111,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     RedisMessageListenerContainer attempt = new RedisMessageListenerContainer();
     attempt.setConnectionFactory(connectionFactory);
     attempt.setRecoveryBackoff(new FixedBackOff(SUBSCRIBE_RETRY_MILLIS));
+    // Deliver on the subscription's own thread, in the order Redis sent them; the listener only hands
+    // them to the watcher thread. (The default executor starts a thread per message: no order at all.)
+    attempt.setTaskExecutor(new SyncTaskExecutor());
     attempt.addMessageListener(new Listener(),
         settings.watch().stream().map(name -> new PatternTopic(settings.channelPattern(name))).toList());
     attempt.afterPropertiesSet();
@@ -109,12 +131,16 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** Whether the subscription stands and the view was reconciled with Redis since. */
+  /** Whether the subscription stands, the view was reconciled since, and notifications are on. */
   public boolean isSynced() {
     RedisMessageListenerContainer current = container;
     return synced && current != null && current.isListening();
   }
 
+  /** Whether Redis publishes the notifications discovery needs; {@code null} before the first check. */
+  public Boolean notificationsEnabled() {
+    return keyspaceEvents.isEnabled();
+  }
 
   @Override
   public void close() {
@@ -138,6 +164,14 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
+  private void checkNotifications() {
+    try {
+      keyspaceEvents.ensureEnabled();
+    } catch (RuntimeException e) {
+      log.debug("Cannot check notify-keyspace-events: {}", e.getMessage());
+    }
+  }
+
   /** Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. */
   private void resync(boolean full) {
     try {
@@ -151,7 +185,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
             if (id != null) {
               listed.add(id);
               if (full || !known.containsKey(id)) {
-                read(key, id);
+                reconcile(key, id, "listed");
               }
             }
           }
@@ -170,60 +204,39 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
+  /** A node missing from a listing is reconciled once the TTL and a refresh have passed. */
   private void confirmGone(NodeId id) {
-    if (!missing.remove(id)) {
-      return;
-    }
-    try {
-      if (redis.opsForValue().get(settings.key(id)) == null) {
-        remove(id, NodeDownReason.EXPIRED);
-      }
-    } catch (DataAccessException e) {
-      log.debug("Cannot confirm that {} is gone: {}", id, e.getMessage());
+    if (missing.remove(id)) {
+      reconcile(settings.key(id), id, "expired");
     }
   }
 
   private void onEvent(String key, String event) {
     String name = nameOf(key);
     NodeId id = name == null ? null : parse(key, name);
-    if (id == null) {
-      return;
-    }
-    switch (event) {
-      case "set" -> read(key, id);
-      case "del" -> remove(id, NodeDownReason.DEREGISTERED);
-      case "expired" -> remove(id, NodeDownReason.EXPIRED);
-      default -> {
-        // "expire" is a refresh: nothing changed.
-      }
+    if (id != null && !"expire".equals(event)) {
+      // "expire" is a refresh: nothing changed. Anything else: look at what Redis holds now.
+      reconcile(key, id, event);
     }
   }
 
-  private void read(String key, NodeId id) {
-    String value;
+  /** Reads the key and brings the view in line with it; {@code event} says why, for the reason of a removal. */
+  private void reconcile(String key, NodeId id, String event) {
+    List<?> read;
     try {
-      value = redis.opsForValue().get(key);
+      read = redis.execute(READ, List.of(key));
     } catch (DataAccessException e) {
       log.warn("Cannot read registration {}: {}", key, e.getMessage());
       return;
     }
-    if (value == null) {
+    Object value = read == null || read.isEmpty() ? null : read.get(0);
+    if (!(value instanceof String text)) {
+      vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
-    NodeRegistration registration;
-    try {
-      registration = json.readValue(value, NodeRegistration.class);
-    } catch (JacksonException e) {
-      reportOnce(key, "is not a node registration (" + e.getOriginalMessage() + ")");
-      return;
-    }
-    String problem = registration.problem();
-    if (problem == null && registration.protocolVersion() != FrameType.PROTOCOL_VERSION) {
-      problem = "speaks protocol version " + registration.protocolVersion() + ", this node "
-          + FrameType.PROTOCOL_VERSION;
-    }
-    if (problem != null) {
-      reportOnce(key, "is unusable: " + problem);
+    long ttl = read.size() > 1 && read.get(1) instanceof Number number ? number.longValue() : -2;
+    NodeRegistration registration = validate(key, text, ttl);
+    if (registration == null) {
       return;
     }
     missing.remove(id);
@@ -235,17 +248,83 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     nodes.nodeAvailable(id, registration.host(), registration.port());
   }
 
+  /** The registration in {@code value}, or {@code null} (reported) when it is not one this node can use. */
+  private NodeRegistration validate(String key, String value, long ttlMillis) {
+    if (value.length() > MAX_VALUE_BYTES) {
+      junk.report(key, "its value is " + value.length() + " characters, more than a registration's "
+          + MAX_VALUE_BYTES);
+      return null;
+    }
+    if (ttlMillis == -1) {
+      junk.report(key, "has no TTL, so it would keep an address known forever");
+      return null;
+    }
+    NodeRegistration registration;
+    try {
+      registration = json.readValue(value, NodeRegistration.class);
+    } catch (JacksonException e) {
+      junk.report(key, "is not a node registration (" + e.getOriginalMessage() + ")");
+      return null;
+    }
+    String problem = registration.problem();
+    if (problem == null && registration.protocolVersion() != FrameType.PROTOCOL_VERSION) {
+      problem = "speaks protocol version " + registration.protocolVersion() + ", this node "
+          + FrameType.PROTOCOL_VERSION;
+    }
+    if (problem != null) {
+      junk.report(key, "is unusable: " + problem);
+      return null;
+    }
+    return registration;
+  }
+
+  /**
+   * The registration of a known node is gone. A deregistration removes it at once; otherwise its
+   * connection is asked for a heartbeat first, and only a node that does not answer is removed.
+   */
+  private void vanished(NodeId id, NodeDownReason reason) {
+    missing.remove(id);
+    if (!known.containsKey(id)) {
+      return;
+    }
+    if (reason == NodeDownReason.DEREGISTERED) {
+      remove(id, reason);
+      return;
+    }
+    nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> thread.execute(() -> {
+      if (!known.containsKey(id)) {
+        return;
+      }
+      if (Boolean.TRUE.equals(alive)) {
+        log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
+            + "stall, or the key was lost); it registers again on its next refresh", id);
+        if (missing.add(id)) {
+          thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return;
+      }
+      confirmRemoval(id, reason);
+    }));
+  }
+
+  /** Removes {@code id} unless a registration reappeared while its connection was being probed. */
+  private void confirmRemoval(NodeId id, NodeDownReason reason) {
+    try {
+      List<?> read = redis.execute(READ, List.of(settings.key(id)));
+      if (read != null && !read.isEmpty() && read.get(0) instanceof String) {
+        return;
+      }
+    } catch (DataAccessException e) {
+      log.debug("Cannot re-read the registration of {}: {}", id, e.getMessage());
+    }
+    remove(id, reason);
+  }
+
   private void remove(NodeId id, NodeDownReason reason) {
     missing.remove(id);
     if (known.remove(id) != null) {
       log.info("Node {} left Redis discovery: {}", id, reason);
       nodes.nodeUnavailable(id, reason);
-    }
-  }
-
-  private void reportOnce(String key, String problem) {
-    if (reportedKeys.add(key)) {
-      log.warn("Ignoring Redis key {}: it {}", key, problem);
     }
   }
 
@@ -259,18 +338,60 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return null;
   }
 
-  /** The node id of {@code prefix:rpc:name:id}, or {@code null} (logged once) for a foreign key. */
+  /** The node id of {@code prefix:rpc:name:id} in canonical decimal form, or {@code null} (reported). */
   private NodeId parse(String key, String name) {
     String id = key.substring(settings.keyPrefix().length() + ":rpc:".length() + name.length() + 1);
     try {
-      return new NodeId(name, Integer.parseInt(id));
+      int parsed = Integer.parseInt(id);
+      if (Integer.toString(parsed).equals(id)) {
+        return new NodeId(name, parsed);
+      }
     } catch (NumberFormatException e) {
-      reportOnce(key, "does not end in a node id");
-      return null;
+      // reported below
+    }
+    junk.report(key, "does not end in a node id written in canonical decimal form");
+    return null;
+  }
+
+  /**
+   * Reports keys that are not usable registrations: each key once (remembering the most recent 1,024),
+   * and at most 10 lines a minute; the rest are counted and summed up in the next line.
+   */
+  private static final class JunkReport {
+    private static final int REMEMBERED = 1024;
+    private static final int LINES_PER_MINUTE = 10;
+    private final Map<String, Boolean> reported = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
+    private long windowStart = System.nanoTime();
+    private int linesInWindow;
+    private long heldBack;
+
+    void report(String key, String problem) {
+      if (reported.put(key, Boolean.TRUE) != null) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - windowStart > TimeUnit.MINUTES.toNanos(1)) {
+        windowStart = now;
+        linesInWindow = 0;
+      }
+      if (linesInWindow < LINES_PER_MINUTE) {
+        linesInWindow++;
+        log.warn("Ignoring Redis key {}: it {}{}", key, problem, heldBack == 0 ? ""
+            : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
+        heldBack = 0;
+      } else {
+        heldBack++;
+        log.debug("Ignoring Redis key {}: it {}", key, problem);
+      }
     }
   }
 
-  /** Receives notifications on the subscription thread and hands them to the watcher thread. */
+  /** Receives notifications on the subscription thread and hands them to the watcher thread, in order. */
   private final class Listener implements MessageListener, SubscriptionListener {
 
     private final String channelPrefix = "__keyspace@" + settings.database() + "__:";

@@ -1,5 +1,7 @@
 package io.frpc.internal.redis;
 
+import java.util.regex.Pattern;
+
 /**
  * The value of a registration key: where to reach a node and which process it is. Never holds secrets.
  *
@@ -11,16 +13,26 @@ package io.frpc.internal.redis;
  */
 public record NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId) {
 
+  /** Host names (letters, digits, dots, dashes), IPv4 and IPv6 addresses (with a zone id). */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]+");
+  private static final Pattern BOOT_ID = Pattern.compile("[A-Za-z0-9-]+");
+
   /** What is wrong with a registration read from Redis, or {@code null} when it is usable. */
   String problem() {
     if (host == null || host.isBlank()) {
       return "no host";
+    }
+    if (host.length() > 253 || !HOST.matcher(host).matches()) {
+      return "host is not a host name or an IP address";
     }
     if (port < 1 || port > 65535) {
       return "port " + port + " outside 1..65535";
     }
     if (bootId == null || bootId.isBlank()) {
       return "no boot id";
+    }
+    if (bootId.length() > 64 || !BOOT_ID.matcher(bootId).matches()) {
+      return "boot id is not up to 64 letters, digits and dashes";
     }
     return null;
   }

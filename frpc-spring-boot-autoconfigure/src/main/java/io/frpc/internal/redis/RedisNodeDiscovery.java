@@ -97,17 +97,24 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     }
   }
 
-  /** Healthy when the watcher's subscription stands and this node, if it registers, is registered. */
+  /**
+   * Healthy when the watcher's subscription stands, Redis publishes the keyspace notifications it needs,
+   * and this node, if it registers, is registered.
+   */
   @Override
   public synchronized DiscoveryHealth health() {
     RedisNodeRegistrar.State registration = registrar == null ? null : registrar.state();
     boolean watching = watcher == null || watcher.isSynced();
+    boolean notifications = watcher == null || !Boolean.FALSE.equals(watcher.notificationsEnabled());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("type", "redis");
     details.put("registration", registration == null ? "not registering" : registration.name());
     details.put("watching", watcher == null ? "nothing" : watching ? "subscribed" : "not subscribed");
-    return new DiscoveryHealth(watching && (registration == null || registration == RedisNodeRegistrar.State.REGISTERED),
-        details);
+    if (watcher != null) {
+      details.put("keyspaceNotifications", notifications ? "on" : "off");
+    }
+    return new DiscoveryHealth(watching && notifications
+        && (registration == null || registration == RedisNodeRegistrar.State.REGISTERED), details);
   }
 
   /** The registrar's state, or {@code null} when this node does not register. */

@@ -13,11 +13,13 @@ import org.springframework.data.redis.core.script.RedisScript;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps this node's registration key alive: claims it with {@code SET NX PX}, then renews only its TTL
- * with {@code PEXPIRE} every refresh interval — a renewal changes no value, so watchers have nothing to
- * read. A key that vanished (expired, flushed, Redis restarted) is claimed again on the next refresh.
- * A key held by another live process is never overwritten: the conflict is logged loudly and this
- * node stays unregistered until the other one goes away.
+ * Keeps this node's registration key alive: claims it with {@code SET NX PX}, then renews its TTL every
+ * refresh interval with one script that extends the key only while it still holds this process's value
+ * (one command per second; a renewal changes no value, so watchers have nothing to read). A key that
+ * vanished (expired, flushed, Redis restarted) is claimed again on the next refresh. A key holding
+ * another value — a second process with the same name and id, or a foreign write — is never renewed nor
+ * overwritten: the conflict is logged loudly with both boot ids, and this node stays unregistered until
+ * the key is free.
  */
 public final class RedisNodeRegistrar implements AutoCloseable {
 
@@ -25,6 +27,12 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   private static final RedisScript<Long> DELETE_IF_OURS = RedisScript.of(
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
       Long.class);
+  /** "+": renewed; "-": the key is gone; "=" followed by the value another writer put there. */
+  private static final RedisScript<String> RENEW_IF_OURS = RedisScript.of(
+      "local v = redis.call('get', KEYS[1]) "
+          + "if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return '+' end "
+          + "if not v then return '-' end "
+          + "return '=' .. v", String.class);
   private static final long CONFLICT_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /** Where the registrar stands; read by health reporting. */
@@ -97,13 +105,19 @@ public final class RedisNodeRegistrar implements AutoCloseable {
 
   private void refresh() {
     try {
-      if (claimed && Boolean.TRUE.equals(redis.expire(key, settings.ttl()))) {
-        state = State.REGISTERED;
-        return;
-      }
       if (claimed) {
-        log.info("Registration {} vanished from Redis (expired, deleted or flushed); registering again", key);
+        String renewed = redis.execute(RENEW_IF_OURS, List.of(key), value,
+            Long.toString(settings.ttl().toMillis()));
+        if ("+".equals(renewed)) {
+          state = State.REGISTERED;
+          return;
+        }
         claimed = false;
+        if (renewed != null && renewed.startsWith("=")) {
+          reportConflict(renewed.substring(1));
+          return;
+        }
+        log.info("Registration {} vanished from Redis (expired, deleted or flushed); registering again", key);
       }
       claim();
     } catch (DataAccessException | IllegalStateException e) {
@@ -138,7 +152,13 @@ public final class RedisNodeRegistrar implements AutoCloseable {
 
   private void reportConflict(String current) {
     long now = System.nanoTime();
-    if (conflictSince == 0) {
+    if (state == State.REGISTERED) {
+      lastConflictReport = now;
+      conflictSince = now;
+      log.error("Registration {} of node {} was overwritten by {} while this process (boot id {}) held it. It is "
+          + "not renewed: this process is NOT registered and gets no discovered traffic until the key is free.",
+          key, node, describe(current), bootId);
+    } else if (conflictSince == 0) {
       conflictSince = now;
       log.warn("Key {} is held by another process ({}); waiting up to {} ms for it to expire", key,
           describe(current), settings.grace().toMillis());

@@ -1,0 +1,53 @@
+package io.frpc.internal.redis;
+
+import io.frpc.NodeId;
+import io.frpc.internal.protocol.FrameType;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A registrar driven by a test, on a scheduler the test can freeze like a hung process. */
+final class ManualRegistration implements AutoCloseable {
+
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+      new DefaultThreadFactory("test-registrar", true));
+  private final CountDownLatch unfreeze = new CountDownLatch(1);
+  private final LettuceConnectionFactory factory;
+  private final RedisNodeRegistrar registrar;
+
+  ManualRegistration(TestRedis redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId) {
+    factory = new LettuceConnectionFactory(redis.host(), redis.port());
+    factory.afterPropertiesSet();
+    factory.start();
+    registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1", port, false,
+        FrameType.PROTOCOL_VERSION, bootId), settings, new StringRedisTemplate(factory),
+        JsonMapper.builder().build(), scheduler);
+  }
+
+  ManualRegistration start() {
+    registrar.start();
+    return this;
+  }
+
+  /** Freezes the registrar's thread like a hung process: no refresh, no deregistration. */
+  void hang() {
+    scheduler.execute(() -> {
+      try {
+        unfreeze.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    unfreeze.countDown();
+    scheduler.shutdownNow();
+    factory.destroy();
+  }
+}

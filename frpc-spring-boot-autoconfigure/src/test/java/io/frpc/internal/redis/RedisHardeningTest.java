@@ -1,0 +1,171 @@
+package io.frpc.internal.redis;
+
+import static io.frpc.internal.redis.RedisNodes.events;
+import static io.frpc.internal.redis.RedisNodes.frpc;
+import static io.frpc.internal.redis.RedisNodes.local;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import io.frpc.testing.CapturedLogs;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * No Redis entry and no Redis fault may hijack a node, hide it or tear down healthy connections: against
+ * a real Redis, with the faults injected through Redis itself.
+ */
+@ExtendWith(RedisServerExtension.class)
+class RedisHardeningTest {
+
+  private final TestRedis redis;
+  private RedisNodes nodes;
+  private CapturedLogs logs;
+
+  RedisHardeningTest(TestRedis redis) {
+    this.redis = redis;
+  }
+
+  @BeforeEach
+  void create() {
+    if (!redis.isRunning()) {
+      redis.start();
+    }
+    nodes = new RedisNodes(redis);
+    logs = CapturedLogs.of("io.frpc.internal.redis");
+  }
+
+  @AfterEach
+  void close() {
+    nodes.close();
+    logs.close();
+  }
+
+  @Test
+  void aForeignValueWrittenUnderANodesKeyIsNotRenewedAndTheNodeReclaimsItsKey() {
+    ConfigurableApplicationContext game = nodes.game(1);
+    String bootId = local(game).bootId();
+    await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
+        .contains(bootId));
+
+    redis.execute("SET", nodes.key(1), "{\"host\":\"10.9.9.9\",\"port\":6666,\"tls\":false,\"protocolVersion\":1,"
+        + "\"bootId\":\"intruder\"}", "PX", "2500");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> logs.messages(Level.ERROR).stream()
+        .anyMatch(message -> message.contains("was overwritten") && message.contains("intruder")
+            && message.contains(bootId)));
+    // not renewed: the foreign value expires, and the node claims its key again
+    await().atMost(Duration.ofSeconds(8)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
+        .contains(bootId));
+  }
+
+  @Test
+  void aDeleteAndARewriteOfALiveKeyInOneStepKeepTheNodeUp() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    ConfigurableApplicationContext game = nodes.game(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    String value = redis.execute("GET", nodes.key(1));
+
+    for (int round = 0; round < 10; round++) {
+      redis.execute("EVAL", "redis.call('del', KEYS[1]) redis.call('set', KEYS[1], ARGV[1], 'PX', 2000)", "1",
+          nodes.key(1), value);
+    }
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> frpc(lobby).isActive("game", 1));
+    assertThat(events(lobby).log()).containsExactly("up game:1");
+    assertThat(game.isActive()).isTrue();
+  }
+
+  @Test
+  void aRedisStallLongerThanTheTtlDropsNoHealthyConnectionAndNoCall() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    nodes.game(1);
+    nodes.game(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> redis.execute("DEBUG", "SLEEP", "4"));
+    long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+    while (System.nanoTime() < until) {
+      try {
+        frpc(lobby).module("game", "where").call("id", Integer.class);
+        calls.incrementAndGet();
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
+    stall.join();
+
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        .until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
+    System.out.printf("MEASURED during a 4 s Redis stall: %d calls, %d failed, events %s%n", calls.get(),
+        failures.get(), events(lobby).log());
+    assertThat(failures.get()).isZero();
+    assertThat(events(lobby).log()).containsExactlyInAnyOrder("up game:1", "up game:2");
+  }
+
+  @Test
+  void junkUnderThePrefixIsIgnoredAndReportedInABoundedWay() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    String valid = "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
+    redis.execute("SET", nodes.prefix() + ":rpc:game:01", valid, "PX", "60000");
+    redis.execute("SET", nodes.prefix() + ":rpc:game:+1", valid, "PX", "60000");
+    redis.execute("SET", nodes.key(5), valid);
+    redis.execute("SET", nodes.key(6), "{\"host\":\"" + "h".repeat(2000) + "\",\"port\":1}", "PX", "60000");
+    redis.execute("SET", nodes.key(7), valid.replace("127.0.0.1", "bad host\\nINFO forged"), "PX", "60000");
+    for (int i = 0; i < 500; i++) {
+      redis.execute("SET", nodes.prefix() + ":rpc:game:junk" + i, "x", "PX", "60000");
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).size() >= 10);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> logs.messages(Level.WARN).size() <= 11);
+    assertThat(logs.messages(Level.WARN)).hasSizeLessThanOrEqualTo(11)
+        .anySatisfy(message -> assertThat(message).contains(":rpc:game:01", "canonical decimal"))
+        .anySatisfy(message -> assertThat(message).contains(":rpc:game:+1", "canonical decimal"));
+    assertThat(frpc(lobby).isActive("game")).isFalse();
+    assertThat(frpc(lobby).activeNodeIds("game")).isEmpty();
+  }
+
+  @Test
+  void aKeyWithoutTtlAndAnOversizedOrMalformedValueAreNotNodes() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    String valid = "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
+    redis.execute("SET", nodes.key(5), valid);
+    redis.execute("SET", nodes.key(6), valid.replace("\"b\"", "\"" + "b".repeat(2000) + "\""), "PX", "60000");
+    redis.execute("SET", nodes.key(7), valid.replace("127.0.0.1", "bad host"), "PX", "60000");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).size() >= 3);
+    assertThat(logs.messages(Level.WARN))
+        .anySatisfy(message -> assertThat(message).contains(nodes.key(5), "has no TTL"))
+        .anySatisfy(message -> assertThat(message).contains(nodes.key(6), "more than a registration's 1024"))
+        .anySatisfy(message -> assertThat(message).contains(nodes.key(7), "not a host name"));
+    assertThat(frpc(lobby).activeNodeIds("game")).isEmpty();
+  }
+
+  @Test
+  void notificationsSwitchedOffAtRuntimeAreRestoredAndNewNodesFoundPromptly() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+
+    redis.execute("CONFIG", "SET", "notify-keyspace-events", "");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
+        .anyMatch(message -> message.contains("lost flags")));
+    assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events")).contains("K");
+    nodes.game(1);
+    await().atMost(Duration.ofSeconds(3)).until(() -> frpc(lobby).isActive("game", 1));
+  }
+
+  /** A lobby node whose subscription stands and whose view has been reconciled with Redis. */
+  private ConfigurableApplicationContext watchingLobby() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> lobby.getBean(RedisNodeDiscovery.class).health().healthy());
+    return lobby;
+  }
+}
