@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -101,6 +102,12 @@ public final class KeyspaceEventsConfigurer {
   }
 
   private void reportRefusal(String command, DataAccessException e) {
+    String answer = e.getMostSpecificCause().getMessage();
+    if (e instanceof RedisConnectionFailureException || answer == null || !answer.matches("[A-Z]+ .*")) {
+      // not an error reply from Redis ("ERR ...", "NOPERM ..."): unreachable or closing, nothing was refused
+      log.debug("Cannot run {} {}: {}", command, PARAMETER, e.getMessage());
+      return;
+    }
     if (!reportedRefusal) {
       reportedRefusal = true;
       log.error("Redis refused {} {} ({}). frpc discovery needs keyspace notifications: set {} to include the "

@@ -165,6 +165,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   private void checkNotifications() {
+    if (closed) {
+      return;
+    }
     try {
       keyspaceEvents.ensureEnabled();
     } catch (RuntimeException e) {

@@ -5,12 +5,13 @@ import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.internal.Names;
 import io.frpc.internal.protocol.FrameType;
-import java.net.InetSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -68,6 +69,15 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     }
   }
 
+  /** Lets a task that is reading Redis finish before the connections it uses close. */
+  private static void awaitTermination(ScheduledExecutorService thread) {
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public String explainUnknownName(String nodeName) {
     if (settings.watch().contains(nodeName)) {
@@ -84,11 +94,13 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     if (registrar != null) {
       registrar.close();
       registrarThread.shutdownNow();
+      awaitTermination(registrarThread);
       registrar = null;
     }
     if (watcher != null) {
       watcher.close();
       watcherThread.shutdownNow();
+      awaitTermination(watcherThread);
       watcher = null;
     }
     if (connections != null) {

@@ -90,8 +90,8 @@ class RedisHardeningTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
-    CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> redis.execute("DEBUG", "SLEEP", "4"));
-    long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
+    CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> redis.execute("DEBUG", "SLEEP", "5"));
+    long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
     while (System.nanoTime() < until) {
       try {
         frpc(lobby).module("game", "where").call("id", Integer.class);
@@ -104,7 +104,7 @@ class RedisHardeningTest {
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
         .until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
-    System.out.printf("MEASURED during a 4 s Redis stall: %d calls, %d failed, events %s%n", calls.get(),
+    System.out.printf("MEASURED during a 5 s Redis stall: %d calls, %d failed, events %s%n", calls.get(),
         failures.get(), events(lobby).log());
     assertThat(failures.get()).isZero();
     assertThat(events(lobby).log()).containsExactlyInAnyOrder("up game:1", "up game:2");
