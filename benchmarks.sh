@@ -5,19 +5,20 @@
 #   ./benchmarks.sh          quick smoke run (under 2 minutes)
 #   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
+#   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|jmh) ;;
-  *) echo "usage: $0 [quick|full|jmh]" >&2; exit 2 ;;
+  quick|full|jmh|security) ;;
+  *) echo "usage: $0 [quick|full|jmh|security]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
 classpath="frpc-benchmarks/target/classes:$(cat frpc-benchmarks/target/classpath.txt)"
 
 if [ "$mode" = jmh ]; then
-  exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.protocol.CodecBenchmark' -prof gc
+  exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.internal.protocol.CodecBenchmark' -prof gc
 fi
-exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner "$mode" frpc-benchmarks/target/benchmark-report.md
+exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner "$mode" "frpc-benchmarks/target/benchmark-$mode.md"

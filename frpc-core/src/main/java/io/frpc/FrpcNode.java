@@ -10,15 +10,18 @@ import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.security.SharedSecrets;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.internal.transport.ConnectionLimits;
 import io.frpc.internal.transport.FrpcServer;
 import io.frpc.internal.transport.ServerSettings;
+import io.frpc.internal.transport.Tls;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +54,8 @@ public final class FrpcNode implements AutoCloseable {
   private final TransportSettings transport;
   private final ConnectionLimits limits;
   private final InboundBudget inboundBudget;
+  private final SharedSecrets secrets;
+  private final Tls tls;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final FrpcClient client;
@@ -74,8 +79,11 @@ public final class FrpcNode implements AutoCloseable {
     this.discovery = config.discovery;
     this.resources = new TransportResources(local.id().toString(), config.ioThreads > 0 ? config.ioThreads
         : Math.min(4, Runtime.getRuntime().availableProcessors()));
+    this.secrets = new SharedSecrets(config.secret, config.acceptedSecrets, config.nodeSecrets);
+    this.tls = Tls.of(config.serve ? config.serverTls : null, config.clientAuth, config.clientTls,
+        config.verifyHostname);
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
-        resources, codec, config.connectTimeout);
+        secrets, tls, resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames);
     config.listeners.forEach(client::addListener);
@@ -130,7 +138,7 @@ public final class FrpcNode implements AutoCloseable {
           resources.workers());
       dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace);
       FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-          transport, limits, inboundBudget, resources, codec, dispatcher);
+          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher);
       listener.start();
       server = listener;
     }
@@ -170,6 +178,11 @@ public final class FrpcNode implements AutoCloseable {
   public InetSocketAddress listenAddress() {
     FrpcServer listener = server;
     return listener == null ? null : listener.localAddress();
+  }
+
+  /** Whether this node's listener speaks TLS. */
+  public boolean servesTls() {
+    return tls.serves();
   }
 
   /** Whether this node serves modules (it may still be starting). */
@@ -271,6 +284,13 @@ public final class FrpcNode implements AutoCloseable {
     private int maxHandshakingPerAddress = ConnectionLimits.defaults().maxHandshakingPerAddress();
     private NodeDiscovery discovery;
     private SmileMapper smileMapper;
+    private String secret;
+    private TlsSettings serverTls;
+    private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+    private TlsSettings clientTls;
+    private boolean verifyHostname = true;
+    private List<String> acceptedSecrets = List.of();
+    private final Map<String, String> nodeSecrets = new HashMap<>();
     private final List<NodeListener> listeners = new ArrayList<>();
 
     private Builder(String name, int id) {
@@ -420,6 +440,55 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder maxHandshakingPerAddress(int connections) {
       this.maxHandshakingPerAddress = connections;
+      return this;
+    }
+
+    /**
+     * The shared secret ({@code frpc.security.secret}, at least 16 bytes): every connection, in and out,
+     * runs a mutual HMAC-SHA256 challenge-response over fresh nonces; a peer without it is refused. The
+     * secret never crosses the wire. {@code null} (the default) authenticates nothing.
+     */
+    public Builder secret(String secret) {
+      this.secret = secret;
+      return this;
+    }
+
+    /**
+     * Further secrets accepted from peers, for rotating the secret without downtime
+     * ({@code frpc.security.accepted-secrets}).
+     */
+    public Builder acceptedSecrets(List<String> secrets) {
+      this.acceptedSecrets = List.copyOf(secrets);
+      return this;
+    }
+
+    /**
+     * The secret this node uses towards nodes named {@code nodeName}, for a cluster with a secret of its
+     * own ({@code frpc.security.node-secrets.<name>}).
+     */
+    public Builder nodeSecret(String nodeName, String secret) {
+      this.nodeSecrets.put(Objects.requireNonNull(nodeName, "nodeName"), Objects.requireNonNull(secret, "secret"));
+      return this;
+    }
+
+    /**
+     * Serves over TLS ({@code frpc.server.ssl.bundle}, {@code frpc.server.ssl.client-auth}); without it the
+     * listener is plain.
+     */
+    public Builder serverTls(TlsSettings settings, TlsClientAuth clientAuth) {
+      this.serverTls = Objects.requireNonNull(settings, "settings");
+      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+      return this;
+    }
+
+    /**
+     * Calls other nodes over TLS ({@code frpc.client.ssl.bundle}); {@code verifyHostname}
+     * ({@code frpc.client.ssl.verify-hostname}, true) requires each node's certificate to name the host
+     * discovery gave for it.
+     */
+    public Builder clientTls(TlsSettings settings, boolean verifyHostname) {
+      this.clientTls = Objects.requireNonNull(settings, "settings");
+      this.verifyHostname = verifyHostname;
       return this;
     }
 

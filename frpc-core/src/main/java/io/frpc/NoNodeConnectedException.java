@@ -13,6 +13,13 @@ public class NoNodeConnectedException extends FrpcException {
         + " connected after waiting " + waited.toMillis() + " ms (frpc.client.connect-wait)");
   }
 
+  /** Like {@link #NoNodeConnectedException(String, Integer, Duration)}, saying why the last attempt failed. */
+  public NoNodeConnectedException(String nodeName, Integer nodeId, Duration waited, String lastFailure) {
+    this(nodeName, nodeId, "no node " + (nodeId == null ? nodeName : nodeName + ":" + nodeId)
+        + " connected after waiting " + waited.toMillis() + " ms (frpc.client.connect-wait); last attempt: "
+        + lastFailure);
+  }
+
   protected NoNodeConnectedException(String nodeName, Integer nodeId, String message) {
     super(message);
     this.nodeName = nodeName;

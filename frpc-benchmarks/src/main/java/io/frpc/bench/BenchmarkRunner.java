@@ -1,5 +1,6 @@
 package io.frpc.bench;
 
+import io.frpc.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,9 +26,11 @@ public final class BenchmarkRunner {
 
   private static final List<String> JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
       "-Dio.netty.leakDetection.level=disabled", "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
-  private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent"};
+  private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls"};
   private static final Map<String, String> TITLES = Map.of("netty", "raw Netty", "grpc", "gRPC-java", "frpc", "frpc",
-      "frpc-concurrent", "frpc concurrent");
+      "frpc-concurrent", "frpc concurrent", "frpc-secret", "frpc + secret", "frpc-tls", "frpc + TLS");
+  /** System properties of every child JVM (where the TLS variant finds its certificates). */
+  private static final List<String> PROPERTIES = new ArrayList<>();
 
   private record Run(String system, int nodes, List<String> scenarios) {
   }
@@ -36,6 +39,10 @@ public final class BenchmarkRunner {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("security")) {
+      security(Path.of(args.length > 1 ? args[1] : "target/benchmark-security.md"));
+      return;
+    }
     boolean full = args.length > 0 && args[0].equals("full");
     Path report = Path.of(args.length > 1 ? args[1] : "target/benchmark-report.md");
     int warmup = full ? 10 : 3;
@@ -66,6 +73,41 @@ public final class BenchmarkRunner {
     System.out.println(table);
     Files.createDirectories(report.toAbsolutePath().getParent());
     Files.writeString(report, table);
+    System.err.println("Report written to " + report);
+  }
+
+  /**
+   * frpc plain, with a shared secret and with TLS, in one run with the full mode's timings, and their ratios
+   * to plain. The certificates are made for the run with the JDK's keytool.
+   */
+  private static void security(Path report) throws Exception {
+    Path certificates = Files.createTempDirectory("frpc-bench-certs");
+    TestCertificates.create(certificates);
+    PROPERTIES.add("-Dfrpc.bench.certs=" + certificates);
+    List<String> scenarios = List.of("pingpong-32", "throughput-32-64", "throughput-4096-64");
+    List<Result> results = new ArrayList<>();
+    String classpath = System.getProperty("java.class.path");
+    for (String system : List.of("frpc", "frpc-secret", "frpc-tls")) {
+      System.err.printf("== %s: %s%n", system, scenarios);
+      results.addAll(execute(new Run(system, 1, scenarios), classpath, 10, 5, 3));
+    }
+    String table = report(results, true, 10, 5, 3);
+    Map<String, Map<String, List<Result>>> s = new TreeMap<>();
+    results.forEach(r -> s.computeIfAbsent(r.scenario(), k -> new TreeMap<>()).computeIfAbsent(r.system(),
+        k -> new ArrayList<>()).add(r));
+    StringBuilder ratios = new StringBuilder("\nSecurity against plain frpc, same run:\n\n");
+    for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
+      target(ratios, s, scenario, "frpc-secret", "frpc", Result::callsPerSecond, scenario + " secret/plain calls/s "
+          + "≥ 0.97", r -> r >= 0.97);
+      target(ratios, s, scenario, "frpc-tls", "frpc", Result::callsPerSecond, scenario + " TLS/plain calls/s ≥ 0.7",
+          r -> r >= 0.7);
+    }
+    target(ratios, s, "pingpong-32", "frpc-secret", "frpc", Result::p50Micros, "ping-pong 32 B p50 secret/plain",
+        r -> true);
+    target(ratios, s, "pingpong-32", "frpc-tls", "frpc", Result::p50Micros, "ping-pong 32 B p50 TLS/plain", r -> true);
+    System.out.println(table + ratios);
+    Files.createDirectories(report.toAbsolutePath().getParent());
+    Files.writeString(report, table + ratios);
     System.err.println("Report written to " + report);
   }
 
@@ -115,6 +157,7 @@ public final class BenchmarkRunner {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    command.addAll(PROPERTIES);
     command.addAll(List.of("-cp", classpath, main));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -166,7 +209,7 @@ public final class BenchmarkRunner {
     for (String system : SYSTEMS) {
       out.append(' ').append(TITLES.get(system)).append(" |");
     }
-    out.append(" frpc/Netty | frpc/gRPC |\n|---|---|---|---|---|---|---|---|\n");
+    out.append(" frpc/Netty | frpc/gRPC |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, Map<String, List<Result>>> entry : byScenario.entrySet()) {
       String scenario = entry.getKey();
       Map<String, List<Result>> systems = entry.getValue();

@@ -50,19 +50,42 @@ final class FrpcEcho {
   }
 
   /** Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}. */
-  static AutoCloseable startServers(int port, int nodes) {
+  /**
+   * Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}; {@code system}
+   * {@code frpc-secret} adds a shared secret, {@code frpc-tls} TLS (certificates in {@code frpc.bench.certs}).
+   */
+  static AutoCloseable startServers(String system, int port, int nodes) {
     List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     for (int id = 1; id <= nodes; id++) {
+      List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench", "--frpc.node.id=" + id,
+          "--frpc.server.port=" + (port + id - 1), "--frpc.server.host=127.0.0.1"));
+      args.addAll(security(system, "server"));
       contexts.add(new SpringApplicationBuilder(ServerNode.class).web(WebApplicationType.NONE)
-          .run(common("--frpc.node.name=bench", "--frpc.node.id=" + id, "--frpc.server.port=" + (port + id - 1),
-              "--frpc.server.host=127.0.0.1")));
+          .run(common(args.toArray(String[]::new))));
     }
     return () -> contexts.forEach(ConfigurableApplicationContext::close);
   }
 
-  static Client connect(int port, int nodes, String module) {
+  /** The properties of the security variants, the same on both sides: a secret, or TLS from a bundle. */
+  private static List<String> security(String system, String side) {
+    String certs = System.getProperty("frpc.bench.certs");
+    return switch (system) {
+      case "frpc-secret" -> List.of("--frpc.security.secret=benchmark-shared-secret-0123456789");
+      case "frpc-tls" -> List.of("--frpc." + side + ".ssl.bundle=bench",
+          "--spring.ssl.bundle.jks.bench.keystore.location=file:" + certs + "/node.p12",
+          "--spring.ssl.bundle.jks.bench.keystore.password=changeit",
+          "--spring.ssl.bundle.jks.bench.keystore.type=PKCS12",
+          "--spring.ssl.bundle.jks.bench.truststore.location=file:" + certs + "/trust.p12",
+          "--spring.ssl.bundle.jks.bench.truststore.password=changeit",
+          "--spring.ssl.bundle.jks.bench.truststore.type=PKCS12");
+      default -> List.of();
+    };
+  }
+
+  static Client connect(String system, int port, int nodes, String module) {
     List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench-client", "--frpc.server.enabled=false",
         "--frpc.client.call-timeout=120s"));
+    args.addAll(security(system, "client"));
     for (int id = 1; id <= nodes; id++) {
       args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
     }

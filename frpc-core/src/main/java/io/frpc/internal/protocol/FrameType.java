@@ -15,6 +15,8 @@ public final class FrameType {
   public static final byte HELLO_REJECT = 0x03;
   public static final byte PING = 0x04;
   public static final byte PONG = 0x05;
+  public static final byte CHALLENGE = 0x06;
+  public static final byte AUTH = 0x07;
   public static final byte FRAGMENT = 0x08;
   public static final byte REQUEST = 0x10;
   public static final byte RESPONSE = 0x11;
@@ -30,6 +32,8 @@ public final class FrameType {
       case HELLO_REJECT -> "HELLO_REJECT";
       case PING -> "PING";
       case PONG -> "PONG";
+      case CHALLENGE -> "CHALLENGE";
+      case AUTH -> "AUTH";
       case FRAGMENT -> "FRAGMENT";
       case REQUEST -> "REQUEST";
       case RESPONSE -> "RESPONSE";
@@ -39,6 +43,6 @@ public final class FrameType {
 
   /** Whether a frame of this type may arrive before the handshake completed. */
   static boolean isHandshake(int type) {
-    return type == HELLO || type == HELLO_ACK || type == HELLO_REJECT;
+    return type == HELLO || type == HELLO_ACK || type == HELLO_REJECT || type == CHALLENGE || type == AUTH;
   }
 }

@@ -17,9 +17,38 @@ public final class Handshake {
    * @param bootId          sender boot id
    * @param maxMessageSize  largest message the sender accepts
    * @param features        optional protocol features the sender supports
+   * @param nonce           fresh random bytes when the sender authenticates with a shared secret, else null
    */
   public record Hello(int protocolVersion, String name, int id, String bootId, int maxMessageSize,
-      Set<String> features) {
+      Set<String> features, byte[] nonce) {
+
+    /** A HELLO of a node that does not authenticate. */
+    public Hello(int protocolVersion, String name, int id, String bootId, int maxMessageSize,
+        Set<String> features) {
+      this(protocolVersion, name, id, bootId, maxMessageSize, features, null);
+    }
+  }
+
+  /**
+   * The accepting node's answer to a HELLO with a nonce, when it authenticates: who it is, its own nonce,
+   * and its proof of the shared secret over both nonces and both identities.
+   *
+   * @param name   accepting node name
+   * @param id     accepting node id
+   * @param bootId accepting node boot id
+   * @param nonce  fresh random bytes
+   * @param proof  HMAC-SHA256 of the transcript, role "server"
+   */
+  public record Challenge(String name, int id, String bootId, byte[] nonce, byte[] proof) {
+  }
+
+  /**
+   * The connecting node's proof of the shared secret, role "client"; the accepting node admits it (HELLO_ACK)
+   * or refuses it (HELLO_REJECT).
+   *
+   * @param proof HMAC-SHA256 of the transcript
+   */
+  public record Auth(byte[] proof) {
   }
 
   /**

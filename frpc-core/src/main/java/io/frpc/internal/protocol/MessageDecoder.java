@@ -86,6 +86,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);
       case FrameType.HELLO_REJECT -> control(in, type, Handshake.HelloReject.class);
+      case FrameType.CHALLENGE -> control(in, type, Handshake.Challenge.class);
+      case FrameType.AUTH -> control(in, type, Handshake.Auth.class);
       default -> throw new ProtocolException("unknown frame type " + FrameType.name(type));
     };
   }

@@ -1,9 +1,11 @@
 package io.frpc.internal.routing;
 
 import io.frpc.AllNodesReply;
+import io.frpc.AuthenticationException;
 import io.frpc.FrpcException;
 import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
+import io.frpc.NoNodeConnectedException;
 import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
@@ -196,7 +198,20 @@ public final class CallExecutor {
       return CompletableFuture.failedFuture(new UnknownNodeNameException(target.nodeName(), target.nodeId(),
           unknown));
     }
-    return group.await(target.nodeId(), client.settings().connectWait(), client.timer());
+    AuthenticationException denied = client.authenticationFailure(target.nodeName(), target.nodeId());
+    if (denied != null) {
+      return CompletableFuture.failedFuture(denied);
+    }
+    // A node that refused authentication while the caller waited: say so, rather than "no node connected".
+    return group.await(target.nodeId(), client.settings().connectWait(), client.timer())
+        .exceptionallyCompose(noNode -> {
+          AuthenticationException refused = client.authenticationFailure(target.nodeName(), target.nodeId());
+          String lastFailure = client.lastFailure(target.nodeName(), target.nodeId());
+          Throwable failure = refused != null ? refused : lastFailure == null ? noNode
+              : new NoNodeConnectedException(target.nodeName(), target.nodeId(), client.settings().connectWait(),
+                  lastFailure);
+          return CompletableFuture.failedFuture(failure);
+        });
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.frpc.internal.routing;
 
+import io.frpc.AuthenticationException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
@@ -41,6 +42,10 @@ public final class FrpcClient implements AutoCloseable {
   private final Map<String, NodeGroup> groups = new ConcurrentHashMap<>();
   private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
   private final Function<String, String> unknownNames;
+  /** Nodes whose last connection attempt failed authentication, with the failure. */
+  private final Map<NodeId, AuthenticationException> authenticationFailures = new ConcurrentHashMap<>();
+  /** Why the last connection attempt to a node failed, while it is not connected. */
+  private final Map<NodeId, String> lastFailures = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -75,6 +80,8 @@ public final class FrpcClient implements AutoCloseable {
 
   /** Discovery reports the node gone; its connection is closed. */
   public void nodeUnavailable(NodeId node, NodeDownReason reason) {
+    authenticationFailures.remove(node);
+    lastFailures.remove(node);
     NodeLink link = links.remove(node);
     if (link != null) {
       link.remove(reason);
@@ -137,6 +144,57 @@ public final class FrpcClient implements AutoCloseable {
     for (NodeId id : List.copyOf(links.keySet())) {
       nodeUnavailable(id, NodeDownReason.SHUTDOWN);
     }
+  }
+
+  /** Records the outcome of a connection attempt: the authentication failure, or {@code null}. */
+  /** Records why an attempt to connect to {@code node} failed, or ({@code null}) that it succeeded. */
+  void attempted(NodeId node, Throwable failure) {
+    if (failure == null) {
+      lastFailures.remove(node);
+    } else {
+      lastFailures.put(node, String.valueOf(failure.getMessage()));
+    }
+  }
+
+  /** Why the last attempt to connect to node {@code id} (any node of {@code name} when null) failed, or null. */
+  String lastFailure(String name, Integer id) {
+    if (id != null) {
+      return lastFailures.get(new NodeId(name, id));
+    }
+    return lastFailures.entrySet().stream().filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
+  }
+
+  void authentication(NodeId node, AuthenticationException failure) {
+    if (failure == null) {
+      authenticationFailures.remove(node);
+      return;
+    }
+    authenticationFailures.put(node, failure);
+    // Callers waiting for this node (or for any node of its name, when every one refused) learn why now.
+    group(node.name()).fail(node.id(), authenticationFailure(node.name(), null) != null, failure,
+        resources.callbacks());
+  }
+
+  /**
+   * Why calls to node {@code id} of {@code name} (any node when {@code id} is null) cannot be served: the
+   * authentication failure of that node, or of every known node of the name; {@code null} otherwise.
+   */
+  AuthenticationException authenticationFailure(String name, Integer id) {
+    if (id != null) {
+      return authenticationFailures.get(new NodeId(name, id));
+    }
+    AuthenticationException any = null;
+    for (NodeId known : links.keySet()) {
+      if (known.name().equals(name)) {
+        AuthenticationException failure = authenticationFailures.get(known);
+        if (failure == null) {
+          return null;
+        }
+        any = failure;
+      }
+    }
+    return any;
   }
 
   String explainUnknownName(String name) {

@@ -1,5 +1,6 @@
 package io.frpc.internal.routing;
 
+import io.frpc.FrpcException;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.internal.transport.NodeConnection;
 import io.netty.util.Timeout;
@@ -96,6 +97,18 @@ final class NodeGroup {
     for (Waiter waiter : satisfied) {
       waiter.timeout.cancel();
       executor.execute(() -> waiter.future.complete(connection));
+    }
+  }
+
+  /** Fails the callers waiting for node {@code id} (for any node when {@code anyNode}) with {@code failure}. */
+  void fail(int id, boolean anyNode, FrpcException failure, Executor executor) {
+    List<Waiter> failed = new ArrayList<>();
+    synchronized (this) {
+      waiters.removeIf(w -> ((w.id != null && w.id == id) || (w.id == null && anyNode)) && failed.add(w));
+    }
+    for (Waiter waiter : failed) {
+      waiter.timeout.cancel();
+      executor.execute(() -> waiter.future.completeExceptionally(failure));
     }
   }
 

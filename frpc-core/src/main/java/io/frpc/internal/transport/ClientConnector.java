@@ -1,16 +1,20 @@
 package io.frpc.internal.transport;
 
+import io.frpc.AuthenticationException;
 import io.frpc.FrpcException;
 import io.frpc.NodeId;
 import io.frpc.RemoteNode;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake.Auth;
+import io.frpc.internal.protocol.Handshake.Challenge;
 import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.Handshake.HelloAck;
 import io.frpc.internal.protocol.Handshake.HelloReject;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.security.SharedSecrets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,15 +43,22 @@ public final class ClientConnector {
   private final ConnectionLimits limits;
   private final InboundBudget budget;
   private final TransportResources resources;
+  private final SharedSecrets secrets;
+  private final Tls tls;
   private final PayloadCodec codec;
   private final Bootstrap bootstrap;
 
   /**
    * @param budget         the node-wide memory for unfinished inbound messages, shared with the server
+   * @param secrets        how the nodes this node connects to are authenticated
+   * @param tls            whether connections are made over TLS
    * @param connectTimeout limit for the TCP connect; the handshake then has the handshake timeout
    */
   public ClientConnector(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
-      InboundBudget budget, TransportResources resources, PayloadCodec codec, Duration connectTimeout) {
+      InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources, PayloadCodec codec,
+      Duration connectTimeout) {
+    this.secrets = secrets;
+    this.tls = tls;
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -73,8 +84,8 @@ public final class ClientConnector {
     Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        Pipelines.initialize(ch.pipeline(), settings, limits, budget, codec,
-            new Handshake(expected, host, port, result));
+        Pipelines.initialize(ch.pipeline(), tls.clientHandler(ch.alloc(), host, port), settings, limits, budget,
+            codec, new Handshake(expected, host, port, result));
       }
     });
     attempt.connect(host, port).addListener(f -> {
@@ -91,6 +102,10 @@ public final class ClientConnector {
     private final int port;
     private final CompletableFuture<NodeConnection> result;
     private ScheduledFuture<?> timeout;
+    /** This side's nonce when it authenticates the node, else null. */
+    private byte[] nonce;
+    /** The node's identity as proven by its CHALLENGE, once verified. */
+    private String provenBootId;
 
     Handshake(NodeId expected, String host, int port, CompletableFuture<NodeConnection> result) {
       this.expected = expected;
@@ -106,19 +121,30 @@ public final class ClientConnector {
             + " within " + settings.handshakeTimeout().toMillis() + " ms"));
         ctx.close();
       }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      nonce = secrets.clientAuthenticates(expected.name()) ? secrets.nonce() : null;
       ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO, codec, new Hello(FrameType.PROTOCOL_VERSION,
-          self.name(), self.id(), bootId, settings.maxMessageSize(), Set.of())), ctx.voidPromise());
+          self.name(), self.id(), bootId, settings.maxMessageSize(), Set.of(), nonce)), ctx.voidPromise());
       ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Challenge challenge) {
+        answer(ctx, challenge);
+        return;
+      }
       timeout.cancel(false);
       if (msg instanceof HelloReject reject) {
-        result.completeExceptionally(new FrpcException(host + ":" + port + " refused the connection: "
-            + reject.reason()));
+        String reason = host + ":" + port + " refused the connection: " + reject.reason();
+        result.completeExceptionally(reject.reason() != null && reject.reason().startsWith("authentication")
+            ? new AuthenticationException(expected, reason) : new FrpcException(reason));
         ctx.close();
       } else if (msg instanceof HelloAck ack) {
+        if (nonce != null && (provenBootId == null || !provenBootId.equals(ack.bootId()))) {
+          failAuthentication(ctx.channel(), host + ":" + port + " admitted this node without proving the shared "
+              + "secret: it has no frpc.security.secret (or is not an frpc node of this cluster)");
+          return;
+        }
         accept(ctx.channel(), ack);
       } else {
         ReferenceCountUtil.release(msg);
@@ -145,6 +171,37 @@ public final class ClientConnector {
       }
     }
 
+    /** Verifies the node's proof of the shared secret and answers with this node's own. */
+    private void answer(ChannelHandlerContext ctx, Challenge challenge) {
+      if (nonce == null) {
+        throw new ProtocolException("CHALLENGE from a node this node did not ask to authenticate");
+      }
+      if (!expected.equals(new NodeId(challenge.name(), challenge.id())) || challenge.bootId() == null
+          || challenge.nonce() == null) {
+        failAuthentication(ctx.channel(), host + ":" + port + " answered as " + challenge.name() + ":"
+            + challenge.id() + ", not the expected " + expected);
+        return;
+      }
+      SharedSecrets.Transcript transcript = new SharedSecrets.Transcript(FrameType.PROTOCOL_VERSION,
+          new SharedSecrets.Identity(self.name(), self.id(), bootId),
+          new SharedSecrets.Identity(challenge.name(), challenge.id(), challenge.bootId()), nonce, challenge.nonce());
+      if (!secrets.verifyServer(expected.name(), transcript, challenge.proof())) {
+        failAuthentication(ctx.channel(), host + ":" + port + " could not prove the shared secret "
+            + "(frpc.security.secret): it is not a node of this cluster, or uses another secret");
+        return;
+      }
+      provenBootId = challenge.bootId();
+      ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.AUTH, codec,
+          new Auth(secrets.clientProof(expected.name(), transcript))), ctx.voidPromise());
+    }
+
+    private void failAuthentication(Channel channel, String reason) {
+      timeout.cancel(false);
+      log.debug("Closing connection to {}: {}", expected, reason);
+      result.completeExceptionally(new AuthenticationException(expected, reason));
+      channel.close();
+    }
+
     private void fail(Channel channel, String reason) {
       log.debug("Closing connection to {}: {}", expected, reason);
       result.completeExceptionally(new FrpcException(reason));
@@ -157,14 +214,20 @@ public final class ClientConnector {
         timeout.cancel(false);
       }
       result.completeExceptionally(new FrpcException("connection to " + host + ":" + port
-          + " closed during the handshake"));
+          + " closed during the handshake" + (tls.calls() ? "" : " (if the node's listener uses TLS, set "
+          + "frpc.client.ssl.bundle)")));
       ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ConnectionErrors.logClosing(log, expected + " (" + host + ":" + port + ")", cause);
-      result.completeExceptionally(cause);
+      Throwable tlsFailure = TlsFailures.find(cause);
+      if (tlsFailure != null) {
+        result.completeExceptionally(new FrpcException(TlsFailures.describe(host + ":" + port, tlsFailure)));
+      } else {
+        ConnectionErrors.logClosing(log, expected + " (" + host + ":" + port + ")", cause);
+        result.completeExceptionally(cause);
+      }
       ctx.close();
     }
   }

@@ -5,6 +5,7 @@ import io.frpc.NodeId;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.security.SharedSecrets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -47,14 +48,21 @@ public final class FrpcServer {
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> handshaking = new ConcurrentHashMap<>();
   private final RateLimitedLog refusals = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+  private final AdmittedPeers peers = new AdmittedPeers();
+  private final SharedSecrets secrets;
+  private final Tls tls;
   private volatile Channel serverChannel;
 
   /**
-   * @param budget the node-wide memory for unfinished inbound messages, shared with the client side
+   * @param budget  the node-wide memory for unfinished inbound messages, shared with the client side
+   * @param secrets how connecting nodes are authenticated
+   * @param tls     whether the listener speaks TLS
    */
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
-      ConnectionLimits limits, InboundBudget budget, TransportResources resources, PayloadCodec codec,
-      RequestDispatcher dispatcher) {
+      ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
+      PayloadCodec codec, RequestDispatcher dispatcher) {
+    this.secrets = secrets;
+    this.tls = tls;
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -134,8 +142,9 @@ public final class FrpcServer {
       connections.decrementAndGet();
       admitted.run();
     });
-    Pipelines.initialize(ch.pipeline(), transport, limits, budget, codec, new ServerHandshakeHandler(self, bootId,
-        transport, limits, codec, dispatcher, admitted, refusals));
+    Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
+        new ServerHandshakeHandler(self, bootId,
+        transport, limits, codec, dispatcher, secrets, peers, admitted, refusals));
   }
 
   private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {

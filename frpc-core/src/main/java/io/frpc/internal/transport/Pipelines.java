@@ -8,6 +8,7 @@ import io.frpc.internal.protocol.PayloadCodec;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -22,9 +23,12 @@ final class Pipelines {
   private Pipelines() {
   }
 
-  /** Framing, message decoding and fragmenting, then the side's handshake handler. */
-  static void initialize(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
-      InboundBudget budget, PayloadCodec codec, ChannelHandler handshake) {
+  /** TLS (when {@code tls} is not null), framing, message decoding and fragmenting, then the side's handshake handler. */
+  static void initialize(ChannelPipeline pipeline, SslHandler tls, TransportSettings settings,
+      ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, ChannelHandler handshake) {
+    if (tls != null) {
+      pipeline.addLast("tls", tls);
+    }
     // Replies and calls are flushed from worker and caller threads one by one; under load this merges
     // their flushes into fewer writes, and flushes at once when the connection is quiet.
     pipeline.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));

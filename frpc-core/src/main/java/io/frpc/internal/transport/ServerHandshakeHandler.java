@@ -4,11 +4,14 @@ import io.frpc.NodeId;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake.Auth;
+import io.frpc.internal.protocol.Handshake.Challenge;
 import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.Handshake.HelloAck;
 import io.frpc.internal.protocol.Handshake.HelloReject;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.security.SharedSecrets;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,23 +38,33 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionLimits limits;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
+  private final SharedSecrets secrets;
+  private final AdmittedPeers peers;
   private final Runnable admitted;
   private final RateLimitedLog refusals;
   private ScheduledFuture<?> timeout;
   private boolean refused;
+  /** The HELLO being authenticated, and the transcript its AUTH must prove; null before the CHALLENGE. */
+  private Hello challenged;
+  private SharedSecrets.Transcript transcript;
 
   /**
+   * @param secrets  how peers are authenticated
+   * @param peers    the authenticated identities with a live connection
    * @param admitted runs once the peer is admitted (it no longer counts as handshaking)
    * @param refusals where refusals are logged
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
-      PayloadCodec codec, RequestDispatcher dispatcher, Runnable admitted, RateLimitedLog refusals) {
+      PayloadCodec codec, RequestDispatcher dispatcher, SharedSecrets secrets, AdmittedPeers peers,
+      Runnable admitted, RateLimitedLog refusals) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
     this.limits = limits;
     this.codec = codec;
     this.dispatcher = dispatcher;
+    this.secrets = secrets;
+    this.peers = peers;
     this.admitted = admitted;
     this.refusals = refusals;
   }
@@ -72,6 +85,16 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    if (challenged != null) {
+      if (msg instanceof Auth auth && secrets.verifyClient(transcript, auth.proof())) {
+        admit(ctx, challenged);
+      } else {
+        ReferenceCountUtil.release(msg);
+        refuse(ctx, "authentication failed: the node does not know this node's shared secret "
+            + "(frpc.security.secret)");
+      }
+      return;
+    }
     if (!(msg instanceof Hello hello)) {
       ReferenceCountUtil.release(msg);
       refuse(ctx, "expected HELLO as the first frame but got " + msg.getClass().getSimpleName());
@@ -82,8 +105,32 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, problem + " (from " + hello.name() + ":" + hello.id() + ")");
       return;
     }
-    timeout.cancel(false);
+    if (!secrets.serverRequiresAuthentication()) {
+      admit(ctx, hello);
+      return;
+    }
+    if (hello.nonce() == null || hello.nonce().length < 16) {
+      refuse(ctx, "authentication required: node " + self + " accepts only nodes that share its secret "
+          + "(frpc.security.secret)");
+      return;
+    }
+    byte[] nonce = secrets.nonce();
+    transcript = new SharedSecrets.Transcript(FrameType.PROTOCOL_VERSION,
+        new SharedSecrets.Identity(hello.name(), hello.id(), hello.bootId()),
+        new SharedSecrets.Identity(self.name(), self.id(), bootId), hello.nonce(), nonce);
+    challenged = hello;
+    ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.CHALLENGE, codec, new Challenge(self.name(), self.id(),
+        bootId, nonce, secrets.serverProof(transcript))), ctx.voidPromise());
+  }
+
+  /** Admits an identified (and, with a secret, authenticated) peer, unless that identity is connected already. */
+  private void admit(ChannelHandlerContext ctx, Hello hello) {
     NodeId peer = new NodeId(hello.name(), hello.id());
+    if (!peers.claim(peer, ctx.channel())) {
+      refuse(ctx, "node " + peer + " is connected already; a second live connection under one identity is refused");
+      return;
+    }
+    timeout.cancel(false);
     int maxMessageSize = Math.min(settings.maxMessageSize(), hello.maxMessageSize());
     ServerConnection connection = new ServerConnection(peer, ctx.channel(), maxMessageSize, dispatcher);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
@@ -96,7 +143,15 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (reason instanceof ProtocolException) {
+    Throwable tlsFailure = TlsFailures.find(cause);
+    if (tlsFailure != null) {
+      if (!refused) {
+        refused = true;
+        refusals.warn("Refusing connection from " + ctx.channel().remoteAddress() + ": "
+            + TlsFailures.describe("the peer", tlsFailure));
+        ctx.close();
+      }
+    } else if (reason instanceof ProtocolException) {
       refuse(ctx, "protocol violation: " + reason.getMessage());
     } else if (!refused) {
       refused = true;
@@ -132,8 +187,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (hello.name().getBytes(StandardCharsets.UTF_8).length > 255) {
       return "HELLO carries a node name longer than 255 bytes";
     }
-    if (hello.bootId() == null || hello.bootId().isBlank()) {
-      return "HELLO carries no boot id";
+    if (hello.bootId() == null || hello.bootId().isBlank() || hello.bootId().length() > 64) {
+      return "HELLO carries no boot id, or one longer than 64 characters";
     }
     if (hello.maxMessageSize() < 1024) {
       return "HELLO announces a maximum message size below 1 KiB";

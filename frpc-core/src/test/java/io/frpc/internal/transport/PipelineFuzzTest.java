@@ -8,11 +8,13 @@ import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake;
 import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.security.SharedSecrets;
 import io.frpc.testing.CapturedLogs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,8 @@ class PipelineFuzzTest {
   private final InboundBudget budget = limits.inboundBudget();
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false);
+  private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
+      Map.of());
   private final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(getClass()), 1, TimeUnit.HOURS);
 
   @Test
@@ -67,8 +72,11 @@ class PipelineFuzzTest {
       for (int input = 0; input < INPUTS; input++) {
         byte[] bytes = mutate(seeds.get(random.nextInt(seeds.size())), random);
         EmbeddedChannel channel = new EmbeddedChannel();
-        Pipelines.initialize(channel.pipeline(), settings, limits, budget, codec, new ServerHandshakeHandler(
-            new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, () -> { }, refusals));
+        // Half of the inputs meet a node that requires the shared secret: they exercise the challenge path.
+        SharedSecrets secrets = input % 2 == 0 ? SharedSecrets.none() : withSecret;
+        Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new ServerHandshakeHandler(
+            new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, secrets, new AdmittedPeers(),
+            () -> { }, refusals));
         channel.pipeline().fireChannelActive();
         int offset = 0;
         while (offset < bytes.length && channel.isOpen()) {
@@ -101,6 +109,10 @@ class PipelineFuzzTest {
         InstanceSelection.BROADCAST, 0, "svc", null, "add", 1000), codec, new Object[] {3, 4}));
     byte[] mod = frame(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(0, false,
         InstanceSelection.MOD, 7, "svc", null, "add", 0), codec, new Object[] {5, 6}));
+    byte[] helloWithNonce = frame(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.HELLO, codec,
+        new Hello(FrameType.PROTOCOL_VERSION, "fuzz", 1, "boot", 1 << 20, Set.of(), new byte[32])));
+    byte[] auth = frame(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.AUTH, codec,
+        new Handshake.Auth(new byte[32])));
     byte[] ping = frame(Frames.heartbeat(UnpooledByteBufAllocator.DEFAULT, false, 42));
     byte[] large = frame(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(3, true,
         InstanceSelection.BALANCE, 0, "svc", null, "add", 1000), codec, new Object[] {new byte[10_000], 1}));
@@ -110,6 +122,8 @@ class PipelineFuzzTest {
     seeds.add(concat(hello, ping, fragments(large, 3000), request));
     seeds.add(concat(request, hello));
     seeds.add(hello);
+    seeds.add(concat(helloWithNonce, auth, request));
+    seeds.add(concat(helloWithNonce, request));
     return seeds;
   }
 

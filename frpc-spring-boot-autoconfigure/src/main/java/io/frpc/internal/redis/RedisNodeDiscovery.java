@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RedisNodeDiscovery implements NodeDiscovery {
 
   private final String advertisedHost;
+  private final boolean tls;
   private final RedisDiscoverySettings settings;
   private final RedisConnectionFactory applicationConnections;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -35,11 +36,13 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
   /**
    * @param advertisedHost         the host other nodes connect to, registered with the listener's port;
    *                               {@code null} when this node does not register
+   * @param tls                    whether the listener speaks TLS, as registered
    * @param applicationConnections the application's Redis connections, whose settings discovery copies
    */
-  public RedisNodeDiscovery(String advertisedHost, RedisDiscoverySettings settings,
+  public RedisNodeDiscovery(String advertisedHost, boolean tls, RedisDiscoverySettings settings,
       RedisConnectionFactory applicationConnections) {
     this.advertisedHost = advertisedHost;
+    this.tls = tls;
     this.settings = settings;
     this.applicationConnections = applicationConnections;
   }
@@ -59,7 +62,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     }
     InetSocketAddress listening = context.listenAddress();
     if (advertisedHost != null && listening != null) {
-      NodeRegistration registration = new NodeRegistration(advertisedHost, listening.getPort(), false,
+      NodeRegistration registration = new NodeRegistration(advertisedHost, listening.getPort(), tls,
           FrameType.PROTOCOL_VERSION, context.localNode().bootId());
       registrarThread = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("frpc-redis-registrar", true));

@@ -6,12 +6,14 @@ import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
+import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.spring.FrpcNodeCustomizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -19,6 +21,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Scope;
@@ -50,7 +56,8 @@ public final class FrpcAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   FrpcNode frpcNode(FrpcProperties properties, FrpcHandlerRegistrar handlers, ObjectProvider<NodeDiscovery> discovery,
-      ObjectProvider<FrpcNodeCustomizer> customizers, ApplicationEventPublisher publisher) {
+      ObjectProvider<FrpcNodeCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
+      ApplicationEventPublisher publisher) {
     NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
     if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
       throw new FrpcConfigurationException("frpc.discovery.type", "frpc.discovery.type=redis needs Spring Data Redis"
@@ -79,6 +86,17 @@ public final class FrpcAutoConfiguration {
         .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
+    FrpcProperties.Security security = properties.getSecurity();
+    builder.secret(security.getSecret()).acceptedSecrets(security.getAcceptedSecrets());
+    security.getNodeSecrets().forEach(builder::nodeSecret);
+    if (server.isEnabled() && server.getSsl().getBundle() != null) {
+      builder.serverTls(tls(sslBundles, "frpc.server.ssl.bundle", server.getSsl().getBundle()),
+          server.getSsl().getClientAuth());
+    }
+    if (client.getSsl().getBundle() != null) {
+      builder.clientTls(tls(sslBundles, "frpc.client.ssl.bundle", client.getSsl().getBundle()),
+          client.getSsl().isVerifyHostname());
+    }
     if (properties.getMaxInboundBytes() != null) {
       builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
     }
@@ -117,6 +135,26 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcLifecycle frpcLifecycle(FrpcNode node, ObjectProvider<NodeListener> listeners) {
     return new FrpcLifecycle(node, listeners);
+  }
+
+  /** The key material and options of the SSL bundle named by {@code property}. */
+  private static TlsSettings tls(ObjectProvider<SslBundles> sslBundles, String property, String name) {
+    SslBundles bundles = sslBundles.getIfAvailable();
+    if (bundles == null) {
+      throw new FrpcConfigurationException(property, property + "=" + name + " but no SSL bundles are configured",
+          "define the bundle under spring.ssl.bundle (jks or pem) with that name");
+    }
+    SslBundle bundle;
+    try {
+      bundle = bundles.getBundle(name);
+    } catch (NoSuchSslBundleException e) {
+      throw new FrpcConfigurationException(property, "there is no SSL bundle named '" + name + "'",
+          "define spring.ssl.bundle.jks." + name + " (or .pem." + name + "), or correct " + property, e);
+    }
+    SslOptions options = bundle.getOptions();
+    return new TlsSettings(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory(),
+        options.getEnabledProtocols() == null ? Set.of() : Set.of(options.getEnabledProtocols()),
+        options.getCiphers() == null ? Set.of() : Set.of(options.getCiphers()));
   }
 
   private static int toIntBytes(long bytes, String property) {

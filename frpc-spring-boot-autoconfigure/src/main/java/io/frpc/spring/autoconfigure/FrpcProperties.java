@@ -1,5 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.TlsClientAuth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public class FrpcProperties {
   private final Server server = new Server();
   private final Client client = new Client();
   private final Discovery discovery = new Discovery();
+  private final Security security = new Security();
 
   /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
   private DataSize maxMessageSize = DataSize.ofMegabytes(128);
@@ -77,6 +79,10 @@ public class FrpcProperties {
 
   public Discovery getDiscovery() {
     return discovery;
+  }
+
+  public Security getSecurity() {
+    return security;
   }
 
   public DataSize getMaxMessageSize() {
@@ -199,6 +205,9 @@ public class FrpcProperties {
     /** Messages queued or running per handler instance before callers get an "overloaded" error. */
     private int mailboxCapacity = 10_000;
 
+    /** TLS of the listener. */
+    private final ServerSsl ssl = new ServerSsl();
+
     /** Connections the listener keeps open at most; more are refused at once. */
     private int maxConnections = 2048;
 
@@ -261,6 +270,10 @@ public class FrpcProperties {
       this.includeStacktrace = includeStacktrace;
     }
 
+    public ServerSsl getSsl() {
+      return ssl;
+    }
+
     public int getMaxConnections() {
       return maxConnections;
     }
@@ -286,8 +299,63 @@ public class FrpcProperties {
     }
   }
 
+  /** TLS of the listener. */
+  public static class ServerSsl {
+
+    /** Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) the listener serves TLS with; unset: plain. */
+    private String bundle;
+
+    /** Whether the listener asks connecting nodes for a certificate: none, want or need (mutual TLS). */
+    private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+
+    public String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(String bundle) {
+      this.bundle = bundle;
+    }
+
+    public TlsClientAuth getClientAuth() {
+      return clientAuth;
+    }
+
+    public void setClientAuth(TlsClientAuth clientAuth) {
+      this.clientAuth = clientAuth;
+    }
+  }
+
+  /** TLS of the connections this node makes. */
+  public static class ClientSsl {
+
+    /** Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) to call other nodes with over TLS; unset: plain. */
+    private String bundle;
+
+    /** Whether a called node's certificate must name the host this node connects to (the advertised host). */
+    private boolean verifyHostname = true;
+
+    public String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(String bundle) {
+      this.bundle = bundle;
+    }
+
+    public boolean isVerifyHostname() {
+      return verifyHostname;
+    }
+
+    public void setVerifyHostname(boolean verifyHostname) {
+      this.verifyHostname = verifyHostname;
+    }
+  }
+
   /** How this node calls others. */
   public static class Client {
+
+    /** TLS of the connections this node makes. */
+    private final ClientSsl ssl = new ClientSsl();
 
     /** How long a call or send waits for a matching node to be connected before failing. */
     private Duration connectWait = Duration.ofSeconds(3);
@@ -303,6 +371,10 @@ public class FrpcProperties {
 
     /** The reconnect delay doubles per failed attempt up to this. */
     private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+
+    public ClientSsl getSsl() {
+      return ssl;
+    }
 
     public Duration getConnectWait() {
       return connectWait;
@@ -342,6 +414,47 @@ public class FrpcProperties {
 
     public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
       this.reconnectMaxBackoff = reconnectMaxBackoff;
+    }
+  }
+
+  /** Authentication between nodes. */
+  public static class Security {
+
+    /**
+     * Shared secret of the cluster, at least 16 bytes: every connection runs a mutual HMAC-SHA256
+     * challenge-response with it and refuses peers that do not know it. It never crosses the wire and is
+     * never logged or written to Redis. Unset: connections are not authenticated.
+     */
+    private String secret;
+
+    /** Further secrets accepted from peers while a cluster rotates its secret (see docs/security.md). */
+    private List<String> acceptedSecrets = new ArrayList<>();
+
+    /** Secrets to use towards nodes of a name whose cluster has a secret of its own, by node name. */
+    private Map<String, String> nodeSecrets = new LinkedHashMap<>();
+
+    public String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(String secret) {
+      this.secret = secret;
+    }
+
+    public List<String> getAcceptedSecrets() {
+      return acceptedSecrets;
+    }
+
+    public void setAcceptedSecrets(List<String> acceptedSecrets) {
+      this.acceptedSecrets = acceptedSecrets;
+    }
+
+    public Map<String, String> getNodeSecrets() {
+      return nodeSecrets;
+    }
+
+    public void setNodeSecrets(Map<String, String> nodeSecrets) {
+      this.nodeSecrets = nodeSecrets;
     }
   }
 

@@ -41,8 +41,8 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
         redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
         dataRedis == null ? 0 : dataRedis.getDatabase());
     boolean registers = properties.getServer().isEnabled() && redis.isRegister();
-    return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null, settings,
-        connectionFactory);
+    return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null,
+        properties.getServer().getSsl().getBundle() != null, settings, connectionFactory);
   }
 
   /**

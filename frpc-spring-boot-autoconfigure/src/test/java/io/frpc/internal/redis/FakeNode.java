@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
@@ -22,6 +23,7 @@ final class FakeNode implements AutoCloseable {
   private final int id;
   private final String bootId;
   private volatile boolean frozen;
+  private final AtomicInteger requests = new AtomicInteger();
 
   FakeNode(String name, int id, String bootId) throws IOException {
     this.name = name;
@@ -34,6 +36,11 @@ final class FakeNode implements AutoCloseable {
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  /** REQUEST frames received. */
+  int requests() {
+    return requests.get();
   }
 
   void freeze() {
@@ -50,6 +57,9 @@ final class FakeNode implements AutoCloseable {
           "name", name, "id", id, "bootId", bootId, "maxMessageSize", 1 << 20)));
       while (true) {
         byte[] frame = readFrame(in);
+        if (frame[0] == FrameType.REQUEST) {
+          requests.incrementAndGet();
+        }
         if (frame[0] == FrameType.PING && !frozen) {
           frame[0] = FrameType.PONG;
           write(out, frame[0], Arrays.copyOfRange(frame, 1, frame.length));

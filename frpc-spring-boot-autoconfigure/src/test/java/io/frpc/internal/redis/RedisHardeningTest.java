@@ -4,9 +4,12 @@ import static io.frpc.internal.redis.RedisNodes.events;
 import static io.frpc.internal.redis.RedisNodes.frpc;
 import static io.frpc.internal.redis.RedisNodes.local;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.frpc.AuthenticationException;
+import io.frpc.NodeId;
 import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +41,7 @@ class RedisHardeningTest {
       redis.start();
     }
     nodes = new RedisNodes(redis);
-    logs = CapturedLogs.of("io.frpc.internal.redis");
+    logs = CapturedLogs.of("io.frpc.internal");
   }
 
   @AfterEach
@@ -63,6 +66,29 @@ class RedisHardeningTest {
     // not renewed: the foreign value expires, and the node claims its key again
     await().atMost(Duration.ofSeconds(8)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
         .contains(bootId));
+  }
+
+  @Test
+  void aNodeRegisteredInRedisWithoutTheSharedSecretNeverReceivesACall() throws Exception {
+    String secret = "--frpc.security.secret=the-shared-secret-of-this-cluster";
+    ConfigurableApplicationContext lobby = nodes.lobby(1, secret);
+    nodes.game(2, secret);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 2));
+    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    try (FakeNode fake = new FakeNode("game", 1, "boot-fake");
+        ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1), fake.port(),
+            "boot-fake").start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
+          .anyMatch(message -> message.contains("game:1") && message.contains("without proving the shared secret")));
+
+      for (int i = 0; i < 50; i++) {
+        assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(2);
+      }
+      assertThatThrownBy(() -> frpc(lobby).module("game", "where").node(1).call("id", Integer.class))
+          .isInstanceOf(AuthenticationException.class);
+      assertThat(frpc(lobby).isActive("game", 1)).isFalse();
+      assertThat(fake.requests()).isZero();
+    }
   }
 
   @Test

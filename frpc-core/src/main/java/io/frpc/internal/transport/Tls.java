@@ -1,0 +1,93 @@
+package io.frpc.internal.transport;
+
+import io.frpc.FrpcConfigurationException;
+import io.frpc.TlsClientAuth;
+import io.frpc.TlsSettings;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import javax.net.ssl.SSLException;
+
+/** The TLS contexts of a node: one for its listener, one for the connections it makes; either may be absent. */
+public final class Tls {
+
+  private final SslContext server;
+  private final SslContext client;
+
+  private Tls(SslContext server, SslContext client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  /** No TLS on either side. */
+  public static Tls none() {
+    return new Tls(null, null);
+  }
+
+  /**
+   * @param server         the listener's key material, or {@code null} for a plain listener
+   * @param clientAuth     whether the listener asks for client certificates
+   * @param client         the calling side's trust (and optional key) material, or {@code null} for plain
+   * @param verifyHostname whether a called node's certificate must name the host connected to
+   */
+  public static Tls of(TlsSettings server, TlsClientAuth clientAuth, TlsSettings client, boolean verifyHostname) {
+    try {
+      SslContext serverContext = null;
+      if (server != null) {
+        if (server.keyManagers() == null) {
+          throw new FrpcConfigurationException("frpc.server.ssl.bundle", "the TLS listener has no key and "
+              + "certificate", "use an SSL bundle with a keystore");
+        }
+        SslContextBuilder builder = SslContextBuilder.forServer(server.keyManagers())
+            .trustManager(server.trustManagers())
+            .clientAuth(switch (clientAuth) {
+              case NONE -> ClientAuth.NONE;
+              case WANT -> ClientAuth.OPTIONAL;
+              case NEED -> ClientAuth.REQUIRE;
+            });
+        serverContext = options(builder, server).build();
+      }
+      SslContext clientContext = null;
+      if (client != null) {
+        SslContextBuilder builder = SslContextBuilder.forClient().keyManager(client.keyManagers())
+            .trustManager(client.trustManagers())
+            .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+        clientContext = options(builder, client).build();
+      }
+      return new Tls(serverContext, clientContext);
+    } catch (SSLException e) {
+      throw new FrpcConfigurationException("frpc.server.ssl.bundle", "TLS cannot be set up: " + e.getMessage(),
+          "check the SSL bundles named by frpc.server.ssl.bundle and frpc.client.ssl.bundle", e);
+    }
+  }
+
+  private static SslContextBuilder options(SslContextBuilder builder, TlsSettings settings) {
+    if (!settings.protocols().isEmpty()) {
+      builder.protocols(settings.protocols().toArray(String[]::new));
+    }
+    if (!settings.ciphers().isEmpty()) {
+      builder.ciphers(settings.ciphers());
+    }
+    return builder;
+  }
+
+  /** Whether the listener speaks TLS. */
+  public boolean serves() {
+    return server != null;
+  }
+
+  /** Whether this node calls others over TLS. */
+  public boolean calls() {
+    return client != null;
+  }
+
+  SslHandler serverHandler(ByteBufAllocator alloc) {
+    return server == null ? null : server.newHandler(alloc);
+  }
+
+  SslHandler clientHandler(ByteBufAllocator alloc, String host, int port) {
+    return client == null ? null : client.newHandler(alloc, host, port);
+  }
+}

@@ -1,0 +1,87 @@
+package io.frpc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** A TCP relay on loopback in front of a node that keeps a copy of every byte in each direction. */
+final class Relay implements AutoCloseable {
+
+  private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  private final int target;
+  private final ByteArrayOutputStream toNode = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream fromNode = new ByteArrayOutputStream();
+
+  Relay(int target) throws IOException {
+    this.target = target;
+    Thread acceptor = new Thread(this::accept, "relay-" + target);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Everything the connecting side sent so far. */
+  byte[] sentToNode() {
+    synchronized (toNode) {
+      return toNode.toByteArray();
+    }
+  }
+
+  /** Everything the node answered so far. */
+  byte[] sentByNode() {
+    synchronized (fromNode) {
+      return fromNode.toByteArray();
+    }
+  }
+
+  private void accept() {
+    try {
+      while (true) {
+        Socket client = listener.accept();
+        Socket node = new Socket(InetAddress.getLoopbackAddress(), target);
+        pump(client, node, toNode);
+        pump(node, client, fromNode);
+      }
+    } catch (IOException e) {
+      // closed
+    }
+  }
+
+  private static void pump(Socket from, Socket to, ByteArrayOutputStream copy) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[64 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        for (int read; (read = in.read(buffer)) != -1; ) {
+          synchronized (copy) {
+            copy.write(buffer, 0, read);
+          }
+          out.write(buffer, 0, read);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // one side closed
+      } finally {
+        try {
+          from.close();
+          to.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
+    }, "relay-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}

@@ -1,0 +1,84 @@
+package io.frpc.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.frpc.FrpcNode;
+import io.frpc.FrpcTemplate;
+import io.frpc.spring.FrpcHandler;
+import io.frpc.testing.TestCertificates;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** TLS from Spring Boot SSL bundles: frpc.server.ssl.* and frpc.client.ssl.* name the bundles. */
+class TlsSpringIntegrationTest {
+
+  @TempDir
+  static Path folder;
+  private static TestCertificates certificates;
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    certificates = TestCertificates.create(folder);
+  }
+
+  @FrpcHandler(module = "greeter")
+  public static class Greeter {
+    public String greet(String who) {
+      return "hello " + who;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @Import(Greeter.class)
+  static class GameNode {
+  }
+
+  private static ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, FrpcAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ssl.bundle.jks.frpc.keystore.location=file:" + certificates.path("node.p12"),
+            "spring.ssl.bundle.jks.frpc.keystore.password=" + TestCertificates.PASSWORD,
+            "spring.ssl.bundle.jks.frpc.keystore.type=PKCS12",
+            "spring.ssl.bundle.jks.frpc.truststore.location=file:" + certificates.path("trust.p12"),
+            "spring.ssl.bundle.jks.frpc.truststore.password=" + TestCertificates.PASSWORD,
+            "spring.ssl.bundle.jks.frpc.truststore.type=PKCS12");
+  }
+
+  @Test
+  void nodesCallEachOtherOverMutualTlsConfiguredFromBundles() {
+    runner().withUserConfiguration(GameNode.class).withPropertyValues("frpc.node.name=game", "frpc.server.port=0",
+        "frpc.server.host=127.0.0.1", "frpc.server.ssl.bundle=frpc", "frpc.server.ssl.client-auth=need")
+        .run(server -> {
+          assertThat(server).hasNotFailed();
+          assertThat(server.getBean(FrpcNode.class).servesTls()).isTrue();
+          int port = server.getBean(FrpcNode.class).listenAddress().getPort();
+          runner().withPropertyValues("frpc.node.name=lobby", "frpc.server.enabled=false",
+              "frpc.client.ssl.bundle=frpc", "frpc.discovery.static.nodes.game.1=127.0.0.1:" + port)
+              .run(client -> {
+                FrpcTemplate frpc = client.getBean(FrpcTemplate.class);
+                await().atMost(Duration.ofSeconds(10)).until(() -> frpc.isActive("game", 1));
+                assertThat(frpc.module("game", "greeter").call("greet", String.class, "tls")).isEqualTo("hello tls");
+              });
+        });
+  }
+
+  @Test
+  void anUnknownBundleFailsStartUpNamingTheProperty() {
+    runner().withPropertyValues("frpc.node.name=game", "frpc.server.port=0", "frpc.server.ssl.bundle=missing")
+        .run(context -> {
+          assertThat(context.getStartupFailure()).hasStackTraceContaining("no SSL bundle named 'missing'");
+          assertThat(new FrpcFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+              .contains("Property: frpc.server.ssl.bundle");
+        });
+  }
+}
