@@ -5,13 +5,18 @@ import io.frpc.TlsClientAuth;
 import io.frpc.TlsSettings;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 
 /** The TLS contexts of a node: one for its listener, one for the connections it makes; either may be absent. */
 public final class Tls {
+
+  /** OpenSSL (netty-tcnative) where it is on the classpath and loads on this platform, else the JDK's engine. */
+  private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
   private final SslContext server;
   private final SslContext client;
@@ -40,7 +45,7 @@ public final class Tls {
           throw new FrpcConfigurationException("frpc.server.ssl.bundle", "the TLS listener has no key and "
               + "certificate", "use an SSL bundle with a keystore");
         }
-        SslContextBuilder builder = SslContextBuilder.forServer(server.keyManagers())
+        SslContextBuilder builder = SslContextBuilder.forServer(server.keyManagers()).sslProvider(PROVIDER)
             .trustManager(server.trustManagers())
             .clientAuth(switch (clientAuth) {
               case NONE -> ClientAuth.NONE;
@@ -51,7 +56,8 @@ public final class Tls {
       }
       SslContext clientContext = null;
       if (client != null) {
-        SslContextBuilder builder = SslContextBuilder.forClient().keyManager(client.keyManagers())
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(PROVIDER)
+            .keyManager(client.keyManagers())
             .trustManager(client.trustManagers())
             .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
         clientContext = options(builder, client).build();
