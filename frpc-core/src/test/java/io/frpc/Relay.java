@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 
 /** A TCP relay on loopback in front of a node that keeps a copy of every byte in each direction. */
 final class Relay implements AutoCloseable {
@@ -39,6 +40,16 @@ final class Relay implements AutoCloseable {
     synchronized (fromNode) {
       return fromNode.toByteArray();
     }
+  }
+
+  /** Whether {@code needle} occurs anywhere in {@code haystack}. */
+  static boolean contains(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void accept() {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -96,9 +95,9 @@ class TlsTest {
     String payload = "a-payload-string-to-look-for";
     assertThat(echo(caller, payload)).isEqualTo(payload);
     byte[] needle = payload.getBytes(StandardCharsets.UTF_8);
-    assertThat(contains(relay.sentToNode(), needle)).as("request in the clear").isFalse();
-    assertThat(contains(relay.sentByNode(), needle)).as("reply in the clear").isFalse();
-    assertThat(contains(relay.sentToNode(), "echo".getBytes(StandardCharsets.UTF_8))).as("command in the clear")
+    assertThat(Relay.contains(relay.sentToNode(), needle)).as("request in the clear").isFalse();
+    assertThat(Relay.contains(relay.sentByNode(), needle)).as("reply in the clear").isFalse();
+    assertThat(Relay.contains(relay.sentToNode(), "echo".getBytes(StandardCharsets.UTF_8))).as("command in the clear")
         .isFalse();
   }
 
@@ -158,14 +157,5 @@ class TlsTest {
         .hasMessageContaining("if the node's listener uses TLS, set frpc.client.ssl.bundle");
     assertThat(logs.messages(Level.WARN)).anySatisfy(message -> assertThat(message)
         .contains("does not speak TLS"));
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-        return true;
-      }
-    }
-    return false;
   }
 }
