@@ -66,6 +66,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final DiscoveryContext nodes;
   private final JsonMapper json;
   private final ScheduledExecutorService thread;
+  private final boolean callsOverTls;
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
@@ -77,11 +78,13 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private boolean reportedUnreachable;
 
   /**
-   * @param thread the single thread all reads and view changes run on
+   * @param thread       the single thread all reads and view changes run on
+   * @param callsOverTls whether this node calls others over TLS, to name a mismatch with a registration
    */
   public KeyspaceNodeWatcher(RedisDiscoverySettings settings, StringRedisTemplate redis,
       RedisConnectionFactory connectionFactory, KeyspaceEventsConfigurer keyspaceEvents, DiscoveryContext nodes,
-      JsonMapper json, ScheduledExecutorService thread) {
+      JsonMapper json, ScheduledExecutorService thread, boolean callsOverTls) {
+    this.callsOverTls = callsOverTls;
     this.settings = settings;
     this.redis = redis;
     this.connectionFactory = connectionFactory;
@@ -244,6 +247,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
+    if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
+      log.warn("Node {} registered a {} listener, but this node calls {}: connections to it will fail; {}", id,
+          registration.tls() ? "TLS" : "plain", callsOverTls ? "over TLS" : "without TLS", registration.tls()
+              ? "set frpc.client.ssl.bundle" : "remove frpc.client.ssl.bundle or give that node frpc.server.ssl.bundle");
+    }
     if (previous != null && !previous.bootId().equals(registration.bootId())) {
       log.info("Node {} restarted (boot id {} -> {})", id, previous.bootId(), registration.bootId());
       nodes.nodeUnavailable(id, NodeDownReason.RESTARTED);

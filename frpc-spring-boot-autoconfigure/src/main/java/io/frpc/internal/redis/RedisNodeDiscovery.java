@@ -24,6 +24,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
 
   private final String advertisedHost;
   private final boolean tls;
+  private final boolean callsOverTls;
   private final RedisDiscoverySettings settings;
   private final RedisConnectionFactory applicationConnections;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -37,12 +38,14 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
    * @param advertisedHost         the host other nodes connect to, registered with the listener's port;
    *                               {@code null} when this node does not register
    * @param tls                    whether the listener speaks TLS, as registered
+   * @param callsOverTls           whether this node calls others over TLS
    * @param applicationConnections the application's Redis connections, whose settings discovery copies
    */
-  public RedisNodeDiscovery(String advertisedHost, boolean tls, RedisDiscoverySettings settings,
+  public RedisNodeDiscovery(String advertisedHost, boolean tls, boolean callsOverTls, RedisDiscoverySettings settings,
       RedisConnectionFactory applicationConnections) {
     this.advertisedHost = advertisedHost;
     this.tls = tls;
+    this.callsOverTls = callsOverTls;
     this.settings = settings;
     this.applicationConnections = applicationConnections;
   }
@@ -57,7 +60,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
           settings.configureKeyspaceEvents());
       watcherThread = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("frpc-redis-watcher", true));
       watcher = new KeyspaceNodeWatcher(settings, redis, connectionFactory, keyspaceEvents, context, json,
-          watcherThread);
+          watcherThread, callsOverTls);
       watcher.start();
     }
     InetSocketAddress listening = context.listenAddress();

@@ -42,7 +42,8 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
         dataRedis == null ? 0 : dataRedis.getDatabase());
     boolean registers = properties.getServer().isEnabled() && redis.isRegister();
     return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null,
-        properties.getServer().getSsl().getBundle() != null, settings, connectionFactory);
+        properties.getServer().getSsl().getBundle() != null, properties.getClient().getSsl().getBundle() != null,
+        settings, connectionFactory);
   }
 
   /**

@@ -92,6 +92,19 @@ class RedisHardeningTest {
   }
 
   @Test
+  void aRegistrationOfATlsListenerMetByAPlainCallerIsNamedAsAMismatch() throws Exception {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    try (FakeNode node = new FakeNode("game", 1, "boot-tls");
+        ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1), node.port(),
+            "boot-tls", true).start()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
+          .anyMatch(message -> message.contains("game:1 registered a TLS listener")
+              && message.contains("set frpc.client.ssl.bundle")));
+    }
+  }
+
+  @Test
   void aDeleteAndARewriteOfALiveKeyInOneStepKeepTheNodeUp() {
     ConfigurableApplicationContext lobby = nodes.lobby(1);
     ConfigurableApplicationContext game = nodes.game(1);
