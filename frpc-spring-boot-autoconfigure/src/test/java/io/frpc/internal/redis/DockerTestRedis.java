@@ -91,7 +91,9 @@ final class DockerTestRedis extends AbstractTestRedis {
   }
 
   private String[] command() {
-    List<String> command = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no"));
+    // DEBUG SLEEP stalls Redis in the hardening tests; Redis 7 refuses DEBUG unless enabled.
+    List<String> command = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no",
+        "--enable-debug-command", "yes"));
     if (!options().configCommandAllowed()) {
       command.addAll(List.of("--rename-command", "CONFIG", ""));
     }
