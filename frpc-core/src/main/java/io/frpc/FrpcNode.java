@@ -257,6 +257,8 @@ public final class FrpcNode implements AutoCloseable {
    */
   public static final class Builder {
 
+    private static final ConnectionLimits DEFAULT_LIMITS = ConnectionLimits.defaults();
+
     private final String name;
     private final int id;
     private boolean serve = true;
@@ -277,11 +279,11 @@ public final class FrpcNode implements AutoCloseable {
     private Duration reconnectInitialBackoff = Duration.ofMillis(100);
     private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
     private int ioThreads;
-    private long maxInboundBytes = ConnectionLimits.defaults().maxInboundBytes();
-    private long maxQueuedOutboundBytes = ConnectionLimits.defaults().maxQueuedOutboundBytes();
-    private Duration unwritableTimeout = ConnectionLimits.defaults().unwritableTimeout();
-    private int maxConnections = ConnectionLimits.defaults().maxConnections();
-    private int maxHandshakingPerAddress = ConnectionLimits.defaults().maxHandshakingPerAddress();
+    private long maxInboundBytes = DEFAULT_LIMITS.maxInboundBytes();
+    private long maxQueuedOutboundBytes = DEFAULT_LIMITS.maxQueuedOutboundBytes();
+    private Duration unwritableTimeout = DEFAULT_LIMITS.unwritableTimeout();
+    private int maxConnections = DEFAULT_LIMITS.maxConnections();
+    private int maxHandshakingPerAddress = DEFAULT_LIMITS.maxHandshakingPerAddress();
     private NodeDiscovery discovery;
     private SmileMapper smileMapper;
     private String secret;

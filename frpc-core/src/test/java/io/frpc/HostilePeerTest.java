@@ -226,6 +226,22 @@ class HostilePeerTest {
     assertTheCallerIsServed();
   }
 
+  @Test
+  void sendsThatCannotBeDeliveredAreLoggedAtMostOnceAMinute() throws IOException {
+    start(node -> { });
+    try (RawPeer peer = peer(RawPeer.handshaken(server.port(), 1, 0))) {
+      byte[] send = RawPeer.bytes(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(0, false,
+          InstanceSelection.BALANCE, 0, "no_such_module", null, "x", 0), new PayloadCodec(), new Object[0]));
+      for (int i = 0; i < 200; i++) {
+        peer.send(send);
+      }
+      assertTheCallerIsServed();
+      await().atMost(Duration.ofSeconds(5)).until(() -> logs.messages(Level.WARN).stream()
+          .anyMatch(message -> message.contains("Dropped send no_such_module.x")));
+      assertThat(logs.messages(Level.WARN)).filteredOn(message -> message.contains("Dropped send")).hasSize(1);
+    }
+  }
+
   private static byte[] broadcastBlob(int requestId, int size) {
     return RawPeer.bytes(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(requestId, true,
         InstanceSelection.BROADCAST, 0, "svc", null, "blob", 10_000), new PayloadCodec(), new Object[] {size}));

@@ -21,8 +21,11 @@ public final class ModuleRegistry {
 
   private final Map<String, ServedModule> modules;
 
+  private final String moduleNames;
+
   private ModuleRegistry(Map<String, ServedModule> modules) {
     this.modules = modules;
+    this.moduleNames = String.join(", ", modules.keySet().stream().sorted().toList());
   }
 
   /**
@@ -78,9 +81,9 @@ public final class ModuleRegistry {
     return modules.get(name);
   }
 
-  /** Names of the served modules, for error messages and diagnostics. */
-  public List<String> moduleNames() {
-    return modules.keySet().stream().sorted().toList();
+  /** Names of the served modules, sorted and joined, for error messages (built on I/O threads). */
+  String moduleNames() {
+    return moduleNames;
   }
 
   /** A description of every served module, for diagnostics. */

@@ -2,6 +2,7 @@ package io.frpc.internal.module;
 
 import io.frpc.FrpcCall;
 import io.frpc.RemoteErrorCode;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
@@ -32,6 +33,8 @@ public final class RequestDispatcher {
   private final PayloadCodec codec;
   private final boolean includeStackTrace;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** A peer can make every one of its sends be dropped: one line a minute, not one per send. */
+  private final RateLimitedLog droppedSends = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
 
   /**
    * @param registry          the served modules
@@ -60,14 +63,14 @@ public final class RequestDispatcher {
     ServedModule module = registry.module(envelope.module());
     if (module == null) {
       refuse(request, target, RemoteErrorCode.UNKNOWN_MODULE, "no module '" + envelope.module()
-          + "' is served here (modules: " + String.join(", ", registry.moduleNames()) + ")");
+          + "' is served here (modules: " + registry.moduleNames() + ")");
       return;
     }
     String instanceName = envelope.instanceName();
     if (instanceName != null && !module.hasInstanceName(instanceName)) {
       refuse(request, target, RemoteErrorCode.UNKNOWN_INSTANCE, "module '" + module.name()
           + "' has no instances named '" + instanceName + "' (instance names: "
-          + String.join(", ", module.instanceNames()) + ")");
+          + module.instanceNames() + ")");
       return;
     }
     InstanceGroup group = module.group(instanceName, envelope.command());
@@ -112,8 +115,8 @@ public final class RequestDispatcher {
     if (envelope.replyWanted()) {
       target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
     } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
-      log.warn("Dropped send {}.{} from {}: {}", envelope.module(), envelope.command(), target.peer(),
-          error.message());
+      droppedSends.warn("Dropped send " + envelope.module() + "." + envelope.command() + " from " + target.peer()
+          + ": " + error.message());
     }
   }
 

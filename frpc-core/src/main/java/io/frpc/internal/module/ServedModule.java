@@ -20,6 +20,10 @@ final class ServedModule {
   private final Map<String, List<ModuleInstance>> byName;
   /** Instances serving each command, per instance name ({@code ""}: across all names). */
   private final Map<String, Map<String, InstanceGroup>> byNameAndCommand;
+  /** Each group's commands by instance name, and all of them, for error messages. */
+  private final Map<String, String> commandsByName;
+  private final String allCommands;
+  private final String instanceNames;
 
   ServedModule(String name, List<ModuleInstance> instances) {
     this.name = name;
@@ -47,6 +51,19 @@ final class ServedModule {
       groups.put(group, Map.copyOf(byCommand));
     });
     this.byNameAndCommand = Map.copyOf(groups);
+    // Error messages are built on the I/O thread, possibly for every request of a peer: compute them once.
+    Map<String, String> described = new LinkedHashMap<>();
+    names.forEach((group, members) -> {
+      Set<String> commands = new TreeSet<>();
+      members.forEach(member -> commands.addAll(member.commands().names()));
+      described.put(group, (group.isEmpty() ? "unnamed instances" : "'" + group + "'") + ": "
+          + String.join(", ", commands));
+    });
+    this.commandsByName = Map.copyOf(described);
+    this.allCommands = String.join("; ", described.values());
+    Set<String> instanceNames = new TreeSet<>(names.keySet());
+    instanceNames.remove("");
+    this.instanceNames = String.join(", ", instanceNames);
   }
 
   String name() {
@@ -69,27 +86,12 @@ final class ServedModule {
   }
 
   /** The instance names, for error messages. */
-  Set<String> instanceNames() {
-    Set<String> names = new TreeSet<>(byName.keySet());
-    names.remove("");
-    return names;
+  String instanceNames() {
+    return instanceNames;
   }
 
   /** Each group's commands, e.g. {@code 'match': cancel, find; 'rooms': join}, for error messages. */
   String describeCommands(String instanceName) {
-    StringBuilder text = new StringBuilder();
-    byName.forEach((group, members) -> {
-      if (instanceName != null && !instanceName.equals(group)) {
-        return;
-      }
-      Set<String> commands = new TreeSet<>();
-      members.forEach(member -> commands.addAll(member.commands().names()));
-      if (text.length() > 0) {
-        text.append("; ");
-      }
-      text.append(group.isEmpty() ? "unnamed instances" : "'" + group + "'").append(": ")
-          .append(String.join(", ", commands));
-    });
-    return text.toString();
+    return instanceName == null ? allCommands : commandsByName.getOrDefault(instanceName, "");
   }
 }

@@ -98,7 +98,6 @@ public final class CallExecutor {
 
   /** Calls every connected node of the name and waits for all replies or failures. */
   public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
-    checkCommand(command);
     return await(callAllAsync(target, command, args, decoder),
         client.settings().connectWait().plus(timeout(target)));
   }

@@ -42,10 +42,8 @@ public final class FrpcClient implements AutoCloseable {
   private final Map<String, NodeGroup> groups = new ConcurrentHashMap<>();
   private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
   private final Function<String, String> unknownNames;
-  /** Nodes whose last connection attempt failed authentication, with the failure. */
-  private final Map<NodeId, AuthenticationException> authenticationFailures = new ConcurrentHashMap<>();
-  /** Why the last connection attempt to a node failed, while it is not connected. */
-  private final Map<NodeId, String> lastFailures = new ConcurrentHashMap<>();
+  /** Why the last connection attempt to a node failed, while it is not connected; one entry per link at most. */
+  private final Map<NodeId, Throwable> lastFailures = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -80,7 +78,6 @@ public final class FrpcClient implements AutoCloseable {
 
   /** Discovery reports the node gone; its connection is closed. */
   public void nodeUnavailable(NodeId node, NodeDownReason reason) {
-    authenticationFailures.remove(node);
     lastFailures.remove(node);
     NodeLink link = links.remove(node);
     if (link != null) {
@@ -146,34 +143,28 @@ public final class FrpcClient implements AutoCloseable {
     }
   }
 
-  /** Records the outcome of a connection attempt: the authentication failure, or {@code null}. */
-  /** Records why an attempt to connect to {@code node} failed, or ({@code null}) that it succeeded. */
+  /**
+   * Records why an attempt to connect to {@code node} failed, or ({@code null}) that it succeeded. Callers
+   * waiting for a node that refused authentication (or for any node of its name, when every one refused)
+   * learn why at once.
+   */
   void attempted(NodeId node, Throwable failure) {
     if (failure == null) {
       lastFailures.remove(node);
-    } else {
-      lastFailures.put(node, String.valueOf(failure.getMessage()));
+      return;
+    }
+    lastFailures.put(node, failure);
+    if (failure instanceof AuthenticationException denied) {
+      group(node.name()).fail(node.id(), authenticationFailure(node.name(), null) != null, denied,
+          resources.callbacks());
     }
   }
 
   /** Why the last attempt to connect to node {@code id} (any node of {@code name} when null) failed, or null. */
   String lastFailure(String name, Integer id) {
-    if (id != null) {
-      return lastFailures.get(new NodeId(name, id));
-    }
-    return lastFailures.entrySet().stream().filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue)
-        .findFirst().orElse(null);
-  }
-
-  void authentication(NodeId node, AuthenticationException failure) {
-    if (failure == null) {
-      authenticationFailures.remove(node);
-      return;
-    }
-    authenticationFailures.put(node, failure);
-    // Callers waiting for this node (or for any node of its name, when every one refused) learn why now.
-    group(node.name()).fail(node.id(), authenticationFailure(node.name(), null) != null, failure,
-        resources.callbacks());
+    Throwable failure = id != null ? lastFailures.get(new NodeId(name, id)) : lastFailures.entrySet().stream()
+        .filter(e -> e.getKey().name().equals(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+    return failure == null ? null : String.valueOf(failure.getMessage());
   }
 
   /**
@@ -182,16 +173,15 @@ public final class FrpcClient implements AutoCloseable {
    */
   AuthenticationException authenticationFailure(String name, Integer id) {
     if (id != null) {
-      return authenticationFailures.get(new NodeId(name, id));
+      return lastFailures.get(new NodeId(name, id)) instanceof AuthenticationException denied ? denied : null;
     }
     AuthenticationException any = null;
     for (NodeId known : links.keySet()) {
       if (known.name().equals(name)) {
-        AuthenticationException failure = authenticationFailures.get(known);
-        if (failure == null) {
+        if (!(lastFailures.get(known) instanceof AuthenticationException denied)) {
           return null;
         }
-        any = failure;
+        any = denied;
       }
     }
     return any;

@@ -1,13 +1,11 @@
 package io.frpc.internal.routing;
 
-import io.frpc.AuthenticationException;
 import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.internal.transport.NodeConnection;
 import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -102,8 +100,7 @@ final class NodeLink {
         return;
       }
       attempt = null;
-      client.attempted(id, error == null ? null : unwrap(error));
-      client.authentication(id, unwrap(error) instanceof AuthenticationException denied ? denied : null);
+      client.attempted(id, error);
       if (error != null) {
         failures++;
         if (failures == 1 && error instanceof FrpcException) {
@@ -135,10 +132,6 @@ final class NodeLink {
       scheduleRetry();
     }
     client.deactivated(lost, NodeDownReason.CONNECTION_LOST);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private void scheduleRetry() {

@@ -2,6 +2,7 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -151,11 +152,6 @@ public final class FrpcServer {
     if (fromAddress.decrementAndGet() == 0) {
       handshaking.remove(address, fromAddress);
     }
-  }
-
-  /** Connections open now, handshaking or admitted. */
-  public int openConnections() {
-    return connections.get();
   }
 
   /** The bound address, or {@code null} before {@link #start()}. */

@@ -1,6 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;

@@ -1,9 +1,10 @@
 package io.frpc.internal.transport;
 
+import io.frpc.HandlerDefinition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frpc.HandlerDefinition;
 import io.frpc.NodeId;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;

@@ -302,20 +302,27 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       remove(id, reason);
       return;
     }
-    nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> thread.execute(() -> {
-      if (!known.containsKey(id)) {
-        return;
+    nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
+      if (!closed) {
+        thread.execute(() -> afterProbe(id, Boolean.TRUE.equals(alive), reason));
       }
-      if (Boolean.TRUE.equals(alive)) {
-        log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
-            + "stall, or the key was lost); it registers again on its next refresh", id);
-        if (missing.add(id)) {
-          thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return;
+    });
+  }
+
+  /** Keeps a node whose connection answered; removes one that did not, unless it registered again meanwhile. */
+  private void afterProbe(NodeId id, boolean alive, NodeDownReason reason) {
+    if (!known.containsKey(id)) {
+      return;
+    }
+    if (alive) {
+      log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
+          + "stall, or the key was lost); it registers again on its next refresh", id);
+      if (missing.add(id)) {
+        thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
       }
-      confirmRemoval(id, reason);
-    }));
+      return;
+    }
+    confirmRemoval(id, reason);
   }
 
   /** Removes {@code id} unless a registration reappeared while its connection was being probed. */
