@@ -7,6 +7,8 @@ import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.pubsub.Publisher;
+import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
@@ -18,6 +20,7 @@ import io.frpc.internal.transport.ServerSettings;
 import io.frpc.internal.transport.Tls;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
+import io.frpc.pubsub.FrpcPublisher;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +63,8 @@ public final class FrpcNode implements AutoCloseable {
   private final PayloadCodec codec;
   private final FrpcClient client;
   private final FrpcTemplate template;
+  private final Publisher publisher;
+  private final SubscriberHub subscriptions;
   private final NodeDiscovery discovery;
   private volatile FrpcServer server;
   private volatile RequestDispatcher dispatcher;
@@ -85,9 +90,12 @@ public final class FrpcNode implements AutoCloseable {
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
         secrets, tls, resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
-    this.client = new FrpcClient(clientSettings, connector, resources, unknownNames);
+    this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection);
+    this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, config.subscriberBacklog,
+        config.maxSubscriptionsPerConnection);
+    this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
     config.listeners.forEach(client::addListener);
-    this.template = new FrpcTemplate(client, new CallExecutor(client, codec));
+    this.template = new FrpcTemplate(client, new CallExecutor(client, codec), subscriptions);
   }
 
   /**
@@ -115,6 +123,14 @@ public final class FrpcNode implements AutoCloseable {
     return template;
   }
 
+  /**
+   * Publishes messages and state on this node's channels to the nodes subscribed to them; subscribe to
+   * other nodes' channels with {@link FrpcTemplate#channels(String)}.
+   */
+  public FrpcPublisher publisher() {
+    return publisher;
+  }
+
   /** Adds a listener for node transitions from now on. */
   public void addListener(NodeListener listener) {
     client.addListener(Objects.requireNonNull(listener, "listener"));
@@ -138,7 +154,7 @@ public final class FrpcNode implements AutoCloseable {
           resources.workers());
       dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace);
       FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher);
+          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher);
       listener.start();
       server = listener;
     }
@@ -170,6 +186,7 @@ public final class FrpcNode implements AutoCloseable {
     if (server != null) {
       server.stop(config.shutdownTimeout);
     }
+    subscriptions.close();
     client.close();
     resources.close();
   }
@@ -266,6 +283,8 @@ public final class FrpcNode implements AutoCloseable {
     private int port = 9688;
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private int mailboxCapacity = 10_000;
+    private int maxSubscriptionsPerConnection = 4096;
+    private int subscriberBacklog = 10_000;
     private boolean includeStackTrace;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = 128 * 1024 * 1024;
@@ -328,6 +347,24 @@ public final class FrpcNode implements AutoCloseable {
     /** Default mailbox capacity per instance ({@code frpc.server.mailbox-capacity}, 10,000). */
     public Builder mailboxCapacity(int capacity) {
       this.mailboxCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Subscriptions one connection may hold ({@code frpc.pubsub.max-subscriptions-per-connection}, 4,096):
+     * a node refuses more from a peer, and this node makes no more on one node.
+     */
+    public Builder maxSubscriptionsPerConnection(int subscriptions) {
+      this.maxSubscriptionsPerConnection = subscriptions;
+      return this;
+    }
+
+    /**
+     * Messages one subscription may queue for a listener that is behind ({@code frpc.pubsub.subscriber-backlog},
+     * 10,000); later ones are dropped and reported as a gap with the next delivered message.
+     */
+    public Builder subscriberBacklog(int messages) {
+      this.subscriberBacklog = messages;
       return this;
     }
 
@@ -533,6 +570,15 @@ public final class FrpcNode implements AutoCloseable {
       if (mailboxCapacity < 1) {
         throw new FrpcConfigurationException("frpc.server.mailbox-capacity", "frpc.server.mailbox-capacity must be "
             + "positive but was " + mailboxCapacity, "set it to the messages an instance may queue, e.g. 10000");
+      }
+      if (maxSubscriptionsPerConnection < 1) {
+        throw new FrpcConfigurationException("frpc.pubsub.max-subscriptions-per-connection", "frpc.pubsub."
+            + "max-subscriptions-per-connection must be positive but was " + maxSubscriptionsPerConnection,
+            "set it to the subscriptions a node may hold on one connection, e.g. 4096");
+      }
+      if (subscriberBacklog < 1) {
+        throw new FrpcConfigurationException("frpc.pubsub.subscriber-backlog", "frpc.pubsub.subscriber-backlog must "
+            + "be positive but was " + subscriberBacklog, "set it to the messages a subscription may queue, e.g. 10000");
       }
       if (shutdownTimeout.isNegative()) {
         throw new FrpcConfigurationException("frpc.server.shutdown-timeout", "frpc.server.shutdown-timeout must not"

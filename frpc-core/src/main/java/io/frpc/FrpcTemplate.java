@@ -2,7 +2,9 @@ package io.frpc;
 
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.CallTarget;
+import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.FrpcClient;
+import io.frpc.pubsub.Channels;
 import java.util.SortedSet;
 
 /**
@@ -21,10 +23,23 @@ public final class FrpcTemplate {
 
   private final FrpcClient client;
   private final CallExecutor executor;
+  private final SubscriberHub subscriptions;
 
-  FrpcTemplate(FrpcClient client, CallExecutor executor) {
+  FrpcTemplate(FrpcClient client, CallExecutor executor, SubscriberHub subscriptions) {
     this.client = client;
     this.executor = executor;
+    this.subscriptions = subscriptions;
+  }
+
+  /**
+   * Subscribes to channels of the nodes named {@code nodeName} (seed: sub, psub, subsyn, psubsyn):
+   * <pre>{@code
+   * frpc.channels("game").subscribe("game:*:over", GameOver.class, message -> ...);   // every game node
+   * frpc.channels("hall").node(1).watchState("hall:status", HallStatus.class, update -> ...);
+   * }</pre>
+   */
+  public Channels channels(String nodeName) {
+    return subscriptions.channels(nodeName);
   }
 
   /** Starts a call to {@code module} on one node of {@code nodeName}, balanced over its instances. */

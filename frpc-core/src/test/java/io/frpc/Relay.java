@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A TCP relay on loopback in front of a node that keeps a copy of every byte in each direction. */
 final class Relay implements AutoCloseable {
@@ -16,6 +18,7 @@ final class Relay implements AutoCloseable {
   private final int target;
   private final ByteArrayOutputStream toNode = new ByteArrayOutputStream();
   private final ByteArrayOutputStream fromNode = new ByteArrayOutputStream();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
 
   Relay(int target) throws IOException {
     this.target = target;
@@ -52,11 +55,38 @@ final class Relay implements AutoCloseable {
     return false;
   }
 
+  private volatile boolean down;
+
+  /** Closes every relayed connection, as a network failure would; new connections are relayed again. */
+  void cut() throws IOException {
+    for (Socket socket : open) {
+      socket.close();
+    }
+    open.clear();
+  }
+
+  /** Cuts every relayed connection and closes new ones at once until {@link #up()}. */
+  void down() throws IOException {
+    down = true;
+    cut();
+  }
+
+  /** Relays new connections again. */
+  void up() {
+    down = false;
+  }
+
   private void accept() {
     try {
       while (true) {
         Socket client = listener.accept();
+        if (down) {
+          client.close();
+          continue;
+        }
         Socket node = new Socket(InetAddress.getLoopbackAddress(), target);
+        open.add(client);
+        open.add(node);
         pump(client, node, toNode);
         pump(node, client, fromNode);
       }

@@ -1,5 +1,7 @@
 package io.frpc.internal.protocol;
 
+import java.util.Set;
+
 /**
  * Frame type codes of protocol version {@value #PROTOCOL_VERSION}; see {@code docs/protocol.md}.
  * Codes not listed here are reserved; a peer sends a frame of a later feature only after both sides
@@ -20,6 +22,17 @@ public final class FrameType {
   public static final byte FRAGMENT = 0x08;
   public static final byte REQUEST = 0x10;
   public static final byte RESPONSE = 0x11;
+  public static final byte SUBSCRIBE = 0x20;
+  public static final byte UNSUBSCRIBE = 0x21;
+  public static final byte SUBSCRIBE_REJECT = 0x22;
+  public static final byte MESSAGE = 0x23;
+  public static final byte STATE = 0x24;
+
+  /** The handshake feature that admits the pub/sub frames (SUBSCRIBE to STATE). */
+  public static final String FEATURE_PUBSUB = "pubsub";
+
+  /** The features this implementation announces in its handshake. */
+  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB);
 
   private FrameType() {
   }
@@ -37,6 +50,11 @@ public final class FrameType {
       case FRAGMENT -> "FRAGMENT";
       case REQUEST -> "REQUEST";
       case RESPONSE -> "RESPONSE";
+      case SUBSCRIBE -> "SUBSCRIBE";
+      case UNSUBSCRIBE -> "UNSUBSCRIBE";
+      case SUBSCRIBE_REJECT -> "SUBSCRIBE_REJECT";
+      case MESSAGE -> "MESSAGE";
+      case STATE -> "STATE";
       default -> String.format("unknown(0x%02x)", type & 0xff);
     };
   }

@@ -125,14 +125,14 @@ public final class Frames {
     return frame.readableBytes() - 4;
   }
 
-  private static ByteBuf begin(ByteBufAllocator alloc, byte type, int initialCapacity) {
+  static ByteBuf begin(ByteBufAllocator alloc, byte type, int initialCapacity) {
     ByteBuf frame = alloc.buffer(initialCapacity);
     frame.writeInt(0);
     frame.writeByte(type);
     return frame;
   }
 
-  private static ByteBuf finish(ByteBuf frame) {
+  static ByteBuf finish(ByteBuf frame) {
     frame.setInt(0, frame.readableBytes() - 4);
     return frame;
   }

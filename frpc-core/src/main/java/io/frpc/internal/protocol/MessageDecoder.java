@@ -82,6 +82,19 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
         yield new InboundResponse(requestId, status, remaining(in));
       }
+      case FrameType.SUBSCRIBE -> PubSubFrames.readSubscribe(in);
+      case FrameType.UNSUBSCRIBE -> new PubSubFrames.Unsubscribe(in.readInt());
+      case FrameType.SUBSCRIBE_REJECT -> PubSubFrames.readReject(in);
+      case FrameType.MESSAGE, FrameType.STATE -> {
+        boolean state = type == FrameType.STATE;
+        int[][] ids = PubSubFrames.readIds(in, !state);
+        String channel = RequestEnvelope.readShortString(in);
+        long version = state ? in.readLong() : -1;
+        if (state && version < 0) {
+          throw new ProtocolException("negative state version " + version);
+        }
+        yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in));
+      }
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);

@@ -83,6 +83,11 @@ public final class PayloadCodec {
     writer.writeValue((OutputStream) new ByteBufOutputStream(out), value);
   }
 
+  /** Encodes {@code value} on its own, by its runtime type (a published message or state value). */
+  public byte[] valueBytes(Object value) {
+    return mapper.writeValueAsBytes(value);
+  }
+
   /** Appends a control record (handshake bodies, errors) to {@code out}. */
   public void writeControl(ByteBuf out, Object value) {
     control.writeValue((OutputStream) new ByteBufOutputStream(out), value);

@@ -42,19 +42,22 @@ public final class FrpcClient implements AutoCloseable {
   private final Map<String, NodeGroup> groups = new ConcurrentHashMap<>();
   private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
   private final Function<String, String> unknownNames;
+  private final ConnectionObserver observer;
   /** Why the last connection attempt to a node failed, while it is not connected; one entry per link at most. */
   private final Map<NodeId, Throwable> lastFailures = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
    * @param unknownNames why a node name can never be discovered, or {@code null} when it may be
+   * @param observer     told about every connection that comes into use or goes, before node listeners
    */
   public FrpcClient(ClientSettings settings, ClientConnector connector, TransportResources resources,
-      Function<String, String> unknownNames) {
+      Function<String, String> unknownNames, ConnectionObserver observer) {
     this.settings = settings;
     this.connector = connector;
     this.resources = resources;
     this.unknownNames = unknownNames;
+    this.observer = observer;
   }
 
   /** Adds a listener for node transitions from now on. */
@@ -215,12 +218,14 @@ public final class FrpcClient implements AutoCloseable {
     RemoteNode node = connection.node();
     log.info("Connected to node {} at {}", node.id(), node.address());
     group(node.id().name()).add(connection, resources.callbacks());
+    observer.connected(connection);
     publish(listener -> listener.nodeUp(node));
   }
 
   void deactivated(NodeConnection connection, NodeDownReason reason) {
     RemoteNode node = connection.node();
     group(node.id().name()).remove(connection);
+    observer.disconnected(connection, reason);
     if (reason == NodeDownReason.CONNECTION_LOST) {
       log.warn("Lost connection to node {} at {}", node.id(), node.address());
     } else {
@@ -246,5 +251,15 @@ public final class FrpcClient implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       log.debug("Node event dropped: the node is shutting down");
     }
+  }
+
+  /** Follows the connections in use, e.g. to keep subscriptions made on them. */
+  public interface ConnectionObserver {
+
+    /** {@code connection} is in use from now on. */
+    void connected(NodeConnection connection);
+
+    /** {@code connection} is no longer used, for {@code reason}. */
+    void disconnected(NodeConnection connection, NodeDownReason reason);
   }
 }

@@ -123,7 +123,7 @@ public final class ClientConnector {
       }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
       nonce = secrets.clientAuthenticates(expected.name()) ? secrets.nonce() : null;
       ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO, codec, new Hello(FrameType.PROTOCOL_VERSION,
-          self.name(), self.id(), bootId, settings.maxMessageSize(), Set.of(), nonce)), ctx.voidPromise());
+          self.name(), self.id(), bootId, settings.maxMessageSize(), FrameType.FEATURES, nonce)), ctx.voidPromise());
       ctx.fireChannelActive();
     }
 
@@ -162,7 +162,8 @@ public final class ClientConnector {
         channel.close();
       } else {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
-            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer());
+            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer(),
+            ack.features() == null ? Set.of() : Set.copyOf(ack.features()));
         Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, connection::pong, "replies",
             connection);
         if (!result.complete(connection)) {

@@ -4,6 +4,7 @@ import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.security.SharedSecrets;
@@ -45,6 +46,7 @@ public final class FrpcServer {
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
+  private final Publisher publisher;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> handshaking = new ConcurrentHashMap<>();
@@ -61,7 +63,7 @@ public final class FrpcServer {
    */
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
-      PayloadCodec codec, RequestDispatcher dispatcher) {
+      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher) {
     this.secrets = secrets;
     this.tls = tls;
     this.self = self;
@@ -73,6 +75,7 @@ public final class FrpcServer {
     this.resources = resources;
     this.codec = codec;
     this.dispatcher = dispatcher;
+    this.publisher = publisher;
   }
 
   /**
@@ -145,7 +148,7 @@ public final class FrpcServer {
     });
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
         new ServerHandshakeHandler(self, bootId,
-        transport, limits, codec, dispatcher, secrets, peers, admitted, refusals));
+        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals));
   }
 
   private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {

@@ -6,6 +6,7 @@ import io.frpc.RemoteNode;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An established outgoing connection to one node: correlates replies with pending calls by request id,
  * frees a pending call when its deadline passes, and fails every pending call at once when the
- * connection closes.
+ * connection closes. Frames the node publishes for this node's subscriptions go to the
+ * {@link PublicationSink} set once the connection is in use.
  */
 public final class NodeConnection extends ChannelInboundHandlerAdapter {
 
@@ -36,6 +39,8 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final Channel channel;
   private final int maxMessageSize;
   private final Timer timer;
+  private final Set<String> features;
+  private volatile PublicationSink publications;
   private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
@@ -43,17 +48,28 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
-  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer) {
+  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer, Set<String> features) {
     this.node = node;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.timer = timer;
+    this.features = features;
     channel.closeFuture().addListener(f -> failAll());
   }
 
   /** The node at the other end. */
   public RemoteNode node() {
     return node;
+  }
+
+  /** Whether both sides announced {@code feature} in the handshake. */
+  public boolean supports(String feature) {
+    return features.contains(feature);
+  }
+
+  /** Where pub/sub frames from the node go from now on. */
+  public void deliverPublicationsTo(PublicationSink sink) {
+    this.publications = sink;
   }
 
   /** Whether the connection is still open. */
@@ -153,6 +169,11 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     return call.future;
   }
 
+  /** Writes and flushes a frame that expects no reply, taking ownership of it; failures close the connection. */
+  public void write(ByteBuf frame) {
+    channel.writeAndFlush(frame, channel.voidPromise());
+  }
+
   /** Writes a frame that expects no reply; the future completes once it is written. */
   public CompletableFuture<Void> send(ByteBuf frame) {
     CompletableFuture<Void> written = new CompletableFuture<>();
@@ -168,6 +189,11 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    PublicationSink sink = publications;
+    if (sink != null && (msg instanceof PubSubFrames.Publication || msg instanceof PubSubFrames.SubscribeReject)) {
+      sink.received(this, msg);
+      return;
+    }
     if (!(msg instanceof InboundResponse response)) {
       ReferenceCountUtil.release(msg);
       throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " on a client connection");
@@ -241,5 +267,12 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
         scheduled.cancel();
       }
     }
+  }
+
+  /** Receives the pub/sub frames of a connection, on its I/O thread. */
+  public interface PublicationSink {
+
+    /** A {@link PubSubFrames.Publication} or {@link PubSubFrames.SubscribeReject} arrived. */
+    void received(NodeConnection connection, Object frame);
   }
 }

@@ -5,6 +5,10 @@ import io.frpc.internal.module.ReplyTarget;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.protocol.PubSubFrames;
+import io.frpc.internal.pubsub.Publisher;
+import io.frpc.internal.pubsub.SubscriberLink;
+import io.frpc.internal.pubsub.SubscriberSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -14,8 +18,11 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An admitted incoming connection: hands requests to the dispatcher and writes their replies. */
-final class ServerConnection extends ChannelInboundHandlerAdapter implements ReplyTarget {
+/**
+ * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
+ * the peer's subscriptions to this node's channels.
+ */
+final class ServerConnection extends ChannelInboundHandlerAdapter implements ReplyTarget, SubscriberLink {
 
   private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
@@ -23,22 +30,46 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   private final Channel channel;
   private final int maxMessageSize;
   private final RequestDispatcher dispatcher;
+  /** The peer's subscriptions, or null when it did not announce pub/sub in its handshake. */
+  private final SubscriberSession subscriptions;
 
-  ServerConnection(NodeId peer, Channel channel, int maxMessageSize, RequestDispatcher dispatcher) {
+  ServerConnection(NodeId peer, Channel channel, int maxMessageSize, RequestDispatcher dispatcher,
+      Publisher publisher, boolean pubSub) {
     this.peer = peer;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.dispatcher = dispatcher;
+    this.subscriptions = pubSub ? publisher.open(this) : null;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof InboundRequest request) {
       dispatcher.dispatch(request, this);
+    } else if (msg instanceof PubSubFrames.Subscribe subscribe && subscriptions != null) {
+      subscriptions.subscribe(subscribe);
+    } else if (msg instanceof PubSubFrames.Unsubscribe unsubscribe && subscriptions != null) {
+      subscriptions.unsubscribe(unsubscribe.subscriptionId());
     } else {
       ReferenceCountUtil.release(msg);
       throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " on a server connection");
     }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (subscriptions != null && channel.isWritable()) {
+      subscriptions.writable();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (subscriptions != null) {
+      subscriptions.closed();
+    }
+    super.channelInactive(ctx);
   }
 
   @Override
@@ -65,5 +96,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   @Override
   public void write(ByteBuf frame) {
     channel.writeAndFlush(frame, channel.voidPromise());
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    channel.eventLoop().execute(task);
   }
 }

@@ -3,6 +3,7 @@ package io.frpc.internal.transport;
 import io.frpc.NodeId;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Auth;
@@ -19,6 +20,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final ConnectionLimits limits;
   private final PayloadCodec codec;
   private final RequestDispatcher dispatcher;
+  private final Publisher publisher;
   private final SharedSecrets secrets;
   private final AdmittedPeers peers;
   private final Runnable admitted;
@@ -56,7 +59,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    * @param refusals where refusals are logged
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
-      PayloadCodec codec, RequestDispatcher dispatcher, SharedSecrets secrets, AdmittedPeers peers,
+      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
       Runnable admitted, RateLimitedLog refusals) {
     this.self = self;
     this.bootId = bootId;
@@ -64,6 +67,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     this.limits = limits;
     this.codec = codec;
     this.dispatcher = dispatcher;
+    this.publisher = publisher;
     this.secrets = secrets;
     this.peers = peers;
     this.admitted = admitted;
@@ -133,9 +137,12 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     timeout.cancel(false);
     int maxMessageSize = Math.min(settings.maxMessageSize(), hello.maxMessageSize());
-    ServerConnection connection = new ServerConnection(peer, ctx.channel(), maxMessageSize, dispatcher);
+    Set<String> features = new HashSet<>(FrameType.FEATURES);
+    features.retainAll(hello.features() == null ? Set.of() : hello.features());
+    ServerConnection connection = new ServerConnection(peer, ctx.channel(), maxMessageSize, dispatcher, publisher,
+        features.contains(FrameType.FEATURE_PUBSUB));
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
-        FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, settings.maxMessageSize(), Set.of())),
+        FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, settings.maxMessageSize(), Set.copyOf(features))),
         ctx.voidPromise());
     admitted.run();
     Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, true, rtt -> { }, "requests", connection);

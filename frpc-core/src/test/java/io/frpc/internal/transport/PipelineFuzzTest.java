@@ -7,6 +7,7 @@ import io.frpc.NodeId;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake;
@@ -57,6 +58,7 @@ class PipelineFuzzTest {
       Duration.ofSeconds(15), Duration.ofSeconds(10));
   private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100);
   private final InboundBudget budget = limits.inboundBudget();
+  private final Publisher publisher = new Publisher(codec, 1 << 20, 16);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
@@ -76,7 +78,7 @@ class PipelineFuzzTest {
         // Half of the inputs meet a node that requires the shared secret: they exercise the challenge path.
         SharedSecrets secrets = input % 2 == 0 ? SharedSecrets.none() : withSecret;
         Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new ServerHandshakeHandler(
-            new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, secrets, new AdmittedPeers(),
+            new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, publisher, secrets, new AdmittedPeers(),
             () -> { }, refusals));
         channel.pipeline().fireChannelActive();
         int offset = 0;
