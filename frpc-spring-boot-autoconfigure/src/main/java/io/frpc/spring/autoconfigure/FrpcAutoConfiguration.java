@@ -8,6 +8,7 @@ import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.spring.FrpcNodeCustomizer;
@@ -84,6 +85,8 @@ public final class FrpcAutoConfiguration {
         .unwritableTimeout(properties.getUnwritableTimeout())
         .maxConnections(server.getMaxConnections())
         .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
+        .maxSubscriptionsPerConnection(properties.getPubsub().getMaxSubscriptionsPerConnection())
+        .subscriberBacklog(properties.getPubsub().getSubscriberBacklog())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
     FrpcProperties.Security security = properties.getSecurity();
@@ -112,6 +115,21 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcTemplate frpcTemplate(FrpcNode node) {
     return node.template();
+  }
+
+  /** Publishes on this node's channels. */
+  @Bean
+  @ConditionalOnMissingBean
+  FrpcPublisher frpcPublisher(FrpcNode node) {
+    return node.publisher();
+  }
+
+  /** Subscribes the {@link io.frpc.spring.FrpcSubscribe} methods of singleton beans once they all exist. */
+  @Bean
+  @ConditionalOnMissingBean
+  static FrpcSubscriptionRegistrar frpcSubscriptionRegistrar(ConfigurableListableBeanFactory beanFactory,
+      ObjectProvider<FrpcTemplate> template) {
+    return new FrpcSubscriptionRegistrar(beanFactory, template);
   }
 
   @Bean

@@ -34,6 +34,7 @@ public class FrpcProperties {
   private final Client client = new Client();
   private final Discovery discovery = new Discovery();
   private final Security security = new Security();
+  private final PubSub pubsub = new PubSub();
 
   /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
   private DataSize maxMessageSize = DataSize.ofMegabytes(128);
@@ -83,6 +84,10 @@ public class FrpcProperties {
 
   public Security getSecurity() {
     return security;
+  }
+
+  public PubSub getPubsub() {
+    return pubsub;
   }
 
   public DataSize getMaxMessageSize() {
@@ -455,6 +460,38 @@ public class FrpcProperties {
 
     public void setNodeSecrets(Map<String, String> nodeSecrets) {
       this.nodeSecrets = nodeSecrets;
+    }
+  }
+
+  /** Pub/sub between nodes. */
+  public static class PubSub {
+
+    /**
+     * Subscriptions one connection may hold: a publishing node refuses more from one peer, and this node
+     * makes no more on one node (a subscription to a pattern counts once, whatever it matches).
+     */
+    private int maxSubscriptionsPerConnection = 4096;
+
+    /**
+     * Messages one subscription may queue for a listener that is behind; later ones are dropped and the
+     * listener is told of the gap with the next message it receives.
+     */
+    private int subscriberBacklog = 10_000;
+
+    public int getMaxSubscriptionsPerConnection() {
+      return maxSubscriptionsPerConnection;
+    }
+
+    public void setMaxSubscriptionsPerConnection(int maxSubscriptionsPerConnection) {
+      this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
+    }
+
+    public int getSubscriberBacklog() {
+      return subscriberBacklog;
+    }
+
+    public void setSubscriberBacklog(int subscriberBacklog) {
+      this.subscriberBacklog = subscriberBacklog;
     }
   }
 
