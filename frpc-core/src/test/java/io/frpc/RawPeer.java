@@ -46,9 +46,14 @@ final class RawPeer implements AutoCloseable {
 
   /** Connects and completes the handshake as node {@code raw:id}. */
   static RawPeer handshaken(int port, int id, int receiveBuffer) throws IOException {
+    return handshaken(port, id, receiveBuffer, Set.of());
+  }
+
+  /** Connects and completes the handshake as node {@code raw:id}, announcing {@code features}. */
+  static RawPeer handshaken(int port, int id, int receiveBuffer, Set<String> features) throws IOException {
     RawPeer peer = connect(port, receiveBuffer);
     peer.send(control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", id, "boot-" + id, 1 << 20,
-        Set.of())));
+        features)));
     byte[] ack = peer.readFrame();
     if (ack[0] != FrameType.HELLO_ACK) {
       throw new IOException("expected HELLO_ACK but got frame type " + ack[0]);

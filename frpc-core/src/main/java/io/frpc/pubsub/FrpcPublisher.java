@@ -37,4 +37,10 @@ public interface FrpcPublisher {
 
   /** Subscribed connections a {@link #publish} on {@code channel} would reach now. */
   int subscriberCount(String channel);
+
+  /**
+   * Messages not sent to a subscriber since start, because its connection was not keeping up or the
+   * message exceeded its {@code frpc.max-message-size}; each subscriber learns of its own gaps.
+   */
+  long droppedMessages();
 }

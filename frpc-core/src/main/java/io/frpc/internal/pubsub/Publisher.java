@@ -87,7 +87,7 @@ public final class Publisher implements FrpcPublisher {
     return bySession(messages.matching(channel, ChannelNames.check(channel, false))).size();
   }
 
-  /** Messages not sent because a subscriber's connection was not keeping up, since start. */
+  @Override
   public long droppedMessages() {
     return dropped.get();
   }

@@ -9,6 +9,7 @@ import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake;
 import io.frpc.internal.protocol.Handshake.Hello;
@@ -119,7 +120,14 @@ class PipelineFuzzTest {
     byte[] ping = frame(Frames.heartbeat(UnpooledByteBufAllocator.DEFAULT, false, 42));
     byte[] large = frame(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(3, true,
         InstanceSelection.BALANCE, 0, "svc", null, "add", 1000), codec, new Object[] {new byte[10_000], 1}));
+    byte[] helloPubSub = frame(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.HELLO, codec,
+        new Hello(FrameType.PROTOCOL_VERSION, "fuzz", 1, "boot", 1 << 20, FrameType.FEATURES)));
+    publisher.publishState("room:1", "open");
+    byte[] subscribe = frame(PubSubFrames.subscribe(UnpooledByteBufAllocator.DEFAULT, 1, false, "game:*:over"));
+    byte[] watch = frame(PubSubFrames.subscribe(UnpooledByteBufAllocator.DEFAULT, 2, true, "room:*"));
+    byte[] unsubscribe = frame(PubSubFrames.unsubscribe(UnpooledByteBufAllocator.DEFAULT, 1));
     List<byte[]> seeds = new ArrayList<>();
+    seeds.add(concat(helloPubSub, subscribe, watch, request, unsubscribe, watch));
     seeds.add(concat(hello, request, ping, broadcast, mod));
     seeds.add(concat(hello, fragments(large, 4096)));
     seeds.add(concat(hello, ping, fragments(large, 3000), request));
