@@ -34,12 +34,14 @@ class DemoScenario implements CommandLineRunner {
 
   private final FrpcTemplate frpc;
   private final NodeWatcher watcher;
+  private final TestPubListener testPubListener;
   private int passed;
   private int failed;
 
-  DemoScenario(FrpcTemplate frpc, NodeWatcher watcher) {
+  DemoScenario(FrpcTemplate frpc, NodeWatcher watcher, TestPubListener testPubListener) {
     this.frpc = frpc;
     this.watcher = watcher;
+    this.testPubListener = testPubListener;
   }
 
   int failures() {
@@ -64,6 +66,7 @@ class DemoScenario implements CommandLineRunner {
     byName(testM.instance("test_one"));
     largeMessages(testM);
     errors(testM);
+    pubSub(new PubSubChecks(frpc));
     System.out.println();
     System.out.println(passed + " passed, " + failed + " failed");
   }
@@ -223,6 +226,15 @@ class DemoScenario implements CommandLineRunner {
           "node 1 should succeed and node 2 fail: " + reply);
       return "replies " + reply.replies() + ", failures " + reply.failures().keySet();
     });
+  }
+
+  private void pubSub(PubSubChecks checks) {
+    check("sub test_pub (every node)", checks::subscribeByName);
+    check("sub test_pub byid(2)", checks::subscribeById);
+    check("unsub test_pub", checks::unsubscribe);
+    check("subsyn name1:age:address byid(1)", checks::watchStateById);
+    check("psubsyn *:age:address", checks::watchStatePattern);
+    check("@FrpcSubscribe test_pub", () -> checks.declarative(testPubListener));
   }
 
   private void check(String name, Callable<String> body) {
