@@ -3,6 +3,7 @@ package io.frpc.sample.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.FrpcNode;
+import io.frpc.pubsub.FrpcPublisher;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.ServerSocket;
@@ -51,7 +52,7 @@ class ReadmeQuickStartTest {
       }
     }
     assertThat(sources).extracting(path -> path.getFileName().toString())
-        .contains("GameApplication.java", "RoomModule.java", "Matchmaker.java");
+        .contains("GameApplication.java", "RoomModule.java", "Matchmaker.java", "GameEvents.java", "Quests.java");
     Path config = project.resolve("src/main/resources/application.yml");
     assertThat(config).exists();
 
@@ -81,6 +82,21 @@ class ReadmeQuickStartTest {
       }
       assertThat(servedBy).as("every room instance of both nodes serves some rooms").hasSize(8);
       matchmaker.getClass().getMethod("leaveEverywhere", String.class).invoke(matchmaker, "alice");
+
+      // pub/sub: an event of node 1 reaches the @FrpcSubscribe methods of both nodes
+      FrpcPublisher publisher = game1.getBean(FrpcPublisher.class);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> publisher.subscriberCount("game:7:over") == 2);
+      Object events = game1.getBean(loader.loadClass("com.example.game.GameEvents"));
+      events.getClass().getMethod("gameOver", int.class, String.class).invoke(events, 7, "alice");
+      for (ConfigurableApplicationContext game : List.of(game1, game2)) {
+        Object quests = game.getBean(loader.loadClass("com.example.game.Quests"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          assertThat(quests.getClass().getMethod("gamesOver").invoke(quests).toString())
+              .isEqualTo("[GameOver[table=7, winner=alice]]");
+          assertThat(quests.getClass().getMethod("tableStatus").invoke(quests).toString())
+              .isEqualTo("{game:1 game:7:status=finished}");
+        });
+      }
     }
   }
 
