@@ -7,6 +7,10 @@ import java.lang.reflect.Type;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.sym.PropertyNameMatcher;
+import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
@@ -100,12 +104,16 @@ public final class PayloadCodec {
 
   /** Decodes a control record. */
   public <T> T readControl(Payload payload, Class<T> type) {
-    return control.readValue(payload.bytes(), payload.offset(), payload.length(), type);
+    try (JsonParser parser = parser(control, payload)) {
+      return control.readValue(parser, type);
+    }
   }
 
   /** Decodes a value with the given reader. */
   public <T> T readValue(Payload payload, ObjectReader reader) {
-    return reader.readValue(payload.bytes(), payload.offset(), payload.length());
+    try (JsonParser parser = parser(mapper, payload)) {
+      return reader.readValue(parser);
+    }
   }
 
   /**
@@ -115,12 +123,12 @@ public final class PayloadCodec {
    */
   public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders) {
     Object[] args = new Object[parameterReaders.length];
-    try (JsonParser parser = mapper.createParser(payload.bytes(), payload.offset(), payload.length())) {
+    try (JsonParser parser = parser(mapper, payload)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         throw new IllegalArgumentException("arguments are not an array");
       }
       for (int i = 0; i < args.length; i++) {
-        if (next(parser) == JsonToken.END_ARRAY) {
+        if (parser.nextToken() == JsonToken.END_ARRAY) {
           throw new IllegalArgumentException("expected " + args.length + " argument(s) but got " + i);
         }
         try {
@@ -130,10 +138,10 @@ public final class PayloadCodec {
               + parameterReaders[i].getValueType() + ": " + e.getOriginalMessage(), e);
         }
       }
-      if (next(parser) != JsonToken.END_ARRAY) {
+      if (parser.nextToken() != JsonToken.END_ARRAY) {
         int count = args.length + 1;
         parser.skipChildren();
-        while (next(parser) != JsonToken.END_ARRAY) {
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
           parser.skipChildren();
           count++;
         }
@@ -145,12 +153,58 @@ public final class PayloadCodec {
     }
   }
 
-  /** The next token; a payload that ends inside the argument array is refused, not read past. */
-  private static JsonToken next(JsonParser parser) {
-    JsonToken token = parser.nextToken();
-    if (token == null) {
-      throw new IllegalArgumentException("arguments end before their array closes");
+  private static JsonParser parser(SmileMapper mapper, Payload payload) {
+    return new EndInsideStructureCheck(mapper.createParser(payload.bytes(), payload.offset(), payload.length()));
+  }
+
+  /**
+   * Fails when the input ends inside an object or array. Smile's parser reports such an end as the end of
+   * input; a record bound through its constructor then buffers the unknown properties it met and loops
+   * forever over that unbalanced buffer, so one truncated message from a peer would hold a thread.
+   */
+  private static final class EndInsideStructureCheck extends JsonParserDelegate {
+
+    EndInsideStructureCheck(JsonParser parser) {
+      super(parser);
     }
-    return token;
+
+    @Override
+    public JsonToken nextToken() {
+      return checked(super.nextToken());
+    }
+
+    @Override
+    public JsonToken nextValue() {
+      return checked(super.nextValue());
+    }
+
+    @Override
+    public String nextName() {
+      String name = super.nextName();
+      checked(currentToken());
+      return name;
+    }
+
+    @Override
+    public boolean nextName(SerializableString expected) {
+      boolean matches = super.nextName(expected);
+      checked(currentToken());
+      return matches;
+    }
+
+    @Override
+    public int nextNameMatch(PropertyNameMatcher matcher) {
+      int match = super.nextNameMatch(matcher);
+      checked(currentToken());
+      return match;
+    }
+
+    private JsonToken checked(JsonToken token) {
+      if (token == null && !streamReadContext().inRoot()) {
+        throw new StreamReadException(this, "input ends inside an " + (streamReadContext().inArray() ? "array"
+            : "object"));
+      }
+      return token;
+    }
   }
 }
