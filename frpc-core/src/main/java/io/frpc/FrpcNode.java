@@ -170,8 +170,11 @@ public final class FrpcNode implements AutoCloseable {
   }
 
   /**
-   * Stops discovery, lets running and queued requests finish for up to the shutdown timeout, closes every
-   * connection and stops the node's threads. No node events are published for it.
+   * Shuts the node down gracefully: stops accepting connections, announces the shutdown to every
+   * connected node (they route no new calls here and close their connection once their pending calls are
+   * done), stops discovery (a registration is removed), keeps serving until those connections have closed
+   * and no request is running or queued, for up to the shutdown timeout, then closes every connection and
+   * stops the node's threads. No node events are published on this node for it.
    */
   @Override
   public synchronized void close() {
@@ -180,6 +183,10 @@ public final class FrpcNode implements AutoCloseable {
     }
     State was = state;
     state = State.CLOSED;
+    if (server != null) {
+      // callers learn of the shutdown on their connection before discovery tells them the node is gone
+      server.announceShutdown();
+    }
     if (discovery != null && was == State.STARTED) {
       discovery.close();
     }

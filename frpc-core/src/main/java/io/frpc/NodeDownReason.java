@@ -10,6 +10,9 @@ public enum NodeDownReason {
   EXPIRED,
   /** The node was replaced by a new process (its boot id changed); a new connection follows. */
   RESTARTED,
-  /** This node is shutting down and closed its connections. */
+  /**
+   * The node announced its graceful shutdown (calls go to other nodes of the name from now on, and its
+   * pending calls complete), or this node is shutting down and closed its connections.
+   */
   SHUTDOWN
 }

@@ -52,7 +52,7 @@ class NodeLifecycleTest {
   }
 
   @Test
-  void aLostNodeIsReportedDownOnceAndUpAgainWhenItReturns() {
+  void aNodeThatStopsIsReportedDownOnceAsAShutdownAndUpAgainWhenItReturns() {
     server = TestNode.builder("game", 1).module("svc", null, 1, i -> new Service()).start();
     int port = server.port();
     caller = TestNode.builder("caller", 1).start();
@@ -68,7 +68,7 @@ class NodeLifecycleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> caller.frpc.isActive("game", 1));
     await().during(QUIET).atMost(Duration.ofSeconds(5)).until(() -> events.size() == 3);
 
-    assertThat(events).containsExactly("up game:1", "down game:1 CONNECTION_LOST", "up game:1");
+    assertThat(events).containsExactly("up game:1", "down game:1 SHUTDOWN", "up game:1");
     assertThat(caller.frpc.module("game", "svc").call("where", String.class)).isEqualTo("here");
   }
 

@@ -301,7 +301,7 @@ class PubSubTest {
     await().atMost(WAIT).until(() -> "old process".equals(state.get("room:1")));
 
     game.close();
-    await().atMost(WAIT).until(() -> messages.signals.contains("lost game:1 CONNECTION_LOST"));
+    await().atMost(WAIT).until(() -> messages.signals.contains("lost game:1 SHUTDOWN"));
     TestNode restarted = node(TestNode.builder("game", 1).port(port));
     // the new process starts at version 1 again: the watch must still take its values
     restarted.node.publisher().publishState("room:1", "new process");
@@ -311,7 +311,7 @@ class PubSubTest {
     restarted.node.publisher().publish("news", "after restart");
     await().atMost(WAIT).until(() -> messages.received.contains("game:1 news after restart"));
     await().atMost(WAIT).until(() -> "new process".equals(state.get("room:1")) && "new room".equals(state.get("room:2")));
-    assertThat(messages.signals).containsExactly("joined game:1", "lost game:1 CONNECTION_LOST", "joined game:1");
+    assertThat(messages.signals).containsExactly("joined game:1", "lost game:1 SHUTDOWN", "joined game:1");
     assertThat(stateSignals).containsExactly("joined", "lost", "joined");
   }
 

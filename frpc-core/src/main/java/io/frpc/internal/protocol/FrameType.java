@@ -20,6 +20,7 @@ public final class FrameType {
   public static final byte CHALLENGE = 0x06;
   public static final byte AUTH = 0x07;
   public static final byte FRAGMENT = 0x08;
+  public static final byte GOING_AWAY = 0x09;
   public static final byte REQUEST = 0x10;
   public static final byte RESPONSE = 0x11;
   public static final byte SUBSCRIBE = 0x20;
@@ -31,8 +32,11 @@ public final class FrameType {
   /** The handshake feature that admits the pub/sub frames (SUBSCRIBE to STATE). */
   public static final String FEATURE_PUBSUB = "pubsub";
 
+  /** The handshake feature that admits GOING_AWAY: the accepting node announces a graceful shutdown. */
+  public static final String FEATURE_DRAIN = "drain";
+
   /** The features this implementation announces in its handshake. */
-  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB);
+  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN);
 
   private FrameType() {
   }
@@ -48,6 +52,7 @@ public final class FrameType {
       case CHALLENGE -> "CHALLENGE";
       case AUTH -> "AUTH";
       case FRAGMENT -> "FRAGMENT";
+      case GOING_AWAY -> "GOING_AWAY";
       case REQUEST -> "REQUEST";
       case RESPONSE -> "RESPONSE";
       case SUBSCRIBE -> "SUBSCRIBE";

@@ -103,6 +103,11 @@ public final class Frames {
     return finish(frame);
   }
 
+  /** A GOING_AWAY frame (no body). */
+  public static ByteBuf goingAway(ByteBufAllocator alloc) {
+    return finish(begin(alloc, FrameType.GOING_AWAY, 8));
+  }
+
   /** Parses the body of a BROADCAST response. */
   public static List<BroadcastItem> readBroadcast(Payload body) {
     ByteBuf in = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length());

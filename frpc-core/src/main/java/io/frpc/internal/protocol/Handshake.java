@@ -81,4 +81,11 @@ public final class Handshake {
    */
   public record Heartbeat(boolean pong, long timestamp) {
   }
+
+  /**
+   * The accepting node is shutting down gracefully: the connecting node routes no new calls to it, lets
+   * its pending calls finish and then closes the connection.
+   */
+  public record GoingAway() {
+  }
 }

@@ -95,6 +95,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
         yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in));
       }
+      case FrameType.GOING_AWAY -> new Handshake.GoingAway();
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);

@@ -1,6 +1,7 @@
 package io.frpc.internal.routing;
 
 import io.frpc.AuthenticationException;
+import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
@@ -156,7 +157,8 @@ public final class FrpcClient implements AutoCloseable {
       lastFailures.remove(node);
       return;
     }
-    lastFailures.put(node, failure);
+    lastFailures.merge(node, failure, (previous, latest) -> previous instanceof ShutDown ? new ShutDown(latest)
+        : latest);
     if (failure instanceof AuthenticationException denied) {
       group(node.name()).fail(node.id(), authenticationFailure(node.name(), null) != null, denied,
           resources.callbacks());
@@ -222,6 +224,12 @@ public final class FrpcClient implements AutoCloseable {
     publish(listener -> listener.nodeUp(node));
   }
 
+  /** {@code connection}'s node announced its graceful shutdown: it is down for callers from now on. */
+  void shuttingDown(NodeConnection connection) {
+    lastFailures.put(connection.node().id(), new ShutDown(null));
+    deactivated(connection, NodeDownReason.SHUTDOWN);
+  }
+
   void deactivated(NodeConnection connection, NodeDownReason reason) {
     RemoteNode node = connection.node();
     group(node.id().name()).remove(connection);
@@ -261,5 +269,13 @@ public final class FrpcClient implements AutoCloseable {
 
     /** {@code connection} is no longer used, for {@code reason}. */
     void disconnected(NodeConnection connection, NodeDownReason reason);
+  }
+
+  /** Why a node that announced its graceful shutdown cannot be called (until it reconnects). */
+  private static final class ShutDown extends FrpcException {
+    ShutDown(Throwable reconnect) {
+      super("it announced a graceful shutdown" + (reconnect == null ? ""
+          : "; reconnecting since failed: " + reconnect.getMessage()));
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.internal.transport.NodeConnection;
 import io.netty.util.Timeout;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,17 +14,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one discovered node connected: connects, and after a failed attempt or a lost connection
- * retries with exponential backoff and jitter until the node is removed.
+ * retries with exponential backoff and jitter until the node is removed. A node that announces its
+ * graceful shutdown stops being routed to at once; its connection closes when its pending calls are done,
+ * and the link then reconnects as after a loss (the node may come back at the same address).
  */
 final class NodeLink {
 
   private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+
+  /**
+   * How long a connection stops being routed to before it may close: a caller that picked it just before
+   * still gets its call through.
+   */
+  private static final Duration DRAIN_GRACE = Duration.ofMillis(250);
 
   private final NodeId id;
   private final FrpcClient client;
   private String host;
   private int port;
   private NodeConnection connection;
+  /** The connection of a node that announced its shutdown, until it closes. */
+  private NodeConnection draining;
   private CompletableFuture<NodeConnection> attempt;
   private Timeout retry;
   private int failures;
@@ -57,8 +68,10 @@ final class NodeLink {
   }
 
   /**
-   * Stops keeping the node connected and closes its connection. The node is reported down now, before
-   * the close completes, so that its down event precedes the up event of a link that replaces this one.
+   * Stops keeping the node connected and closes its connection: at once, or, for a node that deregistered
+   * (it is shutting down gracefully), once its pending calls are done. The node is reported down now,
+   * before the close completes, so that its down event precedes the up event of a link that replaces this
+   * one.
    */
   void remove(NodeDownReason reason) {
     NodeConnection open;
@@ -70,8 +83,25 @@ final class NodeLink {
     }
     if (open != null) {
       client.deactivated(open, reason);
-      open.close();
+      if (reason == NodeDownReason.DEREGISTERED) {
+        open.closeWhenIdle(DRAIN_GRACE);
+      } else {
+        open.close();
+      }
     }
+  }
+
+  /** The node announced its graceful shutdown (I/O thread). */
+  private void goingAway(NodeConnection announcing) {
+    synchronized (this) {
+      if (connection != announcing) {
+        return;
+      }
+      connection = null;
+      draining = announcing;
+    }
+    client.shuttingDown(announcing);
+    announcing.closeWhenIdle(DRAIN_GRACE);
   }
 
   synchronized NodeConnection connection() {
@@ -120,11 +150,19 @@ final class NodeLink {
     }
     client.activated(opened);
     opened.onClose(() -> closed(opened));
+    opened.onGoingAway(() -> goingAway(opened));
   }
 
-  /** The connection closed by itself (a removal has already reported the node down). */
+  /** The connection closed by itself (a removal or the node's shutdown has already reported the node down). */
   private void closed(NodeConnection lost) {
     synchronized (this) {
+      if (lost == draining) {
+        draining = null;
+        if (!removed) {
+          scheduleRetry();
+        }
+        return;
+      }
       if (connection != lost) {
         return;
       }

@@ -4,13 +4,15 @@ import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
-import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.security.SharedSecrets;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -19,6 +21,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -157,6 +161,9 @@ public final class FrpcServer {
     }
   }
 
+  /** The connections told of the shutdown, once {@link #announceShutdown()} ran. */
+  private List<Channel> draining;
+
   /** The bound address, or {@code null} before {@link #start()}. */
   public InetSocketAddress localAddress() {
     Channel channel = serverChannel;
@@ -171,18 +178,47 @@ public final class FrpcServer {
 
 
   /**
-   * Stops accepting, lets running and queued requests finish for up to {@code timeout}, then closes
-   * every connection.
+   * Stops accepting and announces the shutdown on every connection (GOING_AWAY), waiting until the
+   * announcements are written: callers route no new calls here and close their connection once their
+   * pending calls are done. Requests keep being served until {@link #stop}.
+   */
+  public synchronized void announceShutdown() {
+    Channel channel = serverChannel;
+    if (channel == null || draining != null) {
+      return;
+    }
+    channel.close().awaitUninterruptibly();
+    List<Channel> announced = new ArrayList<>();
+    List<ChannelFuture> written = new ArrayList<>();
+    for (Channel child : channels) {
+      ServerConnection connection = child.pipeline().get(ServerConnection.class);
+      ChannelFuture announcement = connection == null ? null : connection.goingAway();
+      if (announcement != null) {
+        announced.add(child);
+        written.add(announcement);
+      }
+    }
+    for (ChannelFuture announcement : written) {
+      announcement.awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    draining = announced;
+  }
+
+  /**
+   * Announces the shutdown (if {@link #announceShutdown()} did not yet), keeps serving until every
+   * connection told of it has closed and no request is running or queued, or until {@code timeout}, then
+   * closes the remaining connections after what was written to them is flushed.
    */
   public synchronized void stop(Duration timeout) {
-    Channel channel = serverChannel;
-    if (channel == null) {
+    announceShutdown();
+    if (serverChannel == null) {
       return;
     }
     serverChannel = null;
-    channel.close().awaitUninterruptibly();
+    List<Channel> closedByPeer = draining;
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (dispatcher.inFlight() > 0 && System.nanoTime() < deadline) {
+    while ((dispatcher.inFlight() > 0 || closedByPeer.stream().anyMatch(Channel::isOpen))
+        && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(10);
       } catch (InterruptedException e) {
@@ -195,7 +231,8 @@ public final class FrpcServer {
           self, dispatcher.inFlight(), timeout.toMillis());
     }
     for (Channel child : channels) {
-      child.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+      child.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE)
+          .channel().closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     log.info("frpc node {} stopped listening", self);
   }

@@ -3,7 +3,9 @@ package io.frpc.internal.transport;
 import io.frpc.CallTimeoutException;
 import io.frpc.ConnectionLostException;
 import io.frpc.RemoteNode;
+import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
@@ -41,6 +43,11 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final Timer timer;
   private final Set<String> features;
   private volatile PublicationSink publications;
+  /** Runs when the node announces its shutdown (GOING_AWAY); set once the connection is in use. */
+  private Runnable goingAwayAction;
+  private boolean goingAway;
+  /** Whether the connection closes as soon as no call is pending. */
+  private volatile boolean closeWhenIdle;
   private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
@@ -70,6 +77,38 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   /** Where pub/sub frames from the node go from now on. */
   public void deliverPublicationsTo(PublicationSink sink) {
     this.publications = sink;
+  }
+
+  /**
+   * Runs {@code action} on the I/O thread when the node announces a graceful shutdown, or at once if it
+   * already has.
+   */
+  public void onGoingAway(Runnable action) {
+    boolean announced;
+    synchronized (this) {
+      goingAwayAction = action;
+      announced = goingAway;
+    }
+    if (announced) {
+      action.run();
+    }
+  }
+
+  /**
+   * Closes the connection once no call is pending, but not before {@code grace} has passed: a caller
+   * that picked this connection just before it stopped being routed to still gets its call through.
+   */
+  public void closeWhenIdle(Duration grace) {
+    timer.newTimeout(t -> {
+      closeWhenIdle = true;
+      closeIfIdle();
+    }, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  private void closeIfIdle() {
+    if (closeWhenIdle && pending.isEmpty()) {
+      channel.close();
+    }
   }
 
   /** Whether the connection is still open. */
@@ -194,6 +233,13 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
       sink.received(this, msg);
       return;
     }
+    if (msg instanceof Handshake.GoingAway) {
+      if (!supports(FrameType.FEATURE_DRAIN)) {
+        throw new ProtocolException("GOING_AWAY without the drain feature");
+      }
+      goingAway();
+      return;
+    }
     if (!(msg instanceof InboundResponse response)) {
       ReferenceCountUtil.release(msg);
       throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " on a client connection");
@@ -205,6 +251,22 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     }
     call.finish();
     call.future.complete(response);
+    closeIfIdle();
+  }
+
+  private void goingAway() {
+    Runnable action;
+    synchronized (this) {
+      if (goingAway) {
+        return;
+      }
+      goingAway = true;
+      action = goingAwayAction;
+    }
+    log.debug("Node {} announced its shutdown", node.id());
+    if (action != null) {
+      action.run();
+    }
   }
 
   @Override
@@ -233,6 +295,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     if (call != null) {
       call.finish();
       call.future.completeExceptionally(error);
+      closeIfIdle();
     }
   }
 

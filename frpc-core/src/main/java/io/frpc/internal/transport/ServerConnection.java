@@ -3,6 +3,8 @@ package io.frpc.internal.transport;
 import io.frpc.NodeId;
 import io.frpc.internal.module.ReplyTarget;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
@@ -12,9 +14,11 @@ import io.frpc.internal.pubsub.SubscriberSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +36,30 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   private final RequestDispatcher dispatcher;
   /** The peer's subscriptions, or null when it did not announce pub/sub in its handshake. */
   private final SubscriberSession subscriptions;
+  /** Whether the peer understands GOING_AWAY. */
+  private final boolean drains;
 
+  /**
+   * @param features the features both sides announced in the handshake
+   */
   ServerConnection(NodeId peer, Channel channel, int maxMessageSize, RequestDispatcher dispatcher,
-      Publisher publisher, boolean pubSub) {
+      Publisher publisher, Set<String> features) {
     this.peer = peer;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.dispatcher = dispatcher;
-    this.subscriptions = pubSub ? publisher.open(this) : null;
+    this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? publisher.open(this) : null;
+    this.drains = features.contains(FrameType.FEATURE_DRAIN);
+  }
+
+  /**
+   * Announces this node's graceful shutdown to the peer, which then closes the connection once its
+   * pending calls are done.
+   *
+   * @return the write of the announcement, or null when the peer does not understand it
+   */
+  ChannelFuture goingAway() {
+    return drains ? channel.writeAndFlush(Frames.goingAway(channel.alloc())) : null;
   }
 
   @Override

@@ -140,7 +140,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     Set<String> features = new HashSet<>(FrameType.FEATURES);
     features.retainAll(hello.features() == null ? Set.of() : hello.features());
     ServerConnection connection = new ServerConnection(peer, ctx.channel(), maxMessageSize, dispatcher, publisher,
-        features.contains(FrameType.FEATURE_PUBSUB));
+        features);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
         FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, settings.maxMessageSize(), Set.copyOf(features))),
         ctx.voidPromise());
