@@ -90,7 +90,8 @@ public final class FrpcNode implements AutoCloseable {
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
         secrets, tls, resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
-    this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection);
+    this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection,
+        config.maxQueuedPublicationBytes);
     this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, config.subscriberBacklog,
         config.maxSubscriptionsPerConnection);
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
@@ -292,6 +293,7 @@ public final class FrpcNode implements AutoCloseable {
     private int mailboxCapacity = 10_000;
     private int maxSubscriptionsPerConnection = 4096;
     private int subscriberBacklog = 10_000;
+    private long maxQueuedPublicationBytes = 16L << 20;
     private boolean includeStackTrace;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = 128 * 1024 * 1024;
@@ -372,6 +374,16 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder subscriberBacklog(int messages) {
       this.subscriberBacklog = messages;
+      return this;
+    }
+
+    /**
+     * Bytes that may wait to be written to one subscribing connection before publications to it are dropped
+     * ({@code frpc.pubsub.max-queued-bytes}, 16 MiB; at least 1 MiB and below
+     * {@code frpc.max-queued-outbound-bytes}). A publisher never waits for a subscriber.
+     */
+    public Builder maxQueuedPublicationBytes(long bytes) {
+      this.maxQueuedPublicationBytes = bytes;
       return this;
     }
 
@@ -582,6 +594,11 @@ public final class FrpcNode implements AutoCloseable {
         throw new FrpcConfigurationException("frpc.pubsub.max-subscriptions-per-connection", "frpc.pubsub."
             + "max-subscriptions-per-connection must be positive but was " + maxSubscriptionsPerConnection,
             "set it to the subscriptions a node may hold on one connection, e.g. 4096");
+      }
+      if (maxQueuedPublicationBytes < (1 << 20) || maxQueuedPublicationBytes >= maxQueuedOutboundBytes) {
+        throw new FrpcConfigurationException("frpc.pubsub.max-queued-bytes", "frpc.pubsub.max-queued-bytes must be "
+            + "at least 1MB and below frpc.max-queued-outbound-bytes (" + maxQueuedOutboundBytes + " bytes) but was "
+            + maxQueuedPublicationBytes + " bytes", "set it to what one slow subscriber may hold up, e.g. 16MB");
       }
       if (subscriberBacklog < 1) {
         throw new FrpcConfigurationException("frpc.pubsub.subscriber-backlog", "frpc.pubsub.subscriber-backlog must "

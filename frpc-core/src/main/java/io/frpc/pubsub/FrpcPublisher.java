@@ -5,8 +5,9 @@ import io.frpc.MessageTooLargeException;
 /**
  * The publishing side of this node: what it publishes reaches the nodes subscribed to it over their
  * connections to this node's listener (a node that does not serve has no subscribers). Never blocks:
- * a subscriber whose connection is not keeping up misses messages (it sees the gap in
- * {@link ChannelMessage#dropped()}), and state watchers always converge to the latest value.
+ * a subscriber whose connection has {@code frpc.pubsub.max-queued-bytes} waiting to be written misses
+ * messages (it sees the gap in {@link ChannelMessage#dropped()}), and state watchers always converge to
+ * the latest value.
  * Thread-safe; messages published by one thread reach each subscriber in that order.
  */
 public interface FrpcPublisher {
@@ -15,7 +16,8 @@ public interface FrpcPublisher {
    * Publishes {@code payload} on {@code channel} to every subscriber of it or of a pattern matching it.
    * The payload is encoded once, with Jackson Smile, whatever the number of subscribers.
    *
-   * @return the number of subscribed connections it was sent to (0 when nobody listens)
+   * @return the number of subscribed connections it was sent to (0 when nobody listens); a connection
+   *         that has {@code frpc.pubsub.max-queued-bytes} waiting misses it and is not counted
    * @throws IllegalArgumentException  when {@code channel} is not a valid channel name
    * @throws MessageTooLargeException  when the encoded payload exceeds {@code frpc.max-message-size}
    */

@@ -1,6 +1,7 @@
 package io.frpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -21,8 +22,8 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   private final long maxQueuedBytes;
   private final ArrayDeque<LargeMessage> queue = new ArrayDeque<>();
   private LargeMessage current;
-  /** Unwritten bytes of {@link #current} and {@link #queue}. */
-  private long largeBytes;
+  /** Unwritten bytes of {@link #current} and {@link #queue}; written on the I/O thread, read by any. */
+  private volatile long largeBytes;
 
   /**
    * @param fragmentSize   largest message written whole, and the size of each fragment
@@ -40,8 +41,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof ByteBuf frame) {
-      ChannelOutboundBuffer buffered = ctx.channel().unsafe().outboundBuffer();
-      long queued = largeBytes + (buffered == null ? 0 : buffered.totalPendingWriteBytes());
+      long queued = queued(ctx.channel());
       if (queued + frame.readableBytes() > maxQueuedBytes) {
         frame.release();
         LimitExceededException refused = new LimitExceededException("the peer does not read: " + queued
@@ -61,6 +61,15 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       }
     }
     ctx.write(msg, promise);
+  }
+
+  /**
+   * Bytes waiting to be written on {@code channel}: its outbound buffer (writes submitted from other
+   * threads included) and the unwritten rest of large messages. Callable from any thread.
+   */
+  public long queued(Channel channel) {
+    ChannelOutboundBuffer buffered = channel.unsafe().outboundBuffer();
+    return largeBytes + (buffered == null ? 0 : buffered.totalPendingWriteBytes());
   }
 
   @Override

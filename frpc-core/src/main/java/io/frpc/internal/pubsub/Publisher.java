@@ -31,6 +31,7 @@ public final class Publisher implements FrpcPublisher {
   private final PayloadCodec codec;
   private final int maxMessageSize;
   private final int maxSubscriptionsPerConnection;
+  private final long maxQueuedBytes;
   private final Index messages = new Index();
   private final Index states = new Index();
   private final ConcurrentHashMap<String, StateValue> values = new ConcurrentHashMap<>();
@@ -39,11 +40,14 @@ public final class Publisher implements FrpcPublisher {
 
   /**
    * @param maxSubscriptionsPerConnection subscriptions one connection may hold; more are refused
+   * @param maxQueuedBytes                bytes that may wait to be written to one subscribing connection
+   *                                      before publications to it are dropped
    */
-  public Publisher(PayloadCodec codec, int maxMessageSize, int maxSubscriptionsPerConnection) {
+  public Publisher(PayloadCodec codec, int maxMessageSize, int maxSubscriptionsPerConnection, long maxQueuedBytes) {
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
     this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
+    this.maxQueuedBytes = maxQueuedBytes;
   }
 
   /** The subscriptions of one newly admitted connection. */
@@ -59,9 +63,11 @@ public final class Publisher implements FrpcPublisher {
       return 0;
     }
     byte[] bytes = encode(payload);
-    Map<SubscriberSession, List<RemoteSubscription>> bySession = bySession(matched);
-    bySession.forEach((session, subscriptions) -> session.sendMessage(subscriptions, channel, bytes));
-    return bySession.size();
+    int sent = 0;
+    for (Map.Entry<SubscriberSession, List<RemoteSubscription>> entry : bySession(matched).entrySet()) {
+      sent += entry.getKey().sendMessage(entry.getValue(), channel, bytes) ? 1 : 0;
+    }
+    return sent;
   }
 
   @Override
@@ -90,6 +96,10 @@ public final class Publisher implements FrpcPublisher {
   @Override
   public long droppedMessages() {
     return dropped.get();
+  }
+
+  long maxQueuedBytes() {
+    return maxQueuedBytes;
   }
 
   int maxSubscriptionsPerConnection() {

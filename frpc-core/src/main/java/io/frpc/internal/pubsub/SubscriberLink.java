@@ -16,8 +16,8 @@ public interface SubscriberLink {
   /** Largest message the peer accepts. */
   int maxMessageSize();
 
-  /** Whether the connection takes more writes without queueing past its high-water mark. */
-  boolean isWritable();
+  /** Bytes waiting to be written to the peer (callable from any thread). */
+  long queuedBytes();
 
   /** Writes and flushes a frame, taking ownership of it. */
   void write(ByteBuf frame);

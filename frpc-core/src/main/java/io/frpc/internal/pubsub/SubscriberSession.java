@@ -74,7 +74,7 @@ public final class SubscriberSession {
   /** The connection drained below its low-water mark: state versions it missed are sent now. */
   public void writable() {
     for (String channel : unsentStates) {
-      if (!link.isWritable()) {
+      if (!hasRoom()) {
         return;
       }
       unsentStates.remove(channel);
@@ -101,12 +101,13 @@ public final class SubscriberSession {
     return subscriptions.size();
   }
 
-  void sendMessage(List<RemoteSubscription> matched, String channel, byte[] payload) {
+  /** Writes a MESSAGE for {@code matched}; returns false when the message was dropped instead. */
+  boolean sendMessage(List<RemoteSubscription> matched, String channel, byte[] payload) {
     int count = matched.size();
-    if (!link.isWritable()) {
+    if (!hasRoom()) {
       matched.forEach(s -> s.dropped().incrementAndGet());
       publisher.dropped(this, channel, 1);
-      return;
+      return false;
     }
     int[] ids = new int[count];
     int[] dropped = new int[count];
@@ -117,13 +118,14 @@ public final class SubscriberSession {
     }
     if (payload.length + 8 * count + 2 * ChannelNames.MAX_BYTES > link.maxMessageSize()) {
       publisher.tooLargeFor(this, channel, payload.length);
-      return;
+      return false;
     }
     link.write(PubSubFrames.message(link.alloc(), ids, dropped, count, channel, payload));
+    return true;
   }
 
   void sendState(List<RemoteSubscription> matched, String channel, StateValue value) {
-    if (!link.isWritable()) {
+    if (!hasRoom()) {
       remember(channel);
       return;
     }
@@ -153,8 +155,17 @@ public final class SubscriberSession {
       return;
     }
     unsentStates.add(channel);
-    if (link.isWritable()) {
+    if (hasRoom()) {
       link.execute(this::writable);
     }
+  }
+
+  /**
+   * Whether publications may still be queued for the connection ({@code frpc.pubsub.max-queued-bytes}). The
+   * limit is above the connection's high-water mark, so a connection over it becomes writable again only
+   * after draining, and {@link #writable()} then runs.
+   */
+  private boolean hasRoom() {
+    return link.queuedBytes() < publisher.maxQueuedBytes();
   }
 }

@@ -3,6 +3,7 @@ package io.frpc.internal.transport;
 import io.frpc.NodeId;
 import io.frpc.internal.module.ReplyTarget;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.FragmentingWriter;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
@@ -38,6 +39,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   private final SubscriberSession subscriptions;
   /** Whether the peer understands GOING_AWAY. */
   private final boolean drains;
+  private final FragmentingWriter writer;
 
   /**
    * @param features the features both sides announced in the handshake
@@ -50,6 +52,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
     this.dispatcher = dispatcher;
     this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? publisher.open(this) : null;
     this.drains = features.contains(FrameType.FEATURE_DRAIN);
+    this.writer = channel.pipeline().get(FragmentingWriter.class);
   }
 
   /**
@@ -119,8 +122,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   }
 
   @Override
-  public boolean isWritable() {
-    return channel.isWritable();
+  public long queuedBytes() {
+    return writer.queued(channel);
   }
 
   @Override

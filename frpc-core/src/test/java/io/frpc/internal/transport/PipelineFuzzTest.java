@@ -59,7 +59,7 @@ class PipelineFuzzTest {
       Duration.ofSeconds(15), Duration.ofSeconds(10));
   private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100);
   private final InboundBudget budget = limits.inboundBudget();
-  private final Publisher publisher = new Publisher(codec, 1 << 20, 16);
+  private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),

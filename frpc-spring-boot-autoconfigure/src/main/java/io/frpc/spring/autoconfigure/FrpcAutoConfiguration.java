@@ -87,6 +87,7 @@ public final class FrpcAutoConfiguration {
         .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
         .maxSubscriptionsPerConnection(properties.getPubsub().getMaxSubscriptionsPerConnection())
         .subscriberBacklog(properties.getPubsub().getSubscriberBacklog())
+        .maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
     FrpcProperties.Security security = properties.getSecurity();

@@ -478,6 +478,21 @@ public class FrpcProperties {
      */
     private int subscriberBacklog = 10_000;
 
+    /**
+     * Bytes that may wait to be written to one subscribing connection before publications to it are
+     * dropped (and reported to that subscriber as a gap); state channels send their latest value once it
+     * drains. At least 1MB and below frpc.max-queued-outbound-bytes.
+     */
+    private DataSize maxQueuedBytes = DataSize.ofMegabytes(16);
+
+    public DataSize getMaxQueuedBytes() {
+      return maxQueuedBytes;
+    }
+
+    public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+      this.maxQueuedBytes = maxQueuedBytes;
+    }
+
     public int getMaxSubscriptionsPerConnection() {
       return maxSubscriptionsPerConnection;
     }
