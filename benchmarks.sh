@@ -6,13 +6,16 @@
 #   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
+#   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]
+#                            frpc pub/sub against Redis pub/sub (a redis-server process, Lettuce), publisher and
+#                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|jmh|security) ;;
-  *) echo "usage: $0 [quick|full|jmh|security]" >&2; exit 2 ;;
+  quick|full|jmh|security|pubsub) ;;
+  *) echo "usage: $0 [quick|full|jmh|security|pubsub]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
@@ -20,5 +23,10 @@ classpath="frpc-benchmarks/target/classes:$(cat frpc-benchmarks/target/classpath
 
 if [ "$mode" = jmh ]; then
   exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.internal.protocol.CodecBenchmark' -prof gc
+fi
+if [ "$mode" = pubsub ]; then
+  # the flags of the load generator's server and client JVMs
+  exec java -Xms2g -Xmx2g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
+    io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
 fi
 exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner "$mode" "frpc-benchmarks/target/benchmark-$mode.md"

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Compares frpc pub/sub with Redis pub/sub on this machine: starts redis-server, runs every
  * {@link PubSubScenario} on both systems for each repetition, prints the markdown report and writes it to a
- * file, then stops Redis. {@code PubSubBenchmark <report-file> [warm-up s] [measured s] [repetitions]}.
+ * file, then stops Redis. {@code PubSubBenchmark <report-file> [warm-up s] [measured s] [repetitions] [window]}.
  */
 public final class PubSubBenchmark {
 
@@ -23,12 +23,12 @@ public final class PubSubBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       throw new IllegalArgumentException("usage: PubSubBenchmark <report-file> [warm-up s] [measured s] "
-          + "[repetitions]");
+          + "[repetitions] [window]");
     }
     // Nothing configures Logback outside Spring Boot, and its default logs Netty and Lettuce at DEBUG.
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     Path report = Path.of(args[0]);
-    PubSubTiming timing = PubSubTiming.parse(Arrays.copyOfRange(args, 1, args.length));
+    PubSubSettings settings = PubSubSettings.parse(Arrays.copyOfRange(args, 1, args.length));
     long start = System.nanoTime();
     List<PubSubResult> results = new ArrayList<>();
     String redisVersion;
@@ -36,18 +36,18 @@ public final class PubSubBenchmark {
       redisVersion = redisPubSub.serverVersion();
       System.err.println("Redis " + redisVersion + " on port " + redis.port());
       FrpcPubSub frpc = new FrpcPubSub();
-      for (int rep = 1; rep <= timing.repetitions(); rep++) {
+      for (int rep = 1; rep <= settings.repetitions(); rep++) {
         for (PubSubScenario scenario : PubSubScenario.ALL) {
           // Alternating which system goes first spreads any drift of the machine over both.
           for (PubSubSystem system : rep % 2 == 1 ? List.of(redisPubSub, frpc) : List.of(frpc, redisPubSub)) {
-            PubSubResult result = ScenarioRun.run(system, scenario, rep, timing);
+            PubSubResult result = ScenarioRun.run(system, scenario, rep, settings);
             results.add(result);
             progress(result);
           }
         }
       }
     }
-    String table = new PubSubReport(results, timing, redisVersion).render(System.nanoTime() - start);
+    String table = new PubSubReport(results, settings, redisVersion).render(System.nanoTime() - start);
     System.out.println(table);
     Files.createDirectories(report.toAbsolutePath().getParent());
     Files.writeString(report, table);

@@ -31,45 +31,58 @@ final class PubSubReport {
       new Row(LATENCY_32_B, "published msg/s (the pace reached)", PubSubResult::publishedPerSecond));
 
   private final List<PubSubResult> results;
-  private final PubSubTiming timing;
+  private final PubSubSettings settings;
   private final String redisVersion;
 
-  PubSubReport(List<PubSubResult> results, PubSubTiming timing, String redisVersion) {
+  PubSubReport(List<PubSubResult> results, PubSubSettings settings, String redisVersion) {
     this.results = List.copyOf(results);
-    this.timing = timing;
+    this.settings = settings;
     this.redisVersion = redisVersion;
   }
 
   String render(long runNanos) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, """
-        Pub/sub: frpc against Redis %s (redis-server from embedded-redis, client Lettuce), command \
-        `./benchmarks.sh pubsub`; per run %d s warm-up and %d s measured, %d repetition(s), medians; the systems \
-        alternate within each repetition. The whole benchmark took %.1f min.
+        # frpc pub/sub against Redis pub/sub
 
-        One JVM holds the publisher and every subscriber (frpc: one node per subscriber, each with its own \
-        threads; Redis: one Lettuce connection per subscriber on a shared client); redis-server is a separate \
-        process; everything is on 127.0.0.1. Throughput runs publish as fast as a window allows: at most %,d \
-        messages published but not yet received by the slowest subscriber, the same loop for both systems. \
-        The latency run publishes one message, then sleeps %d µs; latency is publish-to-delivery, from \
-        System.nanoTime() stamped into the payload. Payloads are byte arrays of the stated size.
-
-        Machine: %s. JVM flags: %s.
+        - Command: `%s` (%d s warm-up and %d s measured per run, %d repetition(s), window %,d); the whole \
+        benchmark took %.1f min.
+        - Machine: %s. JVM flags: %s.
+        - Setup: one JVM holds the publisher and every subscriber (frpc: a node per subscriber, each with its \
+        own threads; Redis: a Lettuce pub/sub connection per subscriber on one shared client). Redis %s runs as a \
+        separate redis-server process (from embedded-redis). Everything is on 127.0.0.1.
+        - Throughput runs publish as fast as the window allows: at most %,d messages published but not yet \
+        received by the slowest subscriber, the same loop for both systems. The latency run publishes one \
+        message, then sleeps %d µs; latency is publish-to-delivery, from System.nanoTime() stamped into the \
+        payload. Payloads are byte arrays of the stated size.
+        - Medians over the repetitions; the systems take turns going first. frpc/Redis above 1 is better for \
+        frpc where higher is better, worse where lower is better.
 
         | scenario | metric | Redis | frpc | frpc/Redis |
         |---|---|---|---|---|
-        """, redisVersion, timing.warmup().toSeconds(), timing.measure().toSeconds(), timing.repetitions(),
-        runNanos / 60e9, ScenarioRun.WINDOW, ScenarioRun.PACE.toNanos() / 1000, machine(), jvmFlags()));
+        """, command(), settings.warmup().toSeconds(), settings.measure().toSeconds(), settings.repetitions(),
+        settings.window(), runNanos / 60e9, machine(), jvmFlags(), redisVersion, settings.window(),
+        ScenarioRun.PACE.toNanos() / 1000));
+    boolean anyLoss = false;
     for (Row row : ROWS) {
       Double redis = median(row.scenario(), "redis", row.value());
       Double frpc = median(row.scenario(), "frpc", row.value());
-      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", row.scenario().title(), row.metric(),
+      boolean loss = lost(row.scenario(), "redis") || lost(row.scenario(), "frpc");
+      anyLoss |= loss;
+      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s%s |%n", row.scenario().title(), row.metric(),
           format(redis), format(frpc), redis == null || frpc == null ? "" : String.format(Locale.ROOT, "%.2f",
-              frpc / redis)));
+              frpc / redis), loss ? " †" : ""));
+    }
+    if (anyLoss) {
+      out.append("""
+
+          † Messages were lost in this scenario (see below): each lost message keeps its slot of the window, so \
+          the runs that lost messages published with a smaller window than the others.
+          """);
     }
     out.append("""
 
-        Delivery check, summed over all repetitions (0 expected everywhere): messages not received when a run \
+        Delivery check, summed over the repetitions (0 expected everywhere): messages not received when a run \
         ended, deliveries out of sequence, and for frpc the losses reported in ChannelMessage.dropped().
 
         | scenario | Redis not received | Redis out of sequence | frpc not received | frpc out of sequence \
@@ -83,6 +96,17 @@ final class PubSubReport {
           sum(scenario, "frpc", PubSubResult::reportedDrops)));
     }
     return out.toString();
+  }
+
+  private String command() {
+    return settings.equals(PubSubSettings.DEFAULT) ? "./benchmarks.sh pubsub" : String.format(Locale.ROOT,
+        "./benchmarks.sh pubsub %d %d %d %d", settings.warmup().toSeconds(), settings.measure().toSeconds(),
+        settings.repetitions(), settings.window());
+  }
+
+  /** Whether any run of {@code system} in {@code scenario} lost, duplicated or reordered a message. */
+  private boolean lost(PubSubScenario scenario, String system) {
+    return sum(scenario, system, r -> r.undelivered() + r.outOfSequence() + r.reportedDrops()) > 0;
   }
 
   private Double median(PubSubScenario scenario, String system, ToDoubleFunction<PubSubResult> value) {

@@ -79,8 +79,8 @@ final class RedisPubSub implements PubSubSystem, AutoCloseable {
   }
 
   /** Publishes through the async API of the publishing connection; closing closes every connection. */
-  private record ConnectionsPublisher(RedisAsyncCommands<byte[], byte[]> commands, List<StatefulConnection<?, ?>> connections)
-      implements Publisher {
+  private record ConnectionsPublisher(RedisAsyncCommands<byte[], byte[]> commands,
+      List<StatefulConnection<?, ?>> connections) implements Publisher {
 
     @Override
     public void publish(byte[] payload) {

@@ -14,12 +14,10 @@ import org.HdrHistogram.Histogram;
  */
 final class ScenarioRun {
 
-  /** Throughput runs: messages published but not yet received by the slowest subscriber, at most. */
-  static final int WINDOW = 1_000;
   /** Latency runs: the publisher sleeps this long after each message. */
   static final Duration PACE = Duration.of(200, ChronoUnit.MICROS);
-  /** A run whose subscribers receive nothing for this long while messages are outstanding fails. */
-  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
+  /** How long the slowest subscriber may receive nothing while messages are outstanding. */
+  private static final Duration STALL_TIMEOUT = Duration.ofSeconds(5);
   /** The publisher's sleep while the window is full, before it looks again. */
   private static final long FULL_WINDOW_PARK_NANOS = 10_000;
 
@@ -27,21 +25,23 @@ final class ScenarioRun {
   private final PubSubScenario scenario;
   private final SubscriberGroup subscribers;
   private final Publisher publisher;
-  private long published;
+  private final int window;
+  private long published; // also the sequence number of the next message
 
   private ScenarioRun(PubSubSystem system, PubSubScenario scenario, SubscriberGroup subscribers,
-      Publisher publisher) {
+      Publisher publisher, int window) {
     this.system = system;
     this.scenario = scenario;
     this.subscribers = subscribers;
     this.publisher = publisher;
+    this.window = window;
   }
 
-  static PubSubResult run(PubSubSystem system, PubSubScenario scenario, int rep, PubSubTiming timing) {
+  static PubSubResult run(PubSubSystem system, PubSubScenario scenario, int rep, PubSubSettings settings) {
     SubscriberGroup subscribers = new SubscriberGroup(scenario.subscribers());
     try (Publisher publisher = system.connect(subscribers)) {
-      ScenarioRun run = new ScenarioRun(system, scenario, subscribers, publisher);
-      Interval interval = run.publish(timing);
+      ScenarioRun run = new ScenarioRun(system, scenario, subscribers, publisher, settings.window());
+      Interval interval = run.publish(settings);
       Histogram latencies = subscribers.latencies();
       long undelivered = run.awaitDelivery();
       return PubSubResult.of(system.name(), scenario, rep, interval, latencies, subscribers, undelivered);
@@ -49,10 +49,10 @@ final class ScenarioRun {
   }
 
   /** Publishes until the measured interval ends; returns the counts of that interval. */
-  private Interval publish(PubSubTiming timing) {
+  private Interval publish(PubSubSettings settings) {
     long start = System.nanoTime();
-    long measureFrom = start + timing.warmup().toNanos();
-    long end = measureFrom + timing.measure().toNanos();
+    long measureFrom = start + settings.warmup().toNanos();
+    long end = measureFrom + settings.measure().toNanos();
     boolean measuring = false;
     long publishedBefore = 0;
     long receivedBefore = 0;
@@ -66,13 +66,13 @@ final class ScenarioRun {
         receivedBefore = subscribers.received();
         subscribers.latencies(); // discards the warm-up's
       }
-      if (!scenario.paced() && published - slowest >= WINDOW) {
+      if (!scenario.paced() && published - slowest >= window) {
         long received = subscribers.slowest();
         if (received > slowest) {
           slowest = received;
           progressAt = now;
         }
-        if (published - slowest >= WINDOW) {
+        if (published - slowest >= window) {
           failIfStalled(now - progressAt);
           LockSupport.parkNanos(FULL_WINDOW_PARK_NANOS);
           continue;
@@ -105,8 +105,9 @@ final class ScenarioRun {
 
   private void failIfStalled(long nanosWithoutProgress) {
     if (nanosWithoutProgress > STALL_TIMEOUT.toNanos()) {
-      throw new IllegalStateException(system.name() + ", " + scenario.title() + ": the window of " + WINDOW
-          + " messages has been full for " + STALL_TIMEOUT.toSeconds() + " s; published " + published
+      throw new IllegalStateException(system.name() + ", " + scenario.title() + ": the slowest subscriber received "
+          + "nothing for " + STALL_TIMEOUT.toSeconds() + " s while the window of " + window + " messages was full; "
+          + "published " + published
           + ", received per subscriber " + subscribers.describe() + ", out of sequence "
           + subscribers.outOfSequence() + ", drops reported " + subscribers.reportedDrops());
     }
