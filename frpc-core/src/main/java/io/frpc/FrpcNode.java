@@ -5,6 +5,7 @@ import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
+import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.pubsub.Publisher;
@@ -21,8 +22,10 @@ import io.frpc.internal.transport.Tls;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
 import io.frpc.pubsub.FrpcPublisher;
+import io.frpc.status.NodeStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +56,7 @@ public final class FrpcNode implements AutoCloseable {
   private enum State { NEW, STARTED, CLOSED }
 
   private final LocalNode local;
+  private final Instant startedAt = Instant.now();
   private final Builder config;
   private final TransportSettings transport;
   private final ConnectionLimits limits;
@@ -91,7 +95,8 @@ public final class FrpcNode implements AutoCloseable {
         secrets, tls, resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
     this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection,
-        config.maxQueuedPublicationBytes);
+        config.maxQueuedPublicationBytes != null ? config.maxQueuedPublicationBytes
+            : Math.max(1 << 20, config.maxQueuedOutboundBytes / 4));
     this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, config.subscriberBacklog,
         config.maxSubscriptionsPerConnection);
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
@@ -242,6 +247,19 @@ public final class FrpcNode implements AutoCloseable {
     return current == null ? 0 : current.inFlight();
   }
 
+  /**
+   * A snapshot of this node for operations: its identity and uptime, every node discovery reported with
+   * its connection state, the modules it serves, and its pub/sub subscriptions. No secrets are in it.
+   */
+  public NodeStatus status() {
+    InetSocketAddress listening = listenAddress();
+    RequestDispatcher current = dispatcher;
+    return new NodeStatus(local.id(), local.bootId(), listening == null ? null : String.valueOf(listening),
+        FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, Instant.now()), discoveryHealth(),
+        client.status(), current == null ? List.of() : current.registry().status(), publisher.status(),
+        subscriptions.status());
+  }
+
   /** The client side, for tests in this package. */
   FrpcClient client() {
     return client;
@@ -293,7 +311,7 @@ public final class FrpcNode implements AutoCloseable {
     private int mailboxCapacity = 10_000;
     private int maxSubscriptionsPerConnection = 4096;
     private int subscriberBacklog = 10_000;
-    private long maxQueuedPublicationBytes = 16L << 20;
+    private Long maxQueuedPublicationBytes;
     private boolean includeStackTrace;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = 128 * 1024 * 1024;
@@ -379,8 +397,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Bytes that may wait to be written to one subscribing connection before publications to it are dropped
-     * ({@code frpc.pubsub.max-queued-bytes}, 16 MiB; at least 1 MiB and below
-     * {@code frpc.max-queued-outbound-bytes}). A publisher never waits for a subscriber.
+     * ({@code frpc.pubsub.max-queued-bytes}; by default a quarter of {@code frpc.max-queued-outbound-bytes}, at
+     * least 1 MiB: 16 MiB; when set, at least 1 MiB and below it). A publisher never waits for a subscriber.
      */
     public Builder maxQueuedPublicationBytes(long bytes) {
       this.maxQueuedPublicationBytes = bytes;
@@ -595,7 +613,8 @@ public final class FrpcNode implements AutoCloseable {
             + "max-subscriptions-per-connection must be positive but was " + maxSubscriptionsPerConnection,
             "set it to the subscriptions a node may hold on one connection, e.g. 4096");
       }
-      if (maxQueuedPublicationBytes < (1 << 20) || maxQueuedPublicationBytes >= maxQueuedOutboundBytes) {
+      if (maxQueuedPublicationBytes != null && (maxQueuedPublicationBytes < (1 << 20)
+          || maxQueuedPublicationBytes >= maxQueuedOutboundBytes)) {
         throw new FrpcConfigurationException("frpc.pubsub.max-queued-bytes", "frpc.pubsub.max-queued-bytes must be "
             + "at least 1MB and below frpc.max-queued-outbound-bytes (" + maxQueuedOutboundBytes + " bytes) but was "
             + maxQueuedPublicationBytes + " bytes", "set it to what one slow subscriber may hold up, e.g. 16MB");

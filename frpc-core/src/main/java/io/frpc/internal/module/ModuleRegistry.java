@@ -3,6 +3,7 @@ package io.frpc.internal.module;
 import io.frpc.FrpcInstance;
 import io.frpc.HandlerDefinition;
 import io.frpc.NodeId;
+import io.frpc.status.ModuleStatus;
 import io.frpc.internal.protocol.PayloadCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,17 +88,17 @@ public final class ModuleRegistry {
     return moduleNames;
   }
 
-  /** A description of every served module, for diagnostics. */
-  public List<ModuleDescription> describe() {
-    List<ModuleDescription> result = new ArrayList<>();
+  /** Every served module with its instances, their commands and mailbox depths now. */
+  public List<ModuleStatus> status() {
+    List<ModuleStatus> result = new ArrayList<>();
     for (ServedModule module : modules.values()) {
-      List<ModuleDescription.Instance> instances = new ArrayList<>();
+      List<ModuleStatus.Instance> instances = new ArrayList<>();
       for (ModuleInstance instance : module.instances()) {
-        instances.add(new ModuleDescription.Instance(instance.index(), instance.instanceName(),
+        instances.add(new ModuleStatus.Instance(instance.index(), instance.instanceName(),
             instance.handler().getClass().getName(), instance.mailbox() instanceof Mailbox.Concurrent,
-            instance.mailbox().size(), List.copyOf(instance.commands().names())));
+            instance.mailbox().size(), List.copyOf(new TreeSet<>(instance.commands().names()))));
       }
-      result.add(new ModuleDescription(module.name(), List.copyOf(instances)));
+      result.add(new ModuleStatus(module.name(), List.copyOf(instances)));
     }
     return List.copyOf(result);
   }

@@ -12,6 +12,7 @@ import io.frpc.pubsub.StateListener;
 import io.frpc.pubsub.StateUpdate;
 import io.frpc.pubsub.Subscription;
 import io.frpc.pubsub.SubscriptionListener;
+import io.frpc.status.SubscriptionStatus;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -110,6 +111,10 @@ final class LocalSubscription implements Subscription, Runnable {
       pendingStates.clear();
       queuedMessages = 0;
     }
+  }
+
+  SubscriptionStatus status() {
+    return new SubscriptionStatus(nodeName, nodeId, channel, state, nodes.stream().sorted().toList(), dropped.get());
   }
 
   boolean isState() {

@@ -4,11 +4,15 @@ import io.frpc.MessageTooLargeException;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.pubsub.FrpcPublisher;
+import io.frpc.status.ChannelStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,6 +100,15 @@ public final class Publisher implements FrpcPublisher {
   @Override
   public long droppedMessages() {
     return dropped.get();
+  }
+
+  /** Subscriptions held on this node, per kind and channel or pattern, in channel order. */
+  public List<ChannelStatus> status() {
+    List<ChannelStatus> result = new ArrayList<>();
+    messages.status(false, result);
+    states.status(true, result);
+    result.sort(Comparator.comparing(ChannelStatus::channel).thenComparing(ChannelStatus::state));
+    return result;
   }
 
   long maxQueuedBytes() {
@@ -199,6 +212,15 @@ public final class Publisher implements FrpcPublisher {
         }
       }
       return result;
+    }
+
+    void status(boolean state, List<ChannelStatus> into) {
+      Map<String, Set<SubscriberSession>> sessions = new TreeMap<>();
+      exact.values().forEach(set -> set.forEach(s -> sessions.computeIfAbsent(s.channel(), c -> new HashSet<>())
+          .add(s.session())));
+      patterns.values().forEach(set -> set.forEach(s -> sessions.computeIfAbsent(s.channel(), c -> new HashSet<>())
+          .add(s.session())));
+      sessions.forEach((channel, subscribers) -> into.add(new ChannelStatus(channel, state, subscribers.size())));
     }
 
     private static Set<RemoteSubscription> with(Set<RemoteSubscription> set, RemoteSubscription subscription) {

@@ -12,7 +12,9 @@ import io.frpc.internal.routing.FrpcClient;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.pubsub.Channels;
 import io.frpc.pubsub.SubscriptionListener;
+import io.frpc.status.SubscriptionStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -242,9 +244,12 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
     all.forEach(LocalSubscription::close);
   }
 
-  /** Subscriptions made on this node that are still open. */
-  public synchronized int size() {
-    return keys.values().stream().mapToInt(remote -> remote.locals.size()).sum();
+  /** The subscriptions made on this node that are still open. */
+  public synchronized List<SubscriptionStatus> status() {
+    List<SubscriptionStatus> result = new ArrayList<>();
+    keys.values().forEach(remote -> remote.locals.forEach(local -> result.add(local.status())));
+    result.sort(Comparator.comparing(SubscriptionStatus::channel).thenComparing(SubscriptionStatus::nodeName));
+    return result;
   }
 
   PayloadCodec codec() {

@@ -7,6 +7,7 @@ import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
 import io.frpc.internal.transport.ClientConnector;
+import io.frpc.status.RemoteNodeStatus;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.internal.transport.TransportResources;
 import io.netty.util.Timer;
@@ -135,6 +136,16 @@ public final class FrpcClient implements AutoCloseable {
   public Map<NodeId, String> knownNodes() {
     Map<NodeId, String> result = new TreeMap<>();
     links.forEach((id, link) -> result.put(id, link.address()));
+    return result;
+  }
+
+  /** Every node discovery reported, with its connection state, in id order. */
+  public List<RemoteNodeStatus> status() {
+    List<RemoteNodeStatus> result = new ArrayList<>();
+    new TreeMap<>(links).forEach((id, link) -> {
+      Throwable failure = lastFailures.get(id);
+      result.add(link.status(failure == null ? null : String.valueOf(failure.getMessage())));
+    });
     return result;
   }
 

@@ -4,8 +4,11 @@ import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.internal.transport.NodeConnection;
+import io.frpc.status.RemoteNodeState;
+import io.frpc.status.RemoteNodeStatus;
 import io.netty.util.Timeout;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,8 @@ final class NodeLink {
   private Timeout retry;
   private int failures;
   private boolean removed;
+  private RemoteNodeState state = RemoteNodeState.CONNECTING;
+  private Instant since = Instant.now();
 
   NodeLink(NodeId id, String host, int port, FrpcClient client) {
     this.id = id;
@@ -99,6 +104,7 @@ final class NodeLink {
       }
       connection = null;
       draining = announcing;
+      enter(RemoteNodeState.DRAINING);
     }
     client.shuttingDown(announcing);
     announcing.closeWhenIdle(DRAIN_GRACE);
@@ -110,6 +116,22 @@ final class NodeLink {
 
   synchronized String address() {
     return host + ":" + port;
+  }
+
+  /** The link's state for operations; {@code lastFailure} is why the last attempt failed, or null. */
+  synchronized RemoteNodeStatus status(String lastFailure) {
+    NodeConnection current = connection != null ? connection : draining;
+    return new RemoteNodeStatus(id, address(), state, since, current == null ? -1 : current.rttNanos() / 1000,
+        current == null ? 0 : current.pendingCalls(), current == null ? 0 : current.bytesIn(),
+        current == null ? 0 : current.bytesOut(), lastFailure);
+  }
+
+  /** Enters {@code next}; the time is kept when the state does not change. Called holding the lock. */
+  private void enter(RemoteNodeState next) {
+    if (state != next) {
+      state = next;
+      since = Instant.now();
+    }
   }
 
   private void connect() {
@@ -132,6 +154,7 @@ final class NodeLink {
       attempt = null;
       client.attempted(id, error);
       if (error != null) {
+        enter(RemoteNodeState.DOWN);
         failures++;
         if (failures == 1 && error instanceof FrpcException) {
           log.warn("Node {} at {}:{} refused the handshake ({}); retrying with backoff", id, host, port,
@@ -147,6 +170,7 @@ final class NodeLink {
       }
       failures = 0;
       connection = opened;
+      enter(RemoteNodeState.UP);
     }
     client.activated(opened);
     opened.onClose(() -> closed(opened));
@@ -158,6 +182,7 @@ final class NodeLink {
     synchronized (this) {
       if (lost == draining) {
         draining = null;
+        enter(RemoteNodeState.DOWN);
         if (!removed) {
           scheduleRetry();
         }
@@ -167,6 +192,7 @@ final class NodeLink {
         return;
       }
       connection = null;
+      enter(RemoteNodeState.DOWN);
       scheduleRetry();
     }
     client.deactivated(lost, NodeDownReason.CONNECTION_LOST);

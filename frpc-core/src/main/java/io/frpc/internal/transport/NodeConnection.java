@@ -131,6 +131,18 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     return rttNanos;
   }
 
+  /** Bytes received on this connection. */
+  public long bytesIn() {
+    TrafficCounter traffic = channel.pipeline().get(TrafficCounter.class);
+    return traffic == null ? 0 : traffic.bytesIn();
+  }
+
+  /** Bytes sent on this connection. */
+  public long bytesOut() {
+    TrafficCounter traffic = channel.pipeline().get(TrafficCounter.class);
+    return traffic == null ? 0 : traffic.bytesOut();
+  }
+
   /** Calls waiting for their reply. */
   public int pendingCalls() {
     return pending.size();

@@ -19,6 +19,7 @@ final class Pipelines {
   static final String FRAMES = "frames";
   static final String MESSAGES = "messages";
   static final String HANDSHAKE = "handshake";
+  static final String TRAFFIC = "traffic";
 
   private Pipelines() {
   }
@@ -26,6 +27,7 @@ final class Pipelines {
   /** TLS (when {@code tls} is not null), framing, message decoding and fragmenting, then the side's handshake handler. */
   static void initialize(ChannelPipeline pipeline, SslHandler tls, TransportSettings settings,
       ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, ChannelHandler handshake) {
+    pipeline.addLast(TRAFFIC, new TrafficCounter());
     if (tls != null) {
       pipeline.addLast("tls", tls);
     }

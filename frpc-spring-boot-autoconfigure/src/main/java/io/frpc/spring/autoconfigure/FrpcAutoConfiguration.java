@@ -87,7 +87,6 @@ public final class FrpcAutoConfiguration {
         .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
         .maxSubscriptionsPerConnection(properties.getPubsub().getMaxSubscriptionsPerConnection())
         .subscriberBacklog(properties.getPubsub().getSubscriberBacklog())
-        .maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
     FrpcProperties.Security security = properties.getSecurity();
@@ -100,6 +99,9 @@ public final class FrpcAutoConfiguration {
     if (client.getSsl().getBundle() != null) {
       builder.clientTls(tls(sslBundles, "frpc.client.ssl.bundle", client.getSsl().getBundle()),
           client.getSsl().isVerifyHostname());
+    }
+    if (properties.getPubsub().getMaxQueuedBytes() != null) {
+      builder.maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes());
     }
     if (properties.getMaxInboundBytes() != null) {
       builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
