@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import tools.jackson.dataformat.smile.SmileMapper;
@@ -231,6 +232,11 @@ public final class FrpcNode implements AutoCloseable {
     return discovery == null ? null : discovery.health();
   }
 
+  /** The node names discovery reports nodes of (empty without discovery, or when it cannot tell). */
+  public Set<String> discoveredNames() {
+    return discovery == null ? Set.of() : discovery.nodeNames();
+  }
+
   /** Every node discovery reported, with the address it is kept connected to. */
   public Map<NodeId, String> knownNodes() {
     return client.knownNodes();
@@ -255,6 +261,7 @@ public final class FrpcNode implements AutoCloseable {
     InetSocketAddress listening = listenAddress();
     RequestDispatcher current = dispatcher;
     return new NodeStatus(local.id(), local.bootId(), listening == null ? null : String.valueOf(listening),
+        listening == null || config.advertisedHost == null ? null : config.advertisedHost + ":" + listening.getPort(),
         FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, Instant.now()), discoveryHealth(),
         client.status(), current == null ? List.of() : current.registry().status(), publisher.status(),
         subscriptions.status());
@@ -306,6 +313,7 @@ public final class FrpcNode implements AutoCloseable {
     private final int id;
     private boolean serve = true;
     private String host = "0.0.0.0";
+    private String advertisedHost;
     private int port = 9688;
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private int mailboxCapacity = 10_000;
@@ -356,6 +364,15 @@ public final class FrpcNode implements AutoCloseable {
       this.host = Objects.requireNonNull(host, "host");
       this.port = port;
       this.serve = true;
+      return this;
+    }
+
+    /**
+     * The host other nodes reach this one at ({@code frpc.server.advertised-host}), when it differs from the
+     * listen address; shown in {@link FrpcNode#status()} (discovery registers its own).
+     */
+    public Builder advertisedHost(String host) {
+      this.advertisedHost = host;
       return this;
     }
 

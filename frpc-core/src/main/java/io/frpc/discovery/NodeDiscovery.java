@@ -1,6 +1,7 @@
 package io.frpc.discovery;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A source of node addresses: a static list, Redis, or anything else that reports to a
@@ -18,6 +19,14 @@ public interface NodeDiscovery extends AutoCloseable {
    */
   default String explainUnknownName(String nodeName) {
     return null;
+  }
+
+  /**
+   * The node names this source reports nodes of (the static list's names, the watched names), so health
+   * can show each with its counts even while none is known; empty when it cannot tell (the default).
+   */
+  default Set<String> nodeNames() {
+    return Set.of();
   }
 
   /** Whether the source works; a source that cannot fail is always healthy. */

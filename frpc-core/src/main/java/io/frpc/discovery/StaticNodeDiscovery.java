@@ -35,6 +35,11 @@ public final class StaticNodeDiscovery implements NodeDiscovery {
   }
 
   @Override
+  public Set<String> nodeNames() {
+    return Set.copyOf(names);
+  }
+
+  @Override
   public DiscoveryHealth health() {
     return new DiscoveryHealth(true, Map.of("type", "static", "nodes", nodes.size()));
   }

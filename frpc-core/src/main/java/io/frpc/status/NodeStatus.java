@@ -12,6 +12,9 @@ import java.util.List;
  * @param id              this node's name and id
  * @param bootId          this process's boot id
  * @param listenAddress   the address the listener is bound to, or {@code null} when it does not listen
+ * @param advertisedAddress the {@code host:port} other nodes are told to reach it at
+ *                        ({@code frpc.server.advertised-host}), or {@code null} when none is set or it does
+ *                        not listen
  * @param protocolVersion the wire protocol version it speaks
  * @param startedAt       when the node was built
  * @param uptime          how long ago that was
@@ -21,7 +24,7 @@ import java.util.List;
  * @param channels        subscriptions other nodes hold on this node, per channel or pattern
  * @param subscriptions   subscriptions this node made on other nodes
  */
-public record NodeStatus(NodeId id, String bootId, String listenAddress, int protocolVersion, Instant startedAt,
+public record NodeStatus(NodeId id, String bootId, String listenAddress, String advertisedAddress, int protocolVersion, Instant startedAt,
     Duration uptime, DiscoveryHealth discovery, List<RemoteNodeStatus> nodes, List<ModuleStatus> modules,
     List<ChannelStatus> channels, List<SubscriptionStatus> subscriptions) {
 }

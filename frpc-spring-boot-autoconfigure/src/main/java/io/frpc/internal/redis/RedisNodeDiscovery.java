@@ -9,6 +9,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,11 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     return "frpc.discovery.redis.watch does not list it (it lists " + (settings.watch().isEmpty() ? "nothing"
         : String.join(", ", settings.watch())) + ")" + Names.didYouMean(nodeName, settings.watch())
         + "; add it to frpc.discovery.redis.watch";
+  }
+
+  @Override
+  public Set<String> nodeNames() {
+    return Set.copyOf(settings.watch());
   }
 
   /** Deregisters this node, then stops watching. */

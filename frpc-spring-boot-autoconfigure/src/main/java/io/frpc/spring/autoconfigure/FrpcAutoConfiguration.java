@@ -107,7 +107,7 @@ public final class FrpcAutoConfiguration {
       builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
     }
     if (server.isEnabled()) {
-      builder.listen(server.getHost(), server.getPort());
+      builder.listen(server.getHost(), server.getPort()).advertisedHost(server.getAdvertisedHost());
       handlers.definitions().forEach(builder::handler);
     }
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

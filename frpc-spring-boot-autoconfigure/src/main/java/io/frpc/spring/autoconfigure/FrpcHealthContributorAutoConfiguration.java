@@ -1,6 +1,7 @@
 package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcNode;
+import java.util.Set;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,7 +19,7 @@ public final class FrpcHealthContributorAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "frpcHealthIndicator")
-  HealthIndicator frpcHealthIndicator(FrpcNode node) {
-    return new FrpcHealthIndicator(node);
+  HealthIndicator frpcHealthIndicator(FrpcNode node, FrpcProperties properties) {
+    return new FrpcHealthIndicator(node, Set.copyOf(properties.getHealth().getRequiredNodes()));
   }
 }

@@ -35,6 +35,7 @@ public class FrpcProperties {
   private final Discovery discovery = new Discovery();
   private final Security security = new Security();
   private final PubSub pubsub = new PubSub();
+  private final Health health = new Health();
 
   /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
   private DataSize maxMessageSize = DataSize.ofMegabytes(128);
@@ -88,6 +89,10 @@ public class FrpcProperties {
 
   public PubSub getPubsub() {
     return pubsub;
+  }
+
+  public Health getHealth() {
+    return health;
   }
 
   public DataSize getMaxMessageSize() {
@@ -460,6 +465,24 @@ public class FrpcProperties {
 
     public void setNodeSecrets(Map<String, String> nodeSecrets) {
       this.nodeSecrets = nodeSecrets;
+    }
+  }
+
+  /** The frpc health contributor. */
+  public static class Health {
+
+    /**
+     * Node names that must each have at least one connected node for this node to be healthy; the
+     * health contributor is DOWN, naming them, while one has none.
+     */
+    private List<String> requiredNodes = new ArrayList<>();
+
+    public List<String> getRequiredNodes() {
+      return requiredNodes;
+    }
+
+    public void setRequiredNodes(List<String> requiredNodes) {
+      this.requiredNodes = requiredNodes;
     }
   }
 

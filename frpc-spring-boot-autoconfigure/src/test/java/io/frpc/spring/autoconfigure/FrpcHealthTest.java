@@ -25,7 +25,20 @@ class FrpcHealthTest {
       assertThat(health.getStatus()).isEqualTo(Status.UP);
       assertThat(health.getDetails().get("listener")).asString().contains("127.0.0.1:");
       assertThat(health.getDetails().get("discovery")).asString().contains("type=static", "nodes=1");
-      assertThat(health.getDetails().get("nodes")).asString().isEqualTo("{lobby={known=1}}");
+      // both counts always, 0 included
+      assertThat(health.getDetails().get("nodes")).asString().isEqualTo("{lobby={connected=0, known=1}}");
+    });
+  }
+
+  @Test
+  void aRequiredNodeNameWithoutAConnectedNodeMakesItDownNamingIt() {
+    runner.withPropertyValues("frpc.health.required-nodes=lobby,chat").run(context -> {
+      Health health = context.getBean("frpcHealthIndicator", HealthIndicator.class).health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails().get("missingRequiredNodes")).asString().isEqualTo("[chat, lobby]");
+      assertThat(health.getDetails().get("nodes")).asString()
+          .isEqualTo("{chat={connected=0, known=0}, lobby={connected=0, known=1}}");
     });
   }
 
