@@ -22,6 +22,7 @@ import io.frpc.internal.transport.Tls;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
 import io.frpc.pubsub.FrpcPublisher;
+import io.frpc.status.FrpcObserver;
 import io.frpc.status.NodeStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -102,7 +103,7 @@ public final class FrpcNode implements AutoCloseable {
         config.maxSubscriptionsPerConnection);
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
     config.listeners.forEach(client::addListener);
-    this.template = new FrpcTemplate(client, new CallExecutor(client, codec), subscriptions);
+    this.template = new FrpcTemplate(client, new CallExecutor(client, codec, config.observer), subscriptions);
   }
 
   /**
@@ -159,9 +160,9 @@ public final class FrpcNode implements AutoCloseable {
     if (config.serve) {
       ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
           resources.workers());
-      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace);
+      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer);
       FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher);
+          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher, config.observer);
       listener.start();
       server = listener;
     }
@@ -348,6 +349,7 @@ public final class FrpcNode implements AutoCloseable {
     private List<String> acceptedSecrets = List.of();
     private final Map<String, String> nodeSecrets = new HashMap<>();
     private final List<NodeListener> listeners = new ArrayList<>();
+    private FrpcObserver observer = FrpcObserver.NONE;
 
     private Builder(String name, int id) {
       if (name == null || name.isBlank()) {
@@ -603,6 +605,12 @@ public final class FrpcNode implements AutoCloseable {
     /** frpc's Smile mapper settings, to extend and pass to {@link #smileMapper(SmileMapper)}. */
     public static SmileMapper.Builder defaultSmileMapper() {
       return PayloadCodec.defaultMapperBuilder();
+    }
+
+    /** Receives a measurement of every call, send and served request (metrics); none by default. */
+    public Builder observer(FrpcObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
     }
 
     /** Adds a listener for node transitions. */

@@ -5,6 +5,7 @@ import io.frpc.RemoteErrorCode;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.status.FrpcObserver;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -28,10 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class RequestDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+  /** The tag of a module or command this node does not serve. */
+  private static final String UNKNOWN = "(unknown)";
 
   private final ModuleRegistry registry;
   private final PayloadCodec codec;
   private final boolean includeStackTrace;
+  private final FrpcObserver observer;
+  private final boolean observed;
   private final AtomicInteger inFlight = new AtomicInteger();
   /** A peer can make every one of its sends be dropped: one line a minute, not one per send. */
   private final RateLimitedLog droppedSends = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
@@ -40,11 +45,15 @@ public final class RequestDispatcher {
    * @param registry          the served modules
    * @param codec             decodes arguments, encodes results
    * @param includeStackTrace whether error replies carry the remote stack trace
+   * @param observer          told of every request served
    */
-  public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace) {
+  public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace,
+      FrpcObserver observer) {
     this.registry = registry;
     this.codec = codec;
     this.includeStackTrace = includeStackTrace;
+    this.observer = observer;
+    this.observed = observer != FrpcObserver.NONE;
   }
 
   /** The served modules. */
@@ -100,11 +109,18 @@ public final class RequestDispatcher {
       inFlight.decrementAndGet();
       invocation.fail(RemoteErrorCode.OVERLOADED, null, "mailbox of " + invocation.instance.describe()
           + " is full (" + invocation.instance.mailbox().capacity + " messages)", null);
+      invocation.observe();
     }
   }
 
   private void refuse(InboundRequest request, ReplyTarget target, RemoteErrorCode code, String message) {
     answerError(request.envelope(), target, RemoteError.of(code, null, message, null));
+    if (observed) {
+      // names a peer chose are not tags: only what this node serves is
+      ServedModule module = registry.module(request.envelope().module());
+      observer.requestCompleted(module == null ? UNKNOWN : module.name(), UNKNOWN, code.name(),
+          System.nanoTime() - request.arrivalNanos());
+    }
   }
 
   /**
@@ -127,6 +143,8 @@ public final class RequestDispatcher {
     final ModuleInstance instance;
     final BroadcastReply broadcast;
     final int slot;
+    /** SUCCESS, or the error code this request was answered with. */
+    String outcome = "SUCCESS";
 
     Invocation(InboundRequest request, ReplyTarget target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -146,6 +164,14 @@ public final class RequestDispatcher {
             request.envelope().command(), target.peer(), e);
       } finally {
         inFlight.decrementAndGet();
+        observe();
+      }
+    }
+
+    void observe() {
+      if (observed) {
+        observer.requestCompleted(instance.identity().module(), request.envelope().command(), outcome,
+            System.nanoTime() - request.arrivalNanos());
       }
     }
 
@@ -219,6 +245,7 @@ public final class RequestDispatcher {
     }
 
     void fail(RemoteErrorCode code, String type, String message, String stackTrace) {
+      outcome = code.name();
       RemoteError error = RemoteError.of(code, type, message, stackTrace);
       if (broadcast == null) {
         answerError(request.envelope(), target, error);

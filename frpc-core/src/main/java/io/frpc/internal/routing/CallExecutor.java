@@ -13,6 +13,7 @@ import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.transport.NodeConnection;
+import io.frpc.status.FrpcObserver;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -47,12 +48,17 @@ public final class CallExecutor {
 
   private final FrpcClient client;
   private final PayloadCodec codec;
+  private final FrpcObserver observer;
+  /** Whether anything observes calls; when not, nothing is measured. */
+  private final boolean observed;
   private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
   private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
-  public CallExecutor(FrpcClient client, PayloadCodec codec) {
+  public CallExecutor(FrpcClient client, PayloadCodec codec, FrpcObserver observer) {
     this.client = client;
     this.codec = codec;
+    this.observer = observer;
+    this.observed = observer != FrpcObserver.NONE;
   }
 
   /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
@@ -71,18 +77,49 @@ public final class CallExecutor {
   /** Calls one node and waits for the reply. */
   public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
     checkCommand(command);
-    Route route = await(routeFor(target), client.settings().connectWait());
-    NodeConnection connection = route.connection();
-    InboundResponse response = await(invoke(route, target, command, args), timeout(target));
-    return decoder.decode(connection.node().id(), response);
+    long started = observed ? System.nanoTime() : 0;
+    try {
+      Route route = await(routeFor(target), client.settings().connectWait());
+      NodeConnection connection = route.connection();
+      InboundResponse response = await(invoke(route, target, command, args), timeout(target));
+      R result = decoder.decode(connection.node().id(), response);
+      if (observed) {
+        observer.callCompleted(target.nodeName(), target.module(), command, Outcomes.SUCCESS,
+            System.nanoTime() - started);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      if (observed) {
+        observer.callCompleted(target.nodeName(), target.module(), command, Outcomes.of(e),
+            System.nanoTime() - started);
+      }
+      throw e;
+    }
+  }
+
+  /** Reports a call's outcome to the observer when it completes. */
+  private <T> CompletableFuture<T> observeCall(CompletableFuture<T> call, CallTarget target, String command) {
+    if (!observed) {
+      return call;
+    }
+    long started = System.nanoTime();
+    return call.whenComplete((result, error) -> observer.callCompleted(target.nodeName(), target.module(), command,
+        Outcomes.of(error), System.nanoTime() - started));
+  }
+
+  /** Reports a send's outcome to the observer when it completes. */
+  private <T> CompletableFuture<T> observeSend(CompletableFuture<T> send, CallTarget target, String command) {
+    return !observed ? send : send.whenComplete((result, error) -> observer.sendCompleted(target.nodeName(),
+        target.module(), command, Outcomes.of(error)));
   }
 
   /** Calls one node; the future completes on a callback thread, never an I/O thread. */
   public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
-    return routeFor(target).thenCompose(route -> invoke(route, target, command, args)
-        .thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response), client.callbacks()));
+    return observeCall(routeFor(target).thenCompose(route -> invoke(route, target, command, args)
+        .thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response), client.callbacks())),
+        target, command);
   }
 
   /**
@@ -92,8 +129,9 @@ public final class CallExecutor {
    */
   public CompletableFuture<Void> send(CallTarget target, String command, Object[] args) {
     checkCommand(command);
-    return logFailure(routeFor(target).thenCompose(route -> route.connection().send(
-        checked(route.connection(), encode(route, target, command, args, false)))), target, command);
+    return observeSend(logFailure(routeFor(target).thenCompose(route -> route.connection().send(
+        checked(route.connection(), encode(route, target, command, args, false)))), target, command), target,
+        command);
   }
 
   /** Calls every connected node of the name and waits for all replies or failures. */
@@ -107,9 +145,9 @@ public final class CallExecutor {
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     return allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, true, (connection, frame) ->
+        toEach(connections, target, command, args, true, (connection, frame) -> observeCall(
             connection.call(frame, timeout(target), target.module(), command).thenApplyAsync(
-                response -> decoder.decode(connection.node().id(), response), client.callbacks()))));
+                response -> decoder.decode(connection.node().id(), response), client.callbacks()), target, command))));
   }
 
   /**
@@ -119,7 +157,8 @@ public final class CallExecutor {
   public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
     checkCommand(command);
     return logFailure(allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, false, NodeConnection::send))), target, command);
+        toEach(connections, target, command, args, false, (connection, frame) -> observeSend(connection.send(frame),
+            target, command)))), target, command);
   }
 
   /**

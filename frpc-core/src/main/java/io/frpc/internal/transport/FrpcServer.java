@@ -8,6 +8,7 @@ import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.security.SharedSecrets;
+import io.frpc.status.FrpcObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -54,7 +55,7 @@ public final class FrpcServer {
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> handshaking = new ConcurrentHashMap<>();
-  private final RateLimitedLog refusals = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+  private final Refusals refusals;
   private final AdmittedPeers peers = new AdmittedPeers();
   private final SharedSecrets secrets;
   private final Tls tls;
@@ -67,7 +68,8 @@ public final class FrpcServer {
    */
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
-      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher) {
+      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, FrpcObserver observer) {
+    this.refusals = new Refusals(new RateLimitedLog(log, 60, TimeUnit.SECONDS), observer);
     this.secrets = secrets;
     this.tls = tls;
     this.self = self;
@@ -122,7 +124,8 @@ public final class FrpcServer {
   private void admit(SocketChannel ch) {
     if (connections.incrementAndGet() > limits.maxConnections()) {
       connections.decrementAndGet();
-      refusals.warn("Refusing connection from " + ch.remoteAddress() + ": the limit of " + limits.maxConnections()
+      refusals.refused("frpc.server.max-connections", "Refusing connection from " + ch.remoteAddress()
+          + ": the limit of " + limits.maxConnections()
           + " open connections is reached (frpc.server.max-connections)");
       ch.close();
       return;
@@ -132,8 +135,8 @@ public final class FrpcServer {
     if (fromAddress.incrementAndGet() > limits.maxHandshakingPerAddress()) {
       releaseHandshake(address, fromAddress);
       connections.decrementAndGet();
-      refusals.warn("Refusing connection from " + ch.remoteAddress() + ": the limit of "
-          + limits.maxHandshakingPerAddress() + " connections from " + address.getHostAddress()
+      refusals.refused("frpc.server.max-handshaking-per-address", "Refusing connection from " + ch.remoteAddress()
+          + ": the limit of " + limits.maxHandshakingPerAddress() + " connections from " + address.getHostAddress()
           + " still in the handshake is reached (frpc.server.max-handshaking-per-address)");
       ch.close();
       return;

@@ -1,7 +1,6 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
-import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
@@ -45,7 +44,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final SharedSecrets secrets;
   private final AdmittedPeers peers;
   private final Runnable admitted;
-  private final RateLimitedLog refusals;
+  private final Refusals refusals;
   private ScheduledFuture<?> timeout;
   private boolean refused;
   /** The HELLO being authenticated, and the transcript its AUTH must prove; null before the CHALLENGE. */
@@ -56,11 +55,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    * @param secrets  how peers are authenticated
    * @param peers    the authenticated identities with a live connection
    * @param admitted runs once the peer is admitted (it no longer counts as handshaking)
-   * @param refusals where refusals are logged
+   * @param refusals where refusals are logged and counted
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
-      Runnable admitted, RateLimitedLog refusals) {
+      Runnable admitted, Refusals refusals) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -77,7 +76,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     timeout = ctx.executor().schedule(() -> {
-      refusals.warn("Closing connection from " + ctx.channel().remoteAddress() + ": no handshake within "
+      refusals.refused("frpc.server.handshake-timeout", "Closing connection from " + ctx.channel().remoteAddress()
+          + ": no handshake within "
           + settings.handshakeTimeout().toMillis() + " ms (frpc.server.handshake-timeout)");
       ctx.close();
     }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -155,7 +155,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (tlsFailure != null) {
       if (!refused) {
         refused = true;
-        refusals.warn("Refusing connection from " + ctx.channel().remoteAddress() + ": "
+        refusals.refused("tls", "Refusing connection from " + ctx.channel().remoteAddress() + ": "
             + TlsFailures.describe("the peer", tlsFailure));
         ctx.close();
       }
@@ -179,7 +179,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (timeout != null) {
       timeout.cancel(false);
     }
-    refusals.warn("Refusing connection from " + ctx.channel().remoteAddress() + ": " + reason);
+    refusals.refused("handshake", "Refusing connection from " + ctx.channel().remoteAddress() + ": " + reason);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_REJECT, codec, new HelloReject(reason)))
         .addListener(ChannelFutureListener.CLOSE);
   }

@@ -1,0 +1,34 @@
+package io.frpc.status;
+
+/**
+ * Receives a measurement for every call, send and served request, for metrics (the Spring Boot starter
+ * binds it to Micrometer). Called on frpc's threads, sometimes an I/O thread: implementations must be
+ * fast, thread-safe and must not block. Tag values are bounded: node names, modules and commands the
+ * application calls or serves; requests for a module or command this node does not serve are reported as
+ * {@code "(unknown)"}. Outcomes are {@code SUCCESS}, {@code TIMEOUT}, {@code CONNECTION_LOST},
+ * {@code NO_NODE}, {@code BAD_REPLY}, {@code AUTHENTICATION}, {@code TOO_LARGE}, {@code ERROR}, or the
+ * {@link io.frpc.RemoteErrorCode} name of a remote error ({@code OVERLOADED}, {@code COMMAND_FAILED}, …).
+ * Without an observer nothing is measured.
+ */
+public interface FrpcObserver {
+
+  /** Observes nothing: the default, at no cost on the call path. */
+  FrpcObserver NONE = new FrpcObserver() {
+  };
+
+  /** A call to one node (one per node for an all-nodes call) ended after {@code nanos}. */
+  default void callCompleted(String nodeName, String module, String command, String outcome, long nanos) {
+  }
+
+  /** A send was written ({@code SUCCESS}) or failed. */
+  default void sendCompleted(String nodeName, String module, String command, String outcome) {
+  }
+
+  /** A request this node served ended {@code nanos} after it arrived (one per instance for a broadcast). */
+  default void requestCompleted(String module, String command, String outcome, long nanos) {
+  }
+
+  /** The listener refused a connection, for {@code reason} (a limit's property name, or "handshake"). */
+  default void connectionRefused(String reason) {
+  }
+}
