@@ -248,6 +248,21 @@ public final class FrpcNode implements AutoCloseable {
     return client.activeConnections().stream().map(connection -> connection.node()).toList();
   }
 
+  /** Bytes this node received on all its connections since it started (TLS records included). */
+  public long bytesReceived() {
+    return resources.traffic().bytesIn();
+  }
+
+  /** Bytes this node sent on all its connections since it started. */
+  public long bytesSent() {
+    return resources.traffic().bytesOut();
+  }
+
+  /** Calls of this node waiting for their reply. */
+  public int pendingCalls() {
+    return client.activeConnections().stream().mapToInt(connection -> connection.pendingCalls()).sum();
+  }
+
   /** Requests queued or running on this node's handler instances. */
   public int requestsInFlight() {
     RequestDispatcher current = dispatcher;

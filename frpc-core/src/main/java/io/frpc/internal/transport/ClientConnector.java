@@ -85,7 +85,7 @@ public final class ClientConnector {
       @Override
       protected void initChannel(SocketChannel ch) {
         Pipelines.initialize(ch.pipeline(), tls.clientHandler(ch.alloc(), host, port), settings, limits, budget,
-            codec, new Handshake(expected, host, port, result));
+            codec, resources.traffic(), new Handshake(expected, host, port, result));
       }
     });
     attempt.connect(host, port).addListener(f -> {

@@ -154,8 +154,9 @@ public final class FrpcServer {
       admitted.run();
     });
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
+        resources.traffic(),
         new ServerHandshakeHandler(self, bootId,
-        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals));
+        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals, () -> shuttingDown));
   }
 
   private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {
@@ -164,8 +165,8 @@ public final class FrpcServer {
     }
   }
 
-  /** The connections told of the shutdown, once {@link #announceShutdown()} ran. */
-  private List<Channel> draining;
+  /** Whether {@link #announceShutdown()} ran: connections admitted from now on are told at once. */
+  private volatile boolean shuttingDown;
 
   /** The bound address, or {@code null} before {@link #start()}. */
   public InetSocketAddress localAddress() {
@@ -181,46 +182,44 @@ public final class FrpcServer {
 
 
   /**
-   * Stops accepting and announces the shutdown on every connection (GOING_AWAY), waiting until the
-   * announcements are written: callers route no new calls here and close their connection once their
-   * pending calls are done. Requests keep being served until {@link #stop}.
+   * Announces the shutdown on every connection (GOING_AWAY), and from now on on every connection admitted
+   * until {@link #stop}, waiting until the announcements are written: callers route no new calls here and
+   * close their connection once their pending calls are done. Requests keep being served, and the listener
+   * keeps accepting, until {@link #stop}.
    */
   public synchronized void announceShutdown() {
-    Channel channel = serverChannel;
-    if (channel == null || draining != null) {
+    if (serverChannel == null || shuttingDown) {
       return;
     }
-    channel.close().awaitUninterruptibly();
-    List<Channel> announced = new ArrayList<>();
+    shuttingDown = true;
     List<ChannelFuture> written = new ArrayList<>();
     for (Channel child : channels) {
       ServerConnection connection = child.pipeline().get(ServerConnection.class);
       ChannelFuture announcement = connection == null ? null : connection.goingAway();
       if (announcement != null) {
-        announced.add(child);
         written.add(announcement);
       }
     }
     for (ChannelFuture announcement : written) {
       announcement.awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
-    draining = announced;
   }
 
   /**
-   * Announces the shutdown (if {@link #announceShutdown()} did not yet), keeps serving until every
-   * connection told of it has closed and no request is running or queued, or until {@code timeout}, then
-   * closes the remaining connections after what was written to them is flushed.
+   * Announces the shutdown (if {@link #announceShutdown()} did not yet), stops accepting, keeps serving until
+   * every connection told of it has closed and no request is running or queued, or until {@code timeout},
+   * then closes the remaining connections after what was written to them is flushed.
    */
   public synchronized void stop(Duration timeout) {
     announceShutdown();
-    if (serverChannel == null) {
+    Channel channel = serverChannel;
+    if (channel == null) {
       return;
     }
     serverChannel = null;
-    List<Channel> closedByPeer = draining;
+    channel.close().awaitUninterruptibly();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while ((dispatcher.inFlight() > 0 || closedByPeer.stream().anyMatch(Channel::isOpen))
+    while ((dispatcher.inFlight() > 0 || channels.stream().anyMatch(FrpcServer::closesItself))
         && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(10);
@@ -238,5 +237,11 @@ public final class FrpcServer {
           .channel().closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     log.info("frpc node {} stopped listening", self);
+  }
+
+  /** Whether {@code child} is open and its peer, told of the shutdown, will close it. */
+  private static boolean closesItself(Channel child) {
+    ServerConnection connection = child.pipeline().get(ServerConnection.class);
+    return child.isOpen() && connection != null && connection.drains();
   }
 }

@@ -26,8 +26,8 @@ final class Pipelines {
 
   /** TLS (when {@code tls} is not null), framing, message decoding and fragmenting, then the side's handshake handler. */
   static void initialize(ChannelPipeline pipeline, SslHandler tls, TransportSettings settings,
-      ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, ChannelHandler handshake) {
-    pipeline.addLast(TRAFFIC, new TrafficCounter());
+      ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, Traffic traffic, ChannelHandler handshake) {
+    pipeline.addLast(TRAFFIC, new TrafficCounter(traffic));
     if (tls != null) {
       pipeline.addLast("tls", tls);
     }

@@ -65,6 +65,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
     return drains ? channel.writeAndFlush(Frames.goingAway(channel.alloc())) : null;
   }
 
+  /** Whether the peer closes the connection itself once told of a shutdown. */
+  boolean drains() {
+    return drains;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof InboundRequest request) {

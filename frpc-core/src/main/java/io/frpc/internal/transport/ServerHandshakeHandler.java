@@ -20,6 +20,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.function.BooleanSupplier;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final AdmittedPeers peers;
   private final Runnable admitted;
   private final Refusals refusals;
+  private final BooleanSupplier shuttingDown;
   private ScheduledFuture<?> timeout;
   private boolean refused;
   /** The HELLO being authenticated, and the transcript its AUTH must prove; null before the CHALLENGE. */
@@ -56,10 +58,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    * @param peers    the authenticated identities with a live connection
    * @param admitted runs once the peer is admitted (it no longer counts as handshaking)
    * @param refusals where refusals are logged and counted
+   * @param shuttingDown whether the node announced its shutdown: an admitted peer is told at once
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
-      Runnable admitted, Refusals refusals) {
+      Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -71,6 +74,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     this.peers = peers;
     this.admitted = admitted;
     this.refusals = refusals;
+    this.shuttingDown = shuttingDown;
   }
 
   @Override
@@ -146,6 +150,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.voidPromise());
     admitted.run();
     Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, true, rtt -> { }, "requests", connection);
+    if (shuttingDown.getAsBoolean()) {
+      connection.goingAway();
+    }
   }
 
   @Override

@@ -25,6 +25,7 @@ public final class TransportResources implements AutoCloseable {
   private final ExecutorService workers;
   private final ExecutorService callbacks;
   private final ExecutorService events;
+  private final Traffic traffic = new Traffic();
 
   /**
    * @param label     names the threads, e.g. the node id
@@ -63,6 +64,11 @@ public final class TransportResources implements AutoCloseable {
   /** Completes asynchronous calls (decoding their results); never an I/O thread. */
   public ExecutorService callbacks() {
     return callbacks;
+  }
+
+  /** Bytes the node received and sent on all its connections. */
+  public Traffic traffic() {
+    return traffic;
   }
 
   /** Delivers node events in order, one at a time. */

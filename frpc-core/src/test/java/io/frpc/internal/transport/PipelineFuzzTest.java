@@ -81,9 +81,10 @@ class PipelineFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         // Half of the inputs meet a node that requires the shared secret: they exercise the challenge path.
         SharedSecrets secrets = input % 2 == 0 ? SharedSecrets.none() : withSecret;
-        Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new ServerHandshakeHandler(
+        Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new Traffic(),
+            new ServerHandshakeHandler(
             new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, publisher, secrets, new AdmittedPeers(),
-            () -> { }, refusals));
+            () -> { }, refusals, () -> false));
         channel.pipeline().fireChannelActive();
         int offset = 0;
         while (offset < bytes.length && channel.isOpen()) {

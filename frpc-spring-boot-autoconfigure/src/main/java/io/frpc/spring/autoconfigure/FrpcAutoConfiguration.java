@@ -9,6 +9,7 @@ import io.frpc.NodeListener;
 import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.pubsub.FrpcPublisher;
+import io.frpc.status.FrpcObserver;
 import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.spring.FrpcNodeCustomizer;
@@ -58,7 +59,7 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcNode frpcNode(FrpcProperties properties, FrpcHandlerRegistrar handlers, ObjectProvider<NodeDiscovery> discovery,
       ObjectProvider<FrpcNodeCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
-      ApplicationEventPublisher publisher) {
+      ObjectProvider<FrpcObserver> observer, ApplicationEventPublisher publisher) {
     NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
     if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
       throw new FrpcConfigurationException("frpc.discovery.type", "frpc.discovery.type=redis needs Spring Data Redis"
@@ -89,6 +90,7 @@ public final class FrpcAutoConfiguration {
         .subscriberBacklog(properties.getPubsub().getSubscriberBacklog())
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
+    observer.ifAvailable(builder::observer);
     FrpcProperties.Security security = properties.getSecurity();
     builder.secret(security.getSecret()).acceptedSecrets(security.getAcceptedSecrets());
     security.getNodeSecrets().forEach(builder::nodeSecret);

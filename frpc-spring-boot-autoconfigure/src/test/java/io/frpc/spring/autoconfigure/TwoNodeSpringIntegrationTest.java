@@ -109,7 +109,7 @@ class TwoNodeSpringIntegrationTest {
   }
 
   @Test
-  void closingTheServerContextPublishesOneNodeDownEventForConnectionLost() {
+  void closingTheServerContextPublishesOneNodeDownEventForItsShutdown() {
     withConnectedNodes((server, client) -> {
       NodeEvents events = client.getBean(NodeEvents.class);
       await().atMost(WAIT).untilAsserted(() -> assertThat(events.ups()).hasSize(1));
@@ -120,7 +120,7 @@ class TwoNodeSpringIntegrationTest {
       NodeDownEvent down = events.downs().get(0);
       assertThat(down.nodeName()).isEqualTo("game");
       assertThat(down.nodeId()).isEqualTo(1);
-      assertThat(down.reason()).isEqualTo(NodeDownReason.CONNECTION_LOST);
+      assertThat(down.reason()).isEqualTo(NodeDownReason.SHUTDOWN);
       await().during(QUIET).atMost(WAIT).untilAsserted(() -> assertThat(events.downs()).hasSize(1));
     });
   }
@@ -140,7 +140,7 @@ class TwoNodeSpringIntegrationTest {
   }
 
   @Test
-  void nodeListenerBeanIsToldWhenTheServerNodeIsLost() {
+  void nodeListenerBeanIsToldWhenTheServerNodeShutsDown() {
     withConnectedNodes((server, client) -> {
       RecordingNodeListener listener = client.getBean(RecordingNodeListener.class);
       await().atMost(WAIT).untilAsserted(() -> assertThat(listener.transitions()).containsExactly("up game:1"));
@@ -148,7 +148,7 @@ class TwoNodeSpringIntegrationTest {
       server.close();
 
       await().atMost(WAIT).untilAsserted(() -> assertThat(listener.transitions())
-          .containsExactly("up game:1", "down game:1 CONNECTION_LOST"));
+          .containsExactly("up game:1", "down game:1 SHUTDOWN"));
     });
   }
 

@@ -1,0 +1,56 @@
+package io.frpc.spring.autoconfigure;
+
+import io.frpc.FrpcNode;
+import io.frpc.NodeListener;
+import io.frpc.RemoteNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node's gauges and counters: {@code frpc.nodes.active} (tag name, per node name discovery reports),
+ * {@code frpc.client.pending.calls}, {@code frpc.server.requests.in.flight} (queued or running, all
+ * mailboxes), {@code frpc.bytes.received} / {@code frpc.bytes.sent}, {@code frpc.client.reconnects} and
+ * {@code frpc.pubsub.dropped}.
+ */
+final class FrpcMeterBinder implements MeterBinder {
+
+  private final FrpcNode node;
+
+  FrpcMeterBinder(FrpcNode node) {
+    this.node = node;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (String name : node.discoveredNames()) {
+      Gauge.builder("frpc.nodes.active", node, n -> n.template().activeNodeIds(name).size())
+          .description("Connected nodes of a name").tag("name", name).register(registry);
+    }
+    Gauge.builder("frpc.client.pending.calls", node, FrpcNode::pendingCalls)
+        .description("Calls waiting for their reply").register(registry);
+    Gauge.builder("frpc.server.requests.in.flight", node, FrpcNode::requestsInFlight)
+        .description("Requests queued or running on this node's handler instances").register(registry);
+    FunctionCounter.builder("frpc.bytes.received", node, FrpcNode::bytesReceived).baseUnit("bytes")
+        .description("Bytes received on all connections").register(registry);
+    FunctionCounter.builder("frpc.bytes.sent", node, FrpcNode::bytesSent).baseUnit("bytes")
+        .description("Bytes sent on all connections").register(registry);
+    FunctionCounter.builder("frpc.pubsub.dropped", node, n -> n.publisher().droppedMessages())
+        .description("Publications not sent to a subscriber that was not keeping up").register(registry);
+    Counter reconnects = Counter.builder("frpc.client.reconnects")
+        .description("Connections to a node established again after it was down").register(registry);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    node.addListener(new NodeListener() {
+      @Override
+      public void nodeUp(RemoteNode remote) {
+        if (!seen.add(remote.id().toString())) {
+          reconnects.increment();
+        }
+      }
+    });
+  }
+}

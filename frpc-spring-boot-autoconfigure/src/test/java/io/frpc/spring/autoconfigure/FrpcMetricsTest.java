@@ -1,0 +1,101 @@
+package io.frpc.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.frpc.FrpcNode;
+import io.frpc.FrpcTemplate;
+import io.frpc.spring.FrpcHandler;
+import io.frpc.status.FrpcObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** Micrometer metrics: there with a registry, gone without Micrometer, replaceable. */
+class FrpcMetricsTest {
+
+  private static final AutoConfigurations METRICS = AutoConfigurations.of(MetricsAutoConfiguration.class,
+      CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+      FrpcAutoConfiguration.class, FrpcMetricsAutoConfiguration.class);
+
+  /** Module "greeter" of the game node. */
+  @FrpcHandler(module = "greeter")
+  public static class Greeter {
+    public String greet(String who) {
+      return "hello " + who;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @Import(Greeter.class)
+  static class GameConfiguration {
+  }
+
+  private final ApplicationContextRunner game = new ApplicationContextRunner().withConfiguration(METRICS)
+      .withUserConfiguration(GameConfiguration.class)
+      .withPropertyValues("frpc.node.name=game", "frpc.server.port=0", "frpc.server.host=127.0.0.1");
+
+  private final ApplicationContextRunner lobby = new ApplicationContextRunner().withConfiguration(METRICS)
+      .withPropertyValues("frpc.node.name=lobby", "frpc.server.enabled=false");
+
+  @Test
+  void callsRequestsNodesAndBytesAreMeasured() {
+    game.run(server -> lobby.withPropertyValues("frpc.discovery.static.nodes.game.1=127.0.0.1:"
+        + server.getBean(FrpcNode.class).listenAddress().getPort()).run(client -> {
+          FrpcTemplate frpc = client.getBean(FrpcTemplate.class);
+          assertThat(frpc.module("game", "greeter").call("greet", String.class, "ann")).isEqualTo("hello ann");
+
+          MeterRegistry clientMeters = client.getBean(MeterRegistry.class);
+          assertThat(clientMeters.get("frpc.client.calls").tags("node", "game", "module", "greeter", "command", "greet",
+              "outcome", "SUCCESS").timer().count()).isEqualTo(1);
+          assertThat(clientMeters.get("frpc.nodes.active").tag("name", "game").gauge().value()).isEqualTo(1);
+          assertThat(clientMeters.get("frpc.bytes.sent").functionCounter().count()).isPositive();
+          assertThat(clientMeters.get("frpc.bytes.received").functionCounter().count()).isPositive();
+          assertThat(clientMeters.get("frpc.client.pending.calls").gauge().value()).isZero();
+          MeterRegistry serverMeters = server.getBean(MeterRegistry.class);
+          await().atMost(Duration.ofSeconds(5)).until(() -> serverMeters.find("frpc.server.requests")
+              .tags("module", "greeter", "command", "greet", "outcome", "SUCCESS").timer() != null);
+          assertThat(serverMeters.get("frpc.server.requests.in.flight").gauge().value()).isZero();
+        }));
+  }
+
+  @Test
+  void withoutMicrometerNothingIsMeasuredAndTheNodeStarts() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(FrpcAutoConfiguration.class, FrpcMetricsAutoConfiguration.class))
+        .withPropertyValues("frpc.node.name=lobby", "frpc.server.enabled=false")
+        .withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).doesNotHaveBean(FrpcObserver.class);
+      assertThat(context).hasSingleBean(FrpcNode.class);
+    });
+  }
+
+  /** An observer of the user's own. */
+  @Configuration(proxyBeanMethods = false)
+  static class UserObserverConfiguration {
+    @Bean
+    FrpcObserver userObserver() {
+      return new FrpcObserver() {
+      };
+    }
+  }
+
+  @Test
+  void aUserObserverReplacesTheMicrometerOne() {
+    lobby.withUserConfiguration(UserObserverConfiguration.class).run(context -> {
+      assertThat(context).hasSingleBean(FrpcObserver.class);
+      assertThat(context).doesNotHaveBean("frpcMicrometerObserver");
+      assertThat(context).hasSingleBean(FrpcMeterBinder.class);
+    });
+  }
+}
