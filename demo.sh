@@ -45,9 +45,10 @@ trap cleanup EXIT
 
 for id in 1 2; do
   port=$((9687 + id))
-  java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" "${profile[@]}" > "$logs/server-$id.log" 2>&1 &
+  java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" --server.port="$((8080 + id))" \
+    "${profile[@]}" > "$logs/server-$id.log" 2>&1 &
   pids+=($!)
-  echo "Started cluster_server:$id on port $port (log: $logs/server-$id.log)"
+  echo "Started cluster_server:$id on port $port, Actuator on http://localhost:$((8080 + id))/actuator (log: $logs/server-$id.log)"
 done
 
 echo "Running the sample client..."

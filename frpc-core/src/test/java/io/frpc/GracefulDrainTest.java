@@ -132,6 +132,56 @@ class GracefulDrainTest {
   }
 
   @Test
+  void aNodeKilledUnderLoadFailsOnlyTheCallsInFlightOnItAndFast() throws Exception {
+    TestNode first = server(1, 0);
+    TestNode second = server(2, 0);
+    // the caller reaches node 2 through a relay: cutting it drops the connection as a kill -9 would
+    Relay relay = new Relay(second.port());
+    TestNode caller = caller(new CopyOnWriteArrayList<>());
+    caller.connectedTo(first);
+    caller.client.nodeAvailable(second.id(), "127.0.0.1", relay.port());
+    await().atMost(WAIT).until(() -> caller.frpc.isActive("game", 2));
+
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong calls = new AtomicLong();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Long> failedAfterMillis = new CopyOnWriteArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    for (int t = 0; t < 8; t++) {
+      threads.execute(() -> {
+        ModuleCall svc = caller.frpc.module("game", "svc");
+        while (running.get()) {
+          long started = System.nanoTime();
+          try {
+            svc.call("slow", Integer.class, 20);
+            calls.incrementAndGet();
+          } catch (RuntimeException e) {
+            failures.add(e);
+            failedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          }
+        }
+      });
+    }
+    long before = calls.get();
+    await().atMost(WAIT).until(() -> calls.get() > before + 200);
+    relay.down();
+    long after = calls.get();
+    await().atMost(WAIT).until(() -> calls.get() > after + 200);
+    running.set(false);
+    threads.shutdown();
+    assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    relay.close();
+
+    System.out.printf("MEASURED node cut under load, 8 threads: %,d calls, %d failed (%s), slowest failure after %d ms%n",
+        calls.get(), failures.size(), failures.stream().map(f -> f.getClass().getSimpleName()).distinct().toList(),
+        failedAfterMillis.stream().mapToLong(Long::longValue).max().orElse(0));
+    // at most the calls in flight on node 2 when it went: 8 threads, one call each
+    assertThat(failures).hasSizeLessThanOrEqualTo(8).allMatch(f -> f instanceof ConnectionLostException);
+    // each failed as the connection dropped, long before its 10 s deadline
+    assertThat(failedAfterMillis).allMatch(millis -> millis < 2_000);
+  }
+
+  @Test
   void callsInFlightOnAStoppingNodeCompleteAndNewOnesGoToTheOtherNode() throws Exception {
     TestNode first = server(1, 0);
     TestNode second = server(2, 0);

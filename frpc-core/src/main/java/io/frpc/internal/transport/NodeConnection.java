@@ -19,6 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +50,9 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private boolean goingAway;
   /** Whether the connection closes as soon as no call is pending. */
   private volatile boolean closeWhenIdle;
+  /** Run once the connection closed, before pending calls fail; guarded by itself. */
+  private final List<Runnable> closeActions = new ArrayList<>();
+  private boolean closeActionsRan;
   private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
@@ -61,7 +66,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     this.maxMessageSize = maxMessageSize;
     this.timer = timer;
     this.features = features;
-    channel.closeFuture().addListener(f -> failAll());
+    channel.closeFuture().addListener(f -> closed());
   }
 
   /** The node at the other end. */
@@ -150,7 +155,31 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
 
   /** Runs {@code action} once the connection has closed (at once if it already has). */
   public void onClose(Runnable action) {
-    channel.closeFuture().addListener(f -> action.run());
+    boolean now;
+    synchronized (closeActions) {
+      now = closeActionsRan;
+      if (!now) {
+        closeActions.add(action);
+      }
+    }
+    if (now) {
+      action.run();
+    }
+  }
+
+  /**
+   * The connection closed: first the close actions (the node leaves the routing table), then the pending
+   * calls fail, so a caller that retries at once is routed to another node rather than to this one.
+   */
+  private void closed() {
+    List<Runnable> actions;
+    synchronized (closeActions) {
+      closeActionsRan = true;
+      actions = List.copyOf(closeActions);
+    }
+    closed = true;
+    actions.forEach(Runnable::run);
+    failAll();
   }
 
   /** Closes the connection; pending calls fail with {@link ConnectionLostException}. */
