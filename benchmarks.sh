@@ -6,6 +6,7 @@
 #   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
+#   ./benchmarks.sh metrics  frpc without and with Micrometer metrics, and their ratio (about 6 minutes)
 #   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]
 #                            frpc pub/sub against Redis pub/sub (a redis-server process, Lettuce), publisher and
 #                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)
@@ -14,8 +15,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|jmh|security|pubsub) ;;
-  *) echo "usage: $0 [quick|full|jmh|security|pubsub]" >&2; exit 2 ;;
+  quick|full|jmh|security|metrics|pubsub) ;;
+  *) echo "usage: $0 [quick|full|jmh|security|metrics|pubsub]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am

@@ -26,9 +26,11 @@ public final class BenchmarkRunner {
 
   private static final List<String> JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
       "-Dio.netty.leakDetection.level=disabled", "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
-  private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls"};
+  private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls",
+      "frpc-metrics"};
   private static final Map<String, String> TITLES = Map.of("netty", "raw Netty", "grpc", "gRPC-java", "frpc", "frpc",
-      "frpc-concurrent", "frpc concurrent", "frpc-secret", "frpc + secret", "frpc-tls", "frpc + TLS");
+      "frpc-concurrent", "frpc concurrent", "frpc-secret", "frpc + secret", "frpc-tls", "frpc + TLS",
+      "frpc-metrics", "frpc + Micrometer");
   /** System properties of every child JVM (where the TLS variant finds its certificates). */
   private static final List<String> PROPERTIES = new ArrayList<>();
 
@@ -41,6 +43,10 @@ public final class BenchmarkRunner {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("security")) {
       security(Path.of(args.length > 1 ? args[1] : "target/benchmark-security.md"));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("metrics")) {
+      metrics(Path.of(args.length > 1 ? args[1] : "target/benchmark-metrics.md"));
       return;
     }
     boolean full = args.length > 0 && args[0].equals("full");
@@ -84,10 +90,41 @@ public final class BenchmarkRunner {
     Path certificates = Files.createTempDirectory("frpc-bench-certs");
     TestCertificates.create(certificates);
     PROPERTIES.add("-Dfrpc.bench.certs=" + certificates);
+    compare(report, List.of("frpc", "frpc-secret", "frpc-tls"), "Security against plain frpc, same run:", (s, out) -> {
+      for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
+        target(out, s, scenario, "frpc-secret", "frpc", Result::callsPerSecond, scenario + " secret/plain calls/s "
+            + "≥ 0.97", r -> r >= 0.97);
+        target(out, s, scenario, "frpc-tls", "frpc", Result::callsPerSecond, scenario + " TLS/plain calls/s ≥ 0.7",
+            r -> r >= 0.7);
+      }
+      target(out, s, "pingpong-32", "frpc-secret", "frpc", Result::p50Micros, "ping-pong 32 B p50 secret/plain",
+          r -> true);
+      target(out, s, "pingpong-32", "frpc-tls", "frpc", Result::p50Micros, "ping-pong 32 B p50 TLS/plain", r -> true);
+    });
+  }
+
+  /**
+   * frpc without metrics (no observer: what a node without a Micrometer registry does) and with Spring Boot
+   * Actuator's Micrometer registry timing every call and request, in one run, and their ratio.
+   */
+  private static void metrics(Path report) throws Exception {
+    compare(report, List.of("frpc", "frpc-metrics"), "Micrometer metrics against none, same run:", (s, out) -> {
+      for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
+        target(out, s, scenario, "frpc-metrics", "frpc", Result::callsPerSecond, scenario
+            + " with/without metrics calls/s ≥ 0.95", r -> r >= 0.95);
+      }
+      target(out, s, "pingpong-32", "frpc-metrics", "frpc", Result::p50Micros,
+          "ping-pong 32 B p50 with/without metrics", r -> true);
+    });
+  }
+
+  /** Runs {@code systems} on the same scenarios with the full mode's timings, and reports the table and ratios. */
+  private static void compare(Path report, List<String> systems, String heading,
+      java.util.function.BiConsumer<Map<String, Map<String, List<Result>>>, StringBuilder> ratiosOf) throws Exception {
     List<String> scenarios = List.of("pingpong-32", "throughput-32-64", "throughput-4096-64");
     List<Result> results = new ArrayList<>();
     String classpath = System.getProperty("java.class.path");
-    for (String system : List.of("frpc", "frpc-secret", "frpc-tls")) {
+    for (String system : systems) {
       System.err.printf("== %s: %s%n", system, scenarios);
       results.addAll(execute(new Run(system, 1, scenarios), classpath, 10, 5, 3));
     }
@@ -95,16 +132,8 @@ public final class BenchmarkRunner {
     Map<String, Map<String, List<Result>>> s = new TreeMap<>();
     results.forEach(r -> s.computeIfAbsent(r.scenario(), k -> new TreeMap<>()).computeIfAbsent(r.system(),
         k -> new ArrayList<>()).add(r));
-    StringBuilder ratios = new StringBuilder("\nSecurity against plain frpc, same run:\n\n");
-    for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
-      target(ratios, s, scenario, "frpc-secret", "frpc", Result::callsPerSecond, scenario + " secret/plain calls/s "
-          + "≥ 0.97", r -> r >= 0.97);
-      target(ratios, s, scenario, "frpc-tls", "frpc", Result::callsPerSecond, scenario + " TLS/plain calls/s ≥ 0.7",
-          r -> r >= 0.7);
-    }
-    target(ratios, s, "pingpong-32", "frpc-secret", "frpc", Result::p50Micros, "ping-pong 32 B p50 secret/plain",
-        r -> true);
-    target(ratios, s, "pingpong-32", "frpc-tls", "frpc", Result::p50Micros, "ping-pong 32 B p50 TLS/plain", r -> true);
+    StringBuilder ratios = new StringBuilder("\n" + heading + "\n\n");
+    ratiosOf.accept(s, ratios);
     System.out.println(table + ratios);
     Files.createDirectories(report.toAbsolutePath().getParent());
     Files.writeString(report, table + ratios);

@@ -60,6 +60,7 @@ final class FrpcEcho {
       List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench", "--frpc.node.id=" + id,
           "--frpc.server.port=" + (port + id - 1), "--frpc.server.host=127.0.0.1"));
       args.addAll(security(system, "server"));
+      args.addAll(metrics(system));
       contexts.add(new SpringApplicationBuilder(ServerNode.class).web(WebApplicationType.NONE)
           .run(common(args.toArray(String[]::new))));
     }
@@ -82,10 +83,20 @@ final class FrpcEcho {
     };
   }
 
+  /**
+   * Actuator's Micrometer registry is on the classpath: {@code frpc-metrics} lets frpc time every call and
+   * request into it; every other variant runs without frpc's metrics, as a node without a registry does.
+   */
+  private static List<String> metrics(String system) {
+    return system.equals("frpc-metrics") ? List.of()
+        : List.of("--spring.autoconfigure.exclude=io.frpc.spring.autoconfigure.FrpcMetricsAutoConfiguration");
+  }
+
   static Client connect(String system, int port, int nodes, String module) {
     List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench-client", "--frpc.server.enabled=false",
         "--frpc.client.call-timeout=120s"));
     args.addAll(security(system, "client"));
+    args.addAll(metrics(system));
     for (int id = 1; id <= nodes; id++) {
       args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
     }
