@@ -23,6 +23,7 @@ import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
 import io.frpc.status.NodeStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -103,7 +104,7 @@ public final class FrpcNode implements AutoCloseable {
         config.maxSubscriptionsPerConnection);
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
     config.listeners.forEach(client::addListener);
-    this.template = new FrpcTemplate(client, new CallExecutor(client, codec, config.observer), subscriptions);
+    this.template = new FrpcTemplate(client, new CallExecutor(client, codec, config.observer, config.tracer), subscriptions);
   }
 
   /**
@@ -160,7 +161,8 @@ public final class FrpcNode implements AutoCloseable {
     if (config.serve) {
       ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
           resources.workers());
-      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer);
+      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer,
+          config.tracer);
       FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
           transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher, config.observer);
       listener.start();
@@ -365,6 +367,7 @@ public final class FrpcNode implements AutoCloseable {
     private final Map<String, String> nodeSecrets = new HashMap<>();
     private final List<NodeListener> listeners = new ArrayList<>();
     private FrpcObserver observer = FrpcObserver.NONE;
+    private FrpcTracer tracer = FrpcTracer.NONE;
 
     private Builder(String name, int id) {
       if (name == null || name.isBlank()) {
@@ -625,6 +628,15 @@ public final class FrpcNode implements AutoCloseable {
     /** Receives a measurement of every call, send and served request (metrics); none by default. */
     public Builder observer(FrpcObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Carries traces across nodes: calls made in a trace send its context, and commands run in it; none by
+     * default.
+     */
+    public Builder tracer(FrpcTracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer");
       return this;
     }
 

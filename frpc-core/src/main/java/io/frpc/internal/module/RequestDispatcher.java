@@ -6,6 +6,7 @@ import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -37,6 +38,7 @@ public final class RequestDispatcher {
   private final boolean includeStackTrace;
   private final FrpcObserver observer;
   private final boolean observed;
+  private final FrpcTracer tracer;
   private final AtomicInteger inFlight = new AtomicInteger();
   /** A peer can make every one of its sends be dropped: one line a minute, not one per send. */
   private final RateLimitedLog droppedSends = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
@@ -46,9 +48,11 @@ public final class RequestDispatcher {
    * @param codec             decodes arguments, encodes results
    * @param includeStackTrace whether error replies carry the remote stack trace
    * @param observer          told of every request served
+   * @param tracer            runs each command in the trace its caller sent
    */
   public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace,
-      FrpcObserver observer) {
+      FrpcObserver observer, FrpcTracer tracer) {
+    this.tracer = tracer;
     this.registry = registry;
     this.codec = codec;
     this.includeStackTrace = includeStackTrace;
@@ -194,9 +198,12 @@ public final class RequestDispatcher {
       }
       Object result;
       CallContext.set(new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted()));
+      FrpcTracer.ServerScope trace = tracer.requestStarted(envelope.traceContext(), envelope.module(), command.name());
       try {
         result = command.invoke(instance.handler(), args);
+        trace.close(null);
       } catch (Throwable t) {
+        trace.close(t);
         if (!envelope.replyWanted()) {
           log.warn("Send {}.{} from {} failed on {}", envelope.module(), envelope.command(), target.peer(),
               instance.describe(), t);

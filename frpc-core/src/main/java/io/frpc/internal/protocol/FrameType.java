@@ -35,8 +35,11 @@ public final class FrameType {
   /** The handshake feature that admits GOING_AWAY: the accepting node announces a graceful shutdown. */
   public static final String FEATURE_DRAIN = "drain";
 
+  /** The handshake feature that admits a trace context in REQUEST envelopes (flag 0x08). */
+  public static final String FEATURE_TRACE = "trace";
+
   /** The features this implementation announces in its handshake. */
-  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN);
+  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN, FEATURE_TRACE);
 
   private FrameType() {
   }

@@ -15,17 +15,26 @@ import java.nio.charset.StandardCharsets;
  * @param instanceName  instance-name filter, or {@code null} for all instances
  * @param command       command name
  * @param timeoutMillis the caller's deadline, relative to arrival; 0 for none
+ * @param traceContext  the caller's trace context (W3C {@code traceparent}), or {@code null}; sent only to a
+ *                      node that announced the {@code trace} feature
  */
 public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelection selection, long modKey,
-    String module, String instanceName, String command, int timeoutMillis) {
+    String module, String instanceName, String command, int timeoutMillis, String traceContext) {
+
+  /** An envelope without a trace context. */
+  public RequestEnvelope(int requestId, boolean replyWanted, InstanceSelection selection, long modKey,
+      String module, String instanceName, String command, int timeoutMillis) {
+    this(requestId, replyWanted, selection, modKey, module, instanceName, command, timeoutMillis, null);
+  }
 
   /** Offset of the request id inside an encoded frame, counted from the length prefix. */
   public static final int REQUEST_ID_OFFSET = 4 + 1 + 1;
 
   private static final int REPLY_WANTED = 0x01;
+  private static final int TRACED = 0x08;
 
   void writeTo(ByteBuf out) {
-    out.writeByte((replyWanted ? REPLY_WANTED : 0) | (selection.wireCode() << 1));
+    out.writeByte((replyWanted ? REPLY_WANTED : 0) | (selection.wireCode() << 1) | (traceContext != null ? TRACED : 0));
     out.writeInt(requestId);
     out.writeInt(timeoutMillis);
     if (selection == InstanceSelection.MOD) {
@@ -34,6 +43,9 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     writeShortString(out, module);
     writeShortString(out, instanceName == null ? "" : instanceName);
     writeShortString(out, command);
+    if (traceContext != null) {
+      writeShortString(out, traceContext);
+    }
   }
 
   static RequestEnvelope readFrom(ByteBuf in) {
@@ -45,8 +57,9 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     String module = readShortString(in);
     String instanceName = readShortString(in);
     String command = readShortString(in);
+    String traceContext = (flags & TRACED) != 0 ? readShortString(in) : null;
     return new RequestEnvelope(requestId, (flags & REPLY_WANTED) != 0, selection, modKey, module,
-        instanceName.isEmpty() ? null : instanceName, command, timeoutMillis);
+        instanceName.isEmpty() ? null : instanceName, command, timeoutMillis, traceContext);
   }
 
   static void writeShortString(ByteBuf out, String value) {

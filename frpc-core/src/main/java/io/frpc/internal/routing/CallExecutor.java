@@ -13,11 +13,14 @@ import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.protocol.FrameType;
 import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -48,17 +51,14 @@ public final class CallExecutor {
 
   private final FrpcClient client;
   private final PayloadCodec codec;
-  private final FrpcObserver observer;
-  /** Whether anything observes calls; when not, nothing is measured. */
-  private final boolean observed;
+  private final Instrumentation instrumentation;
   private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
   private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
-  public CallExecutor(FrpcClient client, PayloadCodec codec, FrpcObserver observer) {
+  public CallExecutor(FrpcClient client, PayloadCodec codec, FrpcObserver observer, FrpcTracer tracer) {
     this.client = client;
     this.codec = codec;
-    this.observer = observer;
-    this.observed = observer != FrpcObserver.NONE;
+    this.instrumentation = new Instrumentation(observer, tracer);
   }
 
   /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
@@ -77,49 +77,28 @@ public final class CallExecutor {
   /** Calls one node and waits for the reply. */
   public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
     checkCommand(command);
-    long started = observed ? System.nanoTime() : 0;
+    Instrumentation.Call call = instrumentation.start(target, command);
     try {
       Route route = await(routeFor(target), client.settings().connectWait());
       NodeConnection connection = route.connection();
-      InboundResponse response = await(invoke(route, target, command, args), timeout(target));
+      InboundResponse response = await(invoke(route, target, command, args, call.traceContext()), timeout(target));
       R result = decoder.decode(connection.node().id(), response);
-      if (observed) {
-        observer.callCompleted(target.nodeName(), target.module(), command, Outcomes.SUCCESS,
-            System.nanoTime() - started);
-      }
+      call.called(null);
       return result;
     } catch (RuntimeException e) {
-      if (observed) {
-        observer.callCompleted(target.nodeName(), target.module(), command, Outcomes.of(e),
-            System.nanoTime() - started);
-      }
+      call.called(e);
       throw e;
     }
-  }
-
-  /** Reports a call's outcome to the observer when it completes. */
-  private <T> CompletableFuture<T> observeCall(CompletableFuture<T> call, CallTarget target, String command) {
-    if (!observed) {
-      return call;
-    }
-    long started = System.nanoTime();
-    return call.whenComplete((result, error) -> observer.callCompleted(target.nodeName(), target.module(), command,
-        Outcomes.of(error), System.nanoTime() - started));
-  }
-
-  /** Reports a send's outcome to the observer when it completes. */
-  private <T> CompletableFuture<T> observeSend(CompletableFuture<T> send, CallTarget target, String command) {
-    return !observed ? send : send.whenComplete((result, error) -> observer.sendCompleted(target.nodeName(),
-        target.module(), command, Outcomes.of(error)));
   }
 
   /** Calls one node; the future completes on a callback thread, never an I/O thread. */
   public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
-    return observeCall(routeFor(target).thenCompose(route -> invoke(route, target, command, args)
-        .thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response), client.callbacks())),
-        target, command);
+    Instrumentation.Call call = instrumentation.start(target, command);
+    return call.calling(routeFor(target).thenCompose(route -> invoke(route, target, command, args,
+        call.traceContext()).thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response),
+        client.callbacks())));
   }
 
   /**
@@ -129,9 +108,10 @@ public final class CallExecutor {
    */
   public CompletableFuture<Void> send(CallTarget target, String command, Object[] args) {
     checkCommand(command);
-    return observeSend(logFailure(routeFor(target).thenCompose(route -> route.connection().send(
-        checked(route.connection(), encode(route, target, command, args, false)))), target, command), target,
-        command);
+    Instrumentation.Call send = instrumentation.start(target, command);
+    return send.sending(logFailure(routeFor(target).thenCompose(route -> route.connection().send(
+        checked(route.connection(), encode(route, target, command, args, false, send.traceContext())))), target,
+        command));
   }
 
   /** Calls every connected node of the name and waits for all replies or failures. */
@@ -144,10 +124,12 @@ public final class CallExecutor {
   public <R> CompletableFuture<AllNodesReply<R>> callAllAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
-    return allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, true, (connection, frame) -> observeCall(
-            connection.call(frame, timeout(target), target.module(), command).thenApplyAsync(
-                response -> decoder.decode(connection.node().id(), response), client.callbacks()), target, command))));
+    Instrumentation.Call call = instrumentation.startForAll(target, command);
+    return call.calling(allConnections(target).thenCompose(connections -> collect(target, connections,
+        toEach(connections, target, command, args, true, call.traceContext(), (connection, frame) ->
+            instrumentation.measureCall(connection.call(frame, timeout(target), target.module(), command)
+                .thenApplyAsync(response -> decoder.decode(connection.node().id(), response), client.callbacks()),
+                target, command)))));
   }
 
   /**
@@ -156,9 +138,10 @@ public final class CallExecutor {
    */
   public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
     checkCommand(command);
-    return logFailure(allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, false, (connection, frame) -> observeSend(connection.send(frame),
-            target, command)))), target, command);
+    Instrumentation.Call send = instrumentation.startForAll(target, command);
+    return send.sending(logFailure(allConnections(target).thenCompose(connections -> collect(target, connections,
+        toEach(connections, target, command, args, false, send.traceContext(), (connection, frame) ->
+            instrumentation.measureSend(connection.send(frame), target, command)))), target, command));
   }
 
   /**
@@ -166,12 +149,16 @@ public final class CallExecutor {
    * request id into it); a node whose limit the message exceeds fails on its own.
    */
   private <R> List<CompletableFuture<R>> toEach(NodeConnection[] connections, CallTarget target, String command,
-      Object[] args, boolean replyWanted, BiFunction<NodeConnection, ByteBuf, CompletableFuture<R>> write) {
+      Object[] args, boolean replyWanted, String traceContext,
+      BiFunction<NodeConnection, ByteBuf, CompletableFuture<R>> write) {
     List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
     if (connections.length == 0) {
       return results;
     }
-    ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted);
+    // one encoding for all: the trace context goes along only if every node understands it
+    String traced = traceContext != null
+        && Arrays.stream(connections).allMatch(c -> c.supports(FrameType.FEATURE_TRACE)) ? traceContext : null;
+    ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted, traced);
     try {
       for (NodeConnection connection : connections) {
         CompletableFuture<R> result;
@@ -283,14 +270,18 @@ public final class CallExecutor {
     return awaitAny(group, target).thenApply(any -> group.all());
   }
 
-  private CompletableFuture<InboundResponse> invoke(Route route, CallTarget target, String command, Object[] args) {
-    ByteBuf frame = checked(route.connection(), encode(route, target, command, args, true));
+  private CompletableFuture<InboundResponse> invoke(Route route, CallTarget target, String command, Object[] args,
+      String traceContext) {
+    ByteBuf frame = checked(route.connection(), encode(route, target, command, args, true, traceContext));
     return route.connection().call(frame, timeout(target), target.module(), command);
   }
 
-  private ByteBuf encode(Route route, CallTarget target, String command, Object[] args, boolean replyWanted) {
+  /** Encodes a request; {@code traceContext} is sent when not null and the node understands it. */
+  private ByteBuf encode(Route route, CallTarget target, String command, Object[] args, boolean replyWanted,
+      String traceContext) {
     RequestEnvelope envelope = new RequestEnvelope(0, replyWanted, target.selection(), route.instanceKey(),
-        target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0);
+        target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0,
+        traceContext != null && route.connection().supports(FrameType.FEATURE_TRACE) ? traceContext : null);
     try {
       return Frames.request(route.connection().alloc(), envelope, codec, args == null ? NO_ARGS : args);
     } catch (JacksonException e) {

@@ -9,6 +9,7 @@ import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.Frames;
@@ -63,7 +64,7 @@ class PipelineFuzzTest {
   private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false,
-      FrpcObserver.NONE);
+      FrpcObserver.NONE, FrpcTracer.NONE);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
       Map.of());
   private final Refusals refusals = new Refusals(new RateLimitedLog(LoggerFactory.getLogger(getClass()), 1,

@@ -1,0 +1,98 @@
+package io.frpc.internal.routing;
+
+import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Measures calls and sends ({@link FrpcObserver}) and traces them ({@link FrpcTracer}). A call is started
+ * on the caller's thread, so its client span continues the caller's trace; with neither an observer nor a
+ * tracer nothing is measured or allocated.
+ */
+final class Instrumentation {
+
+  private final FrpcObserver observer;
+  private final FrpcTracer tracer;
+  private final boolean observed;
+  private final boolean traced;
+
+  Instrumentation(FrpcObserver observer, FrpcTracer tracer) {
+    this.observer = observer;
+    this.tracer = tracer;
+    this.observed = observer != FrpcObserver.NONE;
+    this.traced = tracer != FrpcTracer.NONE;
+  }
+
+  /** A call or send to one node starts on this thread: measured and traced. */
+  Call start(CallTarget target, String command) {
+    return observed || traced ? new Call(observed ? observer : null, target, command, traced
+        ? tracer.callStarted(target.nodeName(), target.module(), command) : FrpcTracer.ClientSpan.NONE) : Call.NONE;
+  }
+
+  /** A call or send to every node starts on this thread: traced as one; each node is measured on its own. */
+  Call startForAll(CallTarget target, String command) {
+    return traced ? new Call(null, target, command, tracer.callStarted(target.nodeName(), target.module(),
+        command)) : Call.NONE;
+  }
+
+  /** Measures one node's part of an all-nodes call as it completes. */
+  <T> CompletableFuture<T> measureCall(CompletableFuture<T> call, CallTarget target, String command) {
+    return observed ? new Call(observer, target, command, FrpcTracer.ClientSpan.NONE).calling(call) : call;
+  }
+
+  /** Measures one node's part of an all-nodes send as it completes. */
+  <T> CompletableFuture<T> measureSend(CompletableFuture<T> send, CallTarget target, String command) {
+    return observed ? new Call(observer, target, command, FrpcTracer.ClientSpan.NONE).sending(send) : send;
+  }
+
+  /** One call or send being measured (when it has an observer) and traced. */
+  static final class Call {
+
+    /** Neither measured nor traced. */
+    static final Call NONE = new Call(null, null, null, FrpcTracer.ClientSpan.NONE);
+
+    private final FrpcObserver observer;
+    private final CallTarget target;
+    private final String command;
+    private final FrpcTracer.ClientSpan span;
+    private final long started;
+
+    private Call(FrpcObserver observer, CallTarget target, String command, FrpcTracer.ClientSpan span) {
+      this.observer = observer;
+      this.target = target;
+      this.command = command;
+      this.span = span;
+      this.started = observer != null ? System.nanoTime() : 0;
+    }
+
+    /** The trace context to send, or null. */
+    String traceContext() {
+      return span.traceContext();
+    }
+
+    /** The call ended; {@code error} is null when it succeeded. */
+    void called(Throwable error) {
+      if (observer != null) {
+        observer.callCompleted(target.nodeName(), target.module(), command, Outcomes.of(error),
+            System.nanoTime() - started);
+      }
+      span.end(error);
+    }
+
+    /** The send was written ({@code error} null) or failed. */
+    void sent(Throwable error) {
+      if (observer != null) {
+        observer.sendCompleted(target.nodeName(), target.module(), command, Outcomes.of(error));
+      }
+      span.end(error);
+    }
+
+    <T> CompletableFuture<T> calling(CompletableFuture<T> call) {
+      return this == NONE ? call : call.whenComplete((result, error) -> called(error));
+    }
+
+    <T> CompletableFuture<T> sending(CompletableFuture<T> send) {
+      return this == NONE ? send : send.whenComplete((result, error) -> sent(error));
+    }
+  }
+}
