@@ -10,6 +10,7 @@ import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
 import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.spring.FrpcNodeCustomizer;
@@ -59,7 +60,7 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcNode frpcNode(FrpcProperties properties, FrpcHandlerRegistrar handlers, ObjectProvider<NodeDiscovery> discovery,
       ObjectProvider<FrpcNodeCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
-      ObjectProvider<FrpcObserver> observer, ApplicationEventPublisher publisher) {
+      ObjectProvider<FrpcObserver> observer, ObjectProvider<FrpcTracer> tracer, ApplicationEventPublisher publisher) {
     NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
     if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
       throw new FrpcConfigurationException("frpc.discovery.type", "frpc.discovery.type=redis needs Spring Data Redis"
@@ -91,6 +92,7 @@ public final class FrpcAutoConfiguration {
         .discovery(nodeDiscovery)
         .listener(new ApplicationEventNodeListener(publisher));
     observer.ifAvailable(builder::observer);
+    tracer.ifAvailable(builder::tracer);
     FrpcProperties.Security security = properties.getSecurity();
     builder.secret(security.getSecret()).acceptedSecrets(security.getAcceptedSecrets());
     security.getNodeSecrets().forEach(builder::nodeSecret);
