@@ -6,7 +6,7 @@
 #   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
-#   ./benchmarks.sh metrics  frpc without and with Micrometer metrics, and their ratio (about 6 minutes)
+#   ./benchmarks.sh metrics  frpc without metrics and tracing, with Micrometer, with tracing, and the ratios (about 7 minutes)
 #   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]
 #                            frpc pub/sub against Redis pub/sub (a redis-server process, Lettuce), publisher and
 #                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,51 +135,69 @@ class GracefulDrainTest {
   @Test
   void aNodeKilledUnderLoadFailsOnlyTheCallsInFlightOnItAndFast() throws Exception {
     TestNode first = server(1, 0);
-    TestNode second = server(2, 0);
-    // the caller reaches node 2 through a relay: cutting it drops the connection as a kill -9 would
-    Relay relay = new Relay(second.port());
-    TestNode caller = caller(new CopyOnWriteArrayList<>());
-    caller.connectedTo(first);
-    caller.client.nodeAvailable(second.id(), "127.0.0.1", relay.port());
-    await().atMost(WAIT).until(() -> caller.frpc.isActive("game", 2));
+    int port = freePort();
+    // node 2 runs in a process of its own, killed with SIGKILL (kill -9) while the caller is busy
+    Process second = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "-Xmx128m", KillableNode.class.getName(), "2", String.valueOf(port))
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader output = new java.io.BufferedReader(new java.io.InputStreamReader(second.getInputStream()));
+      String line;
+      do {
+        line = output.readLine(); // its log lines, then READY
+      } while (line != null && !line.equals("READY"));
+      assertThat(line).as("node 2's process started").isEqualTo("READY");
+      TestNode caller = caller(new CopyOnWriteArrayList<>());
+      caller.connectedTo(first);
+      caller.client.nodeAvailable(new NodeId("game", 2), "127.0.0.1", port);
+      await().atMost(WAIT).until(() -> caller.frpc.isActive("game", 2));
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicLong calls = new AtomicLong();
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    List<Long> failedAfterMillis = new CopyOnWriteArrayList<>();
-    ExecutorService threads = Executors.newFixedThreadPool(8);
-    for (int t = 0; t < 8; t++) {
-      threads.execute(() -> {
-        ModuleCall svc = caller.frpc.module("game", "svc");
-        while (running.get()) {
-          long started = System.nanoTime();
-          try {
-            svc.call("slow", Integer.class, 20);
-            calls.incrementAndGet();
-          } catch (RuntimeException e) {
-            failures.add(e);
-            failedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong calls = new AtomicLong();
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      List<Long> failedAfterMillis = new CopyOnWriteArrayList<>();
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      for (int t = 0; t < 8; t++) {
+        threads.execute(() -> {
+          ModuleCall svc = caller.frpc.module("game", "svc");
+          while (running.get()) {
+            long started = System.nanoTime();
+            try {
+              svc.call("slow", Integer.class, 20);
+              calls.incrementAndGet();
+            } catch (RuntimeException e) {
+              failures.add(e);
+              failedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
           }
-        }
-      });
-    }
-    long before = calls.get();
-    await().atMost(WAIT).until(() -> calls.get() > before + 200);
-    relay.down();
-    long after = calls.get();
-    await().atMost(WAIT).until(() -> calls.get() > after + 200);
-    running.set(false);
-    threads.shutdown();
-    assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    relay.close();
+        });
+      }
+      long before = calls.get();
+      await().atMost(WAIT).until(() -> calls.get() > before + 200);
+      second.destroyForcibly();
+      assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      long after = calls.get();
+      await().atMost(WAIT).until(() -> calls.get() > after + 200);
+      running.set(false);
+      threads.shutdown();
+      assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-    System.out.printf("MEASURED node cut under load, 8 threads: %,d calls, %d failed (%s), slowest failure after %d ms%n",
-        calls.get(), failures.size(), failures.stream().map(f -> f.getClass().getSimpleName()).distinct().toList(),
-        failedAfterMillis.stream().mapToLong(Long::longValue).max().orElse(0));
-    // at most the calls in flight on node 2 when it went: 8 threads, one call each
-    assertThat(failures).hasSizeLessThanOrEqualTo(8).allMatch(f -> f instanceof ConnectionLostException);
-    // each failed as the connection dropped, long before its 10 s deadline
-    assertThat(failedAfterMillis).allMatch(millis -> millis < 2_000);
+      System.out.printf("MEASURED kill -9 of a node under load, 8 threads: %,d calls, %d failed (%s), slowest failure "
+          + "after %d ms%n", calls.get(), failures.size(), failures.stream().map(f -> f.getClass().getSimpleName())
+          .distinct().toList(), failedAfterMillis.stream().mapToLong(Long::longValue).max().orElse(0));
+      // at most the calls in flight on node 2 when it died: 8 threads, one call each
+      assertThat(failures).hasSizeLessThanOrEqualTo(8).allMatch(f -> f instanceof ConnectionLostException);
+      // each failed as the connection dropped, long before its 10 s deadline
+      assertThat(failedAfterMillis).allMatch(millis -> millis < 2_000);
+    } finally {
+      second.destroyForcibly();
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test

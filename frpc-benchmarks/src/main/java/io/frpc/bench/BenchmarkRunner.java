@@ -27,10 +27,10 @@ public final class BenchmarkRunner {
   private static final List<String> JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
       "-Dio.netty.leakDetection.level=disabled", "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
   private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls",
-      "frpc-metrics"};
+      "frpc-metrics", "frpc-tracing"};
   private static final Map<String, String> TITLES = Map.of("netty", "raw Netty", "grpc", "gRPC-java", "frpc", "frpc",
       "frpc-concurrent", "frpc concurrent", "frpc-secret", "frpc + secret", "frpc-tls", "frpc + TLS",
-      "frpc-metrics", "frpc + Micrometer");
+      "frpc-metrics", "frpc + Micrometer", "frpc-tracing", "frpc + tracing");
   /** System properties of every child JVM (where the TLS variant finds its certificates). */
   private static final List<String> PROPERTIES = new ArrayList<>();
 
@@ -104,18 +104,23 @@ public final class BenchmarkRunner {
   }
 
   /**
-   * frpc without metrics (no observer: what a node without a Micrometer registry does) and with Spring Boot
-   * Actuator's Micrometer registry timing every call and request, in one run, and their ratio.
+   * frpc without metrics and tracing (no observer, no tracer: what a node without a Micrometer registry or
+   * tracer does), with Spring Boot Actuator's Micrometer registry timing every call and request, and with a
+   * Brave tracer (every call made in a span, so each gets a client and a server span), in one run, and
+   * their ratios.
    */
   private static void metrics(Path report) throws Exception {
-    compare(report, List.of("frpc", "frpc-metrics"), "Micrometer metrics against none, same run:", (s, out) -> {
-      for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
-        target(out, s, scenario, "frpc-metrics", "frpc", Result::callsPerSecond, scenario
-            + " with/without metrics calls/s ≥ 0.95", r -> r >= 0.95);
-      }
-      target(out, s, "pingpong-32", "frpc-metrics", "frpc", Result::p50Micros,
-          "ping-pong 32 B p50 with/without metrics", r -> true);
-    });
+    compare(report, List.of("frpc", "frpc-metrics", "frpc-tracing"), "Metrics and tracing against neither, same run:",
+        (s, out) -> {
+          for (String variant : List.of("frpc-metrics", "frpc-tracing")) {
+            for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
+              target(out, s, scenario, variant, "frpc", Result::callsPerSecond, scenario + " " + variant
+                  + "/frpc calls/s ≥ 0.9", r -> r >= 0.9);
+            }
+            target(out, s, "pingpong-32", variant, "frpc", Result::p50Micros, "ping-pong 32 B p50 " + variant
+                + "/frpc", r -> true);
+          }
+        });
   }
 
   /** Runs {@code systems} on the same scenarios with the full mode's timings, and reports the table and ratios. */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -61,7 +63,7 @@ final class FrpcEcho {
           "--frpc.server.port=" + (port + id - 1), "--frpc.server.host=127.0.0.1"));
       args.addAll(security(system, "server"));
       args.addAll(metrics(system));
-      contexts.add(new SpringApplicationBuilder(ServerNode.class).web(WebApplicationType.NONE)
+      contexts.add(new SpringApplicationBuilder(configurations(system, ServerNode.class)).web(WebApplicationType.NONE)
           .run(common(args.toArray(String[]::new))));
     }
     return () -> contexts.forEach(ConfigurableApplicationContext::close);
@@ -92,6 +94,11 @@ final class FrpcEcho {
         : List.of("--spring.autoconfigure.exclude=io.frpc.spring.autoconfigure.FrpcMetricsAutoConfiguration");
   }
 
+  /** {@code frpc-tracing} adds a Brave tracer on both sides. */
+  private static Class<?>[] configurations(String system, Class<?> node) {
+    return system.equals("frpc-tracing") ? new Class<?>[] {node, BraveTracing.class} : new Class<?>[] {node};
+  }
+
   static Client connect(String system, int port, int nodes, String module) {
     List<String> args = new ArrayList<>(List.of("--frpc.node.name=bench-client", "--frpc.server.enabled=false",
         "--frpc.client.call-timeout=120s"));
@@ -100,7 +107,7 @@ final class FrpcEcho {
     for (int id = 1; id <= nodes; id++) {
       args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
     }
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientNode.class)
+    ConfigurableApplicationContext context = new SpringApplicationBuilder(configurations(system, ClientNode.class))
         .web(WebApplicationType.NONE).run(common(args.toArray(String[]::new)));
     FrpcTemplate frpc = context.getBean(FrpcTemplate.class);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -110,7 +117,8 @@ final class FrpcEcho {
       }
       Thread.onSpinWait();
     }
-    return new Client(context, frpc.module("bench", module));
+    Tracer tracer = system.equals("frpc-tracing") ? context.getBean(Tracer.class) : null;
+    return new Client(context, frpc.module("bench", module), tracer);
   }
 
   private static String[] common(String... args) {
@@ -124,22 +132,37 @@ final class FrpcEcho {
     private final ConfigurableApplicationContext context;
     private final ModuleCall one;
     private final AllNodesCall all;
+    /** With tracing: every call is made in this span, as in a traced request handler; else null. */
+    private final Span request;
+    private final Tracer tracer;
 
-    Client(ConfigurableApplicationContext context, ModuleCall module) {
+    Client(ConfigurableApplicationContext context, ModuleCall module, Tracer tracer) {
       this.context = context;
       this.one = module.node(1);
       this.all = module.allNodes();
+      this.tracer = tracer;
+      this.request = tracer == null ? null : tracer.nextSpan().name("benchmark").start();
     }
 
     @Override
     public CompletableFuture<byte[]> echo(byte[] payload) {
-      return one.callAsync("echo", byte[].class, (Object) payload);
+      if (request == null) {
+        return one.callAsync("echo", byte[].class, (Object) payload);
+      }
+      try (Tracer.SpanInScope scope = tracer.withSpan(request)) {
+        return one.callAsync("echo", byte[].class, (Object) payload);
+      }
     }
 
     /** frpc's synchronous call: the caller's thread waits and decodes the reply itself. */
     @Override
     public byte[] echoAndWait(byte[] payload) {
-      return one.call("echo", byte[].class, (Object) payload);
+      if (request == null) {
+        return one.call("echo", byte[].class, (Object) payload);
+      }
+      try (Tracer.SpanInScope scope = tracer.withSpan(request)) {
+        return one.call("echo", byte[].class, (Object) payload);
+      }
     }
 
     @Override
