@@ -2,6 +2,7 @@ package io.frpc;
 
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.CallTarget;
+import io.frpc.internal.client.TypedClients;
 import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.FrpcClient;
 import io.frpc.pubsub.Channels;
@@ -45,6 +46,16 @@ public final class FrpcTemplate {
   /** Starts a call to {@code module} on one node of {@code nodeName}, balanced over its instances. */
   public ModuleCall module(String nodeName, String module) {
     return new ModuleCall(executor, CallTarget.of(nodeName, module));
+  }
+
+  /**
+   * A typed client: a proxy of {@code type}, an interface annotated {@link io.frpc.client.FrpcClient} whose
+   * methods are the module's commands. Everything is resolved once here; keep and reuse the client.
+   *
+   * @throws FrpcConfigurationException when the interface is invalid, naming the method
+   */
+  public <T> T client(Class<T> type) {
+    return TypedClients.create(type, this);
   }
 
   /** Whether at least one node of {@code nodeName} is connected. */

@@ -2,13 +2,13 @@ package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcException;
 import io.frpc.FrpcTemplate;
+import io.frpc.internal.TypeReferences;
 import io.frpc.pubsub.ChannelMessage;
 import io.frpc.pubsub.Channels;
 import io.frpc.pubsub.StateUpdate;
 import io.frpc.spring.FrpcSubscribe;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.function.Function;
 import org.springframework.aop.support.AopUtils;
@@ -85,7 +85,7 @@ final class FrpcSubscriptionRegistrar implements SmartInitializingSingleton {
     if (subscribe.id() >= 0) {
       channels = channels.node(subscribe.id());
     }
-    TypeReference<Object> payloadType = typeReference(payload.getType());
+    TypeReference<Object> payloadType = TypeReferences.of(payload.getType());
     try {
       if (subscribe.state()) {
         Function<StateUpdate<Object>, Object> argument = wrapped ? update -> update : StateUpdate::value;
@@ -113,15 +113,5 @@ final class FrpcSubscriptionRegistrar implements SmartInitializingSingleton {
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** A type reference for a type known only at run time. */
-  private static TypeReference<Object> typeReference(Type type) {
-    return new TypeReference<>() {
-      @Override
-      public Type getType() {
-        return type;
-      }
-    };
   }
 }

@@ -1,0 +1,18 @@
+package io.frpc.client;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Routes the call by this parameter (seed: mod): an integral key ({@code long}, {@code int}, {@code short},
+ * {@code byte} or their wrappers) that always reaches the same node and instance. The parameter is still
+ * sent as an argument.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.PARAMETER)
+public @interface Mod {
+}
