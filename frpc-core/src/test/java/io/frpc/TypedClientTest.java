@@ -219,6 +219,57 @@ class TypedClientTest {
     assertInvalid(NotAnnotated.class, "is not annotated @FrpcClient");
   }
 
+  /** A contract shared by caller and handler. */
+  @FrpcClient(node = "shop", module = "shop_m")
+  public interface ShopApi {
+    int price(String item);
+
+    @FrpcCommand("price")
+    CompletableFuture<Integer> priceLater(String item);
+  }
+
+  /** Implements the contract: its commands are checked against it when the node starts. */
+  public static final class Shop implements ShopApi {
+    @Override
+    public int price(String item) {
+      return item.length();
+    }
+
+    @Override
+    @FrpcIgnore
+    public CompletableFuture<Integer> priceLater(String item) {
+      throw new UnsupportedOperationException("only callers use the asynchronous form");
+    }
+  }
+
+  /** Renames the command the contract calls. */
+  public static final class RenamedShop implements ShopApi {
+    @Override
+    @FrpcCommand("cost")
+    public int price(String item) {
+      return 0;
+    }
+
+    @Override
+    @FrpcIgnore
+    public CompletableFuture<Integer> priceLater(String item) {
+      return null;
+    }
+  }
+
+  @Test
+  void aHandlerSharingTheClientInterfaceIsCheckedAgainstItAtStartUp() {
+    try (TestNode shop = TestNode.builder("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
+        self -> new Shop())).start()) {
+      caller.connectedTo(shop);
+      ShopApi api = caller.frpc.client(ShopApi.class);
+      assertThat(api.price("sword")).isEqualTo(5);
+    }
+    assertThatThrownBy(() -> TestNode.builder("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
+        self -> new RenamedShop())).start()).hasMessageContaining("ShopApi.price calls command 'price', which handler")
+        .hasMessageContaining("does not serve (its commands: cost)");
+  }
+
   private void assertInvalid(Class<?> type, String message) {
     assertThatThrownBy(() -> caller.frpc.client(type)).isInstanceOf(FrpcConfigurationException.class)
         .hasMessageContaining(message);

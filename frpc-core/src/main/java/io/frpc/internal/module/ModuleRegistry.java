@@ -39,7 +39,8 @@ public final class ModuleRegistry {
    * @param defaultCapacity mailbox capacity of definitions that set none
    * @param codec           encodes arguments and results
    * @param executor        runs handler code; never an I/O thread
-   * @throws IllegalStateException when a handler type declares a command name twice
+   * @throws IllegalStateException when a handler type declares a command name twice, or does not match a
+   *                               {@code @FrpcClient} interface it implements
    */
   public static ModuleRegistry create(NodeId node, List<HandlerDefinition> definitions, int defaultCapacity,
       PayloadCodec codec, Executor executor) {
@@ -62,7 +63,11 @@ public final class ModuleRegistry {
               + identity);
         }
         Class<?> type = definition.handlerType() != null ? definition.handlerType() : handler.getClass();
-        CommandTable table = tables.computeIfAbsent(type, t -> CommandTable.of(definition.module(), t, codec));
+        CommandTable table = tables.computeIfAbsent(type, t -> {
+          CommandTable commands = CommandTable.of(definition.module(), t, codec);
+          ClientContracts.check(definition.module(), t, commands);
+          return commands;
+        });
         byModule.computeIfAbsent(definition.module(), k -> new ArrayList<>()).add(new ModuleInstance(identity, handler,
             table, Mailbox.create(definition.concurrent(), executor, capacity)));
       }

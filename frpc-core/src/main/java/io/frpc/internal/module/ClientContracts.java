@@ -1,0 +1,75 @@
+package io.frpc.internal.module;
+
+import io.frpc.FrpcCommand;
+import io.frpc.client.FrpcClient;
+import io.frpc.client.Node;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a handler against the {@link FrpcClient} interfaces it implements, so that caller and handler
+ * sharing one contract cannot drift apart: every method of the interface must call a command the handler
+ * serves, with as many arguments as the command takes.
+ */
+final class ClientContracts {
+
+  private ClientContracts() {
+  }
+
+  /**
+   * @throws IllegalStateException naming the interface method that does not match
+   */
+  static void check(String module, Class<?> handlerType, CommandTable table) {
+    for (Class<?> contract : interfaces(handlerType)) {
+      FrpcClient client = contract.getAnnotation(FrpcClient.class);
+      if (client == null) {
+        continue;
+      }
+      if (!client.module().equals(module)) {
+        throw new IllegalStateException("handler " + handlerType.getName() + " serves module '" + module
+            + "' but implements " + contract.getSimpleName() + ", the @FrpcClient of module '" + client.module() + "'");
+      }
+      for (Method method : contract.getMethods()) {
+        if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+          continue;
+        }
+        FrpcCommand named = method.getAnnotation(FrpcCommand.class);
+        String command = named != null ? named.value() : method.getName();
+        Command served = table.find(command);
+        String where = contract.getSimpleName() + "." + method.getName();
+        if (served == null) {
+          throw new IllegalStateException(where + " calls command '" + command + "', which handler "
+              + handlerType.getName() + " does not serve (its commands: " + String.join(", ",
+              new TreeSet<>(table.names())) + ")");
+        }
+        long arguments = Arrays.stream(method.getParameters()).filter(p -> !p.isAnnotationPresent(Node.class)).count();
+        if (arguments != served.parameterReaders().length) {
+          throw new IllegalStateException(where + " sends " + arguments + " argument(s) but command '" + command
+              + "' of handler " + handlerType.getName() + " takes " + served.parameterReaders().length);
+        }
+      }
+    }
+  }
+
+  private static Set<Class<?>> interfaces(Class<?> type) {
+    Set<Class<?>> result = new LinkedHashSet<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Class<?> implemented : c.getInterfaces()) {
+        collect(implemented, result);
+      }
+    }
+    return result;
+  }
+
+  private static void collect(Class<?> type, Set<Class<?>> into) {
+    if (into.add(type)) {
+      for (Class<?> parent : type.getInterfaces()) {
+        collect(parent, into);
+      }
+    }
+  }
+}
