@@ -83,6 +83,9 @@ class TypedClientTest {
 
     String whoami(@Node int id);
 
+    @FrpcCommand("whoami")
+    String whoamiByKey(@Mod(argument = false) long key);
+
     @Broadcast
     @FrpcCommand("whoami")
     List<InstanceReply<String>> everyInstance(@Node int id);
@@ -144,6 +147,9 @@ class TypedClientTest {
     // generic results
     assertThat(rooms.players()).containsExactly(new Player("ann", 3), new Player("bob", 7));
     assertThat(rooms.rooms()).containsEntry("lobby", new Room(1, List.of(new Player("ann", 3), new Player("bob", 7))));
+
+    // @Mod(argument = false): routes only
+    assertThat(rooms.whoamiByKey(7)).isEqualTo(rooms.whoamiByKey(7));
 
     // @Node: that node only, not sent as an argument
     assertThat(rooms.whoami(2)).startsWith("game:2/");

@@ -8,11 +8,15 @@ import java.lang.annotation.Target;
 
 /**
  * Routes the call by this parameter (seed: mod): an integral key ({@code long}, {@code int}, {@code short},
- * {@code byte} or their wrappers) that always reaches the same node and instance. The parameter is still
- * sent as an argument.
+ * {@code byte} or their wrappers) that always reaches the same node and instance. By default the parameter
+ * is also sent as an argument (the key is usually what the command works on, like a room id); with
+ * {@code argument = false} it only routes.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface Mod {
+
+  /** Whether the key is also sent as an argument of the command. */
+  boolean argument() default true;
 }

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import tools.jackson.core.type.TypeReference;
 
 /**
@@ -46,12 +47,14 @@ final class MethodPlan {
   private final boolean returnsFuture;
   private final int modParameter;
   private final int nodeParameter;
+  /** Parameters that are not sent as arguments (@Node, @Mod(argument = false)), ascending; usually none. */
+  private final int[] routingOnly;
   private final TypeReference<Object> resultType;
   /** The chain with everything fixed per method: module, instance name, timeout. */
   private final ModuleCall base;
 
   private MethodPlan(String command, Operation operation, boolean allNodes, boolean broadcast, boolean returnsFuture,
-      int modParameter, int nodeParameter, TypeReference<Object> resultType, ModuleCall base) {
+      int modParameter, int nodeParameter, int[] routingOnly, TypeReference<Object> resultType, ModuleCall base) {
     this.command = command;
     this.operation = operation;
     this.allNodes = allNodes;
@@ -59,6 +62,7 @@ final class MethodPlan {
     this.returnsFuture = returnsFuture;
     this.modParameter = modParameter;
     this.nodeParameter = nodeParameter;
+    this.routingOnly = routingOnly;
     this.resultType = resultType;
     this.base = base;
   }
@@ -152,7 +156,11 @@ final class MethodPlan {
       }
       base = base.timeout(Duration.ofMillis(timeout.millis()));
     }
-    return new MethodPlan(command, operation, all, broadcast, future, mod, node, resultType, base);
+    int modIndex = mod;
+    int nodeIndex = node;
+    int[] routingOnly = IntStream.range(0, parameters.length).filter(i -> i == nodeIndex
+        || (i == modIndex && !parameters[i].getAnnotation(Mod.class).argument())).toArray();
+    return new MethodPlan(command, operation, all, broadcast, future, mod, node, routingOnly, resultType, base);
   }
 
   /** Runs the command with {@code args}. */
@@ -162,7 +170,7 @@ final class MethodPlan {
     if (nodeParameter >= 0) {
       call = call.node(required(values[nodeParameter], "@Node").intValue());
     }
-    Object[] sent = nodeParameter < 0 ? values : without(values, nodeParameter);
+    Object[] sent = routingOnly.length == 0 ? values : without(values, routingOnly);
     Long key = modParameter >= 0 ? required(values[modParameter], "@Mod").longValue() : null;
     if (allNodes) {
       AllNodesCall every = key == null ? call.allNodes() : call.allNodes().mod(key);
@@ -215,10 +223,17 @@ final class MethodPlan {
     return (Number) value;
   }
 
-  private static Object[] without(Object[] values, int index) {
-    Object[] rest = new Object[values.length - 1];
-    System.arraycopy(values, 0, rest, 0, index);
-    System.arraycopy(values, index + 1, rest, index, values.length - index - 1);
+  private static Object[] without(Object[] values, int[] skipped) {
+    Object[] rest = new Object[values.length - skipped.length];
+    int next = 0;
+    int skip = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (skip < skipped.length && skipped[skip] == i) {
+        skip++;
+      } else {
+        rest[next++] = values[i];
+      }
+    }
     return rest;
   }
 

@@ -2,6 +2,7 @@ package io.frpc.internal.module;
 
 import io.frpc.FrpcCommand;
 import io.frpc.client.FrpcClient;
+import io.frpc.client.Mod;
 import io.frpc.client.Node;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -46,7 +47,8 @@ final class ClientContracts {
               + handlerType.getName() + " does not serve (its commands: " + String.join(", ",
               new TreeSet<>(table.names())) + ")");
         }
-        long arguments = Arrays.stream(method.getParameters()).filter(p -> !p.isAnnotationPresent(Node.class)).count();
+        long arguments = Arrays.stream(method.getParameters()).filter(p -> !p.isAnnotationPresent(Node.class)
+            && !(p.isAnnotationPresent(Mod.class) && !p.getAnnotation(Mod.class).argument())).count();
         if (arguments != served.parameterReaders().length) {
           throw new IllegalStateException(where + " sends " + arguments + " argument(s) but command '" + command
               + "' of handler " + handlerType.getName() + " takes " + served.parameterReaders().length);

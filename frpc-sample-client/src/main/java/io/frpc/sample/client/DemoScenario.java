@@ -35,13 +35,15 @@ class DemoScenario implements CommandLineRunner {
   private final FrpcTemplate frpc;
   private final NodeWatcher watcher;
   private final TestPubListener testPubListener;
+  private final TestClient typed;
   private int passed;
   private int failed;
 
-  DemoScenario(FrpcTemplate frpc, NodeWatcher watcher, TestPubListener testPubListener) {
+  DemoScenario(FrpcTemplate frpc, NodeWatcher watcher, TestPubListener testPubListener, TestClient typed) {
     this.frpc = frpc;
     this.watcher = watcher;
     this.testPubListener = testPubListener;
+    this.typed = typed;
   }
 
   int failures() {
@@ -59,6 +61,7 @@ class DemoScenario implements CommandLineRunner {
       failed++;
       return;
     }
+    typedClient();
     ModuleCall testM = frpc.module(NODE, "test_m");
     sends(testM);
     calls(testM);
@@ -225,6 +228,33 @@ class DemoScenario implements CommandLineRunner {
       expect(reply.replies().keySet().equals(Set.of(1)) && reply.failures().keySet().equals(Set.of(2)),
           "node 1 should succeed and node 2 fail: " + reply);
       return "replies " + reply.replies() + ", failures " + reply.failures().keySet();
+    });
+  }
+
+  /** The same module through the typed client {@link TestClient}. */
+  private void typedClient() {
+    check("typed ping()", () -> Pong.parse(typed.ping()).toString());
+    check("typed pingNode(@Node 2)", () -> {
+      Pong pong = Pong.parse(typed.pingNode(2));
+      expect(pong.node() == 2, "the reply should come from node 2: " + pong);
+      return pong.toString();
+    });
+    check("typed pingTestOne(@Mod 42) x3", () -> {
+      List<Pong> pongs = List.of(Pong.parse(typed.pingTestOne(42)), Pong.parse(typed.pingTestOne(42)),
+          Pong.parse(typed.pingTestOne(42)));
+      named(pongs);
+      return sticky(pongs);
+    });
+    check("typed @Broadcast pingEveryInstance()", () -> broadcastPongs(typed.pingEveryInstance(), 6, null));
+    check("typed @AllNodes pingEveryNode()", () -> allPings(typed.pingEveryNode()));
+    check("typed @Send hello()", () -> {
+      typed.hello("typed client");
+      return "sent";
+    });
+    check("typed largeMessage(List<Integer>)", () -> {
+      List<Integer> numbers = java.util.stream.IntStream.range(0, 1000).boxed().toList();
+      expect(typed.largeMessage(numbers).equals(numbers), "the numbers should come back");
+      return "echoed 1,000 numbers";
     });
   }
 

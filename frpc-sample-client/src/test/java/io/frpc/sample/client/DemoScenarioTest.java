@@ -23,7 +23,7 @@ class DemoScenarioTest {
       DemoScenario scenario = client.getBean(DemoScenario.class);
 
       assertThat(scenario.failures()).isZero();
-      assertThat(scenario.passes()).isEqualTo(55);
+      assertThat(scenario.passes()).isEqualTo(62);
     }
   }
 

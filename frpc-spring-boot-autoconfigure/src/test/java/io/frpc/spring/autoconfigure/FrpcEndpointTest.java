@@ -93,6 +93,8 @@ class FrpcEndpointTest {
             "--frpc.discovery.static.nodes.game.1=127.0.0.1:" + gamePort, "--frpc.health.required-nodes=game",
             "--frpc.client.reconnect-max-backoff=300ms", "--management.endpoints.web.exposure.include=frpc,health",
             "--management.endpoint.health.show-details=always", "--management.health.redis.enabled=false",
+            // this test package holds deliberately invalid client interfaces of other tests
+            "--spring.autoconfigure.exclude=io.frpc.spring.autoconfigure.FrpcClientsAutoConfiguration",
             "--logging.level.io.frpc=warn")) {
       String base = "http://127.0.0.1:" + lobby.getEnvironment().getProperty("local.server.port") + "/actuator";
 

@@ -1,0 +1,16 @@
+package io.frpc.spring.autoconfigure;
+
+import io.frpc.FrpcNode;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Beans for the {@link io.frpc.client.FrpcClient} interfaces in the application's packages (those of its
+ * {@code @SpringBootApplication}); {@link io.frpc.spring.EnableFrpcClients} scans others.
+ */
+@AutoConfiguration(after = FrpcAutoConfiguration.class)
+@ConditionalOnClass(FrpcNode.class)
+@Import(FrpcClientsRegistrar.class)
+public final class FrpcClientsAutoConfiguration {
+}

@@ -1,0 +1,77 @@
+package io.frpc.spring.autoconfigure;
+
+import io.frpc.client.FrpcClient;
+import io.frpc.spring.EnableFrpcClients;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Registers one {@link FrpcClientFactoryBean} per {@link FrpcClient} interface: those in the packages of
+ * {@link EnableFrpcClients}, or, when imported by the auto-configuration, those in the application's
+ * packages. An interface registered already (by a user bean or another scan) is skipped.
+ */
+public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware {
+
+  private BeanFactory beanFactory;
+
+  @Override
+  public void setBeanFactory(BeanFactory beanFactory) {
+    this.beanFactory = beanFactory;
+  }
+
+  @Override
+  public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+    Set<String> types = new LinkedHashSet<>();
+    Map<String, Object> enable = metadata.getAnnotationAttributes(EnableFrpcClients.class.getName(), true);
+    List<String> packages = new ArrayList<>();
+    if (enable != null) {
+      packages.addAll(List.of((String[]) enable.get("basePackages")));
+      for (String client : (String[]) enable.get("clients")) {
+        types.add(client);
+      }
+      if (packages.isEmpty() && types.isEmpty()) {
+        packages.add(ClassUtils.getPackageName(metadata.getClassName()));
+      }
+    } else if (AutoConfigurationPackages.has(beanFactory)) {
+      packages.addAll(AutoConfigurationPackages.get(beanFactory));
+    }
+    ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false) {
+      @Override
+      protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {
+        return definition.getMetadata().isInterface() && definition.getMetadata().isIndependent();
+      }
+    };
+    scanner.addIncludeFilter(new AnnotationTypeFilter(FrpcClient.class, false, true));
+    for (String base : packages) {
+      for (BeanDefinition candidate : scanner.findCandidateComponents(base)) {
+        types.add(candidate.getBeanClassName());
+      }
+    }
+    for (String type : types) {
+      String name = "frpcClient." + type;
+      if (!registry.containsBeanDefinition(name)) {
+        RootBeanDefinition definition = new RootBeanDefinition(FrpcClientFactoryBean.class);
+        definition.getConstructorArgumentValues().addGenericArgumentValue(type);
+        definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, ClassUtils.resolveClassName(type,
+            getClass().getClassLoader()));
+        registry.registerBeanDefinition(name, definition);
+      }
+    }
+  }
+}
