@@ -148,7 +148,8 @@ public final class FrpcNode implements AutoCloseable {
   /**
    * Creates the handler instances, binds the listener (when serving) and starts discovery.
    *
-   * @throws FrpcConfigurationException when the listener cannot bind or a handler is invalid
+   * @throws FrpcConfigurationException when the listener cannot bind or a handler is invalid; the node is then
+   *                                    closed
    * @throws IllegalStateException      when the node was closed
    */
   public synchronized void start() {
@@ -158,18 +159,24 @@ public final class FrpcNode implements AutoCloseable {
     if (state == State.CLOSED) {
       throw new IllegalStateException("frpc node " + local.id() + " was closed; build a new one");
     }
-    if (config.serve) {
-      ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
-          resources.workers());
-      dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer,
-          config.tracer);
-      FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-          transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher, config.observer);
-      listener.start();
-      server = listener;
-    }
-    if (discovery != null) {
-      discovery.start(new Context());
+    try {
+      if (config.serve) {
+        ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
+            resources.workers());
+        dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer,
+            config.tracer);
+        FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
+            transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher, config.observer);
+        listener.start();
+        server = listener;
+      }
+      if (discovery != null) {
+        discovery.start(new Context());
+      }
+    } catch (RuntimeException | Error e) {
+      // a node that cannot start holds no threads: it is closed, and a new one must be built
+      close();
+      throw e;
     }
     state = State.STARTED;
   }

@@ -272,7 +272,7 @@ class TypedClientTest {
       assertThat(api.price("sword")).isEqualTo(5);
     }
     assertThatThrownBy(() -> TestNode.builder("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
-        self -> new RenamedShop())).start()).hasMessageContaining("ShopApi.price calls command 'price', which handler")
+        self -> new RenamedShop())).start()).hasMessageContaining("calls command 'price', which handler")
         .hasMessageContaining("does not serve (its commands: cost)");
   }
 
