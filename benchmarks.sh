@@ -7,6 +7,7 @@
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
 #   ./benchmarks.sh metrics  frpc without metrics and tracing, with Micrometer, with tracing, and the ratios (about 7 minutes)
+#   ./benchmarks.sh typed    frpc's string form against a typed client of the same module (about 5 minutes)
 #   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]
 #                            frpc pub/sub against Redis pub/sub (a redis-server process, Lettuce), publisher and
 #                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)
@@ -15,8 +16,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|jmh|security|metrics|pubsub) ;;
-  *) echo "usage: $0 [quick|full|jmh|security|metrics|pubsub]" >&2; exit 2 ;;
+  quick|full|jmh|security|metrics|typed|pubsub) ;;
+  *) echo "usage: $0 [quick|full|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am

@@ -44,7 +44,7 @@ public final class BenchClient {
     return switch (system) {
       case "netty" -> NettyEcho.connect(port);
       case "grpc" -> GrpcEcho.connect(port);
-      case "frpc", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing" -> FrpcEcho.connect(system, port, nodes, "echo");
+      case "frpc", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" -> FrpcEcho.connect(system, port, nodes, "echo");
       case "frpc-concurrent" -> FrpcEcho.connect(system, port, nodes, "echo_concurrent");
       default -> throw new IllegalArgumentException("unknown system " + system);
     };

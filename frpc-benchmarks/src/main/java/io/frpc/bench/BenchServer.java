@@ -16,7 +16,7 @@ public final class BenchServer {
     AutoCloseable server = switch (system) {
       case "netty" -> NettyEcho.startServer(port, Math.min(4, Runtime.getRuntime().availableProcessors()));
       case "grpc" -> GrpcEcho.startServer(port);
-      case "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing" ->
+      case "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" ->
           FrpcEcho.startServers(system, port, nodes);
       default -> throw new IllegalArgumentException("unknown system " + system);
     };

@@ -27,10 +27,10 @@ public final class BenchmarkRunner {
   private static final List<String> JVM_FLAGS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC",
       "-Dio.netty.leakDetection.level=disabled", "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
   private static final String[] SYSTEMS = {"netty", "grpc", "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls",
-      "frpc-metrics", "frpc-tracing"};
+      "frpc-metrics", "frpc-tracing", "frpc-typed"};
   private static final Map<String, String> TITLES = Map.of("netty", "raw Netty", "grpc", "gRPC-java", "frpc", "frpc",
       "frpc-concurrent", "frpc concurrent", "frpc-secret", "frpc + secret", "frpc-tls", "frpc + TLS",
-      "frpc-metrics", "frpc + Micrometer", "frpc-tracing", "frpc + tracing");
+      "frpc-metrics", "frpc + Micrometer", "frpc-tracing", "frpc + tracing", "frpc-typed", "frpc typed client");
   /** System properties of every child JVM (where the TLS variant finds its certificates). */
   private static final List<String> PROPERTIES = new ArrayList<>();
 
@@ -43,6 +43,10 @@ public final class BenchmarkRunner {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("security")) {
       security(Path.of(args.length > 1 ? args[1] : "target/benchmark-security.md"));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("typed")) {
+      typed(Path.of(args.length > 1 ? args[1] : "target/benchmark-typed.md"));
       return;
     }
     if (args.length > 0 && args[0].equals("metrics")) {
@@ -121,6 +125,18 @@ public final class BenchmarkRunner {
                 + "/frpc", r -> true);
           }
         });
+  }
+
+  /** The string form ({@code FrpcTemplate} chains) against a typed client of the same module, in one run. */
+  private static void typed(Path report) throws Exception {
+    compare(report, List.of("frpc", "frpc-typed"), "Typed client against the string form, same run:", (s, out) -> {
+      for (String scenario : List.of("throughput-32-64", "throughput-4096-64")) {
+        target(out, s, scenario, "frpc-typed", "frpc", Result::callsPerSecond, scenario
+            + " typed/string calls/s ≥ 0.95", r -> r >= 0.95);
+      }
+      target(out, s, "pingpong-32", "frpc-typed", "frpc", Result::p50Micros, "ping-pong 32 B p50 typed/string",
+          r -> r <= 1.05);
+    });
   }
 
   /** Runs {@code systems} on the same scenarios with the full mode's timings, and reports the table and ratios. */

@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import io.frpc.FrpcCommand;
+import io.frpc.client.FrpcClient;
+import io.frpc.client.Node;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.springframework.boot.WebApplicationType;
@@ -49,6 +52,15 @@ final class FrpcEcho {
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
   static class ClientNode {
+  }
+
+  /** The echo module as a typed client, routed like the string form ({@code node(1)}). */
+  @FrpcClient(node = "bench", module = "echo")
+  public interface EchoApi {
+    byte[] echo(@Node int node, byte[] payload);
+
+    @FrpcCommand("echo")
+    CompletableFuture<byte[]> echoLater(@Node int node, byte[] payload);
   }
 
   /** Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}. */
@@ -118,7 +130,8 @@ final class FrpcEcho {
       Thread.onSpinWait();
     }
     Tracer tracer = system.equals("frpc-tracing") ? context.getBean(Tracer.class) : null;
-    return new Client(context, frpc.module("bench", module), tracer);
+    EchoApi typed = system.equals("frpc-typed") ? frpc.client(EchoApi.class) : null;
+    return new Client(context, frpc.module("bench", module), tracer, typed);
   }
 
   private static String[] common(String... args) {
@@ -135,17 +148,23 @@ final class FrpcEcho {
     /** With tracing: every call is made in this span, as in a traced request handler; else null. */
     private final Span request;
     private final Tracer tracer;
+    /** The typed client of the frpc-typed variant, else null. */
+    private final EchoApi typed;
 
-    Client(ConfigurableApplicationContext context, ModuleCall module, Tracer tracer) {
+    Client(ConfigurableApplicationContext context, ModuleCall module, Tracer tracer, EchoApi typed) {
       this.context = context;
       this.one = module.node(1);
       this.all = module.allNodes();
       this.tracer = tracer;
       this.request = tracer == null ? null : tracer.nextSpan().name("benchmark").start();
+      this.typed = typed;
     }
 
     @Override
     public CompletableFuture<byte[]> echo(byte[] payload) {
+      if (typed != null) {
+        return typed.echoLater(1, payload);
+      }
       if (request == null) {
         return one.callAsync("echo", byte[].class, (Object) payload);
       }
@@ -157,6 +176,9 @@ final class FrpcEcho {
     /** frpc's synchronous call: the caller's thread waits and decodes the reply itself. */
     @Override
     public byte[] echoAndWait(byte[] payload) {
+      if (typed != null) {
+        return typed.echo(1, payload);
+      }
       if (request == null) {
         return one.call("echo", byte[].class, (Object) payload);
       }
