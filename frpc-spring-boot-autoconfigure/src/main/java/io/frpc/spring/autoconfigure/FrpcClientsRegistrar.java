@@ -12,11 +12,13 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
@@ -33,6 +35,11 @@ public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
     this.beanFactory = beanFactory;
+  }
+
+  private ClassLoader beanClassLoader() {
+    return beanFactory instanceof ConfigurableBeanFactory configurable && configurable.getBeanClassLoader() != null
+        ? configurable.getBeanClassLoader() : getClass().getClassLoader();
   }
 
   @Override
@@ -66,10 +73,11 @@ public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar
     for (String type : types) {
       String name = "frpcClient." + type;
       if (!registry.containsBeanDefinition(name)) {
+        Class<?> client = ClassUtils.resolveClassName(type, beanClassLoader());
         RootBeanDefinition definition = new RootBeanDefinition(FrpcClientFactoryBean.class);
-        definition.getConstructorArgumentValues().addGenericArgumentValue(type);
-        definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, ClassUtils.resolveClassName(type,
-            getClass().getClassLoader()));
+        definition.setTargetType(ResolvableType.forClassWithGenerics(FrpcClientFactoryBean.class, client));
+        definition.getConstructorArgumentValues().addGenericArgumentValue(client);
+        definition.setAttribute(FactoryBean.OBJECT_TYPE_ATTRIBUTE, client);
         registry.registerBeanDefinition(name, definition);
       }
     }
