@@ -52,7 +52,8 @@ class ReadmeQuickStartTest {
       }
     }
     assertThat(sources).extracting(path -> path.getFileName().toString())
-        .contains("GameApplication.java", "RoomModule.java", "Matchmaker.java", "GameEvents.java", "Quests.java");
+        .contains("GameApplication.java", "RoomModule.java", "RoomClient.java", "Matchmaker.java", "GameEvents.java",
+            "Quests.java");
     Path config = project.resolve("src/main/resources/application.yml");
     assertThat(config).exists();
 
@@ -81,6 +82,14 @@ class ReadmeQuickStartTest {
         servedBy.add(view.toString().replaceAll(".*servedBy=([^,]*),.*", "$1"));
       }
       assertThat(servedBy).as("every room instance of both nodes serves some rooms").hasSize(8);
+      // the string form reaches the same instance as the typed client
+      Method joinByName = matchmaker.getClass().getMethod("joinByName", long.class, String.class);
+      for (long roomId = 0; roomId < 16; roomId++) {
+        String typed = join.invoke(matchmaker, roomId, "cid").toString().replaceAll(".*servedBy=([^,]*),.*", "$1");
+        String named = joinByName.invoke(matchmaker, roomId, "dan").toString()
+            .replaceAll(".*servedBy=([^,]*),.*", "$1");
+        assertThat(named).isEqualTo(typed);
+      }
       matchmaker.getClass().getMethod("leaveEverywhere", String.class).invoke(matchmaker, "alice");
 
       // pub/sub: an event of node 1 reaches the @FrpcSubscribe methods of both nodes

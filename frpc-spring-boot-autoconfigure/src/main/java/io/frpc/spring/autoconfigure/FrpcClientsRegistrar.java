@@ -16,9 +16,13 @@ import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
@@ -28,9 +32,22 @@ import org.springframework.util.ClassUtils;
  * {@link EnableFrpcClients}, or, when imported by the auto-configuration, those in the application's
  * packages. An interface registered already (by a user bean or another scan) is skipped.
  */
-public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware {
+public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware,
+    ResourceLoaderAware, EnvironmentAware {
 
   private BeanFactory beanFactory;
+  private ResourceLoader resourceLoader;
+  private Environment environment;
+
+  @Override
+  public void setResourceLoader(ResourceLoader resourceLoader) {
+    this.resourceLoader = resourceLoader;
+  }
+
+  @Override
+  public void setEnvironment(Environment environment) {
+    this.environment = environment;
+  }
 
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
@@ -65,6 +82,9 @@ public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar
       }
     };
     scanner.addIncludeFilter(new AnnotationTypeFilter(FrpcClient.class, false, true));
+    // the application's class loader, which is not always this class's
+    scanner.setResourceLoader(resourceLoader);
+    scanner.setEnvironment(environment);
     for (String base : packages) {
       for (BeanDefinition candidate : scanner.findCandidateComponents(base)) {
         types.add(candidate.getBeanClassName());
