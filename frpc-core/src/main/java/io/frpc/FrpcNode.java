@@ -97,11 +97,12 @@ public final class FrpcNode implements AutoCloseable {
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
         secrets, tls, resources, codec, config.connectTimeout);
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
+    long queuedPublicationBytes = config.maxQueuedPublicationBytes != null ? config.maxQueuedPublicationBytes
+        : Math.max(1 << 20, config.maxQueuedOutboundBytes / 4);
     this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection,
-        config.maxQueuedPublicationBytes != null ? config.maxQueuedPublicationBytes
-            : Math.max(1 << 20, config.maxQueuedOutboundBytes / 4));
+        queuedPublicationBytes);
     this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, config.subscriberBacklog,
-        config.maxSubscriptionsPerConnection);
+        queuedPublicationBytes, config.maxSubscriptionsPerConnection);
     this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
     config.listeners.forEach(client::addListener);
     this.template = new FrpcTemplate(client, new CallExecutor(client, codec, config.observer, config.tracer), subscriptions);
@@ -432,7 +433,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Messages one subscription may queue for a listener that is behind ({@code frpc.pubsub.subscriber-backlog},
-     * 10,000); later ones are dropped and reported as a gap with the next delivered message.
+     * 10,000; also at most {@code frpc.pubsub.max-queued-bytes} of them); later ones are dropped and reported as
+     * a gap with the next delivered message.
      */
     public Builder subscriberBacklog(int messages) {
       this.subscriberBacklog = messages;
@@ -440,7 +442,8 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * Bytes that may wait to be written to one subscribing connection before publications to it are dropped
+     * Bytes that may wait to be written to one subscribing connection before publications to it are dropped,
+     * and bytes of messages one subscription may queue for a listener that is behind
      * ({@code frpc.pubsub.max-queued-bytes}; by default a quarter of {@code frpc.max-queued-outbound-bytes}, at
      * least 1 MiB: 16 MiB; when set, at least 1 MiB and below it). A publisher never waits for a subscriber.
      */

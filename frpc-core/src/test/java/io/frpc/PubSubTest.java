@@ -398,6 +398,40 @@ class PubSubTest {
   }
 
   @Test
+  void aSlowListenersBacklogIsBoundedInBytesAsWellAsInMessages() throws Exception {
+    TestNode game = node("game", 1);
+    // 10,000 messages may wait, but at most 1 MiB of them
+    TestNode hall = node(TestNode.builder("hall", 1).configure(b -> b.maxQueuedPublicationBytes(1 << 20)))
+        .connectedTo(game);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicLong received = new AtomicLong();
+    AtomicLong gaps = new AtomicLong();
+    Subscription slow = hall.frpc.channels("game").subscribe("blob", byte[].class, message -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      received.incrementAndGet();
+      gaps.addAndGet(message.dropped());
+    });
+    await().atMost(WAIT).until(() -> game.node.publisher().hasSubscribers("blob"));
+
+    byte[] payload = new byte[64 * 1024];
+    for (int i = 0; i < 100; i++) {
+      game.node.publisher().publish("blob", payload);
+    }
+    // 6.4 MB offered: about 1 MiB is kept, the rest dropped while the listener is blocked
+    await().atMost(WAIT).until(() -> slow.dropped() > 50);
+    release.countDown();
+    await().atMost(WAIT).until(() -> received.get() >= 2);
+    game.node.publisher().publish("blob", payload);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(received.get() + gaps.get()).isEqualTo(101));
+    assertThat(received.get()).isLessThanOrEqualTo(1 + 16 + 1);
+    assertThat(game.node.publisher().droppedMessages()).isZero();
+  }
+
+  @Test
   void badChannelsAndUnknownNodeNamesFailAtOnce() {
     TestNode caller = node(TestNode.builder("hall", 1).configure(b -> b.discovery(new StaticNodeDiscovery(
         Map.of(new NodeId("game", 1), new io.frpc.discovery.StaticNodeDiscovery.HostPort("127.0.0.1", 1))))));

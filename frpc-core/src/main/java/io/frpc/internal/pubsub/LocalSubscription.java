@@ -30,8 +30,8 @@ import tools.jackson.databind.ObjectReader;
 /**
  * One subscription made on this node, and its delivery: a queue drained by one worker at a time, so the
  * listener sees messages in arrival order (per node and channel, publish order), node signals in order
- * with them, and never runs on an I/O thread. Messages beyond the backlog are dropped and the gap is
- * reported with the next message from that node; state versions waiting for delivery are replaced by
+ * with them, and never runs on an I/O thread. Messages beyond the backlog (a number of messages and of
+ * bytes) are dropped and the gap is reported with the next message from that node; state versions waiting for delivery are replaced by
  * newer ones of the same channel, so the backlog of a watch is bounded by its channels and always ends
  * with the latest value.
  */
@@ -49,6 +49,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final PayloadCodec codec;
   private final Executor executor;
   private final int backlog;
+  private final long backlogBytes;
   private final RateLimitedLog drops = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
   private final Set<NodeId> nodes = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
@@ -58,6 +59,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Map<StateKey, PendingState> pendingStates = new HashMap<>();
   private final Map<NodeId, Long> gaps = new HashMap<>();
   private int queuedMessages;
+  private long queuedBytes;
   private boolean scheduled;
   private volatile boolean closed;
 
@@ -66,7 +68,8 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Map<NodeId, String> deliveredBoots = new HashMap<>();
 
   LocalSubscription(SubscriberHub hub, String nodeName, Integer nodeId, String channel, boolean state,
-      ObjectReader reader, SubscriptionListener listener, PayloadCodec codec, Executor executor, int backlog) {
+      ObjectReader reader, SubscriptionListener listener, PayloadCodec codec, Executor executor, int backlog,
+      long backlogBytes) {
     this.hub = hub;
     this.nodeName = nodeName;
     this.nodeId = nodeId;
@@ -77,6 +80,7 @@ final class LocalSubscription implements Subscription, Runnable {
     this.codec = codec;
     this.executor = executor;
     this.backlog = backlog;
+    this.backlogBytes = backlogBytes;
   }
 
   @Override
@@ -110,6 +114,7 @@ final class LocalSubscription implements Subscription, Runnable {
       queue.clear();
       pendingStates.clear();
       queuedMessages = 0;
+      queuedBytes = 0;
     }
   }
 
@@ -149,23 +154,28 @@ final class LocalSubscription implements Subscription, Runnable {
   /** A message arrived from {@code node} (I/O thread); {@code publisherDropped} were lost before it. */
   void offerMessage(RemoteNode node, String published, Payload payload, int publisherDropped) {
     boolean full;
+    String behind;
     synchronized (this) {
       if (closed) {
         return;
       }
-      full = queuedMessages >= backlog;
+      // at most the backlog's messages and bytes; one message always fits, however large
+      full = queuedMessages >= backlog || queuedMessages > 0 && queuedBytes + payload.length() > backlogBytes;
+      behind = queuedMessages + " messages of " + queuedBytes + " bytes";
       if (full) {
         gaps.merge(node.id(), 1L + publisherDropped, Long::sum);
       } else {
         Long gap = gaps.remove(node.id());
         queuedMessages++;
+        queuedBytes += payload.length();
         add(new Message(node, published, payload, publisherDropped + (gap == null ? 0 : gap)));
       }
     }
     dropped.addAndGet(publisherDropped + (full ? 1 : 0));
     if (full) {
       drops.warn("Dropped a message on channel '" + published + "' from node " + node.id() + " for the "
-          + describe() + ": its listener is behind by " + backlog + " messages (frpc.pubsub.subscriber-backlog)");
+          + describe() + ": its listener is behind by " + behind
+          + " (frpc.pubsub.subscriber-backlog, frpc.pubsub.max-queued-bytes)");
     }
   }
 
@@ -224,8 +234,9 @@ final class LocalSubscription implements Subscription, Runnable {
           scheduled = false;
           return;
         }
-        if (next instanceof Message) {
+        if (next instanceof Message message) {
           queuedMessages--;
+          queuedBytes -= message.payload().length();
         } else if (next instanceof PendingState pending) {
           // No longer replaceable: a newer version from now on queues a delivery of its own.
           pendingStates.remove(pending.key, pending);

@@ -46,6 +46,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
   private final Executor deliveries;
   private final Function<String, String> unknownNames;
   private final int backlog;
+  private final long backlogBytes;
   private final int maxSubscriptionsPerConnection;
   private final RateLimitedLog refusals = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
 
@@ -62,14 +63,16 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
    * @param deliveries                    runs listeners (never an I/O thread)
    * @param unknownNames                  why a node name can never be discovered, or null when it may be
    * @param backlog                       messages one subscription may queue for its listener
+   * @param backlogBytes                  bytes of messages one subscription may queue for its listener
    * @param maxSubscriptionsPerConnection distinct subscriptions this node makes on one node at most
    */
   public SubscriberHub(PayloadCodec codec, Executor deliveries, Function<String, String> unknownNames, int backlog,
-      int maxSubscriptionsPerConnection) {
+      long backlogBytes, int maxSubscriptionsPerConnection) {
     this.codec = codec;
     this.deliveries = deliveries;
     this.unknownNames = unknownNames;
     this.backlog = backlog;
+    this.backlogBytes = backlogBytes;
     this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
   }
 
@@ -88,7 +91,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
       throw new UnknownNodeNameException(nodeName, nodeId, unknown);
     }
     LocalSubscription local = new LocalSubscription(this, nodeName, nodeId, channel, state, reader, listener, codec,
-        deliveries, backlog);
+        deliveries, backlog, backlogBytes);
     add(local);
     return local;
   }

@@ -504,7 +504,8 @@ public class FrpcProperties {
     /**
      * Bytes that may wait to be written to one subscribing connection before publications to it are
      * dropped (and reported to that subscriber as a gap); state channels send their latest value once it
-     * drains. At least 1MB and below frpc.max-queued-outbound-bytes. Unset: a quarter of
+     * drains. On the subscribing side, the bytes of messages one subscription may queue for a listener that
+     * is behind. At least 1MB and below frpc.max-queued-outbound-bytes. Unset: a quarter of
      * frpc.max-queued-outbound-bytes, at least 1MB (16MB by default).
      */
     private DataSize maxQueuedBytes;
