@@ -147,6 +147,8 @@ class HostileSubscriberTest {
         .isGreaterThan(14_000);
     assertThat(publisher.node.publisher().subscriberCount("blob")).as("the stalled peer is still connected")
         .isEqualTo(1);
+    assertThat(publisher.node.publisher().publish("blob", payload)).as("connections a publication reached")
+        .isZero();
     assertTheSubscriberIsServed(-1);
     assertThat(logs.messages(Level.WARN)).anyMatch(line -> line.contains("not keeping up"));
   }

@@ -1,6 +1,7 @@
 package io.frpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -113,6 +114,20 @@ class NodeLifecycleTest {
   }
 
   /** A port that was free a moment ago: bound by a throwaway node, then released. */
+  @Test
+  void aNodeThatCannotStartIsClosedAndHoldsNoThreads() {
+    server = TestNode.builder("game", 1).module("svc", null, 1, i -> new Service()).start();
+    caller = TestNode.builder("caller", 1).start();
+    FrpcNode clash = FrpcNode.builder("game", 2).listen("127.0.0.1", server.port()).ioThreads(1).build();
+    String label = "frpc-io-" + clash.id();
+
+    assertThatThrownBy(clash::start).isInstanceOf(FrpcConfigurationException.class);
+
+    assertThatThrownBy(clash::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("was closed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(thread -> thread.getName().startsWith(label) && thread.isAlive()));
+  }
+
   private static int freePortOf(TestNode.Builder builder) {
     try (TestNode probe = builder.start()) {
       return probe.port();

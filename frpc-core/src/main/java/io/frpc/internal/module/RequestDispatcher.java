@@ -75,20 +75,20 @@ public final class RequestDispatcher {
     RequestEnvelope envelope = request.envelope();
     ServedModule module = registry.module(envelope.module());
     if (module == null) {
-      refuse(request, target, RemoteErrorCode.UNKNOWN_MODULE, "no module '" + envelope.module()
+      refuse(request, target, null, RemoteErrorCode.UNKNOWN_MODULE, "no module '" + envelope.module()
           + "' is served here (modules: " + registry.moduleNames() + ")");
       return;
     }
     String instanceName = envelope.instanceName();
     if (instanceName != null && !module.hasInstanceName(instanceName)) {
-      refuse(request, target, RemoteErrorCode.UNKNOWN_INSTANCE, "module '" + module.name()
+      refuse(request, target, module, RemoteErrorCode.UNKNOWN_INSTANCE, "module '" + module.name()
           + "' has no instances named '" + instanceName + "' (instance names: "
           + module.instanceNames() + ")");
       return;
     }
     InstanceGroup group = module.group(instanceName, envelope.command());
     if (group == null) {
-      refuse(request, target, RemoteErrorCode.UNKNOWN_COMMAND, (instanceName == null ? "no instance of module '"
+      refuse(request, target, module, RemoteErrorCode.UNKNOWN_COMMAND, (instanceName == null ? "no instance of module '"
           + module.name() : "no instance '" + instanceName + "' of module '" + module.name()) + "' has command '"
           + envelope.command() + "' (commands of " + module.describeCommands(instanceName) + ")");
       return;
@@ -117,11 +117,12 @@ public final class RequestDispatcher {
     }
   }
 
-  private void refuse(InboundRequest request, ReplyTarget target, RemoteErrorCode code, String message) {
+  /** Answers a request no instance can run; {@code module} is the served module it named, or null. */
+  private void refuse(InboundRequest request, ReplyTarget target, ServedModule module, RemoteErrorCode code,
+      String message) {
     answerError(request.envelope(), target, RemoteError.of(code, null, message, null));
     if (observed) {
       // names a peer chose are not tags: only what this node serves is
-      ServedModule module = registry.module(request.envelope().module());
       observer.requestCompleted(module == null ? UNKNOWN : module.name(), UNKNOWN, code.name(),
           System.nanoTime() - request.arrivalNanos());
     }

@@ -11,12 +11,12 @@ import org.springframework.beans.factory.SmartFactoryBean;
  *
  * @param <T> the client interface
  */
-public final class FrpcClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
+final class FrpcClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
 
   private final Class<T> type;
   private BeanFactory beanFactory;
 
-  public FrpcClientFactoryBean(Class<T> type) {
+  FrpcClientFactoryBean(Class<T> type) {
     this.type = type;
   }
 

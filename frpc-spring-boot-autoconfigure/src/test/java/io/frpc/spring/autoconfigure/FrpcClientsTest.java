@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frpc.FrpcNode;
 import io.frpc.client.FrpcClient;
 import io.frpc.spring.EnableFrpcClients;
-import io.frpc.spring.FrpcHandler;
 import io.frpc.spring.autoconfigure.clients.GreeterClient;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,26 +13,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /** Typed client beans: found in the application's packages or through {@link EnableFrpcClients}. */
 class FrpcClientsTest {
 
   private static final AutoConfigurations FRPC = AutoConfigurations.of(FrpcAutoConfiguration.class,
       FrpcClientsAutoConfiguration.class);
-
-  /** Module "greeter". */
-  @FrpcHandler(module = "greeter")
-  public static class Greeter {
-    public String greet(String who) {
-      return "hello " + who;
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @Import(Greeter.class)
-  static class GameConfiguration {
-  }
 
   /** An application whose package holds the client interface. */
   @Configuration(proxyBeanMethods = false)
@@ -64,7 +49,7 @@ class FrpcClientsTest {
   }
 
   private final ApplicationContextRunner game = new ApplicationContextRunner().withConfiguration(FRPC)
-      .withUserConfiguration(GameConfiguration.class)
+      .withUserConfiguration(GreeterNode.class)
       .withPropertyValues("frpc.node.name=game", "frpc.server.port=0", "frpc.server.host=127.0.0.1");
 
   private ApplicationContextRunner lobby(AssertableApplicationContext game) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
-import io.frpc.spring.FrpcHandler;
 import io.frpc.status.FrpcObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /** Micrometer metrics: there with a registry, gone without Micrometer, replaceable. */
 class FrpcMetricsTest {
@@ -27,21 +25,8 @@ class FrpcMetricsTest {
       CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
       FrpcAutoConfiguration.class, FrpcMetricsAutoConfiguration.class);
 
-  /** Module "greeter" of the game node. */
-  @FrpcHandler(module = "greeter")
-  public static class Greeter {
-    public String greet(String who) {
-      return "hello " + who;
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @Import(Greeter.class)
-  static class GameConfiguration {
-  }
-
   private final ApplicationContextRunner game = new ApplicationContextRunner().withConfiguration(METRICS)
-      .withUserConfiguration(GameConfiguration.class)
+      .withUserConfiguration(GreeterNode.class)
       .withPropertyValues("frpc.node.name=game", "frpc.server.port=0", "frpc.server.host=127.0.0.1");
 
   private final ApplicationContextRunner lobby = new ApplicationContextRunner().withConfiguration(METRICS)

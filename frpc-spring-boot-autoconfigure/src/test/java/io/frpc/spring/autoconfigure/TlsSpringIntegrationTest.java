@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
-import io.frpc.spring.FrpcHandler;
 import io.frpc.testing.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 
 /** TLS from Spring Boot SSL bundles: frpc.server.ssl.* and frpc.client.ssl.* name the bundles. */
 class TlsSpringIntegrationTest {
@@ -28,18 +26,6 @@ class TlsSpringIntegrationTest {
   @BeforeAll
   static void certificates() throws Exception {
     certificates = TestCertificates.create(folder);
-  }
-
-  @FrpcHandler(module = "greeter")
-  public static class Greeter {
-    public String greet(String who) {
-      return "hello " + who;
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @Import(Greeter.class)
-  static class GameNode {
   }
 
   private static ApplicationContextRunner runner() {
@@ -56,7 +42,7 @@ class TlsSpringIntegrationTest {
 
   @Test
   void nodesCallEachOtherOverMutualTlsConfiguredFromBundles() {
-    runner().withUserConfiguration(GameNode.class).withPropertyValues("frpc.node.name=game", "frpc.server.port=0",
+    runner().withUserConfiguration(GreeterNode.class).withPropertyValues("frpc.node.name=game", "frpc.server.port=0",
         "frpc.server.host=127.0.0.1", "frpc.server.ssl.bundle=frpc", "frpc.server.ssl.client-auth=need")
         .run(server -> {
           assertThat(server).hasNotFailed();
