@@ -18,6 +18,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import tools.jackson.core.type.TypeReference;
@@ -44,6 +45,9 @@ final class FrpcSubscriptionRegistrar implements SmartInitializingSingleton {
         continue;
       }
       Class<?> userType = ClassUtils.getUserClass(type);
+      if (!AnnotationUtils.isCandidateClass(userType, FrpcSubscribe.class)) {
+        continue; // java.* and the like cannot carry it: not introspected
+      }
       Map<Method, FrpcSubscribe> methods = MethodIntrospector.selectMethods(userType,
           (MethodIntrospector.MetadataLookup<FrpcSubscribe>) method ->
               AnnotatedElementUtils.findMergedAnnotation(method, FrpcSubscribe.class));
