@@ -3,7 +3,11 @@
 # loopback with identical flags, and prints one markdown table of medians with the ratios.
 #
 #   ./benchmarks.sh          quick smoke run (under 2 minutes)
-#   ./benchmarks.sh full     all scenarios, 3 repetitions (about 20 minutes)
+#   ./benchmarks.sh full     raw Netty, gRPC (direct executor and default), frpc (defaults and direct), every
+#                            scenario: 10 s warm-up and three 10 s windows each (about 35 minutes)
+#   ./benchmarks.sh fanout   frpc allNodes() to 4 nodes against one node
+#   ./benchmarks.sh custom <systems,...> <scenarios,...> [warm-up s] [measured s] [windows]
+#                            e.g. custom netty,frpc-direct throughput-4096-64,pingpong-32 5 5 1
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
 #   ./benchmarks.sh metrics  frpc without metrics and tracing, with Micrometer, with tracing, and the ratios (about 7 minutes)
@@ -16,8 +20,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|jmh|security|metrics|typed|pubsub) ;;
-  *) echo "usage: $0 [quick|full|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
+  quick|full|fanout|custom|jmh|security|metrics|typed|pubsub) ;;
+  *) echo "usage: $0 [quick|full|fanout|custom|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
@@ -30,5 +34,9 @@ if [ "$mode" = pubsub ]; then
   # the flags of the load generator's server and client JVMs
   exec java -Xms2g -Xmx2g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
+fi
+if [ "$mode" = custom ]; then
+  exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner custom frpc-benchmarks/target/benchmark-custom.md \
+    "${@:2}"
 fi
 exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner "$mode" "frpc-benchmarks/target/benchmark-$mode.md"

@@ -17,9 +17,14 @@ import java.util.function.Function;
  * @param handlerType     the class whose public methods are the commands, or {@code null} for the class
  *                        of the created objects
  * @param factory         creates one instance, told which one it is
+ * @param nonBlocking     whether the commands never block (no I/O, no locks held long, no waiting on other
+ *                        calls): they then run on the I/O thread that read the request, which saves two
+ *                        thread hand-offs per call; the mailbox's order and capacity still apply. A blocking
+ *                        frpc call made there fails at once, since it would wait for a reply that very thread
+ *                        has to read
  */
 public record HandlerDefinition(String module, String instanceName, int instances, boolean concurrent,
-    int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory) {
+    int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory, boolean nonBlocking) {
 
   public HandlerDefinition {
     if (module == null || module.isEmpty()) {
@@ -38,6 +43,12 @@ public record HandlerDefinition(String module, String instanceName, int instance
     Objects.requireNonNull(factory, "factory");
   }
 
+  /** A definition whose commands run on worker threads (may block). */
+  public HandlerDefinition(String module, String instanceName, int instances, boolean concurrent,
+      int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory) {
+    this(module, instanceName, instances, concurrent, mailboxCapacity, handlerType, factory, false);
+  }
+
   /** {@code instances} actor-style instances with the default mailbox. */
   public static HandlerDefinition of(String module, String instanceName, int instances,
       Function<FrpcInstance, ?> factory) {
@@ -46,16 +57,28 @@ public record HandlerDefinition(String module, String instanceName, int instance
 
   /** The same instances, with messages running in parallel on each. */
   public HandlerDefinition runConcurrently() {
-    return new HandlerDefinition(module, instanceName, instances, true, mailboxCapacity, handlerType, factory);
+    return new HandlerDefinition(module, instanceName, instances, true, mailboxCapacity, handlerType, factory,
+        nonBlocking);
   }
 
   /** The same instances with a mailbox of {@code capacity} messages each. */
   public HandlerDefinition withMailboxCapacity(int capacity) {
-    return new HandlerDefinition(module, instanceName, instances, concurrent, capacity, handlerType, factory);
+    return new HandlerDefinition(module, instanceName, instances, concurrent, capacity, handlerType, factory,
+        nonBlocking);
   }
 
   /** The same instances, with the commands taken from {@code type} (e.g. the class behind a proxy). */
   public HandlerDefinition withHandlerType(Class<?> type) {
-    return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, type, factory);
+    return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, type, factory,
+        nonBlocking);
+  }
+
+  /**
+   * The same instances, declared non-blocking: their commands run on the I/O thread that read the request
+   * (see {@link #nonBlocking()}).
+   */
+  public HandlerDefinition runNonBlocking() {
+    return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, handlerType, factory,
+        true);
   }
 }

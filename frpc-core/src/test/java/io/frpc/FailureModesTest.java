@@ -267,7 +267,7 @@ class FailureModesTest {
 
   private static ClientSettings settings(Duration connectWait, Duration callTimeout) {
     return new ClientSettings(connectWait, callTimeout, Duration.ofSeconds(2), Duration.ofMillis(50),
-        Duration.ofMillis(500));
+        Duration.ofMillis(500), false);
   }
 
   private static NodeConnection connectionTo(TestNode caller, String name) {

@@ -1,17 +1,23 @@
 package io.frpc.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Client JVM of the load generator:
  * {@code BenchClient <system> <port> <nodes> <warmup-s> <measure-s> <reps> <scenario>...}. Scenarios:
- * {@code pingpong-<size>}, {@code throughput-<size>-<inflight>}, {@code large-<size>-<inflight>},
- * {@code seed-<concurrency>-<size>}, {@code fanout-<size>} (frpc only: all nodes vs one). A first,
- * longer warm-up lets the JIT settle. Prints one {@code RESULT} line per repetition.
+ * {@code pingpong-<size>} (one call outstanding, the next issued where the reply completes),
+ * {@code blocking-<size>} (one call outstanding, the caller's thread waiting),
+ * {@code throughput-<size>-<inflight>}, {@code large-<size>-<inflight>}, {@code seed-<concurrency>-<size>},
+ * {@code fanout-<size>} (frpc only: all nodes vs one). A first, longer warm-up lets the JIT settle; each
+ * scenario then warms up once and measures {@code reps} windows. Prints one {@code RESULT} line per window.
  */
 public final class BenchClient {
 
   private static final int SMALL = 32;
+  /** Ping-pong warms up with at least this many calls. */
+  private static final long PINGPONG_WARMUP_CALLS = 50_000;
 
   private BenchClient() {
   }
@@ -25,15 +31,13 @@ public final class BenchClient {
     int reps = Integer.parseInt(args[5]);
     try (EchoClient client = connect(system, port, nodes)) {
       byte[] small = new byte[SMALL];
-      // JIT warm-up shared by all scenarios: tens of thousands of calls before anything is measured.
-      Scenarios.throughput(system, "jit-warmup", 0, () -> client.echo(small), 64, warmup.multipliedBy(2),
-          Duration.ofSeconds(1));
+      // JIT warm-up shared by all scenarios: hundreds of thousands of calls before anything is measured.
+      Scenarios.continuous(system, "jit-warmup", () -> client.echo(small), 64, 0, warmup.multipliedBy(2),
+          Duration.ofSeconds(1), 1);
       for (int i = 6; i < args.length; i++) {
-        for (int rep = 1; rep <= reps; rep++) {
-          for (Result result : run(system, client, args[i], rep, warmup, measure)) {
-            System.out.println(result.line());
-            System.out.flush();
-          }
+        for (Result result : run(system, client, args[i], warmup, measure, reps)) {
+          System.out.println(result.line());
+          System.out.flush();
         }
       }
     }
@@ -43,47 +47,52 @@ public final class BenchClient {
   private static EchoClient connect(String system, int port, int nodes) throws Exception {
     return switch (system) {
       case "netty" -> NettyEcho.connect(port);
-      case "grpc" -> GrpcEcho.connect(port);
+      case "grpc" -> GrpcEcho.connect(port, true);
+      case "grpc-default" -> GrpcEcho.connect(port, false);
       case "frpc", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" -> FrpcEcho.connect(system, port, nodes, "echo");
       case "frpc-concurrent" -> FrpcEcho.connect(system, port, nodes, "echo_concurrent");
+      case "frpc-direct" -> FrpcEcho.connect(system, port, nodes, "echo_direct");
       default -> throw new IllegalArgumentException("unknown system " + system);
     };
   }
 
-  private static Result[] run(String system, EchoClient client, String scenario, int rep, Duration warmup,
-      Duration measure) {
+  private static List<Result> run(String system, EchoClient client, String scenario, Duration warmup,
+      Duration measure, int reps) {
     String[] p = scenario.split("-");
-    Duration shortWarmup = warmup.dividedBy(2);
     return switch (p[0]) {
       case "pingpong" -> {
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        yield new Result[] {Scenarios.pingPong(system, scenario, rep, () -> client.echoAndWait(payload), shortWarmup,
-            measure)};
+        yield Scenarios.continuous(system, scenario, () -> client.echo(payload), 1, PINGPONG_WARMUP_CALLS, warmup,
+            measure, reps);
+      }
+      case "blocking" -> {
+        byte[] payload = new byte[Integer.parseInt(p[1])];
+        yield Scenarios.blocking(system, scenario, () -> client.echoAndWait(payload), warmup, measure, reps);
       }
       case "throughput" -> {
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        yield new Result[] {Scenarios.throughput(system, scenario, rep, () -> client.echo(payload),
-            Integer.parseInt(p[2]), shortWarmup, measure)};
+        yield Scenarios.continuous(system, scenario, () -> client.echo(payload), Integer.parseInt(p[2]), 0, warmup,
+            measure, reps);
       }
       case "large" -> {
         byte[] large = new byte[Integer.parseInt(p[1])];
         byte[] small = new byte[SMALL];
-        yield new Result[] {Scenarios.underLargeMessage(system, scenario, rep, () -> client.echo(small),
-            () -> client.echo(large), Integer.parseInt(p[2]), shortWarmup, measure)};
+        yield Scenarios.underLargeMessage(system, scenario, () -> client.echo(small), () -> client.echo(large),
+            Integer.parseInt(p[2]), warmup, measure, reps);
       }
       case "seed" -> {
         byte[] payload = new byte[Integer.parseInt(p[2])];
-        yield new Result[] {Scenarios.burst(system, scenario, rep, key -> client.echoByKey(key, payload),
-            Integer.parseInt(p[1]), shortWarmup, measure)};
+        yield Scenarios.burst(system, scenario, key -> client.echoByKey(key, payload), Integer.parseInt(p[1]),
+            warmup, measure, reps);
       }
       case "fanout" -> {
         FrpcEcho.Client frpc = (FrpcEcho.Client) client;
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        Runnable one = () -> frpc.echoAndWait(payload);
-        Runnable all = () -> frpc.echoOnAll(payload).join();
-        yield new Result[] {
-            Scenarios.pingPong(system, scenario + "-one", rep, one, shortWarmup, measure),
-            Scenarios.pingPong(system, scenario + "-all", rep, all, shortWarmup, measure)};
+        List<Result> results = new ArrayList<>(Scenarios.blocking(system, scenario + "-one",
+            () -> frpc.echoAndWait(payload), warmup, measure, reps));
+        results.addAll(Scenarios.blocking(system, scenario + "-all", () -> frpc.echoOnAll(payload).join(), warmup,
+            measure, reps));
+        yield results;
       }
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };

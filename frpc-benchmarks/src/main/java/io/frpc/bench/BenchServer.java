@@ -15,8 +15,9 @@ public final class BenchServer {
     int nodes = Integer.parseInt(args[2]);
     AutoCloseable server = switch (system) {
       case "netty" -> NettyEcho.startServer(port, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      case "grpc" -> GrpcEcho.startServer(port);
-      case "frpc", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" ->
+      case "grpc" -> GrpcEcho.startServer(port, true);
+      case "grpc-default" -> GrpcEcho.startServer(port, false);
+      case "frpc", "frpc-direct", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" ->
           FrpcEcho.startServers(system, port, nodes);
       default -> throw new IllegalArgumentException("unknown system " + system);
     };

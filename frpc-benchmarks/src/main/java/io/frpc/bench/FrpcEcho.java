@@ -35,6 +35,17 @@ final class FrpcEcho {
     }
   }
 
+  /**
+   * frpc's best configuration for handlers that never block: the same four actor instances run on the
+   * I/O thread that read the request.
+   */
+  @FrpcHandler(module = "echo_direct", instances = 4, nonBlocking = true)
+  static class DirectEcho {
+    public byte[] echo(byte[] payload) {
+      return payload;
+    }
+  }
+
   /** The same echo with {@code concurrent = true}. */
   @FrpcHandler(module = "echo_concurrent", concurrent = true, mailboxCapacity = 100_000)
   static class ConcurrentEcho {
@@ -45,7 +56,7 @@ final class FrpcEcho {
 
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
-  @Import({Echo.class, ConcurrentEcho.class})
+  @Import({Echo.class, DirectEcho.class, ConcurrentEcho.class})
   static class ServerNode {
   }
 
@@ -63,7 +74,6 @@ final class FrpcEcho {
     CompletableFuture<byte[]> echoLater(@Node int node, byte[] payload);
   }
 
-  /** Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}. */
   /**
    * Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}; {@code system}
    * {@code frpc-secret} adds a shared secret, {@code frpc-tls} TLS (certificates in {@code frpc.bench.certs}).
@@ -116,6 +126,9 @@ final class FrpcEcho {
         "--frpc.client.call-timeout=120s"));
     args.addAll(security(system, "client"));
     args.addAll(metrics(system));
+    if (system.equals("frpc-direct")) {
+      args.add("--frpc.client.direct-completion=true");
+    }
     for (int id = 1; id <= nodes; id++) {
       args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
     }

@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The physical limit of the transport: a length-prefixed echo with request ids over one connection,
- * on the same Netty 4.2 that frpc uses. A frame is {@code [request id][payload]} and comes back as is.
+ * on the same Netty 4.2 that frpc uses. A frame is {@code [request id][payload]} and comes back as is. The
+ * server echoes on its event loop and flushes once per read; the client completes calls on its event loop
+ * and merges the flushes of calls issued there (Netty's {@code FlushConsolidationHandler}, as frpc does).
  */
 final class NettyEcho {
 
@@ -67,7 +70,10 @@ final class NettyEcho {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4), new LengthFieldPrepender(4),
+            // the flush consolidation frpc uses too: calls issued while replies are read go out in one write
+            ch.pipeline().addLast(new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4), new LengthFieldPrepender(4),
                 new SimpleChannelInboundHandler<ByteBuf>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {

@@ -12,80 +12,115 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-/** The load patterns: each warms up, then measures for a fixed time, recording every call's latency. */
+/**
+ * The load patterns. Each warms up once, then measures {@code reps} windows back to back under the same
+ * load, recording every call's latency.
+ */
 final class Scenarios {
 
   private Scenarios() {
   }
 
-  /** One call outstanding at a time. */
-  static Result pingPong(String system, String name, int rep, Runnable call, Duration warmup, Duration measure) {
-    runFor(warmup, call);
-    Histogram latencies = new Histogram(3);
-    long start = System.nanoTime();
-    long end = start + measure.toNanos();
-    long calls = 0;
-    while (System.nanoTime() < end) {
-      long t0 = System.nanoTime();
-      call.run();
-      latencies.recordValue(System.nanoTime() - t0);
-      calls++;
-    }
-    return Result.of(system, name, rep, calls, System.nanoTime() - start, latencies);
-  }
-
-  /** {@code inFlight} calls outstanding at all times; each completion issues the next call. */
-  static Result throughput(String system, String name, int rep, Supplier<CompletableFuture<?>> call, int inFlight,
-      Duration warmup, Duration measure) {
+  /**
+   * {@code inFlight} calls outstanding at all times (1: ping-pong); each completion issues the next call on
+   * the thread the system completed it on, so no caller thread's wake-up is measured. The warm-up lasts
+   * {@code warmup} and at least {@code warmupCalls} calls; the median of its last second is reported with
+   * each window.
+   */
+  static List<Result> continuous(String system, String name, Supplier<CompletableFuture<?>> call, int inFlight,
+      long warmupCalls, Duration warmup, Duration measure, int reps) {
     Lanes lanes = new Lanes(call, inFlight);
     lanes.start();
-    sleep(warmup);
-    lanes.resetCounts();
-    lanes.recording(true);
-    long start = System.nanoTime();
-    sleep(measure);
-    long nanos = System.nanoTime() - start;
-    Histogram latencies = lanes.stop();
-    return Result.of(system, name, rep, lanes.completed(), nanos, latencies);
+    Duration lastSecond = Duration.ofSeconds(1);
+    sleep(warmup.minus(lastSecond));
+    while (lanes.completed() < warmupCalls) {
+      sleep(Duration.ofMillis(100));
+    }
+    lanes.interval();
+    sleep(lastSecond);
+    Histogram warm = lanes.interval();
+    List<Result> results = new ArrayList<>();
+    for (int rep = 1; rep <= reps; rep++) {
+      long before = lanes.completed();
+      long start = System.nanoTime();
+      sleep(measure);
+      long nanos = System.nanoTime() - start;
+      Histogram latencies = lanes.interval();
+      results.add(Result.of(system, name, rep, lanes.completed() - before, nanos, latencies, warm));
+    }
+    lanes.stop();
+    return results;
+  }
+
+  /** One call outstanding, the caller's thread blocking until the reply: what a synchronous caller pays. */
+  static List<Result> blocking(String system, String name, Runnable call, Duration warmup, Duration measure,
+      int reps) {
+    runFor(warmup, call);
+    List<Result> results = new ArrayList<>();
+    for (int rep = 1; rep <= reps; rep++) {
+      Histogram latencies = new Histogram(3);
+      long start = System.nanoTime();
+      long end = start + measure.toNanos();
+      long calls = 0;
+      while (System.nanoTime() < end) {
+        long t0 = System.nanoTime();
+        call.run();
+        latencies.recordValue(System.nanoTime() - t0);
+        calls++;
+      }
+      results.add(Result.of(system, name, rep, calls, System.nanoTime() - start, latencies, null));
+    }
+    return results;
   }
 
   /**
    * Small calls at {@code inFlight} outstanding while large calls run back to back; only small calls
    * completed while a large one is in flight are counted.
    */
-  static Result underLargeMessage(String system, String name, int rep, Supplier<CompletableFuture<?>> small,
-      Supplier<CompletableFuture<?>> large, int inFlight, Duration warmup, Duration measure) {
+  static List<Result> underLargeMessage(String system, String name, Supplier<CompletableFuture<?>> small,
+      Supplier<CompletableFuture<?>> large, int inFlight, Duration warmup, Duration measure, int reps) {
     Lanes lanes = new Lanes(small, inFlight);
     lanes.start();
     large.get().join();
     sleep(warmup);
-    lanes.resetCounts();
-    long inLargeNanos = 0;
-    long end = System.nanoTime() + measure.toNanos();
-    do {
-      lanes.recording(true);
-      long t0 = System.nanoTime();
-      large.get().join();
-      inLargeNanos += System.nanoTime() - t0;
+    List<Result> results = new ArrayList<>();
+    for (int rep = 1; rep <= reps; rep++) {
       lanes.recording(false);
-    } while (System.nanoTime() < end);
-    Histogram latencies = lanes.stop();
-    return Result.of(system, name, rep, lanes.completed(), inLargeNanos, latencies);
+      lanes.interval();
+      long before = lanes.completed();
+      long inLargeNanos = 0;
+      long end = System.nanoTime() + measure.toNanos();
+      do {
+        lanes.recording(true);
+        long t0 = System.nanoTime();
+        large.get().join();
+        inLargeNanos += System.nanoTime() - t0;
+        lanes.recording(false);
+      } while (System.nanoTime() < end);
+      Histogram latencies = lanes.interval();
+      results.add(Result.of(system, name, rep, lanes.completed() - before, inLargeNanos, latencies, null));
+    }
+    lanes.stop();
+    return results;
   }
 
   /** The seed's benchmark: batches of {@code concurrency} calls issued at once, each to key i. */
-  static Result burst(String system, String name, int rep, BurstCall call, int concurrency, Duration warmup,
-      Duration measure) {
+  static List<Result> burst(String system, String name, BurstCall call, int concurrency, Duration warmup,
+      Duration measure, int reps) {
     runFor(warmup, () -> burstOnce(call, concurrency, null));
-    Histogram latencies = new Histogram(3);
-    long start = System.nanoTime();
-    long end = start + measure.toNanos();
-    long calls = 0;
-    while (System.nanoTime() < end) {
-      burstOnce(call, concurrency, latencies);
-      calls += concurrency;
+    List<Result> results = new ArrayList<>();
+    for (int rep = 1; rep <= reps; rep++) {
+      Histogram latencies = new Histogram(3);
+      long start = System.nanoTime();
+      long end = start + measure.toNanos();
+      long calls = 0;
+      while (System.nanoTime() < end) {
+        burstOnce(call, concurrency, latencies);
+        calls += concurrency;
+      }
+      results.add(Result.of(system, name, rep, calls, System.nanoTime() - start, latencies, null));
     }
-    return Result.of(system, name, rep, calls, System.nanoTime() - start, latencies);
+    return results;
   }
 
   /** A call of the burst scenario, addressed by key. */
@@ -118,7 +153,7 @@ final class Scenarios {
 
   private static void sleep(Duration duration) {
     try {
-      Thread.sleep(duration.toMillis());
+      Thread.sleep(Math.max(0, duration.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -133,7 +168,7 @@ final class Scenarios {
     private final LongAdder completed = new LongAdder();
     private final CountDownLatch stopped;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile boolean recording;
+    private volatile boolean recording = true;
     private volatile boolean stopping;
 
     Lanes(Supplier<CompletableFuture<?>> call, int count) {
@@ -148,22 +183,22 @@ final class Scenarios {
       }
     }
 
-    void resetCounts() {
-      recorder.reset();
-      completed.reset();
-    }
-
     void recording(boolean on) {
       recording = on;
     }
 
+    /** Calls completed while recording. */
     long completed() {
       return completed.sum();
     }
 
-    Histogram stop() {
-      recording = false;
-      Histogram latencies = recorder.getIntervalHistogram();
+    /** The latencies recorded since the last interval. */
+    Histogram interval() {
+      checkFailure();
+      return recorder.getIntervalHistogram();
+    }
+
+    void stop() {
       stopping = true;
       try {
         if (!stopped.await(120, TimeUnit.SECONDS)) {
@@ -172,10 +207,13 @@ final class Scenarios {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      checkFailure();
+    }
+
+    private void checkFailure() {
       if (failure.get() != null) {
         throw new IllegalStateException("a call failed during the measurement", failure.get());
       }
-      return latencies;
     }
 
     private void issue() {

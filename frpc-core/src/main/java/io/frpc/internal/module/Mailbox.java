@@ -9,20 +9,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The bounded inbox of one instance. In actor mode messages run one at a time in arrival order, so
  * handler state needs no locks; in concurrent mode they run in parallel. Either way at most
  * {@code capacity} messages are queued or running, and {@link #offer} refuses the rest.
+ *
+ * <p>Messages run on {@code executor} (a worker), or, for a non-blocking handler, on the thread that offers
+ * them (the I/O thread that read the request) when the instance is idle; a non-blocking actor busy on another
+ * thread takes the message in its turn there.
  */
 abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
 
+  /**
+   * Messages a non-blocking actor runs on the offering thread in one go; the rest of its queue moves to a
+   * worker, so an I/O thread serving a flooded instance still gets back to its other connections.
+   */
+  static final int INLINE_BATCH = 64;
+
   final Executor executor;
   final int capacity;
+  final boolean inline;
   final AtomicInteger size = new AtomicInteger();
 
-  Mailbox(Executor executor, int capacity) {
+  Mailbox(Executor executor, int capacity, boolean inline) {
     this.executor = executor;
     this.capacity = capacity;
+    this.inline = inline;
   }
 
-  static Mailbox create(boolean concurrent, Executor executor, int capacity) {
-    return concurrent ? new Concurrent(executor, capacity) : new Actor(executor, capacity);
+  /**
+   * @param inline whether messages run on the offering thread (non-blocking handlers)
+   */
+  static Mailbox create(boolean concurrent, boolean inline, Executor executor, int capacity) {
+    return concurrent ? new Concurrent(executor, capacity, inline) : new Actor(executor, capacity, inline);
   }
 
   /** Queues {@code task}; returns false, without queueing, when the mailbox is full. */
@@ -46,28 +61,46 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    Actor(Executor executor, int capacity) {
-      super(executor, capacity);
+    Actor(Executor executor, int capacity, boolean inline) {
+      super(executor, capacity, inline);
     }
 
     @Override
     void enqueue(Runnable task) {
       queue.offer(task);
       if (scheduled.compareAndSet(false, true)) {
-        executor.execute(this);
+        if (inline) {
+          drain(INLINE_BATCH);
+        } else {
+          executor.execute(this);
+        }
       }
     }
 
-    /** Drains the queue on one worker thread; re-schedules itself if a message raced in at the end. */
+    /** Drains the queue on one worker thread. */
     @Override
     public void run() {
+      drain(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs up to {@code limit} messages, then hands the rest to a worker; re-schedules itself if a message
+     * raced in at the end.
+     */
+    private void drain(int limit) {
       Runnable task;
-      while ((task = queue.poll()) != null) {
+      int ran = 0;
+      while (ran < limit && (task = queue.poll()) != null) {
+        ran++;
         try {
           task.run();
         } finally {
           size.decrementAndGet();
         }
+      }
+      if (ran == limit) {
+        executor.execute(this);
+        return;
       }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
@@ -77,19 +110,24 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
   }
 
   static final class Concurrent extends Mailbox {
-    Concurrent(Executor executor, int capacity) {
-      super(executor, capacity);
+    Concurrent(Executor executor, int capacity, boolean inline) {
+      super(executor, capacity, inline);
     }
 
     @Override
     void enqueue(Runnable task) {
-      executor.execute(() -> {
+      Runnable counted = () -> {
         try {
           task.run();
         } finally {
           size.decrementAndGet();
         }
-      });
+      };
+      if (inline) {
+        counted.run();
+      } else {
+        executor.execute(counted);
+      }
     }
   }
 }

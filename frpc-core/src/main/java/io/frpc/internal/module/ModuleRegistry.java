@@ -69,7 +69,7 @@ public final class ModuleRegistry {
           return commands;
         });
         byModule.computeIfAbsent(definition.module(), k -> new ArrayList<>()).add(new ModuleInstance(identity, handler,
-            table, Mailbox.create(definition.concurrent(), executor, capacity)));
+            table, Mailbox.create(definition.concurrent(), definition.nonBlocking(), executor, capacity)));
       }
     }
     Map<String, ServedModule> served = new LinkedHashMap<>();

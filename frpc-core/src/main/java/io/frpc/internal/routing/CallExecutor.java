@@ -40,7 +40,7 @@ import tools.jackson.core.JacksonException;
  * Runs calls and sends for {@code FrpcTemplate}: picks the node(s), waits for one to connect when
  * needed, encodes the request once on the calling thread (once for all nodes of an {@code all} call), and
  * decodes the reply on the calling thread (a synchronous call to one node) or on a callback thread
- * (everything else), never on an I/O thread.
+ * (everything else) — with direct completion on the I/O thread that read it.
  */
 public final class CallExecutor {
 
@@ -77,6 +77,7 @@ public final class CallExecutor {
   /** Calls one node and waits for the reply. */
   public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
     checkCommand(command);
+    client.checkMayBlock();
     Instrumentation.Call call = instrumentation.start(target, command);
     try {
       Route route = await(routeFor(target), client.settings().connectWait());
@@ -91,14 +92,17 @@ public final class CallExecutor {
     }
   }
 
-  /** Calls one node; the future completes on a callback thread, never an I/O thread. */
+  /**
+   * Calls one node; the future completes on a callback thread, or with direct completion on the I/O thread
+   * that read the reply.
+   */
   public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
     return call.calling(routeFor(target).thenCompose(route -> invoke(route, target, command, args,
         call.traceContext()).thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response),
-        client.callbacks())));
+        client.completions())));
   }
 
   /**
@@ -116,11 +120,12 @@ public final class CallExecutor {
 
   /** Calls every connected node of the name and waits for all replies or failures. */
   public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
+    client.checkMayBlock();
     return await(callAllAsync(target, command, args, decoder),
         client.settings().connectWait().plus(timeout(target)));
   }
 
-  /** Calls every connected node of the name; the future completes on a callback thread. */
+  /** Calls every connected node of the name; the future completes where {@link #callAsync}'s do. */
   public <R> CompletableFuture<AllNodesReply<R>> callAllAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
@@ -128,7 +133,7 @@ public final class CallExecutor {
     return call.calling(allConnections(target).thenCompose(connections -> collect(target, connections,
         toEach(connections, target, command, args, true, call.traceContext(), (connection, frame) ->
             instrumentation.measureCall(connection.call(frame, timeout(target), target.module(), command)
-                .thenApplyAsync(response -> decoder.decode(connection.node().id(), response), client.callbacks()),
+                .thenApplyAsync(response -> decoder.decode(connection.node().id(), response), client.completions()),
                 target, command)))));
   }
 

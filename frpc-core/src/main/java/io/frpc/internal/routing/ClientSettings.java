@@ -11,14 +11,19 @@ import java.time.Duration;
  * @param connectTimeout          limit for one TCP connect attempt
  * @param reconnectInitialBackoff delay before the first reconnect attempt
  * @param reconnectMaxBackoff     the delay doubles per failed attempt up to this
+ * @param directCompletion        whether asynchronous calls complete, and run their continuations, on the I/O
+ *                                thread that read the reply instead of a callback thread
  */
 public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
-    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff) {
+    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion) {
 
-  /** Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 5 s. */
+  /**
+   * Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 5 s, completions
+   * on callback threads.
+   */
   public static ClientSettings defaults() {
     return new ClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3),
-        Duration.ofMillis(100), Duration.ofSeconds(5));
+        Duration.ofMillis(100), Duration.ofSeconds(5), false);
   }
 
   public ClientSettings {

@@ -227,6 +227,26 @@ public final class FrpcClient implements AutoCloseable {
     return resources.callbacks();
   }
 
+  /**
+   * Where replies of asynchronous calls are decoded and their futures completed: a callback thread, or with
+   * direct completion the I/O thread that read the reply.
+   */
+  Executor completions() {
+    return settings.directCompletion() ? Runnable::run : resources.callbacks();
+  }
+
+  /**
+   * Fails a blocking call made on one of this node's I/O threads: it would wait for a reply that thread may
+   * have to read, and every connection of that thread would stall meanwhile.
+   */
+  void checkMayBlock() {
+    if (resources.inIoThread()) {
+      throw new IllegalStateException("a blocking frpc call on an I/O thread (" + Thread.currentThread().getName()
+          + ") would wait for a reply that thread has to read: use callAsync there (non-blocking handlers and "
+          + "continuations of frpc.client.direct-completion run on I/O threads)");
+    }
+  }
+
   void activated(NodeConnection connection) {
     RemoteNode node = connection.node();
     log.info("Connected to node {} at {}", node.id(), node.address());

@@ -5,6 +5,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +51,19 @@ public final class TransportResources implements AutoCloseable {
   /** I/O event loops. */
   public EventLoopGroup ioGroup() {
     return ioGroup;
+  }
+
+  /** Whether the calling thread is one of this node's I/O event loops. */
+  public boolean inIoThread() {
+    if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+      return false; // every event loop thread is one
+    }
+    for (EventExecutor loop : ioGroup) {
+      if (loop.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Timer for call deadlines, connect waits and reconnect backoff. */

@@ -82,6 +82,7 @@ public final class FrpcAutoConfiguration {
         .callTimeout(client.getCallTimeout())
         .connectTimeout(client.getConnectTimeout())
         .reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff())
+        .directCompletion(client.isDirectCompletion())
         .ioThreads(properties.getIoThreads())
         .maxQueuedOutboundBytes(properties.getMaxQueuedOutboundBytes().toBytes())
         .unwritableTimeout(properties.getUnwritableTimeout())

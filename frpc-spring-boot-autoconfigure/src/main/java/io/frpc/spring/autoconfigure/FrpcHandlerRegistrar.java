@@ -38,7 +38,8 @@ final class FrpcHandlerRegistrar {
             + " share one object; declare it with @Scope(\"prototype\") or let component scanning pick it up");
       }
       definitions.add(new HandlerDefinition(handler.module(), handler.instanceName(), handler.instances(),
-          handler.concurrent(), Math.max(0, handler.mailboxCapacity()), type, self -> create(beanName, self)));
+          handler.concurrent(), Math.max(0, handler.mailboxCapacity()), type, self -> create(beanName, self),
+          handler.nonBlocking()));
     }
     return definitions;
   }

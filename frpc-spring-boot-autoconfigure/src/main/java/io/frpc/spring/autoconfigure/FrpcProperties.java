@@ -382,8 +382,23 @@ public class FrpcProperties {
     /** The reconnect delay doubles per failed attempt up to this. */
     private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
 
+    /**
+     * Whether callAsync futures complete, and run their continuations, on the I/O thread that read the reply
+     * instead of an frpc-callback thread: one thread hand-off less per call, for callers whose continuations
+     * never block (a blocking frpc call made there fails at once).
+     */
+    private boolean directCompletion;
+
     public ClientSsl getSsl() {
       return ssl;
+    }
+
+    public boolean isDirectCompletion() {
+      return directCompletion;
+    }
+
+    public void setDirectCompletion(boolean directCompletion) {
+      this.directCompletion = directCompletion;
     }
 
     public Duration getConnectWait() {

@@ -1,0 +1,62 @@
+package io.frpc.internal.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Where a mailbox runs its messages: on a worker, or inline on the offering thread for non-blocking handlers. */
+class MailboxTest {
+
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "worker"));
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+  }
+
+  @Test
+  void anIdleNonBlockingActorRunsTheMessageOnTheOfferingThread() {
+    Mailbox mailbox = Mailbox.create(false, true, worker, 100);
+    List<String> threads = new ArrayList<>();
+    mailbox.offer(() -> threads.add(Thread.currentThread().getName()));
+    assertThat(threads).containsExactly(Thread.currentThread().getName());
+    assertThat(mailbox.size()).isZero();
+  }
+
+  @Test
+  void aBacklogLongerThanOneInlineBatchMovesToAWorkerInOrder() throws Exception {
+    Mailbox mailbox = Mailbox.create(false, true, worker, 1_000);
+    List<String> ran = new ArrayList<>();
+    int backlog = Mailbox.INLINE_BATCH * 3;
+    // the first message queues a backlog behind itself while it runs, as racing I/O threads would
+    mailbox.offer(() -> {
+      ran.add("0@" + Thread.currentThread().getName());
+      for (int i = 1; i <= backlog; i++) {
+        int sequence = i;
+        assertThat(mailbox.offer(() -> ran.add(sequence + "@" + Thread.currentThread().getName()))).isTrue();
+      }
+    });
+    worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    String offering = Thread.currentThread().getName();
+    assertThat(ran).hasSize(backlog + 1);
+    for (int i = 0; i <= backlog; i++) {
+      assertThat(ran.get(i)).isEqualTo(i + "@" + (i < Mailbox.INLINE_BATCH ? offering : "worker"));
+    }
+    assertThat(mailbox.size()).isZero();
+  }
+
+  @Test
+  void aBlockingActorAlwaysRunsOnAWorker() throws Exception {
+    Mailbox mailbox = Mailbox.create(false, false, worker, 100);
+    List<String> threads = new ArrayList<>();
+    mailbox.offer(() -> threads.add(Thread.currentThread().getName()));
+    worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    assertThat(threads).containsExactly("worker");
+  }
+}
