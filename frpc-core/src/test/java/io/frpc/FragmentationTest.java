@@ -70,6 +70,40 @@ class FragmentationTest {
     assertThat(median).as("median small-call latency during the transfer").isLessThan(Duration.ofMillis(20));
   }
 
+  /**
+   * A message may be larger than frpc.max-queued-outbound-bytes (only frpc.max-message-size bounds it): the
+   * limit is for what waits besides the large message being streamed, so the connection stays open, with
+   * small calls queued behind and overtaking it.
+   */
+  @Test
+  void aMessageLargerThanTheOutboundQueueLimitIsSentWhileSmallCallsQueue() throws Exception {
+    TestNode small = TestNode.builder("small", 1).module("bulk", null, 2, i -> new Bulk())
+        .configure(node -> node.maxMessageSize(16 << 20).maxQueuedOutboundBytes(2 << 20)).start();
+    TestNode smallCaller = TestNode.builder("caller", 2)
+        .configure(node -> node.maxMessageSize(16 << 20).maxQueuedOutboundBytes(2 << 20)).start().connectedTo(small);
+    try {
+      byte[] large = new byte[6 << 20];
+      new Random(7).nextBytes(large);
+      List<CompletableFuture<Integer>> pings = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        pings.add(smallCaller.frpc.module("small", "bulk").mod(1).callAsync("ping", Integer.class, i));
+      }
+      CompletableFuture<byte[]> echo = smallCaller.frpc.module("small", "bulk").mod(0)
+          .timeout(Duration.ofSeconds(60)).callAsync("echo", byte[].class, (Object) large);
+      for (int i = 50; i < 100; i++) {
+        pings.add(smallCaller.frpc.module("small", "bulk").mod(1).callAsync("ping", Integer.class, i));
+      }
+      assertThat(echo.get(60, TimeUnit.SECONDS)).isEqualTo(large);
+      for (int i = 0; i < pings.size(); i++) {
+        assertThat(pings.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+      }
+      assertThat(smallCaller.frpc.activeNodeIds("small")).containsExactly(1);
+    } finally {
+      smallCaller.close();
+      small.close();
+    }
+  }
+
   @Test
   void consecutiveLargeMessagesOnOneConnectionAreReassembledSeparately() throws Exception {
     byte[] first = new byte[3 * 1024 * 1024 + 17];

@@ -12,9 +12,10 @@ import java.util.ArrayDeque;
 /**
  * Splits frames whose message exceeds the fragment size into FRAGMENT frames and streams them only
  * while the channel is writable, so small frames written meanwhile overtake the large message instead of
- * queueing behind all of it. Large messages are streamed one at a time, in the order written. Everything
- * queued for the connection — its outbound buffer and the unwritten rest of large messages — is bounded:
- * a write that would exceed the bound closes the connection, since its peer is not reading.
+ * queueing behind all of it. Large messages are streamed one at a time, in the order written. What waits
+ * besides the large message being streamed — the outbound buffer and the large messages queued behind it —
+ * is bounded: a write that would exceed the bound closes the connection, since its peer is not reading. A
+ * frame written when nothing else waits is always accepted (the maximum message size bounds it).
  */
 public final class FragmentingWriter extends ChannelDuplexHandler {
 
@@ -41,8 +42,10 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof ByteBuf frame) {
-      long queued = queued(ctx.channel());
-      if (queued + frame.readableBytes() > maxQueuedBytes) {
+      // The large message being streamed does not count: a single message may be as large as the maximum
+      // message size, and small frames must still queue behind (and overtake) it.
+      long queued = queued(ctx.channel()) - (current == null ? 0 : current.message.readableBytes());
+      if (queued > 0 && queued + frame.readableBytes() > maxQueuedBytes) {
         frame.release();
         LimitExceededException refused = new LimitExceededException("the peer does not read: " + queued
             + " bytes are waiting to be written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes)");

@@ -59,8 +59,9 @@ public class FrpcProperties {
   private DataSize maxInboundBytes;
 
   /**
-   * Bytes that may wait to be written on one connection, large messages' unwritten fragments included; a
-   * connection whose peer lets more pile up is closed.
+   * Bytes that may wait to be written on one connection besides the large message being streamed (large
+   * messages queued behind it included); a connection whose peer lets more pile up is closed. A single
+   * message, up to frpc.max-message-size, is always accepted when nothing else waits.
    */
   private DataSize maxQueuedOutboundBytes = DataSize.ofMegabytes(64);
 
