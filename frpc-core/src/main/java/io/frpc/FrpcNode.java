@@ -549,9 +549,9 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * Bytes that may wait to be written on one connection besides the large message being streamed
-     * ({@code frpc.max-queued-outbound-bytes}, 64 MiB); a connection whose peer lets more pile up is closed. A
-     * single message is always accepted when nothing else waits.
+     * Bytes that may wait to be written on one connection besides one message of up to the maximum message
+     * size ({@code frpc.max-queued-outbound-bytes}, 64 MiB); a connection whose peer lets more pile up is
+     * closed.
      */
     public Builder maxQueuedOutboundBytes(long bytes) {
       this.maxQueuedOutboundBytes = bytes;

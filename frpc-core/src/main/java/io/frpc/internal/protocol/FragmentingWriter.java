@@ -13,14 +13,15 @@ import java.util.ArrayDeque;
  * Splits frames whose message exceeds the fragment size into FRAGMENT frames and streams them only
  * while the channel is writable, so small frames written meanwhile overtake the large message instead of
  * queueing behind all of it. Large messages are streamed one at a time, in the order written. What waits
- * besides the large message being streamed — the outbound buffer and the large messages queued behind it —
- * is bounded: a write that would exceed the bound closes the connection, since its peer is not reading. A
- * frame written when nothing else waits is always accepted (the maximum message size bounds it).
+ * to be written besides one message of up to the maximum message size — the outbound buffer, write tasks
+ * from other threads, the unwritten rest of large messages — is bounded: a write that would exceed the bound
+ * closes the connection, since its peer is not reading.
  */
 public final class FragmentingWriter extends ChannelDuplexHandler {
 
   private final int fragmentSize;
   private final long maxQueuedBytes;
+  private final int maxMessageSize;
   private final ArrayDeque<LargeMessage> queue = new ArrayDeque<>();
   private LargeMessage current;
   /** Unwritten bytes of {@link #current} and {@link #queue}; written on the I/O thread, read by any. */
@@ -28,27 +29,31 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
 
   /**
    * @param fragmentSize   largest message written whole, and the size of each fragment
-   * @param maxQueuedBytes bytes that may wait to be written on the connection
+   * @param maxQueuedBytes bytes that may wait to be written on the connection besides one message
+   * @param maxMessageSize largest message written
    */
-  public FragmentingWriter(int fragmentSize, long maxQueuedBytes) {
+  public FragmentingWriter(int fragmentSize, long maxQueuedBytes, int maxMessageSize) {
     if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
       throw new IllegalArgumentException("fragment size must be within 1024.."
           + (FrameDecoder.MAX_FRAME_LENGTH - 64) + " but was " + fragmentSize);
     }
     this.fragmentSize = fragmentSize;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.maxMessageSize = maxMessageSize;
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof ByteBuf frame) {
-      // The large message being streamed does not count: a single message may be as large as the maximum
-      // message size, and small frames must still queue behind (and overtake) it.
-      long queued = queued(ctx.channel()) - (current == null ? 0 : current.message.readableBytes());
-      if (queued > 0 && queued + frame.readableBytes() > maxQueuedBytes) {
+      // One message may be as large as the maximum message size and small frames must still queue behind
+      // (and overtake) it, so the limit is for what waits besides one such message. Where that message
+      // is — still a write task from another thread, queued here, or being streamed — does not matter.
+      long queued = queued(ctx.channel());
+      if (queued + frame.readableBytes() > maxQueuedBytes + maxMessageSize) {
         frame.release();
         LimitExceededException refused = new LimitExceededException("the peer does not read: " + queued
-            + " bytes are waiting to be written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes)");
+            + " bytes are waiting to be written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes) "
+            + "besides one message of up to " + maxMessageSize + " (frpc.max-message-size)");
         if (!promise.isVoid()) {
           promise.tryFailure(refused);
         }

@@ -8,8 +8,8 @@ import java.time.Duration;
  * How much of a node one peer, or all of them, may occupy.
  *
  * @param maxInboundBytes          memory for unfinished inbound (fragmented) messages, all connections together
- * @param maxQueuedOutboundBytes   bytes queued for writing on one connection (including a large message's
- *                                 unwritten fragments) before the connection is closed
+ * @param maxQueuedOutboundBytes   bytes queued for writing on one connection besides one message of up to the
+ *                                 maximum message size before the connection is closed
  * @param unwritableTimeout        a connection whose peer has not read for this long is closed
  * @param maxConnections           accepted connections, handshaking or admitted, of the listener
  * @param maxHandshakingPerAddress connections from one remote address that have not completed the handshake

@@ -36,7 +36,8 @@ final class Pipelines {
     pipeline.addLast("flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     pipeline.addLast(FRAMES, new FrameDecoder());
     pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize(), budget));
-    pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize(), limits.maxQueuedOutboundBytes()));
+    pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize(), limits.maxQueuedOutboundBytes(),
+        settings.maxMessageSize()));
     pipeline.addLast(HANDSHAKE, handshake);
   }
 

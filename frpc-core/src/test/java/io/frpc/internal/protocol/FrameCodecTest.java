@@ -45,7 +45,7 @@ class FrameCodecTest {
     new Random(7).nextBytes(blob);
     ByteBuf frame = Frames.request(Unpooled.buffer().alloc(), new RequestEnvelope(5, false, InstanceSelection.BALANCE,
         0, "bulk", null, "store", 0), codec, new Object[] {blob});
-    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(4096, 64 << 20));
+    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(4096, 64 << 20, 64 << 20));
 
     writer.writeAndFlush(frame);
     List<ByteBuf> wire = new ArrayList<>();

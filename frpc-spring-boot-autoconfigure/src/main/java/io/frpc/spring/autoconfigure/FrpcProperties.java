@@ -59,9 +59,8 @@ public class FrpcProperties {
   private DataSize maxInboundBytes;
 
   /**
-   * Bytes that may wait to be written on one connection besides the large message being streamed (large
-   * messages queued behind it included); a connection whose peer lets more pile up is closed. A single
-   * message, up to frpc.max-message-size, is always accepted when nothing else waits.
+   * Bytes that may wait to be written on one connection besides one message of up to frpc.max-message-size
+   * (so a large message never closes its connection); a connection whose peer lets more pile up is closed.
    */
   private DataSize maxQueuedOutboundBytes = DataSize.ofMegabytes(64);
 
