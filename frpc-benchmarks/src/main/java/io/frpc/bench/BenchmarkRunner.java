@@ -251,6 +251,11 @@ public final class BenchmarkRunner {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.addAll(PROPERTIES);
+    // extra flags for a profiling run, e.g. BENCH_JVM_ARGS=-XX:StartFlightRecording=filename=/tmp/%p.jfr
+    String extra = System.getenv("BENCH_JVM_ARGS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.addAll(List.of("-cp", classpath, main));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -19,7 +19,7 @@ public final class Frames {
   /** A REQUEST frame; its request id can be patched at {@link RequestEnvelope#REQUEST_ID_OFFSET}. */
   public static ByteBuf request(ByteBufAllocator alloc, RequestEnvelope envelope, PayloadCodec codec,
       Object[] args) {
-    ByteBuf frame = begin(alloc, FrameType.REQUEST, 256);
+    ByteBuf frame = begin(alloc, FrameType.REQUEST, 256 + estimatedSize(args));
     try {
       envelope.writeTo(frame);
       codec.writeArguments(frame, args);
@@ -33,7 +33,7 @@ public final class Frames {
   /** A RESPONSE frame carrying a successful result. */
   public static ByteBuf ok(ByteBufAllocator alloc, int requestId, PayloadCodec codec, ObjectWriter writer,
       Object value) {
-    ByteBuf frame = begin(alloc, FrameType.RESPONSE, 128);
+    ByteBuf frame = begin(alloc, FrameType.RESPONSE, 64 + estimatedSize(value));
     try {
       frame.writeInt(requestId);
       frame.writeByte(ResponseStatus.OK);
@@ -123,6 +123,27 @@ public final class Frames {
       in.skipBytes(length);
     }
     return List.of(items);
+  }
+
+  /**
+   * About how many bytes Smile needs for {@code value}, counting only what is cheap to see (byte arrays and
+   * strings, also as arguments): a frame sized from it is not reallocated, and copied, as it grows.
+   */
+  static int estimatedSize(Object value) {
+    if (value instanceof byte[] bytes) {
+      return bytes.length + 8;
+    }
+    if (value instanceof String string) {
+      return string.length() + 8;
+    }
+    if (value instanceof Object[] values) {
+      long size = 8;
+      for (Object element : values) {
+        size += element instanceof Object[] ? 32 : estimatedSize(element);
+      }
+      return (int) Math.min(size, Integer.MAX_VALUE - 1024);
+    }
+    return 32;
   }
 
   /** Size of the message a frame carries, as limited by {@code frpc.max-message-size}. */
