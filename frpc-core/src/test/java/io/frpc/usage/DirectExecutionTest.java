@@ -101,6 +101,19 @@ class DirectExecutionTest {
   }
 
   @Test
+  void aNonBlockingHandlerTakesLargeArgumentsOnAWorkerSoTheIoThreadKeepsServingOthers() {
+    FrpcNode server = cluster.server("game", 1, HandlerDefinition.of("where", null, 1, i -> new Object() {
+      @SuppressWarnings("unused")
+      public String where(byte[] data) {
+        return Thread.currentThread().getName();
+      }
+    }).runNonBlocking());
+    ModuleCall where = callerOf(server, 1, false).template().module("game", "where");
+    assertThat(where.call("where", String.class, (Object) new byte[100])).startsWith("frpc-io-game:1");
+    assertThat(where.call("where", String.class, (Object) new byte[200 * 1024])).startsWith("frpc-worker-game:1");
+  }
+
+  @Test
   void aBlockingCallInsideANonBlockingHandlerFailsAtOnceNamingTheFix() {
     AtomicReference<FrpcNode> self = new AtomicReference<>();
     FrpcNode server = cluster.server("game", 1, HandlerDefinition.of("relay", null, 1, i -> new Object() {

@@ -22,6 +22,12 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
    */
   static final int INLINE_BATCH = 64;
 
+  /**
+   * Arguments larger than this run on a worker even for a non-blocking handler: decoding them would hold
+   * the I/O thread, and other connections' small calls with it.
+   */
+  static final int INLINE_MAX_ARGUMENT_BYTES = 64 * 1024;
+
   final Executor executor;
   final int capacity;
   final boolean inline;
@@ -42,11 +48,21 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
 
   /** Queues {@code task}; returns false, without queueing, when the mailbox is full. */
   final boolean offer(Runnable task) {
+    return offer(task, true);
+  }
+
+  /**
+   * Queues {@code task}; returns false, without queueing, when the mailbox is full.
+   *
+   * @param mayRunInline false keeps even a non-blocking handler's message off the offering thread (a large
+   *                     message, whose decoding would hold the I/O thread)
+   */
+  final boolean offer(Runnable task, boolean mayRunInline) {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
       return false;
     }
-    enqueue(task);
+    enqueue(task, inline && mayRunInline);
     return true;
   }
 
@@ -55,7 +71,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     return size.get();
   }
 
-  abstract void enqueue(Runnable task);
+  abstract void enqueue(Runnable task, boolean runInline);
 
   static final class Actor extends Mailbox implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
@@ -66,10 +82,10 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     }
 
     @Override
-    void enqueue(Runnable task) {
+    void enqueue(Runnable task, boolean runInline) {
       queue.offer(task);
       if (scheduled.compareAndSet(false, true)) {
-        if (inline) {
+        if (runInline) {
           drain(INLINE_BATCH);
         } else {
           executor.execute(this);
@@ -115,7 +131,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     }
 
     @Override
-    void enqueue(Runnable task) {
+    void enqueue(Runnable task, boolean runInline) {
       Runnable counted = () -> {
         try {
           task.run();
@@ -123,7 +139,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
           size.decrementAndGet();
         }
       };
-      if (inline) {
+      if (runInline) {
         counted.run();
       } else {
         executor.execute(counted);

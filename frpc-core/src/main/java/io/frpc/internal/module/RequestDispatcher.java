@@ -109,7 +109,8 @@ public final class RequestDispatcher {
 
   private void submit(Invocation invocation) {
     inFlight.incrementAndGet();
-    if (!invocation.instance.mailbox().offer(invocation)) {
+    boolean small = invocation.request.arguments().length() <= Mailbox.INLINE_MAX_ARGUMENT_BYTES;
+    if (!invocation.instance.mailbox().offer(invocation, small)) {
       inFlight.decrementAndGet();
       invocation.fail(RemoteErrorCode.OVERLOADED, null, "mailbox of " + invocation.instance.describe()
           + " is full (" + invocation.instance.mailbox().capacity + " messages)", null);

@@ -2,35 +2,34 @@ package io.frpc.internal.protocol;
 
 import io.frpc.internal.protocol.Handshake.Heartbeat;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
-import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 
 /**
  * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
- * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array that grows with the bytes
- * actually received (never with the size a peer declares), reserved from the node's
- * {@link InboundBudget}; at most one message is being reassembled per connection, because senders stream
- * large messages one at a time.
+ * bytes are handed on undecoded. FRAGMENT frames are kept as they arrive (memory grows with the bytes
+ * actually received, never with the size a peer declares, reserved from the node's {@link InboundBudget})
+ * and copied once into one array when the last arrives; at most one message is being reassembled per
+ * connection, because senders stream large messages one at a time.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   private static final int FIRST = 0x01;
   private static final int LAST = 0x02;
 
-  /** The first allocation of a reassembly buffer; it doubles as fragments arrive, up to the total. */
-  private static final int INITIAL_REASSEMBLY_BYTES = 64 * 1024;
-
   private final PayloadCodec codec;
   private final int maxMessageSize;
   private final InboundBudget budget;
   private boolean handshakeCompleted;
-  private byte[] partial;
-  private int partialFilled;
+  /** The fragments received so far of the message being reassembled, or null. */
+  private CompositeByteBuf partial;
   private int partialTotal;
+  /** Bytes of {@link #partial} reserved from the budget. */
+  private long partialReserved;
 
   /**
    * @param maxMessageSize largest message accepted
@@ -56,7 +55,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
     try {
       if (type == FrameType.FRAGMENT) {
-        Object message = reassemble(frame);
+        Object message = reassemble(ctx, frame);
         if (message != null) {
           out.add(message);
         }
@@ -106,7 +105,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     };
   }
 
-  private Object reassemble(ByteBuf frame) {
+  private Object reassemble(ChannelHandlerContext ctx, ByteBuf frame) {
     int flags = frame.readUnsignedByte();
     if ((flags & FIRST) != 0) {
       if (partial != null) {
@@ -118,27 +117,34 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             + " bytes exceeds the maximum message size of " + maxMessageSize + " bytes");
       }
       partialTotal = (int) total;
-      partialFilled = 0;
-      partial = new byte[0];
+      partial = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
     } else if (partial == null) {
       throw new ProtocolException("fragment without a first fragment");
     }
     int length = frame.readableBytes();
-    if (length > partialTotal - partialFilled) {
+    int received = partial.readableBytes();
+    if (length > partialTotal - received) {
       throw new ProtocolException("fragments exceed the declared message size of " + partialTotal);
     }
-    ensureCapacity(partialFilled + length);
-    frame.readBytes(partial, partialFilled, length);
-    partialFilled += length;
+    if (!budget.tryReserve(length)) {
+      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
+          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + received + " of "
+          + partialTotal + " bytes");
+    }
+    partialReserved += length;
+    partial.addComponent(true, frame.retainedSlice());
+    frame.skipBytes(length);
     if ((flags & LAST) == 0) {
       return null;
     }
-    if (partialFilled != partialTotal) {
-      throw new ProtocolException("fragmented message ended after " + partialFilled + " of "
+    if (partial.readableBytes() != partialTotal) {
+      throw new ProtocolException("fragmented message ended after " + partial.readableBytes() + " of "
           + partialTotal + " bytes");
     }
-    ByteBuf message = Unpooled.wrappedBuffer(partial);
+    byte[] whole = new byte[partialTotal];
+    partial.readBytes(whole);
     discardPartial();
+    ByteBuf message = Unpooled.wrappedBuffer(whole);
     int type = message.readByte();
     if (type == FrameType.FRAGMENT || FrameType.isHandshake(type)) {
       throw new ProtocolException(FrameType.name(type) + " frame inside a fragmented message");
@@ -146,24 +152,11 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     return decodeMessage(type, message);
   }
 
-  /** Grows the reassembly buffer (doubling, at most to the declared total) within the node's budget. */
-  private void ensureCapacity(int needed) {
-    if (needed <= partial.length) {
-      return;
-    }
-    int grown = (int) Math.min(partialTotal, Math.max(needed, Math.max(INITIAL_REASSEMBLY_BYTES,
-        2L * partial.length)));
-    if (!budget.tryReserve(grown - partial.length)) {
-      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
-          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
-          + partialTotal + " bytes");
-    }
-    partial = Arrays.copyOf(partial, grown);
-  }
-
   private void discardPartial() {
     if (partial != null) {
-      budget.release(partial.length);
+      budget.release(partialReserved);
+      partialReserved = 0;
+      partial.release();
       partial = null;
     }
   }
