@@ -22,6 +22,7 @@ import io.frpc.FrpcNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.BeanNameAware;
@@ -50,7 +51,7 @@ class TwoNodeSpringIntegrationTest {
       .withPropertyValues("frpc.node.name=game", "frpc.node.id=1", "frpc.server.port=0",
           "frpc.server.host=127.0.0.1");
 
-  private final ApplicationContextRunner clientRunner = new ApplicationContextRunner()
+  private ApplicationContextRunner clientRunner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(FrpcAutoConfiguration.class))
       .withUserConfiguration(LobbyNodeConfiguration.class)
       .withPropertyValues("frpc.node.name=lobby", "frpc.node.id=1", "frpc.server.enabled=false");
@@ -175,6 +176,18 @@ class TwoNodeSpringIntegrationTest {
     });
   }
 
+  @Test
+  void aNonBlockingHandlerRunsOnTheServersIoThreadAndDirectCompletionOnTheCallersIoThread() {
+    clientRunner = clientRunner.withPropertyValues("frpc.client.direct-completion=true");
+    withConnectedNodes((server, client) -> {
+      ModuleCall fast = client.getBean(FrpcTemplate.class).module("game", "fast");
+      assertThat(fast.call("where", String.class)).startsWith("frpc-io-game:1");
+      ModuleCall slow = client.getBean(FrpcTemplate.class).module("game", "slow");
+      assertThat(slow.callAsync("slowly", String.class).thenApply(ignored -> Thread.currentThread().getName())
+          .get(10, TimeUnit.SECONDS)).startsWith("frpc-io-lobby:1");
+    });
+  }
+
   /** Starts the game node, then a lobby node that discovers it statically, and runs {@code test}. */
   private void withConnectedNodes(TwoNodeTest test) {
     serverRunner.run(server -> {
@@ -211,6 +224,24 @@ class TwoNodeSpringIntegrationTest {
 
     int next() {
       return next.getAndIncrement();
+    }
+  }
+
+  @FrpcHandler(module = "fast", nonBlocking = true)
+  public static class FastHandler {
+
+    public String where() {
+      return Thread.currentThread().getName();
+    }
+  }
+
+  @FrpcHandler(module = "slow")
+  public static class SlowHandler {
+
+    /** Answers late enough that the caller's continuation is attached before the reply arrives. */
+    public String slowly() throws InterruptedException {
+      Thread.sleep(200);
+      return "done";
     }
   }
 
@@ -267,7 +298,7 @@ class TwoNodeSpringIntegrationTest {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import({GreeterHandler.class, TallyHandler.class, AccountHandler.class})
+  @Import({GreeterHandler.class, TallyHandler.class, AccountHandler.class, FastHandler.class, SlowHandler.class})
   static class GameNodeConfiguration {
 
     @Bean
