@@ -8,6 +8,10 @@
 #   ./benchmarks.sh fanout   frpc allNodes() to 4 nodes against one node
 #   ./benchmarks.sh custom <systems,...> <scenarios,...> [warm-up s] [measured s] [windows]
 #                            e.g. custom netty,frpc-direct throughput-4096-64,pingpong-32 5 5 1
+#   ./benchmarks.sh profile <system> <scenario>
+#                            CPU profile of both JVMs (async-profiler from Maven Central, 1 ms samples) during
+#                            the scenario; prints the hottest frames of each and leaves flame-graph input
+#                            (collapsed stacks) in frpc-benchmarks/target/profile/
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
 #   ./benchmarks.sh metrics  frpc without metrics and tracing, with Micrometer, with tracing, and the ratios (about 7 minutes)
@@ -20,8 +24,8 @@ cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|fanout|custom|jmh|security|metrics|typed|pubsub) ;;
-  *) echo "usage: $0 [quick|full|fanout|custom|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
+  quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub) ;;
+  *) echo "usage: $0 [quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
@@ -34,6 +38,21 @@ if [ "$mode" = pubsub ]; then
   # the flags of the load generator's server and client JVMs
   exec java -Xms2g -Xmx2g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
+fi
+if [ "$mode" = profile ]; then
+  [ $# -eq 3 ] || { echo "usage: $0 profile <system> <scenario>, e.g. profile frpc-direct throughput-32-64" >&2; exit 2; }
+  out=frpc-benchmarks/target/profile
+  rm -rf "$out" && mkdir -p "$out"
+  ./mvnw -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$out"
+  (cd "$out" && unzip -q -o async-profiler-4.1-linux-x64.jar 'linux-x64/*')
+  BENCH_JVM_ARGS="-agentpath:$PWD/$out/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$PWD/$out/%p.collapsed,collapsed" \
+    java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner custom "$out/report.md" "$2" "$3" 5 10 1
+  for stacks in "$out"/*.collapsed; do
+    echo "== $stacks: hottest frames (self time) on the I/O threads"
+    grep 'SingleThreadIoEventLoop' "$stacks" | awk '{n=$NF; $NF=""; k=split($0, f, ";"); self[f[k]]+=n; total+=n}
+      END {for (s in self) printf "%5.1f%% %s\n", 100*self[s]/total, s}' | sort -rn | head -15
+  done
+  exit 0
 fi
 if [ "$mode" = custom ]; then
   exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner custom frpc-benchmarks/target/benchmark-custom.md \

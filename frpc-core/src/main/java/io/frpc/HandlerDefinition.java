@@ -19,7 +19,8 @@ import java.util.function.Function;
  * @param factory         creates one instance, told which one it is
  * @param nonBlocking     whether the commands never block (no I/O, no locks held long, no waiting on other
  *                        calls): they then run on the I/O thread that read the request, which saves two
- *                        thread hand-offs per call; the mailbox's order and capacity still apply. A blocking
+ *                        thread hand-offs per call; the mailbox's order and capacity still apply, and calls
+ *                        with arguments over 64 KiB (or a backlog past 64 messages) run on a worker. A blocking
  *                        frpc call made there fails at once, since it would wait for a reply that very thread
  *                        has to read
  */

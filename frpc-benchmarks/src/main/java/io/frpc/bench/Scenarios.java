@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -55,22 +56,14 @@ final class Scenarios {
   /** One call outstanding, the caller's thread blocking until the reply: what a synchronous caller pays. */
   static List<Result> blocking(String system, String name, Runnable call, Duration warmup, Duration measure,
       int reps) {
-    runFor(warmup, call);
-    List<Result> results = new ArrayList<>();
-    for (int rep = 1; rep <= reps; rep++) {
-      Histogram latencies = new Histogram(3);
-      long start = System.nanoTime();
-      long end = start + measure.toNanos();
-      long calls = 0;
-      while (System.nanoTime() < end) {
-        long t0 = System.nanoTime();
-        call.run();
+    return rounds(system, name, warmup, measure, reps, latencies -> {
+      long t0 = System.nanoTime();
+      call.run();
+      if (latencies != null) {
         latencies.recordValue(System.nanoTime() - t0);
-        calls++;
       }
-      results.add(Result.of(system, name, rep, calls, System.nanoTime() - start, latencies, null));
-    }
-    return results;
+      return 1;
+    });
   }
 
   /**
@@ -107,7 +100,23 @@ final class Scenarios {
   /** The seed's benchmark: batches of {@code concurrency} calls issued at once, each to key i. */
   static List<Result> burst(String system, String name, BurstCall call, int concurrency, Duration warmup,
       Duration measure, int reps) {
-    runFor(warmup, () -> burstOnce(call, concurrency, null));
+    return rounds(system, name, warmup, measure, reps, latencies -> {
+      burstOnce(call, concurrency, latencies);
+      return concurrency;
+    });
+  }
+
+  /**
+   * Runs {@code round} back to back for the warm-up (recording nothing), then for {@code reps} windows; a
+   * round records its latencies into the histogram it is given (null while warming up) and returns how many
+   * calls it made.
+   */
+  private static List<Result> rounds(String system, String name, Duration warmup, Duration measure, int reps,
+      ToLongFunction<Histogram> round) {
+    long warmupEnd = System.nanoTime() + warmup.toNanos();
+    while (System.nanoTime() < warmupEnd) {
+      round.applyAsLong(null);
+    }
     List<Result> results = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
       Histogram latencies = new Histogram(3);
@@ -115,8 +124,7 @@ final class Scenarios {
       long end = start + measure.toNanos();
       long calls = 0;
       while (System.nanoTime() < end) {
-        burstOnce(call, concurrency, latencies);
-        calls += concurrency;
+        calls += round.applyAsLong(latencies);
       }
       results.add(Result.of(system, name, rep, calls, System.nanoTime() - start, latencies, null));
     }
@@ -142,13 +150,6 @@ final class Scenarios {
       }));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-  }
-
-  private static void runFor(Duration duration, Runnable action) {
-    long end = System.nanoTime() + duration.toNanos();
-    while (System.nanoTime() < end) {
-      action.run();
-    }
   }
 
   private static void sleep(Duration duration) {

@@ -48,7 +48,8 @@ public @interface FrpcHandler {
   /**
    * Declares that the commands never block (no I/O, no long-held locks, no waiting on other calls): they then
    * run on the I/O thread that read the request instead of a worker, which saves two thread hand-offs per
-   * call. Actor order and the mailbox capacity still apply. A blocking frpc call made in such a command fails
+   * call. Actor order and the mailbox capacity still apply; calls whose arguments exceed 64 KiB, and a backlog
+   * past 64 messages, run on a worker. A blocking frpc call made in such a command fails
    * at once; use {@code callAsync} there. Off by default: a command that blocks here stalls every connection
    * of its I/O thread.
    */

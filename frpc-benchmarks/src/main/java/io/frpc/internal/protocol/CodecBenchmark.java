@@ -42,7 +42,7 @@ import tools.jackson.databind.ObjectWriter;
 public class CodecBenchmark {
 
   /** Size of the byte[] argument (and of the echoed result). */
-  @Param({"32", "4096"})
+  @Param({"32", "4096", "262144"})
   public int payloadSize;
 
   private static final String PLAYER = "player-42";
