@@ -113,6 +113,58 @@ class DirectExecutionTest {
     assertThat(where.call("where", String.class, (Object) new byte[200 * 1024])).startsWith("frpc-worker-game:1");
   }
 
+  /**
+   * Large replies written on the I/O thread while it reads, mixed with large calls (run on a worker), 64 in
+   * flight, each completion issuing the next call on the caller's I/O thread: both ends keep streaming. (With
+   * large arguments also decoded and answered on the I/O thread, the benchmark's connection stalled, both ends
+   * full and idle, until the unwritable timeout; large arguments now go to a worker.)
+   */
+  @Test
+  void largeRepliesOfANonBlockingHandlerKeepFlowingWithSixtyFourCallsInFlight() throws Exception {
+    FrpcNode server = cluster.started(FrpcNode.builder("game", 1).listen("127.0.0.1", 0).ioThreads(1)
+        .unwritableTimeout(Duration.ofSeconds(3))
+        .handler(HandlerDefinition.of("blob", null, 4, i -> new Object() {
+          @SuppressWarnings("unused")
+          public byte[] blob(byte[] request) {
+            return new byte[256 * 1024];
+          }
+
+          @SuppressWarnings("unused")
+          public byte[] echo(byte[] request) {
+            return request;
+          }
+        }).runNonBlocking()));
+    ModuleCall blob = callerOf(server, 1, true).template().module("game", "blob");
+    int total = 4_000;
+    java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      if (issued.incrementAndGet() > total) {
+        return;
+      }
+      // large calls (run on a worker) and small calls answered large on the I/O thread, mixed
+      CompletableFuture<byte[]> call = issued.get() % 2 == 0
+          ? blob.callAsync("echo", byte[].class, (Object) new byte[256 * 1024])
+          : blob.callAsync("blob", byte[].class, (Object) new byte[16]);
+      call.whenComplete((reply, error) -> {
+        if (error != null) {
+          done.completeExceptionally(error);
+        } else if (completed.incrementAndGet() == total) {
+          done.complete(null);
+        } else {
+          next[0].run();
+        }
+      });
+    };
+    for (int i = 0; i < 64; i++) {
+      next[0].run();
+    }
+    done.get(60, TimeUnit.SECONDS);
+    assertThat(completed.get()).isEqualTo(total);
+  }
+
   @Test
   void aBlockingCallInsideANonBlockingHandlerFailsAtOnceNamingTheFix() {
     AtomicReference<FrpcNode> self = new AtomicReference<>();
