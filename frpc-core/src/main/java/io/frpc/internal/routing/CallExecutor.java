@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -100,9 +101,35 @@ public final class CallExecutor {
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
-    return call.calling(routeFor(target).thenCompose(route -> invoke(route, target, command, args,
-        call.traceContext()).thenApplyAsync(response -> decoder.decode(route.connection().node().id(), response),
-        client.completions())));
+    Route ready = select(client.group(target.nodeName()), target);
+    if (ready != null) {
+      // the common case, a node connected: no future to compose the route with
+      CompletableFuture<R> result;
+      try {
+        result = invokeAndDecode(ready, target, command, args, call.traceContext(), decoder);
+      } catch (RuntimeException e) {
+        result = CompletableFuture.failedFuture(e);
+      }
+      return call.calling(result);
+    }
+    return call.calling(routeFor(target).thenCompose(route -> invokeAndDecode(route, target, command, args,
+        call.traceContext(), decoder)));
+  }
+
+  private <R> CompletableFuture<R> invokeAndDecode(Route route, CallTarget target, String command, Object[] args,
+      String traceContext, ReplyDecoder<R> decoder) {
+    return completed(invoke(route, target, command, args, traceContext),
+        response -> decoder.decode(route.connection().node().id(), response));
+  }
+
+  /**
+   * Decodes a reply where asynchronous calls complete: on a callback thread, or with direct completion on the
+   * thread that completed {@code response} (the I/O thread that read it).
+   */
+  private <R> CompletableFuture<R> completed(CompletableFuture<InboundResponse> response,
+      Function<InboundResponse, R> decode) {
+    return client.settings().directCompletion() ? response.thenApply(decode)
+        : response.thenApplyAsync(decode, client.callbacks());
   }
 
   /**
@@ -132,8 +159,8 @@ public final class CallExecutor {
     Instrumentation.Call call = instrumentation.startForAll(target, command);
     return call.calling(allConnections(target).thenCompose(connections -> collect(target, connections,
         toEach(connections, target, command, args, true, call.traceContext(), (connection, frame) ->
-            instrumentation.measureCall(connection.call(frame, timeout(target), target.module(), command)
-                .thenApplyAsync(response -> decoder.decode(connection.node().id(), response), client.completions()),
+            instrumentation.measureCall(completed(connection.call(frame, timeout(target), target.module(), command),
+                response -> decoder.decode(connection.node().id(), response)),
                 target, command)))));
   }
 

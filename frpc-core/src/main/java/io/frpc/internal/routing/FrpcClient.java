@@ -228,14 +228,6 @@ public final class FrpcClient implements AutoCloseable {
   }
 
   /**
-   * Where replies of asynchronous calls are decoded and their futures completed: a callback thread, or with
-   * direct completion the I/O thread that read the reply.
-   */
-  Executor completions() {
-    return settings.directCompletion() ? Runnable::run : resources.callbacks();
-  }
-
-  /**
    * Fails a blocking call made on one of this node's I/O threads: it would wait for a reply that thread may
    * have to read, and every connection of that thread would stall meanwhile.
    */

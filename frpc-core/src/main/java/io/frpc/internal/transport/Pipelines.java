@@ -60,8 +60,9 @@ final class Pipelines {
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
     pipeline.replace(HANDSHAKE, "backpressure", new BackPressure(serving, limits.unwritableTimeout()));
-    pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(),
-        settings.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+    // reader idle only: HeartbeatHandler finds write idleness without a listener on every write
+    pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(), 0, 0,
+        TimeUnit.MILLISECONDS));
     pipeline.addLast("heartbeat", new HeartbeatHandler(settings, pongs));
     pipeline.addLast(name, next);
   }
