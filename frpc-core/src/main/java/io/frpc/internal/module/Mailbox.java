@@ -83,10 +83,10 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
 
     @Override
     void enqueue(Runnable task, boolean runInline) {
-      queue.offer(task);
+      queue.offer(inline && !runInline ? new OnWorker(task) : task);
       if (scheduled.compareAndSet(false, true)) {
         if (runInline) {
-          drain(INLINE_BATCH);
+          drain(true);
         } else {
           executor.execute(this);
         }
@@ -96,17 +96,23 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     /** Drains the queue on one worker thread. */
     @Override
     public void run() {
-      drain(Integer.MAX_VALUE);
+      drain(false);
     }
 
     /**
-     * Runs up to {@code limit} messages, then hands the rest to a worker; re-schedules itself if a message
-     * raced in at the end.
+     * Runs the queued messages; on the offering thread ({@code inlineTurn}) at most {@link #INLINE_BATCH} and
+     * none marked for a worker, handing the rest to a worker. Re-schedules itself if a message raced in at
+     * the end. Only one thread drains at a time, so the peeked message is the one polled.
      */
-    private void drain(int limit) {
+    private void drain(boolean inlineTurn) {
       Runnable task;
       int ran = 0;
-      while (ran < limit && (task = queue.poll()) != null) {
+      while ((task = queue.peek()) != null) {
+        if (inlineTurn && (ran == INLINE_BATCH || task instanceof OnWorker)) {
+          executor.execute(this);
+          return;
+        }
+        queue.poll();
         ran++;
         try {
           task.run();
@@ -114,13 +120,17 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
           size.decrementAndGet();
         }
       }
-      if (ran == limit) {
-        executor.execute(this);
-        return;
-      }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
         executor.execute(this);
+      }
+    }
+
+    /** A message of a non-blocking instance that must not run on an I/O thread (large arguments). */
+    private record OnWorker(Runnable task) implements Runnable {
+      @Override
+      public void run() {
+        task.run();
       }
     }
   }

@@ -52,6 +52,20 @@ class MailboxTest {
   }
 
   @Test
+  void aMessageMarkedForAWorkerIsNotRunInlineEvenWhileTheActorDrainsOnTheOfferingThread() throws Exception {
+    Mailbox mailbox = Mailbox.create(false, true, worker, 100);
+    List<String> ran = new ArrayList<>();
+    mailbox.offer(() -> {
+      ran.add("first@" + Thread.currentThread().getName());
+      // queued while the offering thread drains: a large message, then a small one behind it
+      mailbox.offer(() -> ran.add("large@" + Thread.currentThread().getName()), false);
+      mailbox.offer(() -> ran.add("small@" + Thread.currentThread().getName()));
+    });
+    worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    assertThat(ran).containsExactly("first@" + Thread.currentThread().getName(), "large@worker", "small@worker");
+  }
+
+  @Test
   void aBlockingActorAlwaysRunsOnAWorker() throws Exception {
     Mailbox mailbox = Mailbox.create(false, false, worker, 100);
     List<String> threads = new ArrayList<>();
