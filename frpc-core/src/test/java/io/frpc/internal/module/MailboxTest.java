@@ -66,6 +66,17 @@ class MailboxTest {
   }
 
   @Test
+  void aNonBlockingConcurrentInstanceRunsSmallMessagesInlineAndLargeOnesOnAWorker() throws Exception {
+    Mailbox mailbox = Mailbox.create(true, true, worker, 100);
+    List<String> threads = new ArrayList<>();
+    mailbox.offer(() -> threads.add("small@" + Thread.currentThread().getName()));
+    mailbox.offer(() -> threads.add("large@" + Thread.currentThread().getName()), false);
+    worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    assertThat(threads).containsExactly("small@" + Thread.currentThread().getName(), "large@worker");
+    assertThat(mailbox.size()).isZero();
+  }
+
+  @Test
   void aBlockingActorAlwaysRunsOnAWorker() throws Exception {
     Mailbox mailbox = Mailbox.create(false, false, worker, 100);
     List<String> threads = new ArrayList<>();
