@@ -37,7 +37,7 @@ if [ "$mode" = jmh ]; then
   exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.internal.protocol.CodecBenchmark' -prof gc
 fi
 if [ "$mode" = pubsub ]; then
-  # the flags of the load generator's server and client JVMs
+  # publisher and subscribers share this one JVM (the transport comparison's flags are in BenchmarkRunner)
   exec java -Xms2g -Xmx2g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
 fi
@@ -47,16 +47,17 @@ if [ "$mode" = profile ]; then
   rm -rf "$out" && mkdir -p "$out"
   ./mvnw -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1:jar:linux-x64 -DoutputDirectory="$out"
   (cd "$out" && unzip -q -o async-profiler-4.1-linux-x64.jar 'linux-x64/*')
-  BENCH_JVM_ARGS="-agentpath:$PWD/$out/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$PWD/$out/%p.collapsed,collapsed" \
+  BENCH_JVM_ARGS="${BENCH_JVM_ARGS:-} -agentpath:$PWD/$out/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$PWD/$out/%p.collapsed,collapsed" \
     java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner custom "$out/report.md" "$2" "$3" 5 10 1
   for stacks in "$out"/*.collapsed; do
     echo "== $stacks: hottest frames (self time) on the I/O threads"
-    grep 'SingleThreadIoEventLoop' "$stacks" | awk '{n=$NF; $NF=""; k=split($0, f, ";"); self[f[k]]+=n; total+=n}
+    { grep 'SingleThreadIoEventLoop' "$stacks" || true; } | awk '{n=$NF; $NF=""; k=split($0, f, ";"); self[f[k]]+=n; total+=n}
       END {for (s in self) printf "%5.1f%% %s\n", 100*self[s]/total, s}' | sort -rn | head -15
   done
   exit 0
 fi
 if [ "$mode" = custom ]; then
+  [ $# -ge 3 ] || { echo "usage: $0 custom <systems,...> <scenarios,...> [warm-up s] [measured s] [windows]" >&2; exit 2; }
   exec java -Xmx256m -cp "$classpath" io.frpc.bench.BenchmarkRunner custom frpc-benchmarks/target/benchmark-custom.md \
     "${@:2}"
 fi

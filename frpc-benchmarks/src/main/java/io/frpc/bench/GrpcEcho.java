@@ -100,6 +100,12 @@ final class GrpcEcho {
         return reply;
       }
 
+      /** gRPC's own blocking call: the reply is taken on the caller's thread. */
+      @Override
+      public byte[] echoAndWait(byte[] payload) {
+        return ClientCalls.blockingUnaryCall(channel, ECHO, CallOptions.DEFAULT, payload);
+      }
+
       @Override
       public void close() {
         channel.shutdownNow();

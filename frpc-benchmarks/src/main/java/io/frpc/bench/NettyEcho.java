@@ -58,8 +58,9 @@ final class NettyEcho {
   }
 
   /**
-   * The flush policy frpc uses, on both sides: flushes merged while a read is in progress, every 16 writes
-   * (with Netty's default of 256 this echo made 369 k calls/s at 4 KiB against 324 k without merging).
+   * Flushes merged while a read is in progress, every 16 writes, on both sides: this echo's best setting
+   * (64 calls in flight: 32 B 1.41 M calls/s against 627 k with Netty's default of 256; 4 KiB 365 k against
+   * 370 k; 324 k at 32 B without merging).
    */
   private static FlushConsolidationHandler flushes() {
     return new FlushConsolidationHandler(16, true);

@@ -42,12 +42,11 @@ final class Scenarios {
     Histogram warm = lanes.interval();
     List<Result> results = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
-      long before = lanes.completed();
       long start = System.nanoTime();
       sleep(measure);
-      long nanos = System.nanoTime() - start;
       Histogram latencies = lanes.interval();
-      results.add(Result.of(system, name, rep, lanes.completed() - before, nanos, latencies, warm));
+      long nanos = System.nanoTime() - start;
+      results.add(Result.of(system, name, rep, latencies.getTotalCount(), nanos, latencies, warm));
     }
     lanes.stop();
     return results;
@@ -80,7 +79,6 @@ final class Scenarios {
     for (int rep = 1; rep <= reps; rep++) {
       lanes.recording(false);
       lanes.interval();
-      long before = lanes.completed();
       long inLargeNanos = 0;
       long end = System.nanoTime() + measure.toNanos();
       do {
@@ -91,7 +89,7 @@ final class Scenarios {
         lanes.recording(false);
       } while (System.nanoTime() < end);
       Histogram latencies = lanes.interval();
-      results.add(Result.of(system, name, rep, lanes.completed() - before, inLargeNanos, latencies, null));
+      results.add(Result.of(system, name, rep, latencies.getTotalCount(), inLargeNanos, latencies, null));
     }
     lanes.stop();
     return results;
