@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -188,24 +189,28 @@ class DirectExecutionTest {
 
   @Test
   void directCompletionRunsContinuationsOnTheIoThreadWhereABlockingCallFailsAtOnce() throws Exception {
+    // "gated" answers only once the test opens the gate: the continuation is attached before the reply comes
+    Semaphore gate = new Semaphore(0);
     FrpcNode server = cluster.server("game", 1, HandlerDefinition.of("echo", null, 2, i -> new Object() {
       @SuppressWarnings("unused")
       public String echo(String text) {
         return text;
       }
 
-      /** Answers late enough that the caller's continuation is attached before the reply arrives. */
       @SuppressWarnings("unused")
-      public String slow(String text) throws InterruptedException {
-        Thread.sleep(200);
+      public String gated(String text) throws InterruptedException {
+        gate.acquire();
         return text;
       }
     }));
     ModuleCall direct = callerOf(server, 1, true).template().module("game", "echo");
-    assertThat(direct.callAsync("slow", String.class, "a").thenApply(reply -> Thread.currentThread().getName())
-        .get(10, TimeUnit.SECONDS)).startsWith("frpc-io-");
-    CompletableFuture<String> nested = direct.callAsync("slow", String.class, "a")
+    CompletableFuture<String> thread = direct.callAsync("gated", String.class, "a")
+        .thenApply(reply -> Thread.currentThread().getName());
+    gate.release();
+    assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("frpc-io-");
+    CompletableFuture<String> nested = direct.callAsync("gated", String.class, "a")
         .thenApply(reply -> direct.call("echo", String.class, "b"));
+    gate.release();
     assertThatThrownBy(() -> nested.get(3, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("blocking frpc call on an I/O thread");
     // chaining asynchronously from there works
@@ -214,8 +219,10 @@ class DirectExecutionTest {
         .isEqualTo("ab");
 
     ModuleCall byDefault = callerOf(server, 2, false).template().module("game", "echo");
-    assertThat(byDefault.callAsync("slow", String.class, "a").thenApply(reply -> Thread.currentThread().getName())
-        .get(10, TimeUnit.SECONDS)).startsWith("frpc-callback-");
+    CompletableFuture<String> defaultThread = byDefault.callAsync("gated", String.class, "a")
+        .thenApply(reply -> Thread.currentThread().getName());
+    gate.release();
+    assertThat(defaultThread.get(10, TimeUnit.SECONDS)).startsWith("frpc-callback-");
   }
 
   private FrpcNode callerOf(FrpcNode server, int id, boolean directCompletion) {

@@ -2,34 +2,35 @@ package io.frpc.internal.protocol;
 
 import io.frpc.internal.protocol.Handshake.Heartbeat;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 
 /**
  * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
- * bytes are handed on undecoded. FRAGMENT frames are kept as they arrive (memory grows with the bytes
- * actually received, never with the size a peer declares, reserved from the node's {@link InboundBudget})
- * and copied once into one array when the last arrives; at most one message is being reassembled per
- * connection, because senders stream large messages one at a time.
+ * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array that grows with the bytes
+ * actually received (never with the size a peer declares), reserved from the node's
+ * {@link InboundBudget}; at most one message is being reassembled per connection, because senders stream
+ * large messages one at a time.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   private static final int FIRST = 0x01;
   private static final int LAST = 0x02;
 
+  /** The first allocation of a reassembly buffer; it doubles as fragments arrive, up to the total. */
+  private static final int INITIAL_REASSEMBLY_BYTES = 64 * 1024;
+
   private final PayloadCodec codec;
   private final int maxMessageSize;
   private final InboundBudget budget;
   private boolean handshakeCompleted;
-  /** The fragments received so far of the message being reassembled, or null. */
-  private CompositeByteBuf partial;
+  private byte[] partial;
+  private int partialFilled;
   private int partialTotal;
-  /** Bytes of {@link #partial} reserved from the budget. */
-  private long partialReserved;
 
   /**
    * @param maxMessageSize largest message accepted
@@ -55,7 +56,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
     try {
       if (type == FrameType.FRAGMENT) {
-        Object message = reassemble(ctx, frame);
+        Object message = reassemble(frame);
         if (message != null) {
           out.add(message);
         }
@@ -105,7 +106,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     };
   }
 
-  private Object reassemble(ChannelHandlerContext ctx, ByteBuf frame) {
+  private Object reassemble(ByteBuf frame) {
     int flags = frame.readUnsignedByte();
     if ((flags & FIRST) != 0) {
       if (partial != null) {
@@ -117,34 +118,27 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             + " bytes exceeds the maximum message size of " + maxMessageSize + " bytes");
       }
       partialTotal = (int) total;
-      partial = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+      partialFilled = 0;
+      partial = new byte[0];
     } else if (partial == null) {
       throw new ProtocolException("fragment without a first fragment");
     }
     int length = frame.readableBytes();
-    int received = partial.readableBytes();
-    if (length > partialTotal - received) {
+    if (length > partialTotal - partialFilled) {
       throw new ProtocolException("fragments exceed the declared message size of " + partialTotal);
     }
-    if (!budget.tryReserve(length)) {
-      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
-          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + received + " of "
-          + partialTotal + " bytes");
-    }
-    partialReserved += length;
-    partial.addComponent(true, frame.retainedSlice());
-    frame.skipBytes(length);
+    ensureCapacity(partialFilled + length);
+    frame.readBytes(partial, partialFilled, length);
+    partialFilled += length;
     if ((flags & LAST) == 0) {
       return null;
     }
-    if (partial.readableBytes() != partialTotal) {
-      throw new ProtocolException("fragmented message ended after " + partial.readableBytes() + " of "
+    if (partialFilled != partialTotal) {
+      throw new ProtocolException("fragmented message ended after " + partialFilled + " of "
           + partialTotal + " bytes");
     }
-    byte[] whole = new byte[partialTotal];
-    partial.readBytes(whole);
+    ByteBuf message = Unpooled.wrappedBuffer(partial);
     discardPartial();
-    ByteBuf message = Unpooled.wrappedBuffer(whole);
     int type = message.readByte();
     if (type == FrameType.FRAGMENT || FrameType.isHandshake(type)) {
       throw new ProtocolException(FrameType.name(type) + " frame inside a fragmented message");
@@ -152,11 +146,24 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     return decodeMessage(type, message);
   }
 
+  /** Grows the reassembly buffer (doubling, at most to the declared total) within the node's budget. */
+  private void ensureCapacity(int needed) {
+    if (needed <= partial.length) {
+      return;
+    }
+    int grown = (int) Math.min(partialTotal, Math.max(needed, Math.max(INITIAL_REASSEMBLY_BYTES,
+        2L * partial.length)));
+    if (!budget.tryReserve(grown - partial.length)) {
+      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
+          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
+          + partialTotal + " bytes");
+    }
+    partial = Arrays.copyOf(partial, grown);
+  }
+
   private void discardPartial() {
     if (partial != null) {
-      budget.release(partialReserved);
-      partialReserved = 0;
-      partial.release();
+      budget.release(partial.length);
       partial = null;
     }
   }

@@ -101,7 +101,8 @@ public final class CallExecutor {
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
-    Route ready = select(client.group(target.nodeName()), target);
+    NodeGroup group = client.group(target.nodeName());
+    Route ready = select(group, target);
     if (ready != null) {
       // the common case, a node connected: no future to compose the route with
       CompletableFuture<R> result;
@@ -112,7 +113,7 @@ public final class CallExecutor {
       }
       return call.calling(result);
     }
-    return call.calling(routeFor(target).thenCompose(route -> invokeAndDecode(route, target, command, args,
+    return call.calling(awaitRoute(group, target).thenCompose(route -> invokeAndDecode(route, target, command, args,
         call.traceContext(), decoder)));
   }
 
@@ -240,9 +241,11 @@ public final class CallExecutor {
   private CompletableFuture<Route> routeFor(CallTarget target) {
     NodeGroup group = client.group(target.nodeName());
     Route ready = select(group, target);
-    if (ready != null) {
-      return CompletableFuture.completedFuture(ready);
-    }
+    return ready != null ? CompletableFuture.completedFuture(ready) : awaitRoute(group, target);
+  }
+
+  /** Waits for a node of the group to connect and picks the route then. */
+  private CompletableFuture<Route> awaitRoute(NodeGroup group, CallTarget target) {
     return awaitAny(group, target).thenApply(connected -> {
       Route selected = select(group, target);
       return selected != null ? selected : new Route(connected, target.modKey());

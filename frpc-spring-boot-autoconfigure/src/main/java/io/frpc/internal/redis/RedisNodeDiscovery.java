@@ -27,6 +27,8 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
   private final boolean tls;
   private final boolean callsOverTls;
   private final RedisDiscoverySettings settings;
+  /** The watched names, as {@link #nodeNames()} hands them out (asked on every health check). */
+  private final Set<String> nodeNames;
   private final RedisConnectionFactory applicationConnections;
   private final JsonMapper json = JsonMapper.builder().build();
   private DiscoveryConnections connections;
@@ -48,6 +50,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     this.tls = tls;
     this.callsOverTls = callsOverTls;
     this.settings = settings;
+    this.nodeNames = Set.copyOf(settings.watch());
     this.applicationConnections = applicationConnections;
   }
 
@@ -97,7 +100,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
 
   @Override
   public Set<String> nodeNames() {
-    return Set.copyOf(settings.watch());
+    return nodeNames;
   }
 
   /** Deregisters this node, then stops watching. */

@@ -30,6 +30,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
 import org.springframework.context.annotation.Scope;
 
 /**
@@ -112,7 +113,8 @@ public final class FrpcAutoConfiguration {
       builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
     }
     if (server.isEnabled()) {
-      builder.listen(server.getHost(), server.getPort()).advertisedHost(server.getAdvertisedHost());
+      builder.listen(server.getHost(), server.getPort())
+          .advertisedHost(StringUtils.hasText(server.getAdvertisedHost()) ? server.getAdvertisedHost() : null);
       handlers.definitions().forEach(builder::handler);
     }
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

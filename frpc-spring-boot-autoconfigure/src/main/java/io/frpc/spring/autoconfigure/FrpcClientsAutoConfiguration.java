@@ -1,8 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
-import io.frpc.FrpcNode;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -10,7 +8,6 @@ import org.springframework.context.annotation.Import;
  * {@code @SpringBootApplication}); {@link io.frpc.spring.EnableFrpcClients} scans others.
  */
 @AutoConfiguration(after = FrpcAutoConfiguration.class)
-@ConditionalOnClass(FrpcNode.class)
 @Import(FrpcClientsRegistrar.class)
 public final class FrpcClientsAutoConfiguration {
 }

@@ -81,7 +81,8 @@ public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar
         return definition.getMetadata().isInterface() && definition.getMetadata().isIndependent();
       }
     };
-    scanner.addIncludeFilter(new AnnotationTypeFilter(FrpcClient.class, false, true));
+    // the interface itself must carry @FrpcClient: one extending a client is not a client of its own
+    scanner.addIncludeFilter(new AnnotationTypeFilter(FrpcClient.class, false, false));
     // the application's class loader, which is not always this class's
     scanner.setResourceLoader(resourceLoader);
     scanner.setEnvironment(environment);

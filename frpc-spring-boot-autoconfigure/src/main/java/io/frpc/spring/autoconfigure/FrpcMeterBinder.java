@@ -1,6 +1,8 @@
 package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcNode;
+import io.frpc.NodeDownReason;
+import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
 import io.micrometer.core.instrument.Counter;
@@ -8,8 +10,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The node's gauges and counters: {@code frpc.nodes.active} (tag name, per node name discovery reports),
@@ -43,12 +45,21 @@ final class FrpcMeterBinder implements MeterBinder {
         .description("Publications not sent to a subscriber that was not keeping up").register(registry);
     Counter reconnects = Counter.builder("frpc.client.reconnects")
         .description("Connections to a node established again after it was down").register(registry);
-    Set<String> seen = ConcurrentHashMap.newKeySet();
+    // nodes discovery still knows: one that left it (deregistered, expired) comes back as a new node, so
+    // the set holds no more ids than discovery does; listeners run one at a time on the events thread
+    Set<NodeId> seen = new HashSet<>();
     node.addListener(new NodeListener() {
       @Override
       public void nodeUp(RemoteNode remote) {
-        if (!seen.add(remote.id().toString())) {
+        if (!seen.add(remote.id())) {
           reconnects.increment();
+        }
+      }
+
+      @Override
+      public void nodeDown(RemoteNode remote, NodeDownReason reason) {
+        if (reason == NodeDownReason.DEREGISTERED || reason == NodeDownReason.EXPIRED) {
+          seen.remove(remote.id());
         }
       }
     });

@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
  * {@link FrpcObserver} that times calls and requests (handed to the node when it is built), and the
  * node's gauges. Without a registry no observer exists and nothing is measured.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = FrpcAutoConfiguration.class, afterName = {
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(MeterRegistry.class)

@@ -73,14 +73,17 @@ final class MicrometerFrpcTracer implements FrpcTracer {
   /** The fields as {@code name=value} lines, in the propagator's order, leaving out what does not fit. */
   private String encode(Map<String, String> fields) {
     StringBuilder context = new StringBuilder();
+    int bytes = 0;
     for (String name : propagator.fields()) {
       String value = fields.get(name);
       if (value == null) {
         continue;
       }
       String line = (context.length() == 0 ? "" : "\n") + name + "=" + value;
-      if ((context + line).getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
+      int lineBytes = line.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + lineBytes <= MAX_BYTES) {
         context.append(line);
+        bytes += lineBytes;
       }
     }
     return context.length() == 0 ? null : context.toString();

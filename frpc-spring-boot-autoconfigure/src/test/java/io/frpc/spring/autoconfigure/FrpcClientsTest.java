@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frpc.FrpcNode;
 import io.frpc.client.FrpcClient;
 import io.frpc.spring.EnableFrpcClients;
+import io.frpc.spring.autoconfigure.clients.ExtendedGreeter;
 import io.frpc.spring.autoconfigure.clients.GreeterClient;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,7 @@ class FrpcClientsTest {
   void clientInterfacesInTheApplicationsPackagesAreBeansThatCallTheNode() {
     game.run(server -> lobby(server).withUserConfiguration(ScanningApplication.class).run(client -> {
       assertThat(client).hasSingleBean(GreeterClient.class);
+      assertThat(client).doesNotHaveBean(ExtendedGreeter.class);
       assertThat(client).doesNotHaveBean(ListedClient.class);
       GreeterClient greeter = client.getBean(GreeterClient.class);
       assertThat(greeter.greet("ann")).isEqualTo("hello ann");

@@ -22,6 +22,8 @@ import io.frpc.FrpcNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class TwoNodeSpringIntegrationTest {
       .withPropertyValues("frpc.node.name=game", "frpc.node.id=1", "frpc.server.port=0",
           "frpc.server.host=127.0.0.1");
 
-  private ApplicationContextRunner clientRunner = new ApplicationContextRunner()
+  private final ApplicationContextRunner clientRunner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(FrpcAutoConfiguration.class))
       .withUserConfiguration(LobbyNodeConfiguration.class)
       .withPropertyValues("frpc.node.name=lobby", "frpc.node.id=1", "frpc.server.enabled=false");
@@ -178,18 +180,23 @@ class TwoNodeSpringIntegrationTest {
 
   @Test
   void aNonBlockingHandlerRunsOnTheServersIoThreadAndDirectCompletionOnTheCallersIoThread() {
-    clientRunner = clientRunner.withPropertyValues("frpc.client.direct-completion=true");
-    withConnectedNodes((server, client) -> {
+    withConnectedNodes(clientRunner.withPropertyValues("frpc.client.direct-completion=true"), (server, client) -> {
       ModuleCall fast = client.getBean(FrpcTemplate.class).module("game", "fast");
       assertThat(fast.call("where", String.class)).startsWith("frpc-io-game:1");
-      ModuleCall slow = client.getBean(FrpcTemplate.class).module("game", "slow");
-      assertThat(slow.callAsync("slowly", String.class).thenApply(ignored -> Thread.currentThread().getName())
-          .get(10, TimeUnit.SECONDS)).startsWith("frpc-io-lobby:1");
+      ModuleCall gated = client.getBean(FrpcTemplate.class).module("game", "gated");
+      CompletableFuture<String> thread = gated.callAsync("pass", String.class)
+          .thenApply(ignored -> Thread.currentThread().getName());
+      GatedHandler.GATE.release();
+      assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("frpc-io-lobby:1");
     });
   }
 
   /** Starts the game node, then a lobby node that discovers it statically, and runs {@code test}. */
   private void withConnectedNodes(TwoNodeTest test) {
+    withConnectedNodes(clientRunner, test);
+  }
+
+  private void withConnectedNodes(ApplicationContextRunner clientRunner, TwoNodeTest test) {
     serverRunner.run(server -> {
       assertThat(server).hasNotFailed();
       clientRunner.withPropertyValues("frpc.discovery.static.nodes.game.1=127.0.0.1:" + portOf(server))
@@ -235,12 +242,14 @@ class TwoNodeSpringIntegrationTest {
     }
   }
 
-  @FrpcHandler(module = "slow")
-  public static class SlowHandler {
+  /** Answers only once the test opens the gate, so the caller's continuation is attached before the reply. */
+  @FrpcHandler(module = "gated")
+  public static class GatedHandler {
 
-    /** Answers late enough that the caller's continuation is attached before the reply arrives. */
-    public String slowly() throws InterruptedException {
-      Thread.sleep(200);
+    static final Semaphore GATE = new Semaphore(0);
+
+    public String pass() throws InterruptedException {
+      GATE.acquire();
       return "done";
     }
   }
@@ -298,7 +307,7 @@ class TwoNodeSpringIntegrationTest {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import({GreeterHandler.class, TallyHandler.class, AccountHandler.class, FastHandler.class, SlowHandler.class})
+  @Import({GreeterHandler.class, TallyHandler.class, AccountHandler.class, FastHandler.class, GatedHandler.class})
   static class GameNodeConfiguration {
 
     @Bean
