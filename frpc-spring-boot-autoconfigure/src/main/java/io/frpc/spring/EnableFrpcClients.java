@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Registers a bean for every {@link io.frpc.client.FrpcClient} interface in the given packages, injectable
- * like any bean. Without it, the starter scans the application's packages (those of its
- * {@code @SpringBootApplication}).
+ * like any bean. The starter scans the application's packages (those of its {@code @SpringBootApplication})
+ * in any case; this adds packages and interfaces outside them.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -30,7 +30,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Registers one {@link FrpcClientFactoryBean} per {@link FrpcClient} interface: those in the packages of
  * {@link EnableFrpcClients}, or, when imported by the auto-configuration, those in the application's
- * packages. An interface registered already (by a user bean or another scan) is skipped.
+ * packages. Each is registered once, as {@code frpcClient.<interface name>}: an interface both scans find is
+ * registered by the first. Internal: public only because {@link EnableFrpcClients} imports it.
  */
 public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware,
     ResourceLoaderAware, EnvironmentAware {
