@@ -1,16 +1,24 @@
 package io.frpc.internal.redis;
 
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisServerCommands;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Makes sure Redis publishes the keyspace notifications discovery listens to: {@code K} (keyspace
- * channel), {@code g} (del, expire), {@code $} (set) and {@code x} (expired). Flags already set are kept.
+ * channel), {@code g} (del, expire), {@code $} (set) and {@code x} (expired), on the server or on every node of
+ * a Redis Cluster. Flags already set are kept.
  * Where the server refuses {@code CONFIG} (managed services), it says exactly what the operator must set.
  */
 public final class KeyspaceEventsConfigurer {
@@ -21,8 +29,10 @@ public final class KeyspaceEventsConfigurer {
   private final StringRedisTemplate redis;
   private final boolean configure;
   private volatile boolean reportedRefusal;
-  /** Whether the last check found the flags set (null before the first); logs only on changes. */
+  /** Whether the last check found the flags set everywhere (null before the first or when it could not tell). */
   private volatile Boolean enabled;
+  /** Whether each server had the flags at its last check; logs only on changes. */
+  private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
 
   /**
    * @param configure whether to change the server's setting, or only to check it
@@ -45,22 +55,38 @@ public final class KeyspaceEventsConfigurer {
   }
 
   /**
-   * Checks the setting and, when allowed, adds what is missing; run at start-up and periodically, since an
-   * operator or a Redis restart can change it at runtime. Returns whether notifications are on.
+   * Checks the setting and, when allowed, adds what is missing: on the server, or on every node of a Redis
+   * Cluster (replicas included, which need the flags once promoted). Run at start-up, on every subscription and
+   * periodically, since an operator, a restart or a failover can change it at runtime. Returns whether
+   * notifications are on everywhere.
    */
   public boolean ensureEnabled() {
-    String current;
+    Boolean on;
     try {
-      Properties config = redis.execute((RedisCallback<Properties>) c -> c.serverCommands().getConfig(PARAMETER));
-      current = config == null ? null : config.getProperty(PARAMETER);
+      on = redis.execute((RedisCallback<Boolean>) connection -> {
+        if (connection instanceof RedisClusterConnection cluster) {
+          Boolean everywhere = true;
+          for (RedisClusterNode node : cluster.clusterGetNodes()) {
+            if (!node.isMarkedAsFail()) {
+              Boolean here = ensure("Redis node " + node.asString(),
+                  () -> cluster.serverCommands().getConfig(node, PARAMETER),
+                  value -> cluster.serverCommands().setConfig(node, PARAMETER, value));
+              // off anywhere: off; else unknown anywhere: unknown
+              everywhere = Boolean.FALSE.equals(everywhere) || Boolean.FALSE.equals(here) ? Boolean.FALSE
+                  : everywhere == null || here == null ? null : Boolean.TRUE;
+            }
+          }
+          return everywhere;
+        }
+        RedisServerCommands server = connection.serverCommands();
+        return ensure("Redis", () -> server.getConfig(PARAMETER), value -> server.setConfig(PARAMETER, value));
+      });
     } catch (DataAccessException e) {
-      reportRefusal("CONFIG GET", e);
-      enabled = null;
-      return false;
+      log.debug("Cannot check {}: {}", PARAMETER, e.getMessage());
+      on = null;
     }
-    boolean on = check(current);
     enabled = on;
-    return on;
+    return Boolean.TRUE.equals(on);
   }
 
   /**
@@ -71,29 +97,37 @@ public final class KeyspaceEventsConfigurer {
     return enabled;
   }
 
-  private boolean check(String current) {
+  /** Checks one server named {@code server}; {@code null} when it cannot read the setting. */
+  private Boolean ensure(String server, Supplier<Properties> get, Consumer<String> set) {
+    String current;
+    try {
+      Properties config = get.get();
+      current = config == null ? null : config.getProperty(PARAMETER);
+    } catch (DataAccessException e) {
+      reportRefusal("CONFIG GET", e);
+      return null;
+    }
     String merged = merge(current);
+    Boolean before = seen.put(server, merged.equals(current));
     if (merged.equals(current)) {
       return true;
     }
     if (!configure) {
-      if (!Boolean.FALSE.equals(enabled)) {
-        log.warn("Redis has {}='{}' but frpc discovery needs the flags K, g, $ and x: set it to '{}' "
+      if (!Boolean.FALSE.equals(before)) {
+        log.warn("{} has {}='{}' but frpc discovery needs the flags K, g, $ and x: set it to '{}' "
             + "(frpc.discovery.redis.configure-keyspace-events=false leaves this to you); until then nodes are only "
-            + "found by the periodic resync", PARAMETER, current, merged);
+            + "found by the periodic resync", server, PARAMETER, current, merged);
       }
       return false;
     }
-    if (Boolean.TRUE.equals(enabled)) {
-      log.warn("Redis {} lost flags frpc discovery needs (now '{}', changed at runtime or by a restart); "
-          + "restoring them", PARAMETER, current);
+    if (Boolean.TRUE.equals(before)) {
+      log.warn("{} {} lost flags frpc discovery needs (now '{}': changed at runtime, by a restart or a failover); "
+          + "restoring them", server, PARAMETER, current);
     }
     try {
-      redis.execute((RedisCallback<Void>) c -> {
-        c.serverCommands().setConfig(PARAMETER, merged);
-        return null;
-      });
-      log.info("Set Redis {} from '{}' to '{}' for frpc discovery", PARAMETER, current, merged);
+      set.accept(merged);
+      seen.put(server, true);
+      log.info("Set {} {} from '{}' to '{}' for frpc discovery", server, PARAMETER, current, merged);
       return true;
     } catch (DataAccessException e) {
       reportRefusal("CONFIG SET", e);

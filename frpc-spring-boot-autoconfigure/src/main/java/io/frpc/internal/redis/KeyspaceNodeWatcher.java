@@ -15,21 +15,18 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.data.redis.listener.PatternTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,7 +68,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
   private final JunkReport junk = new JunkReport();
-  private volatile RedisMessageListenerContainer container;
+  private volatile KeyspaceSubscription subscription;
   private volatile boolean synced;
   private volatile boolean closed;
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
@@ -104,27 +101,20 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the subscription. Once started, the container re-subscribes by itself after connection
-   * losses; only a first start while Redis is unreachable fails, and is retried with a new container.
+   * Starts the subscription. Once started, it re-subscribes by itself after connection losses and failovers;
+   * only a first start while Redis is unreachable fails, and is retried with a new subscription.
    */
   private void subscribe() {
     if (closed) {
       return;
     }
-    RedisMessageListenerContainer attempt = new RedisMessageListenerContainer();
-    attempt.setConnectionFactory(connectionFactory);
-    attempt.setRecoveryBackoff(new FixedBackOff(SUBSCRIBE_RETRY_MILLIS));
-    // Deliver on the subscription's own thread, in the order Redis sent them; the listener only hands
-    // them to the watcher thread. (The default executor starts a thread per message: no order at all.)
-    attempt.setTaskExecutor(new SyncTaskExecutor());
-    attempt.addMessageListener(new Listener(),
-        settings.watch().stream().map(name -> new PatternTopic(settings.channelPattern(name))).toList());
-    attempt.afterPropertiesSet();
+    KeyspaceSubscription attempt = KeyspaceSubscription.to(connectionFactory,
+        settings.watch().stream().map(settings::channelPattern).toList(), new Listener());
     try {
       attempt.start();
-      container = attempt;
+      subscription = attempt;
     } catch (RuntimeException e) {
-      destroy(attempt);
+      attempt.close();
       if (!reportedUnreachable) {
         reportedUnreachable = true;
         log.warn("Redis unreachable, cannot watch {} yet ({}); retrying every {} ms", settings.watch(),
@@ -136,7 +126,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   /** Whether the subscription stands, the view was reconciled since, and notifications are on. */
   public boolean isSynced() {
-    RedisMessageListenerContainer current = container;
+    KeyspaceSubscription current = subscription;
     return synced && current != null && current.isListening();
   }
 
@@ -150,20 +140,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     closed = true;
     try {
       thread.submit(() -> {
-        if (container != null) {
-          destroy(container);
+        if (subscription != null) {
+          subscription.close();
         }
       }).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("Closing the keyspace subscription failed", e);
-    }
-  }
-
-  private static void destroy(RedisMessageListenerContainer container) {
-    try {
-      container.destroy();
-    } catch (Exception e) {
-      log.debug("Closing a keyspace subscription failed", e);
     }
   }
 
@@ -178,35 +160,70 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. */
-  private void resync(boolean full) {
+  /**
+   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Returns
+   * whether it could list them.
+   */
+  private boolean resync(boolean full) {
     try {
       Set<NodeId> listed = new HashSet<>();
+      boolean complete = true;
       for (String name : settings.watch()) {
-        try (Cursor<String> keys = redis.scan(ScanOptions.scanOptions().match(settings.keyPattern(name))
-            .count(100).build())) {
-          while (keys.hasNext()) {
-            String key = keys.next();
-            NodeId id = parse(key, name);
-            if (id != null) {
-              listed.add(id);
-              if (full || !known.containsKey(id)) {
-                reconcile(key, id, "listed");
-              }
+        complete &= forEachKey(settings.keyPattern(name), key -> {
+          NodeId id = parse(key, name);
+          if (id != null) {
+            listed.add(id);
+            if (full || !known.containsKey(id)) {
+              reconcile(key, id, "listed");
             }
+          }
+        });
+      }
+      if (complete) {
+        for (NodeId id : Set.copyOf(known.keySet())) {
+          if (!listed.contains(id) && missing.add(id)) {
+            thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
           }
         }
       }
-      for (NodeId id : Set.copyOf(known.keySet())) {
-        if (!listed.contains(id) && missing.add(id)) {
-          thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
       synced = true;
+      return true;
     } catch (DataAccessException e) {
       synced = false;
       log.warn("Cannot list registrations in Redis: {}; the view is kept and resynced when Redis answers",
           e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Hands every key matching {@code pattern} to {@code action}: a SCAN of the server, or of every master of a
+   * Redis Cluster. Returns {@code false} when a master that is down could not be listed.
+   */
+  private boolean forEachKey(String pattern, Consumer<String> action) {
+    ScanOptions options = ScanOptions.scanOptions().match(pattern).count(100).build();
+    return Boolean.TRUE.equals(redis.execute((RedisCallback<Boolean>) connection -> {
+      if (!(connection instanceof RedisClusterConnection cluster)) {
+        scan(connection.keyCommands().scan(options), action);
+        return true;
+      }
+      boolean complete = true;
+      for (RedisClusterNode node : cluster.clusterGetNodes()) {
+        if (node.isMaster() && node.isMarkedAsFail()) {
+          complete = false;
+        } else if (node.isMaster()) {
+          scan(cluster.scan(node, options), action);
+        }
+      }
+      return complete;
+    }));
+  }
+
+  private static void scan(Cursor<byte[]> keys, Consumer<String> action) {
+    try (keys) {
+      while (keys.hasNext()) {
+        action.accept(new String(keys.next(), StandardCharsets.UTF_8));
+      }
     }
   }
 
@@ -220,8 +237,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private void onEvent(String key, String event) {
     String name = nameOf(key);
     NodeId id = name == null ? null : parse(key, name);
-    if (id != null && !"expire".equals(event)) {
-      // "expire" is a refresh: nothing changed. Anything else: look at what Redis holds now.
+    if (id != null) {
       reconcile(key, id, event);
     }
   }
@@ -409,37 +425,45 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** Receives notifications on the subscription thread and hands them to the watcher thread, in order. */
-  private final class Listener implements MessageListener, SubscriptionListener {
+  /** Receives notifications on a Redis client thread and hands them to the watcher thread, in order. */
+  private final class Listener implements KeyspaceSubscription.Listener {
 
     private final String channelPrefix = "__keyspace@" + settings.database() + "__:";
 
     @Override
-    public void onMessage(Message message, byte[] pattern) {
-      String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
-      String event = new String(message.getBody(), StandardCharsets.UTF_8);
-      if (channel.startsWith(channelPrefix)) {
+    public void notification(String channel, String event) {
+      // "expire" is a refresh, nothing changed: dropped here, the one event that comes every second per node.
+      // Anything else: the watcher looks at what Redis holds now.
+      if (!"expire".equals(event) && channel.startsWith(channelPrefix)) {
         String key = channel.substring(channelPrefix.length());
         thread.execute(() -> onEvent(key, event));
       }
     }
 
     @Override
-    public void onPatternSubscribed(byte[] pattern, long count) {
-      // Every subscription, the first and those after a reconnection: notifications may have been lost.
-      // One confirmation arrives per watched name; one full resync covers them all.
+    public void subscribed() {
+      // Every subscription, the first and those after a reconnection or failover: notifications may have been
+      // lost. One confirmation arrives per watched name (and per master); one full resync covers them all.
       if (fullResyncQueued.compareAndSet(false, true)) {
-        thread.execute(() -> {
-          fullResyncQueued.set(false);
-          keyspaceEvents.ensureEnabled();
-          resync(true);
-        });
+        thread.execute(KeyspaceNodeWatcher.this::resyncAfterSubscription);
       }
     }
 
     @Override
-    public void onPatternUnsubscribed(byte[] pattern, long count) {
+    public void unsubscribed() {
       synced = false;
+    }
+  }
+
+  /** Turns notifications on where they are off and lists every key; retried until Redis answers. */
+  private void resyncAfterSubscription() {
+    fullResyncQueued.set(false);
+    if (closed) {
+      return;
+    }
+    keyspaceEvents.ensureEnabled();
+    if (!resync(true) && fullResyncQueued.compareAndSet(false, true)) {
+      thread.schedule(this::resyncAfterSubscription, SUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 }

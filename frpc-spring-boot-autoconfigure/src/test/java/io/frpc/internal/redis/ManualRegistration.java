@@ -19,16 +19,14 @@ final class ManualRegistration implements AutoCloseable {
   private final LettuceConnectionFactory factory;
   private final RedisNodeRegistrar registrar;
 
-  ManualRegistration(TestRedis redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId) {
+  ManualRegistration(RedisDeployment redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId) {
     this(redis, settings, node, port, bootId, false);
   }
 
   /** A registration that says whether the node's listener speaks TLS. */
-  ManualRegistration(TestRedis redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId,
+  ManualRegistration(RedisDeployment redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId,
       boolean tls) {
-    factory = new LettuceConnectionFactory(redis.host(), redis.port());
-    factory.afterPropertiesSet();
-    factory.start();
+    factory = redis.connectionFactory();
     registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1", port, tls,
         FrameType.PROTOCOL_VERSION, bootId), settings, new StringRedisTemplate(factory),
         JsonMapper.builder().build(), scheduler);

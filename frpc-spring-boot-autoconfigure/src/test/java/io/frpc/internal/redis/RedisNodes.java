@@ -33,11 +33,11 @@ final class RedisNodes implements AutoCloseable {
 
   private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-  private final TestRedis redis;
+  private final RedisDeployment redis;
   private final String prefix = "t" + PREFIXES.incrementAndGet();
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-  RedisNodes(TestRedis redis) {
+  RedisNodes(RedisDeployment redis) {
     this.redis = redis;
   }
 
@@ -68,10 +68,11 @@ final class RedisNodes implements AutoCloseable {
   }
 
   private List<String> common() {
-    return List.of("--spring.main.banner-mode=off", "--spring.data.redis.host=" + redis.host(),
-        "--spring.data.redis.port=" + redis.port(), "--frpc.discovery.type=redis",
+    List<String> common = new ArrayList<>(redis.springArguments());
+    common.addAll(List.of("--spring.main.banner-mode=off", "--frpc.discovery.type=redis",
         "--frpc.discovery.redis.key-prefix=" + prefix, "--frpc.client.connect-wait=2s",
-        "--frpc.client.reconnect-max-backoff=500ms", "--logging.level.io.frpc=info");
+        "--frpc.client.reconnect-max-backoff=500ms", "--logging.level.io.frpc=info"));
+    return common;
   }
 
   private ConfigurableApplicationContext start(Class<?> configuration, List<String> args) {

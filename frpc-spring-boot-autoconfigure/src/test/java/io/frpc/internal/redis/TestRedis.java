@@ -1,7 +1,9 @@
 package io.frpc.internal.redis;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * A real Redis server for tests.
@@ -20,7 +22,7 @@ import java.util.Objects;
  * <p>Instances are thread-safe; obtain one through {@link RedisServerExtension} or {@link #start(Options)} and
  * {@linkplain #close() close} it when done.
  */
-public interface TestRedis extends AutoCloseable {
+public interface TestRedis extends RedisDeployment, AutoCloseable {
 
   /**
    * Host name or address clients connect to.
@@ -87,6 +89,19 @@ public interface TestRedis extends AutoCloseable {
    *     Redis error text, e.g. {@code ERR unknown command ...})
    */
   String execute(String... command);
+
+  @Override
+  default List<String> springArguments() {
+    return List.of("--spring.data.redis.host=" + host(), "--spring.data.redis.port=" + port());
+  }
+
+  @Override
+  default LettuceConnectionFactory connectionFactory() {
+    LettuceConnectionFactory factory = new LettuceConnectionFactory(host(), port());
+    factory.afterPropertiesSet();
+    factory.start();
+    return factory;
+  }
 
   /** Stops the server for good and frees everything it used (process or container, temp files, clients). */
   @Override
