@@ -21,13 +21,18 @@
 #   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]
 #                            frpc pub/sub against Redis pub/sub (a redis-server process, Lettuce), publisher and
 #                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)
+#   ./benchmarks.sh scale [registrations] [watchers] [measured s] [nodes]
+#                            Redis discovery at scale on a redis-server process: simulated registrations refreshing
+#                            every second and watchers (their CPU, notifications, Redis load, register -> seen,
+#                            frozen -> gone), then one caller with real frpc nodes (connect time, allNodes()
+#                            fan-out); defaults 1000 10 30 50 (about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub) ;;
-  *) echo "usage: $0 [quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub]" >&2; exit 2 ;;
+  quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale) ;;
+  *) echo "usage: $0 [quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
@@ -40,6 +45,11 @@ if [ "$mode" = pubsub ]; then
   # publisher and subscribers share this one JVM (the transport comparison's flags are in BenchmarkRunner)
   exec java -Xms2g -Xmx2g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
+fi
+if [ "$mode" = scale ]; then
+  # watchers, load generator and frpc nodes share this one JVM; CPU is told apart by thread (see ScaleBenchmark)
+  exec java -Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
+    io.frpc.bench.scale.ScaleBenchmark frpc-benchmarks/target/benchmark-scale.md "${@:2}"
 fi
 if [ "$mode" = profile ]; then
   [ $# -eq 3 ] || { echo "usage: $0 profile <system> <scenario>, e.g. profile frpc-direct throughput-32-64" >&2; exit 2; }

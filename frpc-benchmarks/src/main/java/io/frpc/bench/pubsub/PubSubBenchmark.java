@@ -1,6 +1,7 @@
 package io.frpc.bench.pubsub;
 
 import ch.qos.logback.classic.Level;
+import io.frpc.bench.RedisProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -23,8 +23,8 @@ import reactor.core.Disposable;
  * Keyspace notifications of every master of a Redis Cluster. Redis publishes a key's notifications only on the
  * node that holds it, so the patterns are subscribed on each master, over one connection per master. The set
  * follows the topology Lettuce refreshes (see {@link DiscoveryConnections}), as each change is published and
- * every few seconds: a promoted replica or an added master is subscribed when the change is seen, a demoted master is unsubscribed, and notifications a replica
- * relays are ignored. Each node connection re-subscribes by itself after a reconnection.
+ * every few seconds: a promoted replica or an added master is subscribed when the change is seen, a demoted
+ * master is unsubscribed, and notifications a replica relays are ignored. Each node connection re-subscribes by itself after a reconnection.
  */
 final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
 

@@ -6,12 +6,14 @@ import io.frpc.discovery.DiscoveryContext;
 import io.frpc.internal.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,13 +37,14 @@ import tools.jackson.databind.json.JsonMapper;
  * notifications of their registration keys first, then lists the keys (SCAN), so no node is missed at
  * start-up; on every (re-)subscription, e.g. after Redis comes back, it lists them again and reconciles.
  *
- * <p>Notifications are handed over in the order Redis sent them and applied one at a time on the
- * watcher thread. An event is a hint, not a fact: {@code set}, {@code del} and {@code expired} make the
- * watcher read the key's current value and TTL, so a reordered or coalesced sequence converges to what
- * Redis holds; the {@code expire} of a refresh needs no read. A registration that vanished is a dead node
- * only if its connection does not answer a heartbeat either: otherwise it is a Redis stall (or a lost
- * key), and the healthy connection stays. Values are validated; junk is ignored and reported in a bounded,
- * rate-limited way.
+ * <p>Notifications are handed over in the order Redis sent them and applied one at a time on the watcher thread. An
+ * event is a hint, not a fact: {@code set}, {@code del} and {@code expired} make the watcher read the key's current
+ * value and TTL, so a reordered or coalesced sequence converges to what Redis holds. The {@code expire} of a
+ * refresh needs no read: it moves the key's deadline (TTL from now), and a known key past its deadline is read,
+ * which makes Redis expire it at once (its own {@code expired} notification can come many seconds late among many
+ * keys with a TTL). A registration that vanished is a dead node only if its connection does not answer a heartbeat
+ * either: otherwise it is a Redis stall (or a lost key), and the healthy connection stays. Values are validated;
+ * junk is ignored and reported in a bounded, rate-limited way.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
@@ -52,6 +55,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
   private static final long NOTIFICATION_CHECK_MILLIS = 5_000;
   private static final int MAX_VALUE_BYTES = 1024;
+  /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
+  private static final long SWEEP_MILLIS = 100;
   /** Value and remaining TTL in one round trip: {value or false, pttl}. */
   private static final RedisScript<List> READ = RedisScript.of(
       "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}", List.class);
@@ -66,6 +71,14 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final boolean callsOverTls;
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
+  /**
+   * When each known registration expires unless refreshed (System.nanoTime), by key. Written by the watcher thread
+   * on every read and by the subscription thread on every refresh notification ({@code expire}).
+   */
+  private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
+  private final long ttlNanos;
+  /** A sweep that could not read Redis waits until then before reading again. */
+  private long sweepPausedUntil;
   private final Set<NodeId> missing = new HashSet<>();
   private final JunkReport junk = new JunkReport();
   private volatile KeyspaceSubscription subscription;
@@ -89,6 +102,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.nodes = nodes;
     this.json = json;
     this.thread = thread;
+    this.ttlNanos = settings.ttl().toNanos();
   }
 
   /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */
@@ -98,6 +112,41 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     thread.scheduleWithFixedDelay(() -> resync(false), resync, resync, TimeUnit.MILLISECONDS);
     thread.scheduleWithFixedDelay(this::checkNotifications, NOTIFICATION_CHECK_MILLIS, NOTIFICATION_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Reads the registrations whose deadline passed without a refresh notification. Redis reports an expired key
+   * only once it finds it, walking the keys with a TTL a few hundred a second, so among many keys its
+   * {@code expired} notification can come long after the TTL; reading the key expires it at once. Costs one
+   * comparison per known node, and a read only for a node that missed its refresh.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    if (now - sweepPausedUntil < 0) {
+      return;
+    }
+    List<String> overdue = new ArrayList<>();
+    deadlines.forEach((key, deadline) -> {
+      if (now - deadline > 0) {
+        overdue.add(key);
+      }
+    });
+    for (String key : overdue) {
+      String name = nameOf(key);
+      NodeId id = name == null ? null : parse(key, name);
+      if (id == null) {
+        deadlines.remove(key);
+        continue;
+      }
+      try {
+        apply(key, id, "expired", read(key));
+      } catch (DataAccessException e) {
+        log.debug("Cannot read overdue registration {}: {}", key, e.getMessage());
+        sweepPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(SUBSCRIBE_RETRY_MILLIS);
+        return;
+      }
+    }
   }
 
   /**
@@ -246,21 +295,34 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private void reconcile(String key, NodeId id, String event) {
     List<?> read;
     try {
-      read = redis.execute(READ, List.of(key));
+      read = read(key);
     } catch (DataAccessException e) {
       log.warn("Cannot read registration {}: {}", key, e.getMessage());
       return;
     }
+    apply(key, id, event, read);
+  }
+
+  /** The key's value and remaining TTL; reading an expired key makes Redis delete it (and notify). */
+  private List<?> read(String key) {
+    return redis.execute(READ, List.of(key));
+  }
+
+  /** Brings the view in line with what {@link #read(String)} found for {@code key}. */
+  private void apply(String key, NodeId id, String event, List<?> read) {
     Object value = read == null || read.isEmpty() ? null : read.get(0);
     if (!(value instanceof String text)) {
+      deadlines.remove(key);
       vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
     long ttl = read.size() > 1 && read.get(1) instanceof Number number ? number.longValue() : -2;
     NodeRegistration registration = validate(key, text, ttl);
     if (registration == null) {
+      deadlines.remove(key);
       return;
     }
+    deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(ttl, 0)));
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
@@ -356,6 +418,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   private void remove(NodeId id, NodeDownReason reason) {
     missing.remove(id);
+    deadlines.remove(settings.key(id));
     if (known.remove(id) != null) {
       log.info("Node {} left Redis discovery: {}", id, reason);
       nodes.nodeUnavailable(id, reason);
@@ -432,12 +495,19 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
 
     @Override
     public void notification(String channel, String event) {
-      // "expire" is a refresh, nothing changed: dropped here, the one event that comes every second per node.
-      // Anything else: the watcher looks at what Redis holds now.
-      if (!"expire".equals(event) && channel.startsWith(channelPrefix)) {
-        String key = channel.substring(channelPrefix.length());
-        thread.execute(() -> onEvent(key, event));
+      if (!channel.startsWith(channelPrefix)) {
+        return;
       }
+      String key = channel.substring(channelPrefix.length());
+      if ("expire".equals(event)) {
+        // A refresh, the one event that comes every second per node: nothing changed but the deadline, moved
+        // here without a hop to the watcher thread (and only for a key the watcher knows).
+        long deadline = System.nanoTime() + ttlNanos;
+        deadlines.computeIfPresent(key, (ignored, previous) -> deadline);
+        return;
+      }
+      // Anything else: the watcher looks at what Redis holds now.
+      thread.execute(() -> onEvent(key, event));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.frpc.bench.pubsub;
+package io.frpc.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +10,9 @@ import redis.embedded.RedisServer;
  * A redis-server process, from the Linux binary in {@code com.github.codemonstur:embedded-redis}, bound to
  * loopback on a free port with persistence off ({@code save ""}, {@code appendonly no}).
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
-  static final String HOST = "127.0.0.1";
+  public static final String HOST = "127.0.0.1";
 
   private final RedisServer server;
   private final int port;
@@ -23,7 +23,7 @@ final class RedisProcess implements AutoCloseable {
   }
 
   /** Starts the process and returns once Redis accepts connections. */
-  static RedisProcess start() throws IOException {
+  public static RedisProcess start() throws IOException {
     int port = freePort();
     RedisServer server = RedisServer.newRedisServer()
         .bind(HOST)
@@ -38,7 +38,7 @@ final class RedisProcess implements AutoCloseable {
     return new RedisProcess(server, port);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 

@@ -1,0 +1,155 @@
+package io.frpc.bench.scale;
+
+import io.frpc.NodeId;
+import io.frpc.internal.redis.RedisDiscoverySettings;
+import io.frpc.internal.redis.RedisNodeDiscovery;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Part one of the scale benchmark: {@code watchers} real Redis discovery watchers (frpc's own, each with its own
+ * connections and thread, as in a separate process) while {@code registrations} simulated nodes register and
+ * refresh every second with frpc's own registrar.
+ */
+final class DiscoveryScale {
+
+  static final Duration TTL = Duration.ofSeconds(2);
+  private static final int LATE_NODES = 100;
+  private static final int FROZEN_NODES = 20;
+  /** Watcher side: the watcher threads and the Lettuce threads of their connections (the load's are load-*). */
+  private static final Predicate<String> WATCHER_THREADS = name -> name.startsWith("frpc-redis-")
+      || name.startsWith("lettuce-");
+
+  /** Costs over one window. */
+  record Window(double seconds, double cpuPercentPerWatcher, double processCpuPercent, double notificationsPerSecond,
+      double changesPerSecond, double redisCommandsPerSecond, double redisCpuPercent) {
+  }
+
+  /** Everything part one measured. */
+  record Result(int registrations, int watchers, Window idle, Window steady, Histogram burstUp, double burstSeconds,
+      Histogram upAtLoad, Histogram frozenLeave) {
+  }
+
+  private DiscoveryScale() {
+  }
+
+  static Result run(int redisPort, int registrations, int watcherCount, int measuredSeconds) throws Exception {
+    RedisDiscoverySettings settings = new RedisDiscoverySettings("scale", TTL, Duration.ofSeconds(1),
+        Duration.ofSeconds(60), List.of("game"), true, 0);
+    LettuceConnectionFactory application = new LettuceConnectionFactory(
+        new RedisStandaloneConfiguration("127.0.0.1", redisPort));
+    application.afterPropertiesSet();
+    List<RecordingContext> views = new ArrayList<>();
+    List<RedisNodeDiscovery> watchers = new ArrayList<>();
+    try (SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
+        RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:scale:rpc:game:*")) {
+      for (int i = 1; i <= watcherCount; i++) {
+        RecordingContext view = new RecordingContext(i);
+        RedisNodeDiscovery watcher = new RedisNodeDiscovery(null, false, false, settings, application);
+        watcher.start(view);
+        views.add(view);
+        watchers.add(watcher);
+      }
+      await("watchers subscribed", Duration.ofSeconds(30), () -> watchers.stream().allMatch(w -> w.health().healthy()));
+      progress("%d watchers subscribed; idle window", watcherCount);
+      Window idle = measure(redis, 10, watcherCount);
+
+      long burstStart = System.nanoTime();
+      for (int id = 1; id <= registrations; id++) {
+        load.register(new NodeId("game", id), false);
+      }
+      await("every watcher sees " + registrations + " nodes", Duration.ofSeconds(120),
+          () -> views.stream().allMatch(view -> view.upCount() >= registrations));
+      double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
+      Histogram burstUp = latencies(views, load, 1, registrations);
+      progress("%d registrations seen by every watcher in %.2f s; settling", registrations, burstSeconds);
+      TimeUnit.SECONDS.sleep(5);
+      progress("steady window, %d s", measuredSeconds);
+      Window steady = measure(redis, measuredSeconds, watcherCount);
+
+      progress("%d more nodes register, one every 50 ms", LATE_NODES);
+      for (int k = 1; k <= LATE_NODES; k++) {
+        load.register(new NodeId("game", registrations + k), k <= FROZEN_NODES);
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      int total = registrations + LATE_NODES;
+      await("every watcher sees the late nodes", Duration.ofSeconds(60),
+          () -> views.stream().allMatch(view -> view.upCount() >= total));
+      Histogram upAtLoad = latencies(views, load, registrations + 1, total);
+
+      TimeUnit.SECONDS.sleep(3);
+      progress("freezing %d nodes", FROZEN_NODES);
+      long froze = System.nanoTime();
+      for (int k = 1; k <= FROZEN_NODES; k++) {
+        load.freeze(new NodeId("game", registrations + k));
+      }
+      await("every watcher drops the frozen nodes", Duration.ofSeconds(30), () -> views.stream().allMatch(view ->
+          frozen(registrations).stream().allMatch(id -> view.downNanos(id) != null)));
+      Histogram frozenLeave = new Histogram(3);
+      for (RecordingContext view : views) {
+        for (NodeId id : frozen(registrations)) {
+          frozenLeave.recordValue(TimeUnit.NANOSECONDS.toMicros(view.downNanos(id) - froze));
+        }
+      }
+      return new Result(registrations, watcherCount, idle, steady, burstUp, burstSeconds, upAtLoad, frozenLeave);
+    } finally {
+      watchers.forEach(RedisNodeDiscovery::close);
+      application.destroy();
+    }
+  }
+
+  private static List<NodeId> frozen(int registrations) {
+    List<NodeId> ids = new ArrayList<>();
+    for (int k = 1; k <= FROZEN_NODES; k++) {
+      ids.add(new NodeId("game", registrations + k));
+    }
+    return ids;
+  }
+
+  /** Start of registration to each watcher's first report, for nodes {@code from..to}. */
+  private static Histogram latencies(List<RecordingContext> views, SimulatedRegistrations load, int from, int to) {
+    Histogram histogram = new Histogram(3);
+    for (RecordingContext view : views) {
+      for (int id = from; id <= to; id++) {
+        NodeId node = new NodeId("game", id);
+        histogram.recordValue(TimeUnit.NANOSECONDS.toMicros(view.upNanos(node) - load.startNanos(node)));
+      }
+    }
+    return histogram;
+  }
+
+  private static Window measure(RedisStats redis, int seconds, int watchers) throws InterruptedException {
+    long watcherCpu = ThreadCpu.of(WATCHER_THREADS);
+    long processCpu = ThreadCpu.process();
+    RedisStats.Snapshot before = redis.snapshot();
+    TimeUnit.SECONDS.sleep(seconds);
+    RedisStats.Snapshot after = redis.snapshot();
+    double wall = (after.nanos() - before.nanos()) / 1e9;
+    double watcherSeconds = (ThreadCpu.of(WATCHER_THREADS) - watcherCpu) / 1e9;
+    double processSeconds = (ThreadCpu.process() - processCpu) / 1e9;
+    return new Window(wall, 100 * watcherSeconds / watchers / wall, 100 * processSeconds / wall,
+        (after.notifications() - before.notifications()) / wall, (after.changes() - before.changes()) / wall,
+        (after.commands() - before.commands()) / wall, 100 * (after.redisCpuSeconds() - before.redisCpuSeconds()) / wall);
+  }
+
+  static void await(String what, Duration atMost, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Timed out after " + atMost.toSeconds() + " s waiting until " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  static void progress(String format, Object... args) {
+    System.err.printf("  " + format + "%n", args);
+  }
+}

@@ -1,0 +1,140 @@
+package io.frpc.bench.scale;
+
+import static io.frpc.bench.scale.DiscoveryScale.await;
+import static io.frpc.bench.scale.DiscoveryScale.progress;
+
+import io.frpc.AllNodesReply;
+import io.frpc.FrpcNode;
+import io.frpc.HandlerDefinition;
+import io.frpc.ModuleCall;
+import io.frpc.NodeDownReason;
+import io.frpc.NodeListener;
+import io.frpc.RemoteNode;
+import io.frpc.internal.redis.RedisDiscoverySettings;
+import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.internal.redis.RedisNodeRegistrar;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Part two of the scale benchmark: one caller and {@code nodes} real frpc nodes in this JVM, all on Redis
+ * discovery: how long until the caller is connected to every node, what an {@code allNodes()} call costs, and
+ * whether every node's leaving is reported once.
+ */
+final class FanOutScale {
+
+  private static final int WARM_UP_CALLS = 2_000;
+  private static final int MEASURED_CALLS = 5_000;
+  private static final int LEAVING = 10;
+
+  /** Everything part two measured. */
+  record Result(int nodes, double firstUpMillis, double allUpMillis, Histogram fanOut, int incompleteReplies,
+      double allDownMillis, Map<String, Integer> downReasons) {
+  }
+
+  /** Module {@code where}: tells which node answered. */
+  public static final class Where {
+    private final int id;
+
+    Where(int id) {
+      this.id = id;
+    }
+
+    public int id() {
+      return id;
+    }
+  }
+
+  private FanOutScale() {
+  }
+
+  static Result run(int redisPort, int nodes) throws Exception {
+    RedisDiscoverySettings registering = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of(), true, 0);
+    RedisDiscoverySettings watching = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of("game"), true, 0);
+    LettuceConnectionFactory application = new LettuceConnectionFactory(
+        new RedisStandaloneConfiguration("127.0.0.1", redisPort));
+    application.afterPropertiesSet();
+    List<FrpcNode> servers = new ArrayList<>();
+    List<RedisNodeDiscovery> registrations = new ArrayList<>();
+    FrpcNode caller = null;
+    try {
+      for (int id = 1; id <= nodes; id++) {
+        int self = id;
+        RedisNodeDiscovery discovery = new RedisNodeDiscovery("127.0.0.1", false, false, registering, application);
+        FrpcNode server = FrpcNode.builder("game", id).listen("127.0.0.1", 0).ioThreads(1)
+            .shutdownTimeout(Duration.ofSeconds(1))
+            .handler(HandlerDefinition.of("where", null, 1, instance -> new Where(self)).runNonBlocking())
+            .discovery(discovery).build();
+        server.start();
+        servers.add(server);
+        registrations.add(discovery);
+      }
+      await("every node registered", Duration.ofSeconds(60), () -> registrations.stream()
+          .allMatch(discovery -> discovery.registrationState() == RedisNodeRegistrar.State.REGISTERED));
+      progress("%d nodes registered; starting the caller", nodes);
+
+      Map<Integer, Long> up = new ConcurrentHashMap<>();
+      Map<Integer, NodeDownReason> down = new ConcurrentHashMap<>();
+      long start = System.nanoTime();
+      caller = FrpcNode.builder("lobby", 1).serve(false).ioThreads(2)
+          .discovery(new RedisNodeDiscovery(null, false, false, watching, application))
+          .listener(new NodeListener() {
+            @Override
+            public void nodeUp(RemoteNode node) {
+              up.putIfAbsent(node.id().id(), System.nanoTime());
+            }
+
+            @Override
+            public void nodeDown(RemoteNode node, NodeDownReason reason) {
+              down.putIfAbsent(node.id().id(), reason);
+            }
+          }).build();
+      caller.start();
+      await("the caller is connected to every node", Duration.ofSeconds(60), () -> up.size() >= nodes);
+      double firstUp = (up.values().stream().mapToLong(Long::longValue).min().orElseThrow() - start) / 1e6;
+      double allUp = (up.values().stream().mapToLong(Long::longValue).max().orElseThrow() - start) / 1e6;
+      progress("connected to %d nodes in %.0f ms; fan-out calls", nodes, allUp);
+
+      ModuleCall where = caller.template().module("game", "where");
+      Histogram fanOut = new Histogram(3);
+      int incomplete = 0;
+      for (int i = 0; i < WARM_UP_CALLS + MEASURED_CALLS; i++) {
+        long begin = System.nanoTime();
+        AllNodesReply<Integer> reply = where.allNodes().call("id", Integer.class);
+        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - begin);
+        if (i >= WARM_UP_CALLS) {
+          fanOut.recordValue(micros);
+          if (reply.replies().size() != nodes) {
+            incomplete++;
+          }
+        }
+      }
+
+      long leaving = System.nanoTime();
+      for (FrpcNode server : servers.subList(0, LEAVING)) {
+        server.close();
+      }
+      await("the caller saw every leaving node go", Duration.ofSeconds(30), () -> down.size() >= LEAVING);
+      double allDown = (System.nanoTime() - leaving) / 1e6;
+      Map<String, Integer> reasons = new TreeMap<>();
+      down.values().forEach(reason -> reasons.merge(reason.name(), 1, Integer::sum));
+      return new Result(nodes, firstUp, allUp, fanOut, incomplete, allDown, reasons);
+    } finally {
+      if (caller != null) {
+        caller.close();
+      }
+      servers.forEach(FrpcNode::close);
+      application.destroy();
+    }
+  }
+}
