@@ -86,6 +86,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private volatile boolean closed;
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
   private boolean reportedUnreachable;
+  private boolean reportedClusterWithoutLettuce;
 
   /**
    * @param thread       the single thread all reads and view changes run on
@@ -255,6 +256,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       if (!(connection instanceof RedisClusterConnection cluster)) {
         scan(connection.keyCommands().scan(options), action);
         return true;
+      }
+      if (subscription instanceof ContainerKeyspaceSubscription && !reportedClusterWithoutLettuce) {
+        reportedClusterWithoutLettuce = true;
+        log.error("Redis Cluster through a client other than Lettuce: frpc discovery hears the keyspace "
+            + "notifications of one master only: nodes whose keys live on the others are found only by the periodic "
+            + "resync (frpc.discovery.redis.resync-interval); use Lettuce, the client of spring-boot-starter-data-redis");
       }
       boolean complete = true;
       for (RedisClusterNode node : cluster.clusterGetNodes()) {
