@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcTemplate;
 import io.frpc.NodeId;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +127,49 @@ class RedisClusterDiscoveryTest {
     expected.add("up game:" + late);
     assertThat(events(lobby).log()).as("no node left because of the failover")
         .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aMasterAddedByReshardingIsWatchedAndTheNodesMovedToItStay() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    await().atMost(Duration.ofSeconds(15)).until(() -> discovery.health().healthy());
+    FrpcTemplate frpc = frpc(lobby);
+    try (FakeNode moved = new FakeNode("game", 1, "boot-moved");
+        ManualRegistration movedRegistration = new ManualRegistration(cluster, discovery.settings(),
+            new NodeId("game", 1), moved.port(), "boot-moved").start();
+        FakeNode late = new FakeNode("game", 2, "boot-late")) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> frpc.isActive("game", 1));
+
+      int added = cluster.addMaster();
+      cluster.moveSlot(SlotHash.getSlot(nodes.key(1)), added);
+      cluster.moveSlot(SlotHash.getSlot(nodes.key(2)), added);
+      long resharded = System.nanoTime();
+      assertThat(cluster.masterPortOf(nodes.key(1))).isEqualTo(added);
+      assertThat(cluster.masterPortOf(nodes.key(2))).isEqualTo(added);
+
+      // A node registering on the added master is found through its notifications (the resync is 60 s away).
+      try (ManualRegistration lateRegistration = new ManualRegistration(cluster, discovery.settings(),
+          new NodeId("game", 2), late.port(), "boot-late").start()) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> frpc.isActive("game", 2));
+        long found = System.nanoTime();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(discovery.health().healthy()).as("listening on the added master: %s", discovery.health())
+                .isTrue());
+
+        // The node whose key moved stays, and leaves in time once frozen.
+        long froze = System.nanoTime();
+        moved.freeze();
+        movedRegistration.hang();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(lobby).firstNanos("down game:1 EXPIRED") > 0);
+        long left = TimeUnit.NANOSECONDS.toMillis(events(lobby).firstNanos("down game:1 EXPIRED") - froze);
+        System.out.printf("MEASURED cluster resharding: a node registering on the added master found %d ms after "
+            + "the slots moved; the frozen node whose key moved removed %d ms after it froze%n",
+            millis(resharded, found), left);
+        assertThat(left).as("TTL + 1 s").isLessThan(2_000 + 1_000);
+        assertThat(events(lobby).log()).containsExactly("up game:1", "up game:2", "down game:1 EXPIRED");
+      }
+    }
   }
 
   /** Node ids of {@code game} whose registration keys live on three different masters. */

@@ -95,7 +95,10 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
 
   /** The port of the master serving {@code key}'s slot now. */
   int masterPortOf(String key) {
-    int slot = SlotHash.getSlot(key);
+    return masterPortOfSlot(SlotHash.getSlot(key));
+  }
+
+  private int masterPortOfSlot(int slot) {
     for (RedisProcess node : processes) {
       if (!node.isRunning()) {
         continue;
@@ -127,6 +130,47 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
         .ignoreExceptions().until(() -> masterPortOf(key) != formerPort && processes.stream()
             .filter(RedisProcess::isRunning)
             .allMatch(node -> admin.execute(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok")));
+  }
+
+  /** Starts a new master that serves no slot yet, joins it to the cluster and returns its port. */
+  int addMaster() {
+    RedisProcess added = RedisProcess.clusterNode(folder, NODE_TIMEOUT);
+    processes.add(added);
+    String id = admin.execute(added.port(), "CLUSTER", "MYID");
+    admin.execute(livePorts().get(0), "CLUSTER", "MEET", RedisProcess.HOST, Integer.toString(added.port()));
+    List<String> ids = livePorts().stream().map(port -> admin.execute(port, "CLUSTER", "MYID")).toList();
+    await("the added master and every node know each other").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).until(() -> ids.stream().allMatch(admin.execute(added.port(), "CLUSTER",
+            "NODES")::contains) && livePorts().stream().allMatch(port -> admin.execute(port, "CLUSTER", "NODES")
+                .contains(id))
+            && admin.execute(added.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
+    return added.port();
+  }
+
+  /** Moves {@code slot} and its keys to the master at {@code toPort}, the way a resharding tool does. */
+  void moveSlot(int slot, int toPort) {
+    int fromPort = masterPortOfSlot(slot);
+    String from = admin.execute(fromPort, "CLUSTER", "MYID");
+    String to = admin.execute(toPort, "CLUSTER", "MYID");
+    String slotText = Integer.toString(slot);
+    admin.execute(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", from);
+    admin.execute(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", to);
+    for (String keys = admin.execute(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100"); !keys.isEmpty();
+        keys = admin.execute(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100")) {
+      for (String key : keys.split("\n")) {
+        admin.execute(fromPort, "MIGRATE", RedisProcess.HOST, Integer.toString(toPort), key, "0", "5000");
+      }
+    }
+    admin.execute(toPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
+    admin.execute(fromPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
+    await("every node sees slot " + slot + " on port " + toPort).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> livePorts().stream().allMatch(port -> nodes(port).stream()
+            .anyMatch(node -> node.port() == toPort && node.serves(slot))));
+  }
+
+  private List<Integer> livePorts() {
+    return processes.stream().filter(RedisProcess::isRunning).map(RedisProcess::port).toList();
   }
 
   /** {@code CLUSTER NODES} as {@code port} sees it. */
