@@ -127,7 +127,8 @@ final class FanOutScale {
         closing.put(id, System.nanoTime());
         servers.get(id - 1).close();
       }
-      await("the caller saw every leaving node go", Duration.ofSeconds(30), () -> down.size() >= LEAVING);
+      await("the caller saw every leaving node go", Duration.ofSeconds(30),
+          () -> downNanos.keySet().containsAll(closing.keySet()));
       double slowestDown = closing.entrySet().stream()
           .mapToLong(entry -> downNanos.get(entry.getKey()) - entry.getValue()).max().orElseThrow() / 1e6;
       Map<String, Integer> reasons = new TreeMap<>();

@@ -8,12 +8,15 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -22,9 +25,10 @@ import reactor.core.Disposable;
 /**
  * Keyspace notifications of every master of a Redis Cluster. Redis publishes a key's notifications only on the
  * node that holds it, so the patterns are subscribed on each master, over one connection per master. The set
- * follows the topology Lettuce refreshes (see {@link DiscoveryConnections}), as each change is published and
- * every few seconds: a promoted replica or an added master is subscribed when the change is seen, a demoted
- * master is unsubscribed, and notifications a replica relays are ignored. Each node connection re-subscribes by itself after a reconnection.
+ * follows the topology Lettuce refreshes (see {@link DiscoveryConnections}), on each published change and every
+ * few seconds: a promoted replica or an added master is subscribed, a master that is now a replica unsubscribed
+ * (also one that crashed and came back as a replica), and what a replica relays is ignored. Each node
+ * connection re-subscribes by itself after a reconnection.
  */
 final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
 
@@ -37,10 +41,11 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
   private final Listener listener;
   /** Node ids of the masters the patterns were (or are being) requested on. */
   private final Set<String> asked = ConcurrentHashMap.newKeySet();
-  /** The node connections the patterns were requested on, by node id. */
+  /** The node connections the patterns were requested on, by node id, until unsubscribed. */
   private final Map<String, StatefulRedisPubSubConnection<String, String>> requested = new ConcurrentHashMap<>();
-  /** Node ids whose subscription Redis confirmed. */
-  private final Map<String, Boolean> confirmed = new ConcurrentHashMap<>();
+  /** Node ids whose subscription Redis confirmed while they were masters. */
+  private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
   private volatile StatefulRedisClusterPubSubConnection<String, String> connection;
   private volatile Disposable topologyChanges;
   private volatile Future<?> periodicCheck;
@@ -57,57 +62,88 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
     connection = client.connectPubSub(StringCodec.UTF8);
     connection.setNodeMessagePropagation(true);
     connection.addListener(new Relay());
-    // Lettuce publishes a change before its connections see the new partitions: follow the event's view.
+    // Lettuce publishes a change just before it updates the connections' view: follow the event's.
     topologyChanges = client.getResources().eventBus().get()
         .filter(ClusterTopologyChangedEvent.class::isInstance)
-        .subscribe(change -> follow(((ClusterTopologyChangedEvent) change).after()));
-    // and, in case a change went unseen, the connection's view now and then
+        .subscribe(change -> follow(((ClusterTopologyChangedEvent) change).after()),
+            error -> log.warn("Stopped following cluster topology changes; checking every {} s", CHECK_SECONDS,
+                error));
     periodicCheck = client.getResources().eventExecutorGroup().scheduleWithFixedDelay(
         () -> follow(connection.getPartitions()), CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
     follow(connection.getPartitions());
   }
 
-  /** Subscribes on every master not subscribed yet and unsubscribes from nodes that are no longer masters. */
+  /**
+   * Subscribes on every master not subscribed yet and unsubscribes from replicas. Never throws: it runs from
+   * Lettuce's event bus and a periodic task, which a thrown exception would end.
+   */
   private synchronized void follow(Iterable<RedisClusterNode> topology) {
     if (closed) {
       return;
     }
-    for (RedisClusterNode node : topology) {
-      String id = node.getNodeId();
-      if (isLiveMaster(node)) {
-        if (asked.add(id)) {
-          subscribe(id);
+    try {
+      Set<String> present = new HashSet<>();
+      for (RedisClusterNode node : topology) {
+        String id = node.getNodeId();
+        present.add(id);
+        if (isLiveMaster(node)) {
+          if (asked.add(id)) {
+            subscribe(id);
+          }
+          continue;
         }
-      } else if (asked.remove(id)) {
-        StatefulRedisPubSubConnection<String, String> demoted = requested.remove(id);
+        asked.remove(id);
         confirmed.remove(id);
-        if (demoted != null && node.is(NodeFlag.REPLICA)) {
-          demoted.async().punsubscribe(patterns);
+        // A failed master keeps its connection entry: once it is back as a replica it is unsubscribed here.
+        if (node.is(NodeFlag.REPLICA) && !node.is(NodeFlag.FAIL)) {
+          StatefulRedisPubSubConnection<String, String> replica = requested.remove(id);
+          if (replica != null) {
+            replica.async().punsubscribe(patterns);
+          }
         }
       }
+      // Nodes gone from the topology: Lettuce closes their connections; subscribe afresh should they return.
+      asked.retainAll(present);
+      confirmed.retainAll(present);
+      requested.keySet().retainAll(present);
+    } catch (RuntimeException e) {
+      log.warn("Cannot follow the cluster topology: {}; retrying in {} ms", e.getMessage(), RETRY_MILLIS);
+      retryLater();
     }
   }
 
   private void subscribe(String nodeId) {
-    connection.getConnectionAsync(nodeId).thenCompose(node -> {
+    // Started from a completed future, so that a node Lettuce does not know yet fails the same way as one it
+    // cannot reach: forgotten, and tried again shortly.
+    CompletableFuture.completedFuture(nodeId).thenCompose(connection::getConnectionAsync).thenCompose(node -> {
       requested.put(nodeId, node);
       return node.async().psubscribe(patterns);
     }).whenComplete((ignored, failure) -> {
       if (failure != null) {
         asked.remove(nodeId);
-        requested.remove(nodeId);
         log.debug("Cannot subscribe to keyspace notifications on cluster node {} yet: {}", nodeId,
             failure.getMessage());
-        if (!closed) {
-          client.getResources().eventExecutorGroup().schedule(() -> follow(connection.getPartitions()), RETRY_MILLIS,
-              TimeUnit.MILLISECONDS);
-        }
+        retryLater();
       }
     });
   }
 
+  private void retryLater() {
+    if (!closed && retryScheduled.compareAndSet(false, true)) {
+      client.getResources().eventExecutorGroup().schedule(() -> {
+        retryScheduled.set(false);
+        follow(connection.getPartitions());
+      }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private static boolean isLiveMaster(RedisClusterNode node) {
     return node.is(NodeFlag.UPSTREAM) && !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.EVENTUAL_FAIL);
+  }
+
+  /** Whether {@code node} is one the patterns were requested on as a master, and still counts as one. */
+  private boolean isWatchedMaster(RedisClusterNode node) {
+    return node != null && asked.contains(node.getNodeId());
   }
 
   @Override
@@ -119,7 +155,7 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
     for (RedisClusterNode node : current.getPartitions()) {
       if (isLiveMaster(node)) {
         StatefulRedisPubSubConnection<String, String> subscription = requested.get(node.getNodeId());
-        if (subscription == null || !subscription.isOpen() || !confirmed.containsKey(node.getNodeId())) {
+        if (subscription == null || !subscription.isOpen() || !confirmed.contains(node.getNodeId())) {
           return false;
         }
       }
@@ -132,6 +168,8 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
     closed = true;
     if (topologyChanges != null) {
       topologyChanges.dispose();
+    }
+    if (periodicCheck != null) {
       periodicCheck.cancel(false);
     }
     if (connection != null) {
@@ -144,18 +182,19 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
 
     @Override
     public void message(RedisClusterNode node, String pattern, String channel, String message) {
-      RedisClusterNode current = connection.getPartitions().getPartitionByNodeId(node.getNodeId());
-      if (current != null && current.is(NodeFlag.UPSTREAM)) {
+      if (isWatchedMaster(node)) {
         listener.notification(channel, message);
       }
     }
 
     @Override
     public void psubscribed(RedisClusterNode node, String pattern, long count) {
-      log.debug("Keyspace notifications {} subscribed on cluster node {} ({})", pattern, node.getNodeId(),
-          node.getUri());
-      confirmed.put(node.getNodeId(), Boolean.TRUE);
-      listener.subscribed();
+      if (isWatchedMaster(node)) {
+        log.debug("Keyspace notifications {} subscribed on cluster node {} ({})", pattern, node.getNodeId(),
+            node.getUri());
+        confirmed.add(node.getNodeId());
+        listener.subscribed();
+      }
     }
   }
 }

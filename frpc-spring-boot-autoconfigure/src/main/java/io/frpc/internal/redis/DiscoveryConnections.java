@@ -18,9 +18,10 @@ import org.springframework.util.ClassUtils;
  * The Redis connections discovery runs on. With Lettuce, a factory of frpc's own with the application's
  * server, TLS and credentials settings, but Lettuce resources that reconnect within half a second
  * (Lettuce's default backs off up to 30 s, and discovery must heal quickly after a Redis restart), commands that
- * give up after a refresh interval (a refresh stuck on a dead server for the default 60 s would let the
- * registration expire long after Redis recovered) and, on a Redis Cluster, follow topology changes; the
- * application's own client is left untouched. With any other client, the application's factory.
+ * fail at once while a connection is down and otherwise give up after a refresh interval (a renewal stuck on a
+ * dead server for the default 60 s would keep the registration away long after a failover) and, on a Redis
+ * Cluster, follow topology changes; the application's own client is left untouched. With any other client, the
+ * application's factory.
  */
 final class DiscoveryConnections implements AutoCloseable {
 
@@ -29,6 +30,8 @@ final class DiscoveryConnections implements AutoCloseable {
       DiscoveryConnections.class.getClassLoader());
 
   static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
+  /** Commands never time out sooner than this, however short the refresh interval. */
+  private static final Duration MIN_COMMAND_TIMEOUT = Duration.ofMillis(500);
 
   private final RedisConnectionFactory factory;
   private final Runnable release;
@@ -41,7 +44,8 @@ final class DiscoveryConnections implements AutoCloseable {
   /**
    * Connections for discovery, modelled on the application's factory.
    *
-   * @param commandTimeout how long a command may take at most (the application's timeout applies if shorter)
+   * @param commandTimeout how long a command may take at most, 500 ms at least (the application's timeout applies
+   *                       if shorter)
    */
   static DiscoveryConnections basedOn(RedisConnectionFactory application, Duration commandTimeout) {
     if (LETTUCE && application instanceof LettuceConnectionFactory lettuce) {
@@ -66,15 +70,11 @@ final class DiscoveryConnections implements AutoCloseable {
       }
       ssl.and();
     }
-    if (application.isClusterAware()) {
-      client.clientOptions(followingTopology(original.getClientOptions().orElse(null)));
-    } else {
-      original.getClientOptions().ifPresent(client::clientOptions);
-    }
+    client.clientOptions(options(original.getClientOptions().orElse(null), application.isClusterAware()));
     original.getRedisCredentialsProviderFactory().ifPresent(client::redisCredentialsProviderFactory);
     original.getClientName().ifPresent(name -> client.clientName(name + "-frpc-discovery"));
-    Duration timeout = original.getCommandTimeout().compareTo(commandTimeout) < 0 ? original.getCommandTimeout()
-        : commandTimeout;
+    Duration limit = commandTimeout.compareTo(MIN_COMMAND_TIMEOUT) < 0 ? MIN_COMMAND_TIMEOUT : commandTimeout;
+    Duration timeout = original.getCommandTimeout().compareTo(limit) < 0 ? original.getCommandTimeout() : limit;
     client.commandTimeout(timeout).clientResources(resources)
         .shutdownTimeout(Duration.ZERO).shutdownQuietPeriod(Duration.ZERO);
     RedisConfiguration server = application.isClusterAware() ? application.getClusterConfiguration()
@@ -90,19 +90,35 @@ final class DiscoveryConnections implements AutoCloseable {
   }
 
   /**
-   * The application's client options, refreshing the cluster topology every 10 s and on Lettuce's adaptive
-   * triggers (redirects, persistent reconnects, uncovered slots) at most once a second: the watcher subscribes
-   * to a promoted replica or an added master when the refresh sees it.
+   * The application's client options, but commands fail at once while a connection is down instead of waiting
+   * for the command timeout (a dead server must not hold up the watcher), and on a cluster a topology refreshed
+   * at least every 10 s and on Lettuce's adaptive triggers (redirects, persistent reconnects, uncovered slots) at
+   * most once a second, so the watcher subscribes to a promoted replica or an added master soon; the
+   * application's choice of refresh sources and of closing stale connections is kept.
    */
-  private static ClusterClientOptions followingTopology(ClientOptions application) {
-    ClusterClientOptions.Builder options = application instanceof ClusterClientOptions cluster ? cluster.mutate()
-        : application != null ? ClusterClientOptions.builder(application) : ClusterClientOptions.builder();
-    return options.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-        .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
-        .enableAllAdaptiveRefreshTriggers()
-        .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
-        .refreshTriggersReconnectAttempts(3)
-        .build()).build();
+  private static ClientOptions options(ClientOptions application, boolean cluster) {
+    if (!cluster) {
+      ClientOptions.Builder options = application != null ? application.mutate() : ClientOptions.builder();
+      return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+    }
+    ClusterClientOptions.Builder options = application instanceof ClusterClientOptions clusterOptions
+        ? clusterOptions.mutate() : application != null ? ClusterClientOptions.builder(application)
+        : ClusterClientOptions.builder();
+    ClusterTopologyRefreshOptions refresh = application instanceof ClusterClientOptions clusterOptions
+        ? clusterOptions.getTopologyRefreshOptions() : ClusterTopologyRefreshOptions.create();
+    Duration period = refresh.isPeriodicRefreshEnabled()
+        && refresh.getRefreshPeriod().compareTo(TOPOLOGY_REFRESH_PERIOD) < 0 ? refresh.getRefreshPeriod()
+        : TOPOLOGY_REFRESH_PERIOD;
+    return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enablePeriodicRefresh(period)
+            .enableAllAdaptiveRefreshTriggers()
+            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+            .refreshTriggersReconnectAttempts(3)
+            .dynamicRefreshSources(refresh.useDynamicRefreshSources())
+            .closeStaleConnections(refresh.isCloseStaleConnections())
+            .build())
+        .build();
   }
 
   RedisConnectionFactory factory() {

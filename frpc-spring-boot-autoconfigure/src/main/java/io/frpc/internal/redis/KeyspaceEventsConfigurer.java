@@ -65,16 +65,24 @@ public final class KeyspaceEventsConfigurer {
     try {
       on = redis.execute((RedisCallback<Boolean>) connection -> {
         if (connection instanceof RedisClusterConnection cluster) {
-          Boolean everywhere = true;
+          Boolean everywhere = null;
+          boolean first = true;
           for (RedisClusterNode node : cluster.clusterGetNodes()) {
-            if (!node.isMarkedAsFail()) {
-              Boolean here = ensure("Redis node " + node.asString(),
-                  () -> cluster.serverCommands().getConfig(node, PARAMETER),
-                  value -> cluster.serverCommands().setConfig(node, PARAMETER, value));
-              // off anywhere: off; else unknown anywhere: unknown
-              everywhere = Boolean.FALSE.equals(everywhere) || Boolean.FALSE.equals(here) ? Boolean.FALSE
-                  : everywhere == null || here == null ? null : Boolean.TRUE;
+            if (node.isMarkedAsFail()) {
+              continue;
             }
+            Boolean here;
+            try {
+              here = ensure("Redis node " + node.asString(), () -> cluster.serverCommands().getConfig(node, PARAMETER),
+                  value -> cluster.serverCommands().setConfig(node, PARAMETER, value));
+            } catch (RuntimeException e) {
+              log.debug("Cannot check {} on Redis node {}: {}", PARAMETER, node.asString(), e.getMessage());
+              here = null; // left the topology meanwhile, or unreachable
+            }
+            // off anywhere: off; else unknown anywhere: unknown
+            everywhere = first ? here : Boolean.FALSE.equals(everywhere) || Boolean.FALSE.equals(here) ? Boolean.FALSE
+                : everywhere == null || here == null ? null : Boolean.TRUE;
+            first = false;
           }
           return everywhere;
         }
@@ -97,7 +105,7 @@ public final class KeyspaceEventsConfigurer {
     return enabled;
   }
 
-  /** Checks one server named {@code server}; {@code null} when it cannot read the setting. */
+  /** Checks one server named {@code server}; {@code null} when it cannot read the setting (refused or unreachable). */
   private Boolean ensure(String server, Supplier<Properties> get, Consumer<String> set) {
     String current;
     try {

@@ -49,7 +49,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KeyspaceNodeWatcher.class);
-  private static final long SUBSCRIBE_RETRY_MILLIS = 500;
+  /** First wait before trying Redis again (subscribing, listing after a subscription); doubles up to 8 s. */
+  private static final long RETRY_MILLIS = 500;
+  private static final long MAX_RETRY_MILLIS = 8_000;
+  /** How long one sweep may spend reading, so a slow server cannot hold up the watcher thread for long. */
+  private static final long SWEEP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** How long a node whose registration vanished has to answer a heartbeat to be kept. */
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
@@ -77,8 +81,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    */
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
   private final long ttlNanos;
-  /** A sweep that could not read Redis waits until then before reading again. */
-  private long sweepPausedUntil;
+  /** Wait before the next listing after a failed one that followed a subscription. */
+  private long resyncRetryMillis = RETRY_MILLIS;
   private final Set<NodeId> missing = new HashSet<>();
   private final JunkReport junk = new JunkReport();
   private volatile KeyspaceSubscription subscription;
@@ -87,6 +91,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
   private boolean reportedUnreachable;
   private boolean reportedClusterWithoutLettuce;
+  private boolean reportedListingFailure;
 
   /**
    * @param thread       the single thread all reads and view changes run on
@@ -110,10 +115,21 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   public void start() {
     thread.execute(this::subscribe);
     long resync = settings.resyncInterval().toMillis();
-    thread.scheduleWithFixedDelay(() -> resync(false), resync, resync, TimeUnit.MILLISECONDS);
-    thread.scheduleWithFixedDelay(this::checkNotifications, NOTIFICATION_CHECK_MILLIS, NOTIFICATION_CHECK_MILLIS,
-        TimeUnit.MILLISECONDS);
-    thread.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(guarded(() -> resync(false)), resync, resync, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(guarded(this::checkNotifications), NOTIFICATION_CHECK_MILLIS,
+        NOTIFICATION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(guarded(this::sweep), SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code task}, logging instead of throwing: a periodic task that throws is never run again. */
+  private static Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("Redis discovery task failed; it runs again on schedule", e);
+      }
+    };
   }
 
   /**
@@ -124,9 +140,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    */
   private void sweep() {
     long now = System.nanoTime();
-    if (now - sweepPausedUntil < 0) {
-      return;
-    }
     List<String> overdue = new ArrayList<>();
     deadlines.forEach((key, deadline) -> {
       if (now - deadline > 0) {
@@ -134,6 +147,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       }
     });
     for (String key : overdue) {
+      if (System.nanoTime() - now > SWEEP_BUDGET_NANOS) {
+        return; // the rest in the next sweep
+      }
       String name = nameOf(key);
       NodeId id = name == null ? null : parse(key, name);
       if (id == null) {
@@ -143,9 +159,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       try {
         apply(key, id, "expired", read(key));
       } catch (DataAccessException e) {
+        // Redis, or the master holding this key, is away: this key waits, the others are read.
         log.debug("Cannot read overdue registration {}: {}", key, e.getMessage());
-        sweepPausedUntil = now + TimeUnit.MILLISECONDS.toNanos(SUBSCRIBE_RETRY_MILLIS);
-        return;
+        long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+        deadlines.computeIfPresent(key, (ignored, deadline) -> retry);
       }
     }
   }
@@ -168,9 +185,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       if (!reportedUnreachable) {
         reportedUnreachable = true;
         log.warn("Redis unreachable, cannot watch {} yet ({}); retrying every {} ms", settings.watch(),
-            e.getMessage(), SUBSCRIBE_RETRY_MILLIS);
+            e.getMessage(), RETRY_MILLIS);
       }
-      thread.schedule(this::subscribe, SUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      thread.schedule(this::subscribe, RETRY_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -237,18 +254,24 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         }
       }
       synced = true;
+      reportedListingFailure = false;
       return true;
     } catch (DataAccessException e) {
       synced = false;
-      log.warn("Cannot list registrations in Redis: {}; the view is kept and resynced when Redis answers",
-          e.getMessage());
+      if (!reportedListingFailure) {
+        reportedListingFailure = true;
+        log.warn("Cannot list registrations in Redis: {}; the view is kept and resynced when Redis answers",
+            e.getMessage());
+      } else {
+        log.debug("Cannot list registrations in Redis: {}", e.getMessage());
+      }
       return false;
     }
   }
 
   /**
    * Hands every key matching {@code pattern} to {@code action}: a SCAN of the server, or of every master of a
-   * Redis Cluster. Returns {@code false} when a master that is down could not be listed.
+   * Redis Cluster that serves slots. Returns {@code false} when such a master could not be listed.
    */
   private boolean forEachKey(String pattern, Consumer<String> action) {
     ScanOptions options = ScanOptions.scanOptions().match(pattern).count(100).build();
@@ -260,15 +283,26 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       if (subscription instanceof ContainerKeyspaceSubscription && !reportedClusterWithoutLettuce) {
         reportedClusterWithoutLettuce = true;
         log.error("Redis Cluster through a client other than Lettuce: frpc discovery hears the keyspace "
-            + "notifications of one master only: nodes whose keys live on the others are found only by the periodic "
-            + "resync (frpc.discovery.redis.resync-interval); use Lettuce, the client of spring-boot-starter-data-redis");
+            + "notifications of one master only: nodes whose keys live on the others are found only by the "
+            + "periodic resync (frpc.discovery.redis.resync-interval); use Lettuce, the client of "
+            + "spring-boot-starter-data-redis");
       }
       boolean complete = true;
       for (RedisClusterNode node : cluster.clusterGetNodes()) {
-        if (node.isMaster() && node.isMarkedAsFail()) {
+        // A master without slots holds no keys (a crashed one whose replica took over included).
+        if (!node.isMaster() || node.getSlotRange().getSlots().isEmpty()) {
+          continue;
+        }
+        if (node.isMarkedAsFail()) {
           complete = false;
-        } else if (node.isMaster()) {
+          continue;
+        }
+        try {
           scan(cluster.scan(node, options), action);
+        } catch (RuntimeException e) {
+          // Down, but not flagged yet: the others are listed, this one on a later resync.
+          log.debug("Cannot list registrations on Redis node {}: {}", node.asString(), e.getMessage());
+          complete = false;
         }
       }
       return complete;
@@ -495,7 +529,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** Receives notifications on a Redis client thread and hands them to the watcher thread, in order. */
+  /**
+   * Receives notifications on a Redis client thread: moves a key's deadline on a refresh, hands everything else
+   * to the watcher thread, in order.
+   */
   private final class Listener implements KeyspaceSubscription.Listener {
 
     private final String channelPrefix = "__keyspace@" + settings.database() + "__:";
@@ -532,15 +569,28 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** Turns notifications on where they are off and lists every key; retried until Redis answers. */
+  /**
+   * Turns notifications on where they are off and lists every key; retried until Redis answers, waiting twice as
+   * long each time up to 8 s.
+   */
   private void resyncAfterSubscription() {
     fullResyncQueued.set(false);
     if (closed) {
       return;
     }
-    keyspaceEvents.ensureEnabled();
-    if (!resync(true) && fullResyncQueued.compareAndSet(false, true)) {
-      thread.schedule(this::resyncAfterSubscription, SUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    boolean listed;
+    try {
+      keyspaceEvents.ensureEnabled();
+      listed = resync(true);
+    } catch (RuntimeException e) {
+      log.warn("Listing registrations after a subscription failed", e);
+      listed = false;
+    }
+    if (listed) {
+      resyncRetryMillis = RETRY_MILLIS;
+    } else if (fullResyncQueued.compareAndSet(false, true)) {
+      thread.schedule(this::resyncAfterSubscription, resyncRetryMillis, TimeUnit.MILLISECONDS);
+      resyncRetryMillis = Math.min(2 * resyncRetryMillis, MAX_RETRY_MILLIS);
     }
   }
 }

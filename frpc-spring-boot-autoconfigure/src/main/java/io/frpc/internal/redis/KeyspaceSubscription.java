@@ -20,7 +20,10 @@ interface KeyspaceSubscription extends AutoCloseable {
     /** The patterns are (again) subscribed on a server: notifications may have been lost before. */
     void subscribed();
 
-    /** The patterns are no longer subscribed on a server. */
+    /**
+     * The patterns are no longer subscribed on the server (standalone, Sentinel). A cluster subscription does not
+     * call it: {@link #isListening()} tells whether every master is subscribed.
+     */
     void unsubscribed();
   }
 
