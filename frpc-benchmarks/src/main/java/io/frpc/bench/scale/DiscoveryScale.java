@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -33,8 +34,9 @@ final class DiscoveryScale {
   }
 
   /** Everything part one measured. */
-  record Result(int registrations, int watchers, Window idle, Window steady, Histogram burstUp, double burstSeconds,
-      Histogram upAtLoad, Histogram frozenLeave) {
+  record Result(int registrations, int watchers, Window idle, Window steady, Histogram burstUp,
+      Histogram burstFromWrite, double burstSeconds, Histogram upAtLoad, Histogram upAtLoadFromWrite,
+      Histogram frozenLeave) {
   }
 
   private DiscoveryScale() {
@@ -68,7 +70,8 @@ final class DiscoveryScale {
       await("every watcher sees " + registrations + " nodes", Duration.ofSeconds(120),
           () -> views.stream().allMatch(view -> view.upCount() >= registrations));
       double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
-      Histogram burstUp = latencies(views, load, 1, registrations);
+      Histogram burstUp = latencies(views, id -> load.startNanos(id), 1, registrations);
+      Histogram burstFromWrite = latencies(views, id -> redis.writtenNanos(settings.key(id)), 1, registrations);
       progress("%d registrations seen by every watcher in %.2f s; settling", registrations, burstSeconds);
       TimeUnit.SECONDS.sleep(5);
       progress("steady window, %d s", measuredSeconds);
@@ -82,7 +85,9 @@ final class DiscoveryScale {
       int total = registrations + LATE_NODES;
       await("every watcher sees the late nodes", Duration.ofSeconds(60),
           () -> views.stream().allMatch(view -> view.upCount() >= total));
-      Histogram upAtLoad = latencies(views, load, registrations + 1, total);
+      Histogram upAtLoad = latencies(views, id -> load.startNanos(id), registrations + 1, total);
+      Histogram upAtLoadFromWrite = latencies(views, id -> redis.writtenNanos(settings.key(id)), registrations + 1,
+          total);
 
       TimeUnit.SECONDS.sleep(3);
       progress("freezing %d nodes", FROZEN_NODES);
@@ -98,7 +103,8 @@ final class DiscoveryScale {
           frozenLeave.recordValue(TimeUnit.NANOSECONDS.toMicros(view.downNanos(id) - froze));
         }
       }
-      return new Result(registrations, watcherCount, idle, steady, burstUp, burstSeconds, upAtLoad, frozenLeave);
+      return new Result(registrations, watcherCount, idle, steady, burstUp, burstFromWrite, burstSeconds, upAtLoad,
+          upAtLoadFromWrite, frozenLeave);
     } finally {
       watchers.forEach(RedisNodeDiscovery::close);
       application.destroy();
@@ -113,13 +119,13 @@ final class DiscoveryScale {
     return ids;
   }
 
-  /** Start of registration to each watcher's first report, for nodes {@code from..to}. */
-  private static Histogram latencies(List<RecordingContext> views, SimulatedRegistrations load, int from, int to) {
+  /** From {@code since} to each watcher's first report, for nodes {@code from..to}. */
+  private static Histogram latencies(List<RecordingContext> views, Function<NodeId, Long> since, int from, int to) {
     Histogram histogram = new Histogram(3);
     for (RecordingContext view : views) {
       for (int id = from; id <= to; id++) {
         NodeId node = new NodeId("game", id);
-        histogram.recordValue(TimeUnit.NANOSECONDS.toMicros(view.upNanos(node) - load.startNanos(node)));
+        histogram.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(view.upNanos(node) - since.apply(node))));
       }
     }
     return histogram;

@@ -6,11 +6,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What Redis itself reports ({@code INFO}: commands processed, CPU used) and what a watcher receives: a
- * subscriber to the same keyspace-notification pattern, counting every message Redis sends it.
+ * subscriber to the same keyspace-notification pattern, counting every message Redis sends it and noting when
+ * each key was first written.
  */
 final class RedisStats implements AutoCloseable {
 
@@ -19,6 +22,7 @@ final class RedisStats implements AutoCloseable {
   private final StatefulRedisPubSubConnection<String, String> notifications;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong changes = new AtomicLong();
+  private final Map<String, Long> written = new ConcurrentHashMap<>();
 
   /** Snapshot of the counters. */
   record Snapshot(long nanos, long commands, double redisCpuSeconds, long notifications, long changes) {
@@ -35,9 +39,17 @@ final class RedisStats implements AutoCloseable {
         if (!"expire".equals(message)) {
           changes.incrementAndGet();
         }
+        if ("set".equals(message)) {
+          written.putIfAbsent(channel.substring(channel.indexOf(':') + 1), System.nanoTime());
+        }
       }
     });
     notifications.sync().psubscribe(channelPattern);
+  }
+
+  /** When the first {@code set} of {@code key} was heard (as a watcher hears it), or {@code null}. */
+  Long writtenNanos(String key) {
+    return written.get(key);
   }
 
   Snapshot snapshot() {

@@ -57,9 +57,12 @@ public final class ScaleBenchmark {
     row(out, "idle (no registrations)", d.idle());
     row(out, "steady (" + d.registrations() + " refreshing)", d.steady());
     out.append(String.format(Locale.ROOT, "%n| | p50 | p99 | max | samples |%n|---|---|---|---|---|%n"));
-    latency(out, "registration → every watcher's view, " + d.registrations() + " at once (all in "
+    latency(out, "registration started → every watcher's view, " + d.registrations() + " at once (all in "
         + String.format(Locale.ROOT, "%.2f s", d.burstSeconds()) + ")", d.burstUp());
-    latency(out, "registration → watcher's view, at load (one every 50 ms)", d.upAtLoad());
+    latency(out, "key written (its set notification heard) → every watcher's view, the same burst",
+        d.burstFromWrite());
+    latency(out, "registration started → watcher's view, at load (one every 50 ms)", d.upAtLoad());
+    latency(out, "key written → watcher's view, at load", d.upAtLoadFromWrite());
     latency(out, "frozen node → gone from a watcher's view (TTL " + DiscoveryScale.TTL.toSeconds() + " s)",
         d.frozenLeave());
     out.append(String.format(Locale.ROOT, "%n### One caller, %d frpc nodes (Redis discovery, real TCP)%n%n", f.nodes()));

@@ -12,8 +12,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +30,6 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,9 +62,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private static final int MAX_VALUE_BYTES = 1024;
   /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
   private static final long SWEEP_MILLIS = 100;
-  /** Value and remaining TTL in one round trip: {value or false, pttl}. */
-  private static final RedisScript<List> READ = RedisScript.of(
-      "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}", List.class);
+  /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
+  private static final int BATCH = 256;
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
@@ -89,6 +89,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private volatile boolean synced;
   private volatile boolean closed;
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
+  /** Notifications not applied yet, key and event, in arrival order; drained by the watcher thread. */
+  private final Queue<String[]> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
+  private final RegistrationReader reader;
   private boolean reportedUnreachable;
   private boolean reportedClusterWithoutLettuce;
   private boolean reportedListingFailure;
@@ -109,6 +113,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.json = json;
     this.thread = thread;
     this.ttlNanos = settings.ttl().toNanos();
+    this.reader = new RegistrationReader(redis, settings.refreshInterval().compareTo(Duration.ofMillis(500)) < 0
+        ? Duration.ofMillis(500) : settings.refreshInterval());
   }
 
   /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */
@@ -146,23 +152,17 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         overdue.add(key);
       }
     });
-    for (String key : overdue) {
-      if (System.nanoTime() - now > SWEEP_BUDGET_NANOS) {
-        return; // the rest in the next sweep
-      }
-      String name = nameOf(key);
-      NodeId id = name == null ? null : parse(key, name);
-      if (id == null) {
-        deadlines.remove(key);
-        continue;
-      }
-      try {
-        apply(key, id, "expired", read(key));
-      } catch (DataAccessException e) {
-        // Redis, or the master holding this key, is away: this key waits, the others are read.
-        log.debug("Cannot read overdue registration {}: {}", key, e.getMessage());
-        long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-        deadlines.computeIfPresent(key, (ignored, deadline) -> retry);
+    for (int from = 0; from < overdue.size() && System.nanoTime() - now < SWEEP_BUDGET_NANOS; from += BATCH) {
+      for (RegistrationReader.Read read : reader.readAll(overdue.subList(from, Math.min(from + BATCH,
+          overdue.size())))) {
+        if (read.failure() != null) {
+          // Redis, or the master holding this key, is away: this key waits, the others are read.
+          log.debug("Cannot read overdue registration {}: {}", read.key(), read.failure().getMessage());
+          long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+          deadlines.computeIfPresent(read.key(), (ignored, deadline) -> retry);
+        } else {
+          apply(read.key(), "expired", read.registration());
+        }
       }
     }
   }
@@ -234,6 +234,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private boolean resync(boolean full) {
     try {
       Set<NodeId> listed = new HashSet<>();
+      List<String> toRead = new ArrayList<>();
       boolean complete = true;
       for (String name : settings.watch()) {
         complete &= forEachKey(settings.keyPattern(name), key -> {
@@ -241,11 +242,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
           if (id != null) {
             listed.add(id);
             if (full || !known.containsKey(id)) {
-              reconcile(key, id, "listed");
+              toRead.add(key);
             }
           }
         });
       }
+      readAndApply(toRead, "listed");
       if (complete) {
         for (NodeId id : Set.copyOf(known.keySet())) {
           if (!listed.contains(id) && missing.add(id)) {
@@ -320,50 +322,78 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   /** A node missing from a listing is reconciled once the TTL and a refresh have passed. */
   private void confirmGone(NodeId id) {
     if (missing.remove(id)) {
-      reconcile(settings.key(id), id, "expired");
+      reconcile(settings.key(id), "expired");
     }
   }
 
-  private void onEvent(String key, String event) {
-    String name = nameOf(key);
-    NodeId id = name == null ? null : parse(key, name);
-    if (id != null) {
-      reconcile(key, id, event);
+  /**
+   * Applies the notifications received so far, a batch at a time: the keys are read together, each once however
+   * many events it had (what Redis holds now is what counts; the last event gives the reason of a removal).
+   */
+  private void drain() {
+    drainQueued.set(false);
+    Map<String, String> batch = new LinkedHashMap<>();
+    String[] notification;
+    while (batch.size() < BATCH && (notification = pending.poll()) != null) {
+      batch.put(notification[0], notification[1]);
+    }
+    if (!pending.isEmpty() && drainQueued.compareAndSet(false, true)) {
+      thread.execute(this::drain);
+    }
+    List<String> keys = new ArrayList<>();
+    for (String key : batch.keySet()) {
+      String name = nameOf(key);
+      if (name != null && parse(key, name) != null) {
+        keys.add(key);
+      }
+    }
+    for (RegistrationReader.Read read : reader.readAll(keys)) {
+      if (read.failure() != null) {
+        log.warn("Cannot read registration {}: {}", read.key(), read.failure().getMessage());
+      } else {
+        apply(read.key(), batch.get(read.key()), read.registration());
+      }
+    }
+  }
+
+  /** Reads {@code keys} together, a batch at a time, and applies what each holds; {@code event} says why. */
+  private void readAndApply(List<String> keys, String event) {
+    for (int from = 0; from < keys.size(); from += BATCH) {
+      for (RegistrationReader.Read read : reader.readAll(keys.subList(from, Math.min(from + BATCH, keys.size())))) {
+        if (read.failure() != null) {
+          throw read.failure();
+        }
+        apply(read.key(), event, read.registration());
+      }
     }
   }
 
   /** Reads the key and brings the view in line with it; {@code event} says why, for the reason of a removal. */
-  private void reconcile(String key, NodeId id, String event) {
-    List<?> read;
+  private void reconcile(String key, String event) {
+    RegistrationReader.Registration registration;
     try {
-      read = read(key);
+      registration = reader.read(key);
     } catch (DataAccessException e) {
       log.warn("Cannot read registration {}: {}", key, e.getMessage());
       return;
     }
-    apply(key, id, event, read);
+    apply(key, event, registration);
   }
 
-  /** The key's value and remaining TTL; reading an expired key makes Redis delete it (and notify). */
-  private List<?> read(String key) {
-    return redis.execute(READ, List.of(key));
-  }
-
-  /** Brings the view in line with what {@link #read(String)} found for {@code key}. */
-  private void apply(String key, NodeId id, String event, List<?> read) {
-    Object value = read == null || read.isEmpty() ? null : read.get(0);
-    if (!(value instanceof String text)) {
+  /** Brings the view in line with what Redis holds under {@code key}, a valid registration key. */
+  private void apply(String key, String event, RegistrationReader.Registration read) {
+    NodeId id = parse(key, nameOf(key));
+    if (read.value() == null) {
       deadlines.remove(key);
       vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
-    long ttl = read.size() > 1 && read.get(1) instanceof Number number ? number.longValue() : -2;
-    NodeRegistration registration = validate(key, text, ttl);
+    NodeRegistration registration = validate(key, read.value(), read.ttlMillis());
     if (registration == null) {
       deadlines.remove(key);
       return;
     }
-    deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(ttl, 0)));
+    deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
@@ -447,8 +477,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   /** Removes {@code id} unless a registration reappeared while its connection was being probed. */
   private void confirmRemoval(NodeId id, NodeDownReason reason) {
     try {
-      List<?> read = redis.execute(READ, List.of(settings.key(id)));
-      if (read != null && !read.isEmpty() && read.get(0) instanceof String) {
+      if (reader.read(settings.key(id)).value() != null) {
         return;
       }
     } catch (DataAccessException e) {
@@ -551,7 +580,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         return;
       }
       // Anything else: the watcher looks at what Redis holds now.
-      thread.execute(() -> onEvent(key, event));
+      pending.add(new String[] {key, event});
+      if (drainQueued.compareAndSet(false, true)) {
+        thread.execute(KeyspaceNodeWatcher.this::drain);
+      }
     }
 
     @Override

@@ -30,7 +30,7 @@ public record RedisDiscoverySettings(String keyPrefix, Duration ttl, Duration re
   }
 
   /** The registration key of a node. */
-  String key(NodeId node) {
+  public String key(NodeId node) {
     return keyPrefix + ":rpc:" + node.name() + ":" + node.id();
   }
 

@@ -171,6 +171,27 @@ class RedisDiscoveryTest {
   }
 
   @Test
+  void aBurstOfRegistrationsAndDeletionsReachesTheViewCompletely() {
+    // Hundreds of notifications at once are read together (one batch of reads, not one round trip each);
+    // none may be lost on the way, and a deletion after a registration wins.
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    awaitWatching(lobby);
+    HealthIndicator health = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+    String registration = "'{\"host\":\"127.0.0.1\",\"port\":' .. (20000 + i) .. ',\"tls\":false,"
+        + "\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"burst-' .. i .. '\"}'";
+    redis.execute("EVAL", "for i = 1, 300 do redis.call('set', KEYS[1] .. i, " + registration
+        + ", 'PX', 60000) end", "1", nodes.prefix() + ":rpc:game:");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes"))
+        .asString().contains("known=300"));
+
+    redis.execute("EVAL", "for i = 1, 300 do redis.call('set', KEYS[1] .. i, " + registration
+        + ", 'PX', 60000) redis.call('del', KEYS[1] .. i) end", "1", nodes.prefix() + ":rpc:game:");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes"))
+        .asString().contains("known=0"));
+  }
+
+  @Test
   void aNewProcessUnderTheSameIdIsTreatedAsARestart() throws Exception {
     ConfigurableApplicationContext lobby = nodes.lobby(1);
     ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
