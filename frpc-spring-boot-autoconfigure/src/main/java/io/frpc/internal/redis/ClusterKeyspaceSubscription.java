@@ -153,14 +153,33 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
       return false;
     }
     for (RedisClusterNode node : current.getPartitions()) {
-      if (isLiveMaster(node)) {
-        StatefulRedisPubSubConnection<String, String> subscription = requested.get(node.getNodeId());
-        if (subscription == null || !subscription.isOpen() || !confirmed.contains(node.getNodeId())) {
-          return false;
-        }
+      if (isLiveMaster(node) && !isSubscribed(node)) {
+        return false;
       }
     }
     return true;
+  }
+
+  private boolean isSubscribed(RedisClusterNode node) {
+    StatefulRedisPubSubConnection<String, String> subscription = requested.get(node.getNodeId());
+    return subscription != null && subscription.isOpen() && confirmed.contains(node.getNodeId());
+  }
+
+  @Override
+  public String coverage() {
+    StatefulRedisClusterPubSubConnection<String, String> current = connection;
+    if (current == null) {
+      return null;
+    }
+    int masters = 0;
+    int subscribed = 0;
+    for (RedisClusterNode node : current.getPartitions()) {
+      if (isLiveMaster(node)) {
+        masters++;
+        subscribed += isSubscribed(node) ? 1 : 0;
+      }
+    }
+    return subscribed + " of " + masters + " masters";
   }
 
   @Override

@@ -197,6 +197,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return synced && current != null && current.isListening();
   }
 
+  /** Where the subscription stands on a Redis Cluster (e.g. {@code 3 of 3 masters}), else {@code null}. */
+  public String coverage() {
+    KeyspaceSubscription current = subscription;
+    return current == null ? null : current.coverage();
+  }
+
   /** Whether Redis publishes the notifications discovery needs; {@code null} before the first check. */
   public Boolean notificationsEnabled() {
     return keyspaceEvents.isEnabled();

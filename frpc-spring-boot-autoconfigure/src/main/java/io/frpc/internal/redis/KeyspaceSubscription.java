@@ -37,6 +37,11 @@ interface KeyspaceSubscription extends AutoCloseable {
   /** Whether the patterns are subscribed wherever keys can live. */
   boolean isListening();
 
+  /** Where the patterns are subscribed, for health (e.g. {@code 3 of 3 masters}); {@code null} for one server. */
+  default String coverage() {
+    return null;
+  }
+
   @Override
   void close();
 

@@ -136,7 +136,9 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("type", "redis");
     details.put("registration", registration == null ? "not registering" : registration.name());
-    details.put("watching", watcher == null ? "nothing" : watching ? "subscribed" : "not subscribed");
+    String coverage = watcher == null ? null : watcher.coverage();
+    details.put("watching", watcher == null ? "nothing" : (watching ? "subscribed" : "not subscribed")
+        + (coverage == null ? "" : " (" + coverage + ")"));
     if (watcher != null) {
       details.put("keyspaceNotifications", notifications ? "on" : "off");
     }

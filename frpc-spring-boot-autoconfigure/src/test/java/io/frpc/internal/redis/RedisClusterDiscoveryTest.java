@@ -55,6 +55,7 @@ class RedisClusterDiscoveryTest {
     ConfigurableApplicationContext lobby = nodes.lobby(1);
     RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
     await().atMost(Duration.ofSeconds(15)).until(() -> discovery.health().healthy());
+    assertThat(discovery.health().details()).containsEntry("watching", "subscribed (3 of 3 masters)");
     List<Integer> ids = oneIdPerMaster();
     List<FakeNode> fakes = new ArrayList<>();
     List<ManualRegistration> registrations = new ArrayList<>();
