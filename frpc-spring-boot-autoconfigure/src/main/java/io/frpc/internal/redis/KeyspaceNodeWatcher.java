@@ -353,12 +353,19 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         keys.add(key);
       }
     }
+    int failed = 0;
+    RegistrationReader.Read firstFailure = null;
     for (RegistrationReader.Read read : reader.readAll(keys)) {
-      if (read.failure() != null) {
-        log.warn("Cannot read registration {}: {}", read.key(), read.failure().getMessage());
-      } else {
+      if (read.failure() == null) {
         apply(read.key(), batch.get(read.key()), read.registration());
+      } else if (failed++ == 0) {
+        firstFailure = read;
       }
+    }
+    if (firstFailure != null) {
+      // the periodic resync and the deadlines catch up with what these notifications said
+      log.warn("Cannot read {} registration(s) after their notifications, e.g. {}: {}", failed, firstFailure.key(),
+          firstFailure.failure().getMessage());
     }
   }
 
@@ -580,7 +587,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       String key = channel.substring(channelPrefix.length());
       if ("expire".equals(event)) {
         // A refresh, the one event that comes every second per node: nothing changed but the deadline, moved
-        // here without a hop to the watcher thread (and only for a key the watcher knows).
+        // here without a hop to the watcher thread (and only for a key the watcher knows). One TTL from now: a node
+        // configured to refresh less often than this TTL costs a read when each deadline passes, nothing more.
         long deadline = System.nanoTime() + ttlNanos;
         deadlines.computeIfPresent(key, (ignored, previous) -> deadline);
         return;
