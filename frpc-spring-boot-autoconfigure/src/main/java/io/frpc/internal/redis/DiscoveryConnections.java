@@ -30,8 +30,6 @@ final class DiscoveryConnections implements AutoCloseable {
       DiscoveryConnections.class.getClassLoader());
 
   static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
-  /** Commands never time out sooner than this, however short the refresh interval. */
-  private static final Duration MIN_COMMAND_TIMEOUT = Duration.ofMillis(500);
 
   private final RedisConnectionFactory factory;
   private final Runnable release;
@@ -44,8 +42,7 @@ final class DiscoveryConnections implements AutoCloseable {
   /**
    * Connections for discovery, modelled on the application's factory.
    *
-   * @param commandTimeout how long a command may take at most, 500 ms at least (the application's timeout applies
-   *                       if shorter)
+   * @param commandTimeout how long a command may take at most (the application's timeout applies if shorter)
    */
   static DiscoveryConnections basedOn(RedisConnectionFactory application, Duration commandTimeout) {
     if (LETTUCE && application instanceof LettuceConnectionFactory lettuce) {
@@ -73,8 +70,8 @@ final class DiscoveryConnections implements AutoCloseable {
     client.clientOptions(options(original.getClientOptions().orElse(null), application.isClusterAware()));
     original.getRedisCredentialsProviderFactory().ifPresent(client::redisCredentialsProviderFactory);
     original.getClientName().ifPresent(name -> client.clientName(name + "-frpc-discovery"));
-    Duration limit = commandTimeout.compareTo(MIN_COMMAND_TIMEOUT) < 0 ? MIN_COMMAND_TIMEOUT : commandTimeout;
-    Duration timeout = original.getCommandTimeout().compareTo(limit) < 0 ? original.getCommandTimeout() : limit;
+    Duration timeout = original.getCommandTimeout().compareTo(commandTimeout) < 0 ? original.getCommandTimeout()
+        : commandTimeout;
     client.commandTimeout(timeout).clientResources(resources)
         .shutdownTimeout(Duration.ZERO).shutdownQuietPeriod(Duration.ZERO);
     RedisConfiguration server = application.isClusterAware() ? application.getClusterConfiguration()

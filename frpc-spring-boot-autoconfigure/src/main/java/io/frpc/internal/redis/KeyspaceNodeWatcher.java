@@ -73,29 +73,30 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final JsonMapper json;
   private final ScheduledExecutorService thread;
   private final boolean callsOverTls;
+  private final RegistrationReader reader;
+  private final long ttlNanos;
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
+  private final Set<NodeId> missing = new HashSet<>();
+  private final JunkReport junk = new JunkReport();
+  /** Wait before the next listing after a failed one that followed a subscription. */
+  private long resyncRetryMillis = RETRY_MILLIS;
+  private boolean reportedUnreachable;
+  private boolean reportedClusterWithoutLettuce;
+  private boolean reportedListingFailure;
+  // Shared with the subscription thread.
   /**
    * When each known registration expires unless refreshed (System.nanoTime), by key. Written by the watcher thread
    * on every read and by the subscription thread on every refresh notification ({@code expire}).
    */
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
-  private final long ttlNanos;
-  /** Wait before the next listing after a failed one that followed a subscription. */
-  private long resyncRetryMillis = RETRY_MILLIS;
-  private final Set<NodeId> missing = new HashSet<>();
-  private final JunkReport junk = new JunkReport();
-  private volatile KeyspaceSubscription subscription;
-  private volatile boolean synced;
-  private volatile boolean closed;
-  private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
   /** Notifications not applied yet, key and event, in arrival order; drained by the watcher thread. */
   private final Queue<String[]> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
-  private final RegistrationReader reader;
-  private boolean reportedUnreachable;
-  private boolean reportedClusterWithoutLettuce;
-  private boolean reportedListingFailure;
+  private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
+  private volatile KeyspaceSubscription subscription;
+  private volatile boolean synced;
+  private volatile boolean closed;
 
   /**
    * @param thread       the single thread all reads and view changes run on
@@ -113,8 +114,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.json = json;
     this.thread = thread;
     this.ttlNanos = settings.ttl().toNanos();
-    this.reader = new RegistrationReader(redis, settings.refreshInterval().compareTo(Duration.ofMillis(500)) < 0
-        ? Duration.ofMillis(500) : settings.refreshInterval());
+    this.reader = new RegistrationReader(redis, settings.commandTimeout());
   }
 
   /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */

@@ -44,6 +44,15 @@ public record RedisDiscoverySettings(String keyPrefix, Duration ttl, Duration re
     return "__keyspace@" + database + "__:" + keyPattern(name);
   }
 
+  /**
+   * How long one of discovery's Redis commands may take: a refresh interval, at least 500 ms. A renewal stuck
+   * longer is useless (the next one is due), and a dead server must not hold up the watcher.
+   */
+  public Duration commandTimeout() {
+    Duration floor = Duration.ofMillis(500);
+    return refreshInterval.compareTo(floor) < 0 ? floor : refreshInterval;
+  }
+
   /** Time after which a registration that no refresh renewed is surely gone. */
   Duration grace() {
     return ttl.plus(refreshInterval);

@@ -56,7 +56,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
 
   @Override
   public synchronized void start(DiscoveryContext context) {
-    connections = DiscoveryConnections.basedOn(applicationConnections, settings.refreshInterval());
+    connections = DiscoveryConnections.basedOn(applicationConnections, settings.commandTimeout());
     RedisConnectionFactory connectionFactory = connections.factory();
     StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
     if (!settings.watch().isEmpty()) {
