@@ -33,8 +33,18 @@ final class DiscoveryScale {
       double changesPerSecond, double redisCommandsPerSecond, double redisCpuPercent) {
   }
 
+  /** Costs over one window with each watcher in a process of its own. */
+  record ProcessWindow(double seconds, double meanCpuPercent, double maxCpuPercent, double redisCommandsPerSecond,
+      double redisCpuPercent) {
+  }
+
+  /** The watcher processes: idle, steady, and how long the machine took to calm down after the burst. */
+  record ProcessPhase(ProcessWindow idle, ProcessWindow steady, double settleSeconds) {
+  }
+
   /** Everything part one measured. */
-  record Result(int registrations, int watchers, Window idle, Window steady, Histogram burstUp,
+  record Result(int registrations, int watchers, ProcessPhase processes,
+      Window idle, Window steady, Histogram burstUp,
       Histogram burstFromWrite, double burstSeconds, Histogram upAtLoad, Histogram upAtLoadFromWrite,
       Histogram frozenLeave) {
   }
@@ -43,6 +53,7 @@ final class DiscoveryScale {
   }
 
   static Result run(int redisPort, int registrations, int watcherCount, int measuredSeconds) throws Exception {
+    ProcessPhase processes = inProcesses(redisPort, registrations, watcherCount, measuredSeconds);
     RedisDiscoverySettings settings = new RedisDiscoverySettings("scale", TTL, Duration.ofSeconds(1),
         Duration.ofSeconds(60), List.of("game"), true, 0);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
@@ -103,12 +114,66 @@ final class DiscoveryScale {
           frozenLeave.recordValue(TimeUnit.NANOSECONDS.toMicros(view.downNanos(id) - froze));
         }
       }
-      return new Result(registrations, watcherCount, idle, steady, burstUp, burstFromWrite, burstSeconds, upAtLoad,
+      return new Result(registrations, watcherCount, processes, idle, steady, burstUp, burstFromWrite, burstSeconds, upAtLoad,
           upAtLoadFromWrite, frozenLeave);
     } finally {
       watchers.forEach(RedisNodeDiscovery::close);
       application.destroy();
     }
+  }
+
+  /**
+   * The costs with each watcher in a JVM of its own ({@link WatcherProcess}): idle, then with every registration
+   * renewing. The load and Redis are those of the rest of the benchmark, under another key prefix.
+   */
+  private static ProcessPhase inProcesses(int redisPort, int registrations, int watcherCount, int measuredSeconds)
+      throws Exception {
+    String prefix = "scale-processes";
+    RedisDiscoverySettings settings = new RedisDiscoverySettings(prefix, TTL, Duration.ofSeconds(1),
+        Duration.ofSeconds(60), List.of("game"), true, 0);
+    try (SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
+        RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:" + prefix + ":rpc:game:*");
+        WatcherProcesses watchers = new WatcherProcesses(watcherCount, redisPort, prefix)) {
+      progress("%d watcher processes subscribed; idle window", watcherCount);
+      TimeUnit.SECONDS.sleep(5);
+      ProcessWindow idle = measure(watchers, redis, 10);
+      long burst = System.nanoTime();
+      for (int id = 1; id <= registrations; id++) {
+        load.register(new NodeId("game", id), false);
+      }
+      await("every registration written", Duration.ofSeconds(60), () -> redis.changes() >= registrations);
+      // Ten cold JVMs and the load generator share the cores: until they are warm, renewals run late, keys
+      // expire and are claimed again. Measure once a whole 5 s passes without such a change.
+      long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      for (long changes = -1; changes != 0 && System.nanoTime() < settleDeadline; ) {
+        long before = redis.changes();
+        TimeUnit.SECONDS.sleep(5);
+        changes = redis.changes() - before;
+        progress("settling: %d registrations changed in 5 s", changes);
+      }
+      double settleSeconds = (System.nanoTime() - burst) / 1e9 - 5;      progress("steady window with watcher processes, %d s", measuredSeconds);
+      ProcessWindow steady = measure(watchers, redis, measuredSeconds);
+      return new ProcessPhase(idle, steady, settleSeconds);
+    }
+  }
+
+  private static ProcessWindow measure(WatcherProcesses watchers, RedisStats redis, int seconds)
+      throws InterruptedException {
+    long[] cpuBefore = watchers.cpuNanos();
+    RedisStats.Snapshot before = redis.snapshot();
+    TimeUnit.SECONDS.sleep(seconds);
+    RedisStats.Snapshot after = redis.snapshot();
+    long[] cpuAfter = watchers.cpuNanos();
+    double wall = (after.nanos() - before.nanos()) / 1e9;
+    double sum = 0;
+    double max = 0;
+    for (int i = 0; i < cpuAfter.length; i++) {
+      double percent = 100 * (cpuAfter[i] - cpuBefore[i]) / 1e9 / wall;
+      sum += percent;
+      max = Math.max(max, percent);
+    }
+    return new ProcessWindow(wall, sum / cpuAfter.length, max, (after.commands() - before.commands()) / wall,
+        100 * (after.redisCpuSeconds() - before.redisCpuSeconds()) / wall);
   }
 
   private static List<NodeId> frozen(int registrations) {

@@ -47,6 +47,11 @@ final class RedisStats implements AutoCloseable {
     notifications.sync().psubscribe(channelPattern);
   }
 
+  /** Notifications heard so far other than renewals. */
+  long changes() {
+    return changes.get();
+  }
+
   /** When the first {@code set} of {@code key} was heard (as a watcher hears it), or {@code null}. */
   Long writtenNanos(String key) {
     return written.get(key);

@@ -52,6 +52,17 @@ public final class ScaleBenchmark {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "### Redis discovery: %,d registered nodes refreshing every second, %d "
         + "watchers%n%n", d.registrations(), d.watchers()));
+    out.append(String.format(Locale.ROOT, "Each watcher in a JVM of its own (%s):%n%n",
+        String.join(" ", WatcherProcesses.JVM_FLAGS)));
+    out.append("| window | watcher process CPU, mean of " + d.watchers() + " (max), % of a core | Redis commands/s "
+        + "| Redis CPU (% of a core) |\n|---|---|---|---|\n");
+    processRow(out, "idle (no registrations)", d.processes().idle());
+    processRow(out, "steady (" + d.registrations() + " refreshing)", d.processes().steady());
+    out.append(String.format(Locale.ROOT, "%nAfter the %,d registrations, renewals ran late (keys expired and were "
+        + "claimed again) until %.0f s later, while the cold watcher JVMs and the load generator shared the cores; "
+        + "the steady window starts after that.%n", d.registrations(), d.processes().settleSeconds()));
+    out.append(String.format(Locale.ROOT, "%nAll watchers in this JVM, their threads' CPU (latencies below are "
+        + "measured here):%n%n"));
     out.append("| window | watcher CPU (each, % of a core) | JVM CPU (all, % of a core) | notifications/s to each watcher"
         + " | of which changes/s | Redis commands/s | Redis CPU (% of a core) |\n|---|---|---|---|---|---|---|\n");
     row(out, "idle (no registrations)", d.idle());
@@ -80,6 +91,11 @@ public final class ScaleBenchmark {
     out.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %,.0f | %,.1f | %,.0f | %.1f |%n", name,
         w.cpuPercentPerWatcher(), w.processCpuPercent(), w.notificationsPerSecond(), w.changesPerSecond(),
         w.redisCommandsPerSecond(), w.redisCpuPercent()));
+  }
+
+  private static void processRow(StringBuilder out, String name, DiscoveryScale.ProcessWindow w) {
+    out.append(String.format(Locale.ROOT, "| %s | %.2f (%.2f) | %,.0f | %.1f |%n", name, w.meanCpuPercent(),
+        w.maxCpuPercent(), w.redisCommandsPerSecond(), w.redisCpuPercent()));
   }
 
   private static void latency(StringBuilder out, String name, Histogram h) {
