@@ -23,9 +23,10 @@
 #                            subscribers in one JVM; defaults 5 5 3 1000 (about 5 minutes)
 #   ./benchmarks.sh scale [registrations] [watchers] [measured s] [nodes]
 #                            Redis discovery at scale on a redis-server process: simulated registrations refreshing
-#                            every second and watchers (their CPU, notifications, Redis load, register -> seen,
-#                            frozen -> gone), then one caller with real frpc nodes (connect time, allNodes()
-#                            fan-out); defaults 1000 10 30 50 (about 2 minutes)
+#                            every second and watchers, each in a JVM of its own (process CPU) and all in this one
+#                            (thread CPU, notifications, Redis load, register -> seen, frozen -> gone), then one
+#                            caller with real frpc nodes (connect time, allNodes() fan-out); defaults 1000 10 30 50
+#                            (about 3 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,7 +48,8 @@ if [ "$mode" = pubsub ]; then
     io.frpc.bench.pubsub.PubSubBenchmark frpc-benchmarks/target/benchmark-pubsub.md "${@:2}"
 fi
 if [ "$mode" = scale ]; then
-  # watchers, load generator and frpc nodes share this one JVM; CPU is told apart by thread (see ScaleBenchmark)
+  # load generator, in-JVM watchers and frpc nodes share this JVM (CPU told apart by thread); the watcher processes
+  # are started by it with the same class path
   exec java -Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.scale.ScaleBenchmark frpc-benchmarks/target/benchmark-scale.md "${@:2}"
 fi
