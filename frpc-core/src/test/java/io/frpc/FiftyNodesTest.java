@@ -51,18 +51,7 @@ class FiftyNodesTest {
       }
       long start = System.nanoTime();
       caller = TestNode.builder("lobby", 1).configure(node -> node.serve(false)
-          .discovery(new StaticNodeDiscovery(addresses))
-          .listener(new NodeListener() {
-            @Override
-            public void nodeUp(RemoteNode node) {
-              events.add("up " + node.id());
-            }
-
-            @Override
-            public void nodeDown(RemoteNode node, NodeDownReason reason) {
-              events.add("down " + node.id() + " " + reason);
-            }
-          })).start();
+          .discovery(new StaticNodeDiscovery(addresses)).listener(new NodeEventLog(events))).start();
       await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= NODES);
       long connected = System.nanoTime();
       assertThat(events).containsExactlyInAnyOrderElementsOf(

@@ -63,17 +63,7 @@ class GracefulDrainTest {
   }
 
   private TestNode caller(List<String> events) {
-    TestNode caller = TestNode.builder("caller", 1).configure(b -> b.listener(new NodeListener() {
-      @Override
-      public void nodeUp(RemoteNode node) {
-        events.add("up " + node.id());
-      }
-
-      @Override
-      public void nodeDown(RemoteNode node, NodeDownReason reason) {
-        events.add("down " + node.id() + " " + reason);
-      }
-    })).start();
+    TestNode caller = TestNode.builder("caller", 1).configure(b -> b.listener(new NodeEventLog(events))).start();
     nodes.add(caller);
     return caller;
   }

@@ -100,17 +100,7 @@ class NodeLifecycleTest {
   }
 
   private NodeListener recorder() {
-    return new NodeListener() {
-      @Override
-      public void nodeUp(RemoteNode node) {
-        events.add("up " + node.id());
-      }
-
-      @Override
-      public void nodeDown(RemoteNode node, NodeDownReason reason) {
-        events.add("down " + node.id() + " " + reason);
-      }
-    };
+    return new NodeEventLog(events);
   }
 
   /** A port that was free a moment ago: bound by a throwaway node, then released. */
