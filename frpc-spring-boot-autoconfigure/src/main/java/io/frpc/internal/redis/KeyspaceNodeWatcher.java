@@ -78,6 +78,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
+  /** Nodes kept because their connection answered although Redis lost their registration (warned once). */
+  private final Set<NodeId> keptDespiteRedis = new HashSet<>();
   private final JunkReport junk = new JunkReport();
   /** Wait before the next listing after a failed one that followed a subscription. */
   private long resyncRetryMillis = RETRY_MILLIS;
@@ -403,10 +405,20 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     NodeRegistration registration = validate(key, read.value(), read.ttlMillis());
     if (registration == null) {
-      deadlines.remove(key);
+      if (!known.containsKey(id)) {
+        deadlines.remove(key);
+        return;
+      }
+      // A known node's key holds something unusable (a foreign write, a process of another protocol version
+      // under its id): the node stays while its connection answers, checked once a TTL like a missing key.
+      deadlines.put(key, System.nanoTime() + ttlNanos);
+      if ("expired".equals(event)) {
+        vanished(id, NodeDownReason.EXPIRED);
+      }
       return;
     }
     deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
+    keptDespiteRedis.remove(id);
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
@@ -477,8 +489,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     if (alive) {
-      log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
-          + "stall, or the key was lost); it registers again on its next refresh", id);
+      if (keptDespiteRedis.add(id)) {
+        log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
+            + "stall, or the key was lost or overwritten); it registers again on its next refresh", id);
+      }
       if (missing.add(id)) {
         thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -490,7 +504,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   /** Removes {@code id} unless a registration reappeared while its connection was being probed. */
   private void confirmRemoval(NodeId id, NodeDownReason reason) {
     try {
-      if (reader.read(settings.key(id)).value() != null) {
+      String key = settings.key(id);
+      RegistrationReader.Registration read = reader.read(key);
+      if (read.value() != null && validate(key, read.value(), read.ttlMillis()) != null) {
         return;
       }
     } catch (DataAccessException e) {
@@ -501,6 +517,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   private void remove(NodeId id, NodeDownReason reason) {
     missing.remove(id);
+    keptDespiteRedis.remove(id);
     deadlines.remove(settings.key(id));
     if (known.remove(id) != null) {
       log.info("Node {} left Redis discovery: {}", id, reason);

@@ -69,6 +69,34 @@ class RedisHardeningTest {
   }
 
   @Test
+  void aNodeWhoseKeyWasOverwrittenWithJunkStaysWhileItAnswersAndLeavesOnceFrozen() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    await().atMost(Duration.ofSeconds(10)).until(() -> discovery.health().healthy());
+    try (FakeNode node = new FakeNode("game", 1, "boot-1");
+        ManualRegistration registration = new ManualRegistration(redis, discovery.settings(), new NodeId("game", 1),
+            node.port(), "boot-1").start()) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
+
+      redis.execute("SET", nodes.key(1), "not a registration", "PX", "60000");
+      // A foreign write does not take a healthy node away...
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> frpc(lobby).isActive("game", 1));
+      assertThat(events(lobby).log()).containsExactly("up game:1");
+
+      // ...nor keep a dead one: the node is checked once a TTL while its key holds junk.
+      long froze = System.nanoTime();
+      node.freeze();
+      registration.hang();
+      await().atMost(Duration.ofSeconds(10)).until(() -> events(lobby).firstNanos("down game:1 EXPIRED") > 0);
+      long millis = (events(lobby).firstNanos("down game:1 EXPIRED") - froze) / 1_000_000;
+      System.out.printf("MEASURED frozen node with junk under its key removed after it froze: %d ms%n", millis);
+      assertThat(millis).as("TTL + 1 s").isLessThan(2_000 + 1_000);
+      assertThat(logs.messages(Level.WARN).stream().filter(message -> message.contains("but its connection answers")))
+          .as("one warning while it was kept").hasSize(1);
+    }
+  }
+
+  @Test
   void aNodeRegisteredInRedisWithoutTheSharedSecretNeverReceivesACall() throws Exception {
     String secret = "--frpc.security.secret=the-shared-secret-of-this-cluster";
     ConfigurableApplicationContext lobby = nodes.lobby(1, secret);
