@@ -2,8 +2,9 @@ package io.frpc.bench.pubsub;
 
 import io.frpc.FrpcNode;
 import io.frpc.NodeId;
-import io.frpc.discovery.StaticNodeDiscovery;
+import io.frpc.bench.Await;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
+import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.pubsub.FrpcPublisher;
 import java.time.Duration;
 import java.util.ArrayList;

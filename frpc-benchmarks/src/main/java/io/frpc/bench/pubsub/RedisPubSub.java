@@ -1,5 +1,6 @@
 package io.frpc.bench.pubsub;
 
+import io.frpc.bench.Await;
 import io.frpc.bench.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,13 +1,13 @@
 package io.frpc.bench.scale;
 
 import io.frpc.NodeId;
+import io.frpc.bench.Await;
 import io.frpc.internal.redis.RedisDiscoverySettings;
 import io.frpc.internal.redis.RedisNodeDiscovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
@@ -70,7 +70,8 @@ final class DiscoveryScale {
         views.add(view);
         watchers.add(watcher);
       }
-      await("watchers subscribed", Duration.ofSeconds(30), () -> watchers.stream().allMatch(w -> w.health().healthy()));
+      Await.until(() -> watchers.stream().allMatch(w -> w.health().healthy()), Duration.ofSeconds(30),
+          "watchers subscribed");
       progress("%d watchers subscribed; idle window", watcherCount);
       Window idle = measure(redis, 10, watcherCount);
 
@@ -78,8 +79,8 @@ final class DiscoveryScale {
       for (int id = 1; id <= registrations; id++) {
         load.register(new NodeId("game", id), false);
       }
-      await("every watcher sees " + registrations + " nodes", Duration.ofSeconds(120),
-          () -> views.stream().allMatch(view -> view.upCount() >= registrations));
+      Await.until(() -> views.stream().allMatch(view -> view.upCount() >= registrations), Duration.ofSeconds(120),
+          "every watcher sees " + registrations + " nodes");
       double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
       Histogram burstUp = latencies(views, id -> load.startNanos(id), 1, registrations);
       Histogram burstFromWrite = latencies(views, id -> redis.writtenNanos(settings.key(id)), 1, registrations);
@@ -94,8 +95,8 @@ final class DiscoveryScale {
         TimeUnit.MILLISECONDS.sleep(50);
       }
       int total = registrations + LATE_NODES;
-      await("every watcher sees the late nodes", Duration.ofSeconds(60),
-          () -> views.stream().allMatch(view -> view.upCount() >= total));
+      Await.until(() -> views.stream().allMatch(view -> view.upCount() >= total), Duration.ofSeconds(60),
+          "every watcher sees the late nodes");
       Histogram upAtLoad = latencies(views, id -> load.startNanos(id), registrations + 1, total);
       Histogram upAtLoadFromWrite = latencies(views, id -> redis.writtenNanos(settings.key(id)), registrations + 1,
           total);
@@ -106,16 +107,16 @@ final class DiscoveryScale {
       for (int k = 1; k <= FROZEN_NODES; k++) {
         load.freeze(new NodeId("game", registrations + k));
       }
-      await("every watcher drops the frozen nodes", Duration.ofSeconds(30), () -> views.stream().allMatch(view ->
-          frozen(registrations).stream().allMatch(id -> view.downNanos(id) != null)));
+      Await.until(() -> views.stream().allMatch(view -> frozen(registrations).stream()
+          .allMatch(id -> view.downNanos(id) != null)), Duration.ofSeconds(30), "every watcher drops the frozen nodes");
       Histogram frozenLeave = new Histogram(3);
       for (RecordingContext view : views) {
         for (NodeId id : frozen(registrations)) {
           frozenLeave.recordValue(TimeUnit.NANOSECONDS.toMicros(view.downNanos(id) - froze));
         }
       }
-      return new Result(registrations, watcherCount, processes, idle, steady, burstUp, burstFromWrite, burstSeconds, upAtLoad,
-          upAtLoadFromWrite, frozenLeave);
+      return new Result(registrations, watcherCount, processes, idle, steady, burstUp, burstFromWrite, burstSeconds,
+          upAtLoad, upAtLoadFromWrite, frozenLeave);
     } finally {
       watchers.forEach(RedisNodeDiscovery::close);
       application.destroy();
@@ -141,7 +142,7 @@ final class DiscoveryScale {
       for (int id = 1; id <= registrations; id++) {
         load.register(new NodeId("game", id), false);
       }
-      await("every registration written", Duration.ofSeconds(60), () -> redis.changes() >= registrations);
+      Await.until(() -> redis.changes() >= registrations, Duration.ofSeconds(60), "every registration written");
       // Ten cold JVMs and the load generator share the cores: until they are warm, renewals run late, keys
       // expire and are claimed again. Measure once a whole 5 s passes without such a change.
       long settleDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -151,7 +152,8 @@ final class DiscoveryScale {
         changes = redis.changes() - before;
         progress("settling: %d registrations changed in 5 s", changes);
       }
-      double settleSeconds = (System.nanoTime() - burst) / 1e9 - 5;      progress("steady window with watcher processes, %d s", measuredSeconds);
+      double settleSeconds = (System.nanoTime() - burst) / 1e9 - 5;
+      progress("steady window with watcher processes, %d s", measuredSeconds);
       ProcessWindow steady = measure(watchers, redis, measuredSeconds);
       return new ProcessPhase(idle, steady, settleSeconds);
     }
@@ -207,17 +209,8 @@ final class DiscoveryScale {
     double processSeconds = (ThreadCpu.process() - processCpu) / 1e9;
     return new Window(wall, 100 * watcherSeconds / watchers / wall, 100 * processSeconds / wall,
         (after.notifications() - before.notifications()) / wall, (after.changes() - before.changes()) / wall,
-        (after.commands() - before.commands()) / wall, 100 * (after.redisCpuSeconds() - before.redisCpuSeconds()) / wall);
-  }
-
-  static void await(String what, Duration atMost, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("Timed out after " + atMost.toSeconds() + " s waiting until " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
+        (after.commands() - before.commands()) / wall,
+        100 * (after.redisCpuSeconds() - before.redisCpuSeconds()) / wall);
   }
 
   static void progress(String format, Object... args) {

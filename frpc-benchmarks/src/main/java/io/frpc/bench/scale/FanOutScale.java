@@ -1,6 +1,5 @@
 package io.frpc.bench.scale;
 
-import static io.frpc.bench.scale.DiscoveryScale.await;
 import static io.frpc.bench.scale.DiscoveryScale.progress;
 
 import io.frpc.AllNodesReply;
@@ -10,6 +9,7 @@ import io.frpc.ModuleCall;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
+import io.frpc.bench.Await;
 import io.frpc.internal.redis.RedisDiscoverySettings;
 import io.frpc.internal.redis.RedisNodeDiscovery;
 import io.frpc.internal.redis.RedisNodeRegistrar;
@@ -79,8 +79,9 @@ final class FanOutScale {
         servers.add(server);
         registrations.add(discovery);
       }
-      await("every node registered", Duration.ofSeconds(60), () -> registrations.stream()
-          .allMatch(discovery -> discovery.registrationState() == RedisNodeRegistrar.State.REGISTERED));
+      Await.until(() -> registrations.stream()
+          .allMatch(discovery -> discovery.registrationState() == RedisNodeRegistrar.State.REGISTERED),
+          Duration.ofSeconds(60), "every node registered");
       progress("%d nodes registered; starting the caller", nodes);
 
       Map<Integer, Long> up = new ConcurrentHashMap<>();
@@ -102,7 +103,7 @@ final class FanOutScale {
             }
           }).build();
       caller.start();
-      await("the caller is connected to every node", Duration.ofSeconds(60), () -> up.size() >= nodes);
+      Await.until(() -> up.size() >= nodes, Duration.ofSeconds(60), "the caller is connected to every node");
       double firstUp = (up.values().stream().mapToLong(Long::longValue).min().orElseThrow() - start) / 1e6;
       double allUp = (up.values().stream().mapToLong(Long::longValue).max().orElseThrow() - start) / 1e6;
       progress("connected to %d nodes in %.0f ms; fan-out calls", nodes, allUp);
@@ -127,8 +128,8 @@ final class FanOutScale {
         closing.put(id, System.nanoTime());
         servers.get(id - 1).close();
       }
-      await("the caller saw every leaving node go", Duration.ofSeconds(30),
-          () -> downNanos.keySet().containsAll(closing.keySet()));
+      Await.until(() -> downNanos.keySet().containsAll(closing.keySet()), Duration.ofSeconds(30),
+          "the caller saw every leaving node go");
       double slowestDown = closing.entrySet().stream()
           .mapToLong(entry -> downNanos.get(entry.getKey()) - entry.getValue()).max().orElseThrow() / 1e6;
       Map<String, Integer> reasons = new TreeMap<>();

@@ -76,9 +76,10 @@ public final class ScaleBenchmark {
     latency(out, "key written → watcher's view, at load", d.upAtLoadFromWrite());
     latency(out, "frozen node → gone from a watcher's view (TTL " + DiscoveryScale.TTL.toSeconds() + " s)",
         d.frozenLeave());
-    out.append(String.format(Locale.ROOT, "%n### One caller, %d frpc nodes (Redis discovery, real TCP)%n%n", f.nodes()));
-    out.append(String.format(Locale.ROOT, "- caller start → first node connected: %.0f ms; → all %d connected: %.0f ms%n",
-        f.firstUpMillis(), f.nodes(), f.allUpMillis()));
+    out.append(String.format(Locale.ROOT, "%n### One caller, %d frpc nodes (Redis discovery, real TCP)%n%n",
+        f.nodes()));
+    out.append(String.format(Locale.ROOT, "- caller start → first node connected: %.0f ms; → all %d connected: "
+        + "%.0f ms%n", f.firstUpMillis(), f.nodes(), f.allUpMillis()));
     out.append(String.format(Locale.ROOT, "- `allNodes().call` to %d nodes, one at a time: p50 %.0f µs, p99 %.0f µs, "
         + "p99.9 %.0f µs over %,d calls; replies missing a node: %d%n", f.nodes(), micros(f.fanOut(), 50),
         micros(f.fanOut(), 99), micros(f.fanOut(), 99.9), f.fanOut().getTotalCount(), f.incompleteReplies()));

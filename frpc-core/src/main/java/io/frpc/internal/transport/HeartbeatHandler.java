@@ -55,15 +55,10 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     }, period, period, TimeUnit.NANOSECONDS);
   }
 
+  /** Also when the channel closes: Netty removes every handler of a closed channel's pipeline. */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     writeCheck.cancel(false);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    writeCheck.cancel(false);
-    super.channelInactive(ctx);
   }
 
   @Override

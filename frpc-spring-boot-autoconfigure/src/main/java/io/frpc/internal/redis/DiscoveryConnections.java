@@ -25,7 +25,8 @@ import org.springframework.util.ClassUtils;
  */
 final class DiscoveryConnections implements AutoCloseable {
 
-  private static final boolean LETTUCE = ClassUtils.isPresent(
+  /** Whether the Lettuce client is on the class path (the other client Spring Data Redis supports is Jedis). */
+  static final boolean LETTUCE = ClassUtils.isPresent(
       "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
       DiscoveryConnections.class.getClassLoader());
 

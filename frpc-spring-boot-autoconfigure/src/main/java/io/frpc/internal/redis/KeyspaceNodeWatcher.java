@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private static final long SWEEP_MILLIS = 100;
   /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
   private static final int BATCH = 256;
+  /**
+   * Notifications waiting for the watcher thread at most. Anyone who writes keys under the prefix makes them, so
+   * past this they are dropped, and one full resync reads what Redis holds instead.
+   */
+  static final int MAX_PENDING = 10_000;
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
@@ -92,8 +98,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * on every read and by the subscription thread on every refresh notification ({@code expire}).
    */
   private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
-  /** Notifications not applied yet, key and event, in arrival order; drained by the watcher thread. */
-  private final Queue<String[]> pending = new ConcurrentLinkedQueue<>();
+  /** Notifications not applied yet, in arrival order, at most {@link #MAX_PENDING}; drained by the watcher thread. */
+  private final Queue<Notification> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  /** Whether notifications were dropped (queue full) since the last full resync. */
+  private final AtomicBoolean overflowed = new AtomicBoolean();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
   private volatile KeyspaceSubscription subscription;
@@ -341,9 +350,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private void drain() {
     drainQueued.set(false);
     Map<String, String> batch = new LinkedHashMap<>();
-    String[] notification;
+    Notification notification;
     while (batch.size() < BATCH && (notification = pending.poll()) != null) {
-      batch.put(notification[0], notification[1]);
+      pendingCount.decrementAndGet();
+      batch.put(notification.key(), notification.event());
     }
     if (!pending.isEmpty() && drainQueued.compareAndSet(false, true)) {
       thread.execute(this::drain);
@@ -611,7 +621,16 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         return;
       }
       // Anything else: the watcher looks at what Redis holds now.
-      pending.add(new String[] {key, event});
+      if (pendingCount.incrementAndGet() > MAX_PENDING) {
+        pendingCount.decrementAndGet();
+        if (overflowed.compareAndSet(false, true)) {
+          log.warn("More than {} keyspace notifications wait for the watcher: dropping them, and listing every "
+              + "registration instead", MAX_PENDING);
+          queueFullResync();
+        }
+        return;
+      }
+      pending.add(new Notification(key, event));
       if (drainQueued.compareAndSet(false, true)) {
         thread.execute(KeyspaceNodeWatcher.this::drain);
       }
@@ -621,9 +640,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     public void subscribed() {
       // Every subscription, the first and those after a reconnection or failover: notifications may have been
       // lost. One confirmation arrives per watched name (and per master); one full resync covers them all.
-      if (fullResyncQueued.compareAndSet(false, true)) {
-        thread.execute(KeyspaceNodeWatcher.this::resyncAfterSubscription);
-      }
+      queueFullResync();
     }
 
     @Override
@@ -632,27 +649,39 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
+  /** A notification waiting for the watcher thread. */
+  private record Notification(String key, String event) {
+  }
+
+  private void queueFullResync() {
+    if (fullResyncQueued.compareAndSet(false, true)) {
+      thread.execute(this::fullResync);
+    }
+  }
+
   /**
-   * Turns notifications on where they are off and lists every key; retried until Redis answers, waiting twice as
-   * long each time up to 8 s.
+   * Turns notifications on where they are off and lists and reads every key, after a (re-)subscription or dropped
+   * notifications; retried until Redis answers, waiting twice as long each time up to 8 s.
    */
-  private void resyncAfterSubscription() {
+  private void fullResync() {
     fullResyncQueued.set(false);
     if (closed) {
       return;
     }
+    // notifications dropped before this point are covered by this listing
+    overflowed.set(false);
     boolean listed;
     try {
       keyspaceEvents.ensureEnabled();
       listed = resync(true);
     } catch (RuntimeException e) {
-      log.warn("Listing registrations after a subscription failed", e);
+      log.warn("Listing every registration failed", e);
       listed = false;
     }
     if (listed) {
       resyncRetryMillis = RETRY_MILLIS;
     } else if (fullResyncQueued.compareAndSet(false, true)) {
-      thread.schedule(this::resyncAfterSubscription, resyncRetryMillis, TimeUnit.MILLISECONDS);
+      thread.schedule(this::fullResync, resyncRetryMillis, TimeUnit.MILLISECONDS);
       resyncRetryMillis = Math.min(2 * resyncRetryMillis, MAX_RETRY_MILLIS);
     }
   }

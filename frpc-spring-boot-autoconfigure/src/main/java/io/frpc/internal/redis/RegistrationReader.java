@@ -15,7 +15,6 @@ import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.util.ClassUtils;
 
 /**
  * Reads registration keys: value and remaining TTL in one round trip each. Many keys at once (a burst of
@@ -28,8 +27,6 @@ final class RegistrationReader {
   private static final String SCRIPT = "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}";
   private static final RedisScript<List> READ = RedisScript.of(SCRIPT, List.class);
   private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
-  private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.api.async.RedisScriptingAsyncCommands",
-      RegistrationReader.class.getClassLoader());
 
   private final StringRedisTemplate redis;
   private final Duration timeout;
@@ -60,7 +57,7 @@ final class RegistrationReader {
 
   /** Reads {@code keys}, in that order; a key that fails does not fail the others. */
   List<Read> readAll(List<String> keys) {
-    if (keys.size() > 1 && LETTUCE) {
+    if (keys.size() > 1 && DiscoveryConnections.LETTUCE) {
       List<Read> reads = redis.execute((RedisCallback<List<Read>>) connection ->
           connection.getNativeConnection() instanceof RedisScriptingAsyncCommands<?, ?> commands
               ? readTogether(asBytes(commands), keys) : null);

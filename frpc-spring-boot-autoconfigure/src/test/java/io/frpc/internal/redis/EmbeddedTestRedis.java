@@ -2,13 +2,9 @@ package io.frpc.internal.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import redis.embedded.RedisServer;
 import redis.embedded.core.RedisServerBuilder;
 
@@ -41,7 +37,7 @@ final class EmbeddedTestRedis extends AbstractTestRedis {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not create a work folder for embedded Redis", e);
     }
-    return started(new EmbeddedTestRedis(options, freePort(), workDir));
+    return started(new EmbeddedTestRedis(options, RedisProcess.freePort(), workDir));
   }
 
   @Override
@@ -96,28 +92,14 @@ final class EmbeddedTestRedis extends AbstractTestRedis {
   }
 
   @Override
-  protected void release() throws IOException {
-    if (!Files.exists(workDir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(workDir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+  protected void release() {
+    if (Files.exists(workDir)) {
+      RedisProcess.delete(workDir);
     }
   }
 
   @Override
   protected String describe() {
     return "embedded Redis on " + HOST + ":" + port;
-  }
-
-  /** A port that is free right now on the loopback interface. */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not find a free port", e);
-    }
   }
 }

@@ -170,19 +170,44 @@ class RedisDiscoveryTest {
     // none may be lost on the way, and a deletion after a registration wins.
     ConfigurableApplicationContext lobby = nodes.lobby(1);
     awaitWatching(lobby);
-    HealthIndicator health = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+    registerInOneGo(300, "");
+    awaitKnown(lobby, 300, Duration.ofSeconds(10));
+
+    registerInOneGo(300, " redis.call('del', KEYS[1] .. i)");
+    awaitKnown(lobby, 0, Duration.ofSeconds(10));
+  }
+
+  @Test
+  void moreNotificationsThanTheWatcherQueuesAreDroppedAndAFullListingRecoversTheView() {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    awaitWatching(lobby);
+    try (CapturedLogs logs = CapturedLogs.of("io.frpc.internal.redis")) {
+      // Far more change notifications at once than the watcher queues: anyone may publish on a keyspace channel,
+      // here 200,000 "set" notifications of keys that do not exist. Then the 300 registrations that must end up in
+      // the view.
+      redis.execute("EVAL", "for i = 1, 200000 do redis.call('publish', '__keyspace@0__:' .. KEYS[1] .. (1000 + i), "
+          + "'set') end", "1", nodes.prefix() + ":rpc:game:");
+      registerInOneGo(300, "");
+
+      awaitKnown(lobby, 300, Duration.ofSeconds(30));
+      assertThat(logs.messages(Level.WARN)).as("the queue overflowed").anyMatch(message -> message.contains(
+          "dropping them, and listing every registration instead"));
+    }
+  }
+
+  /** Writes registrations game:1..count in one script, each followed by {@code then} (Lua, {@code i} the id). */
+  private void registerInOneGo(int count, String then) {
     String registration = "'{\"host\":\"127.0.0.1\",\"port\":' .. (20000 + i) .. ',\"tls\":false,"
-        + "\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"burst-' .. i .. '\"}'";
-    redis.execute("EVAL", "for i = 1, 300 do redis.call('set', KEYS[1] .. i, " + registration
-        + ", 'PX', 60000) end", "1", nodes.prefix() + ":rpc:game:");
+        + "\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"boot-' .. i .. '\"}'";
+    redis.execute("EVAL", "for i = 1, " + count + " do redis.call('set', KEYS[1] .. i, " + registration
+        + ", 'PX', 60000)" + then + " end", "1", nodes.prefix() + ":rpc:game:");
+  }
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes"))
-        .asString().contains("known=300"));
-
-    redis.execute("EVAL", "for i = 1, 300 do redis.call('set', KEYS[1] .. i, " + registration
-        + ", 'PX', 60000) redis.call('del', KEYS[1] .. i) end", "1", nodes.prefix() + ":rpc:game:");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes"))
-        .asString().contains("known=0"));
+  /** Waits until {@code lobby}'s health counts {@code count} known game nodes. */
+  private static void awaitKnown(ConfigurableApplicationContext lobby, int count, Duration atMost) {
+    HealthIndicator health = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+    await().atMost(atMost).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes")).asString()
+        .contains("known=" + count + "}"));
   }
 
   @Test
