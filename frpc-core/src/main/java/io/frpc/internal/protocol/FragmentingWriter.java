@@ -121,15 +121,15 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       if (first) {
         header.writeInt(current.total);
       }
-      ctx.write(header, ctx.voidPromise());
-      ByteBuf data = message.readRetainedSlice(length);
+      // one buffer per frame: frame protection seals whole frames
+      ByteBuf frame = ctx.alloc().compositeBuffer(2).addComponents(true, header, message.readRetainedSlice(length));
       largeBytes -= length;
       if (last) {
-        ctx.write(data, current.promise);
+        ctx.write(frame, current.promise);
         message.release();
         current = null;
       } else {
-        ctx.write(data, ctx.voidPromise());
+        ctx.write(frame, ctx.voidPromise());
       }
       wrote = true;
     }

@@ -14,6 +14,8 @@ import io.frpc.internal.protocol.Handshake.HelloReject;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.security.FrameCipher;
+import io.frpc.internal.security.KeyShare;
 import io.frpc.internal.security.SharedSecrets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -24,6 +26,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,10 +105,12 @@ public final class ClientConnector {
     private final int port;
     private final CompletableFuture<NodeConnection> result;
     private ScheduledFuture<?> timeout;
-    /** This side's nonce when it authenticates the node, else null. */
+    /** This side's nonce and key share when it authenticates the node, else null. */
     private byte[] nonce;
-    /** The node's identity as proven by its CHALLENGE, once verified. */
-    private String provenBootId;
+    private KeyShare keyShare;
+    /** The node's CHALLENGE once its proof verified, and the frame protection agreed with it. */
+    private Challenge proven;
+    private FrameProtection protection;
 
     Handshake(NodeId expected, String host, int port, CompletableFuture<NodeConnection> result) {
       this.expected = expected;
@@ -121,9 +126,13 @@ public final class ClientConnector {
             + " within " + settings.handshakeTimeout().toMillis() + " ms"));
         ctx.close();
       }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      nonce = secrets.clientAuthenticates(expected.name()) ? secrets.nonce() : null;
+      if (secrets.clientAuthenticates(expected.name())) {
+        nonce = secrets.nonce();
+        keyShare = KeyShare.generate();
+      }
       ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO, codec, new Hello(FrameType.PROTOCOL_VERSION,
-          self.name(), self.id(), bootId, settings.maxMessageSize(), FrameType.FEATURES, nonce)), ctx.voidPromise());
+          self.name(), self.id(), bootId, settings.maxMessageSize(), FrameType.FEATURES, nonce,
+          keyShare == null ? null : keyShare.publicBytes())), ctx.voidPromise());
       ctx.fireChannelActive();
     }
 
@@ -140,9 +149,15 @@ public final class ClientConnector {
             ? new AuthenticationException(expected, reason) : new FrpcException(reason));
         ctx.close();
       } else if (msg instanceof HelloAck ack) {
-        if (nonce != null && (provenBootId == null || !provenBootId.equals(ack.bootId()))) {
+        if (nonce != null && proven == null) {
           failAuthentication(ctx.channel(), host + ":" + port + " admitted this node without proving the shared "
               + "secret: it has no frpc.security.secret (or is not an frpc node of this cluster)");
+          return;
+        }
+        if (proven != null && (!proven.bootId().equals(ack.bootId()) || proven.maxMessageSize() != ack.maxMessageSize()
+            || !Set.copyOf(proven.features()).equals(ack.features() == null ? Set.of() : Set.copyOf(ack.features())))) {
+          failAuthentication(ctx.channel(), host + ":" + port + " admitted this node on other terms than it proved "
+              + "in its CHALLENGE: the connection was tampered with on the way");
           return;
         }
         accept(ctx.channel(), ack);
@@ -164,8 +179,8 @@ public final class ClientConnector {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
             Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer(),
             ack.features() == null ? Set.of() : Set.copyOf(ack.features()));
-        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, connection::pong, "replies",
-            connection);
+        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, protection, connection::pong,
+            "replies", connection);
         if (!result.complete(connection)) {
           channel.close();
         }
@@ -183,15 +198,35 @@ public final class ClientConnector {
             + challenge.id() + ", not the expected " + expected);
         return;
       }
-      SharedSecrets.Transcript transcript = new SharedSecrets.Transcript(FrameType.PROTOCOL_VERSION,
-          new SharedSecrets.Identity(self.name(), self.id(), bootId),
-          new SharedSecrets.Identity(challenge.name(), challenge.id(), challenge.bootId()), nonce, challenge.nonce());
-      if (!secrets.verifyServer(expected.name(), transcript, challenge.proof())) {
-        failAuthentication(ctx.channel(), host + ":" + port + " could not prove the shared secret "
-            + "(frpc.security.secret): it is not a node of this cluster, or uses another secret");
+      if (challenge.keyShare() == null || challenge.features() == null) {
+        failAuthentication(ctx.channel(), host + ":" + port + " offers no frame protection (no key share in its "
+            + "CHALLENGE): it runs an older frpc; this node protects every frame when a secret is set");
         return;
       }
-      provenBootId = challenge.bootId();
+      SharedSecrets.Transcript transcript = new SharedSecrets.Transcript(FrameType.PROTOCOL_VERSION,
+          new SharedSecrets.Identity(self.name(), self.id(), bootId),
+          new SharedSecrets.Identity(challenge.name(), challenge.id(), challenge.bootId()), nonce, challenge.nonce(),
+          keyShare.publicBytes(), challenge.keyShare(),
+          new SharedSecrets.Terms(settings.maxMessageSize(), FrameType.FEATURES),
+          new SharedSecrets.Terms(challenge.maxMessageSize(), challenge.features()),
+          Tls.binding(ctx.pipeline(), false));
+      if (!secrets.verifyServer(expected.name(), transcript, challenge.proof())) {
+        failAuthentication(ctx.channel(), host + ":" + port + " could not prove the shared secret "
+            + "(frpc.security.secret): it is not a node of this cluster, uses another secret, or a relay "
+            + "altered the handshake");
+        return;
+      }
+      SharedSecrets.SessionKeys keys;
+      try {
+        keys = transcript.sessionKeys(keyShare.agree(challenge.keyShare()));
+      } catch (GeneralSecurityException e) {
+        failAuthentication(ctx.channel(), host + ":" + port + " sent a key share that is not a usable X25519 "
+            + "public key");
+        return;
+      }
+      proven = challenge;
+      protection = new FrameProtection(FrameCipher.sealing(keys.clientToServer()),
+          FrameCipher.opening(keys.serverToClient()));
       ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.AUTH, codec,
           new Auth(secrets.clientProof(expected.name(), transcript))), ctx.voidPromise());
     }

@@ -51,12 +51,16 @@ final class Pipelines {
 
   /**
    * Lifts the pre-handshake limits and replaces the handshake handler by back-pressure, heartbeats and
-   * {@code next}.
+   * {@code next}; with {@code protection}, every frame read or written from now on is sealed.
    *
-   * @param serving whether this is the accepting side, which stops reading while its peer does not read
+   * @param serving    whether this is the accepting side, which stops reading while its peer does not read
+   * @param protection the connection's frame protection after an authenticated handshake, else null
    */
   static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
-      boolean serving, LongConsumer pongs, String name, ChannelHandler next) {
+      boolean serving, FrameProtection protection, LongConsumer pongs, String name, ChannelHandler next) {
+    if (protection != null) {
+      pipeline.addAfter(FRAMES, FrameProtection.NAME, protection);
+    }
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
     pipeline.replace(HANDSHAKE, "backpressure", new BackPressure(serving, limits.unwritableTimeout()));

@@ -12,6 +12,8 @@ import io.frpc.internal.protocol.Handshake.HelloAck;
 import io.frpc.internal.protocol.Handshake.HelloReject;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.security.FrameCipher;
+import io.frpc.internal.security.KeyShare;
 import io.frpc.internal.security.SharedSecrets;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +21,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.HashSet;
 import java.util.function.BooleanSupplier;
 import java.util.Set;
@@ -49,9 +52,13 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final BooleanSupplier shuttingDown;
   private ScheduledFuture<?> timeout;
   private boolean refused;
-  /** The HELLO being authenticated, and the transcript its AUTH must prove; null before the CHALLENGE. */
+  /**
+   * The HELLO being authenticated, the transcript its AUTH must prove and this side's key share; null before
+   * the CHALLENGE.
+   */
   private Hello challenged;
   private SharedSecrets.Transcript transcript;
+  private KeyShare keyShare;
 
   /**
    * @param secrets  how peers are authenticated
@@ -96,7 +103,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     if (challenged != null) {
       if (msg instanceof Auth auth && secrets.verifyClient(transcript, auth.proof())) {
-        admit(ctx, challenged);
+        authenticated(ctx);
       } else {
         ReferenceCountUtil.release(msg);
         refuse(ctx, "authentication failed: the node does not know this node's shared secret "
@@ -115,7 +122,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!secrets.serverRequiresAuthentication()) {
-      admit(ctx, hello);
+      admit(ctx, hello, terms(hello), null);
       return;
     }
     if (hello.nonce() == null || hello.nonce().length < 16) {
@@ -123,33 +130,65 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
           + "(frpc.security.secret)");
       return;
     }
+    if (hello.keyShare() == null || hello.keyShare().length != KeyShare.BYTES) {
+      refuse(ctx, "authentication required with frame protection: node " + self + " protects every frame with "
+          + "keys from the shared secret and an X25519 key exchange, which the calling node does not offer "
+          + "(upgrade it)");
+      return;
+    }
+    SharedSecrets.Terms agreed = terms(hello);
     byte[] nonce = secrets.nonce();
+    keyShare = KeyShare.generate();
     transcript = new SharedSecrets.Transcript(FrameType.PROTOCOL_VERSION,
         new SharedSecrets.Identity(hello.name(), hello.id(), hello.bootId()),
-        new SharedSecrets.Identity(self.name(), self.id(), bootId), hello.nonce(), nonce);
+        new SharedSecrets.Identity(self.name(), self.id(), bootId), hello.nonce(), nonce, hello.keyShare(),
+        keyShare.publicBytes(), new SharedSecrets.Terms(hello.maxMessageSize(),
+        hello.features() == null ? Set.of() : hello.features()), agreed, Tls.binding(ctx.pipeline(), true));
     challenged = hello;
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.CHALLENGE, codec, new Challenge(self.name(), self.id(),
-        bootId, nonce, secrets.serverProof(transcript))), ctx.voidPromise());
+        bootId, nonce, secrets.serverProof(transcript), keyShare.publicBytes(), agreed.maxMessageSize(),
+        agreed.features())), ctx.voidPromise());
   }
 
-  /** Admits an identified (and, with a secret, authenticated) peer, unless that identity is connected already. */
-  private void admit(ChannelHandlerContext ctx, Hello hello) {
+  /** The peer proved the secret: derives the connection's frame keys and admits it. */
+  private void authenticated(ChannelHandlerContext ctx) {
+    SharedSecrets.SessionKeys keys;
+    try {
+      keys = transcript.sessionKeys(keyShare.agree(challenged.keyShare()));
+    } catch (GeneralSecurityException e) {
+      refuse(ctx, "the HELLO's key share is not a usable X25519 public key");
+      return;
+    }
+    admit(ctx, challenged, transcript.agreed(), new FrameProtection(FrameCipher.sealing(keys.serverToClient()),
+        FrameCipher.opening(keys.clientToServer())));
+  }
+
+  /** The largest message both sides accept and the features both support. */
+  private SharedSecrets.Terms terms(Hello hello) {
+    Set<String> features = new HashSet<>(FrameType.FEATURES);
+    features.retainAll(hello.features() == null ? Set.of() : hello.features());
+    return new SharedSecrets.Terms(Math.min(settings.maxMessageSize(), hello.maxMessageSize()), Set.copyOf(features));
+  }
+
+  /**
+   * Admits an identified (and, with a secret, authenticated) peer, unless that identity is connected already;
+   * with {@code protection}, every frame after the HELLO_ACK is sealed.
+   */
+  private void admit(ChannelHandlerContext ctx, Hello hello, SharedSecrets.Terms terms, FrameProtection protection) {
     NodeId peer = new NodeId(hello.name(), hello.id());
     if (!peers.claim(peer, ctx.channel())) {
       refuse(ctx, "node " + peer + " is connected already; a second live connection under one identity is refused");
       return;
     }
     timeout.cancel(false);
-    int maxMessageSize = Math.min(settings.maxMessageSize(), hello.maxMessageSize());
-    Set<String> features = new HashSet<>(FrameType.FEATURES);
-    features.retainAll(hello.features() == null ? Set.of() : hello.features());
-    ServerConnection connection = new ServerConnection(peer, ctx.channel(), maxMessageSize, dispatcher, publisher,
-        features);
+    ServerConnection connection = new ServerConnection(peer, ctx.channel(), terms.maxMessageSize(), dispatcher,
+        publisher, terms.features());
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
-        FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, settings.maxMessageSize(), Set.copyOf(features))),
+        FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, terms.maxMessageSize(), terms.features())),
         ctx.voidPromise());
     admitted.run();
-    Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, true, rtt -> { }, "requests", connection);
+    Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, true, protection, rtt -> { }, "requests",
+        connection);
     if (shuttingDown.getAsBoolean()) {
       connection.goingAway();
     }

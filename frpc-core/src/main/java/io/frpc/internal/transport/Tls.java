@@ -1,5 +1,14 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.security.SharedSecrets;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
 import io.frpc.FrpcConfigurationException;
 import io.frpc.TlsClientAuth;
 import io.frpc.TlsSettings;
@@ -95,5 +104,28 @@ public final class Tls {
 
   SslHandler clientHandler(ByteBufAllocator alloc, String host, int port) {
     return client == null ? null : client.newHandler(alloc, host, port);
+  }
+
+  /**
+   * What binds an authenticated handshake to the TLS session under it: the SHA-256 of the accepting node's
+   * certificate, as the accepting side ({@code serving}) holds it and as the connecting side received it
+   * (after RFC 5929's tls-server-end-point), or no bytes without TLS. A relay between two TLS legs presents
+   * its own certificate to the caller, so the two sides' transcripts differ and the proofs fail.
+   */
+  static byte[] binding(ChannelPipeline pipeline, boolean serving) {
+    SslHandler tls = pipeline.get(SslHandler.class);
+    if (tls == null) {
+      return new byte[0];
+    }
+    try {
+      SSLSession session = tls.engine().getSession();
+      Certificate[] certificates = serving ? session.getLocalCertificates() : session.getPeerCertificates();
+      if (certificates == null || certificates.length == 0) {
+        return new byte[0];
+      }
+      return SharedSecrets.sha256(certificates[0].getEncoded());
+    } catch (SSLPeerUnverifiedException | CertificateEncodingException e) {
+      throw new ProtocolException("the TLS session has no usable server certificate: " + e.getMessage());
+    }
   }
 }

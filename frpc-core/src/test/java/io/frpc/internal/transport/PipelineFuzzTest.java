@@ -119,7 +119,7 @@ class PipelineFuzzTest {
     byte[] mod = frame(Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(0, false,
         InstanceSelection.MOD, 7, "svc", null, "add", 0), codec, new Object[] {5, 6}));
     byte[] helloWithNonce = frame(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.HELLO, codec,
-        new Hello(FrameType.PROTOCOL_VERSION, "fuzz", 1, "boot", 1 << 20, Set.of(), new byte[32])));
+        new Hello(FrameType.PROTOCOL_VERSION, "fuzz", 1, "boot", 1 << 20, Set.of(), new byte[32], new byte[32])));
     byte[] auth = frame(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.AUTH, codec,
         new Handshake.Auth(new byte[32])));
     byte[] ping = frame(Frames.heartbeat(UnpooledByteBufAllocator.DEFAULT, false, 42));
