@@ -41,6 +41,14 @@ class FrameProtectionTest {
       RUNS.incrementAndGet();
       return text;
     }
+
+    public byte[] reversed(byte[] data) {
+      byte[] out = new byte[data.length];
+      for (int i = 0; i < data.length; i++) {
+        out[i] = data[data.length - 1 - i];
+      }
+      return out;
+    }
   }
 
   private final List<AutoCloseable> open = new ArrayList<>();
@@ -98,6 +106,22 @@ class FrameProtectionTest {
     assertThat(Relay.contains(relay.sentByNode(), needle)).as("reply in the clear").isFalse();
     assertThat(Relay.contains(relay.sentToNode(), "echo".getBytes(StandardCharsets.UTF_8))).as("command in the clear")
         .isFalse();
+  }
+
+  @Test
+  void largeMessagesTravelSealedFragmentByFragmentBesideSmallCalls() {
+    TestNode server = server(node -> { });
+    TestNode caller = caller(node -> { }, server.port());
+    byte[] large = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(7).nextBytes(large);
+
+    var reply = caller.frpc.module("game", "svc").callAsync("reversed", byte[].class, (Object) large);
+    assertThat(echo(caller, "small")).isEqualTo("small");
+    byte[] reversed = reply.join();
+
+    assertThat(reversed).hasSize(large.length);
+    assertThat(reversed[0]).isEqualTo(large[large.length - 1]);
+    assertThat(reversed[large.length - 1]).isEqualTo(large[0]);
   }
 
   @Test

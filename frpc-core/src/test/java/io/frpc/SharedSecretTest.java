@@ -242,4 +242,18 @@ class SharedSecretTest {
     }
     return frames;
   }
+
+  @Test
+  void aPeerThatOffersNoFrameProtectionIsRefusedWhenASecretIsSet() throws IOException {
+    TestNode server = server(node -> node.secret(SECRET));
+    try (RawPeer older = RawPeer.connect(server.port())) {
+      older.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "older", 1, "boot", 1 << 20,
+          Set.of(), new byte[32], null)));
+      byte[] answer = older.readFrame();
+
+      assertThat(answer[0]).isEqualTo(FrameType.HELLO_REJECT);
+      assertThat(new String(answer, StandardCharsets.ISO_8859_1)).contains("frame protection");
+      assertThat(older.closedByNode()).isTrue();
+    }
+  }
 }

@@ -41,7 +41,7 @@ public final class Handshake {
    * @param nonce          fresh random bytes
    * @param proof          HMAC-SHA256 of the transcript, role "server"
    * @param keyShare       the accepting node's ephemeral X25519 public key (32 bytes)
-   * @param maxMessageSize largest message the accepting node accepts
+   * @param maxMessageSize largest message both sides accept
    * @param features       features both sides support
    */
   public record Challenge(String name, int id, String bootId, byte[] nonce, byte[] proof, byte[] keyShare,
