@@ -214,16 +214,39 @@ class SharedSecretTest {
   }
 
   @Test
-  void aSecondLiveConnectionUnderOneIdentityIsRefused() throws IOException {
+  void anotherProcessUnderAConnectedIdentityIsRefused() throws IOException {
     TestNode server = server(node -> { });
     try (RawPeer first = RawPeer.handshaken(server.port(), 7, 0);
         RawPeer second = RawPeer.connect(server.port())) {
-      second.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", 7, "boot-7", 1 << 20,
-          Set.of())));
+      second.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", 7, "another-boot",
+          1 << 20, Set.of())));
       byte[] answer = second.readFrame();
       assertThat(answer[0]).isEqualTo(FrameType.HELLO_REJECT);
       assertThat(new String(answer, StandardCharsets.ISO_8859_1)).contains("raw:7 is connected already");
-      assertThat(first.socket.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void theSameProcessReconnectingAtOnceIsNeverRefused() throws IOException {
+    TestNode server = server(node -> { });
+    int refused = 0;
+    for (int i = 0; i < 200; i++) {
+      try (RawPeer peer = RawPeer.connect(server.port())) {
+        peer.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", 7, "boot-7", 1 << 20,
+            Set.of())));
+        refused += peer.readFrame()[0] == FrameType.HELLO_REJECT ? 1 : 0;
+      }
+    }
+    assertThat(refused).isZero();
+  }
+
+  @Test
+  void aReconnectAfterAHalfOpenConnectionIsAdmittedAtOnceAndReplacesIt() throws IOException {
+    TestNode server = server(node -> { });
+    // the first connection's peer is gone without a FIN: the node still holds it open
+    try (RawPeer halfOpen = RawPeer.handshaken(server.port(), 7, 0);
+        RawPeer again = RawPeer.handshaken(server.port(), 7, 0)) {
+      assertThat(halfOpen.closedByNode()).as("the stale connection is closed by the node").isTrue();
     }
   }
 

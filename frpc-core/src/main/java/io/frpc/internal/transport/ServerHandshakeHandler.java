@@ -176,8 +176,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    */
   private void admit(ChannelHandlerContext ctx, Hello hello, SharedSecrets.Terms terms, FrameProtection protection) {
     NodeId peer = new NodeId(hello.name(), hello.id());
-    if (!peers.claim(peer, ctx.channel())) {
-      refuse(ctx, "node " + peer + " is connected already; a second live connection under one identity is refused");
+    if (!peers.claim(peer, hello.bootId(), ctx.channel())) {
+      refuse(ctx, "node " + peer + " is connected already from another process (boot id); a second live connection "
+          + "under one identity is refused");
       return;
     }
     timeout.cancel(false);
