@@ -5,8 +5,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -14,7 +17,8 @@ import tools.jackson.core.JacksonException;
  * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array that grows with the bytes
  * actually received (never with the size a peer declares), reserved from the node's
  * {@link InboundBudget}; at most one message is being reassembled per connection, because senders stream
- * large messages one at a time.
+ * large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
+ * connection and frees its budget, so a peer cannot hold memory by starting a message and never ending it.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
@@ -27,7 +31,11 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final PayloadCodec codec;
   private final int maxMessageSize;
   private final InboundBudget budget;
+  private final long stallNanos;
   private boolean handshakeCompleted;
+  /** Checks the unfinished message for progress while there is one; null otherwise. */
+  private ScheduledFuture<?> stallCheck;
+  private long lastFragmentNanos;
   private byte[] partial;
   private int partialFilled;
   private int partialTotal;
@@ -35,12 +43,14 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   /**
    * @param maxMessageSize largest message accepted
    * @param budget         the node-wide memory for unfinished messages
+   * @param stallTimeout   an unfinished message that receives no fragment for this long fails the connection
    */
-  public MessageDecoder(PayloadCodec codec, int maxMessageSize, InboundBudget budget) {
+  public MessageDecoder(PayloadCodec codec, int maxMessageSize, InboundBudget budget, Duration stallTimeout) {
     super(ByteBuf.class);
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
     this.budget = budget;
+    this.stallNanos = stallTimeout.toNanos();
   }
 
   /** Admits frames other than handshake frames from now on. */
@@ -56,7 +66,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
     try {
       if (type == FrameType.FRAGMENT) {
-        Object message = reassemble(frame);
+        Object message = reassemble(ctx, frame);
         if (message != null) {
           out.add(message);
         }
@@ -106,7 +116,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     };
   }
 
-  private Object reassemble(ByteBuf frame) {
+  private Object reassemble(ChannelHandlerContext ctx, ByteBuf frame) {
+    lastFragmentNanos = ctx.executor().ticker().nanoTime();
+    if (stallCheck == null) {
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), stallNanos / 4);
+      stallCheck = ctx.executor().scheduleAtFixedRate(() -> checkProgress(ctx), period, period, TimeUnit.NANOSECONDS);
+    }
     int flags = frame.readUnsignedByte();
     if ((flags & FIRST) != 0) {
       if (partial != null) {
@@ -161,6 +176,27 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     partial = Arrays.copyOf(partial, grown);
   }
 
+  private void checkProgress(ChannelHandlerContext ctx) {
+    if (partial == null) {
+      stopStallCheck();
+    } else if (ctx.executor().ticker().nanoTime() - lastFragmentNanos >= stallNanos) {
+      int filled = partialFilled;
+      int total = partialTotal;
+      discardPartial();
+      ctx.fireExceptionCaught(new LimitExceededException("an unfinished message (" + filled + " of " + total
+          + " bytes) received no fragment for " + TimeUnit.NANOSECONDS.toMillis(stallNanos)
+          + " ms (frpc.server.handshake-timeout)"));
+      ctx.close();
+    }
+  }
+
+  private void stopStallCheck() {
+    if (stallCheck != null) {
+      stallCheck.cancel(false);
+      stallCheck = null;
+    }
+  }
+
   private void discardPartial() {
     if (partial != null) {
       budget.release(partial.length);
@@ -170,12 +206,14 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+    stopStallCheck();
     discardPartial();
     super.handlerRemoved(ctx);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    stopStallCheck();
     discardPartial();
     super.channelInactive(ctx);
   }

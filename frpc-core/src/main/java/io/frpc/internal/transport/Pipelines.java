@@ -43,7 +43,8 @@ final class Pipelines {
     // peer starts on the first replies while this side still works on the rest.
     pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSH_AFTER, true));
     pipeline.addLast(FRAMES, new FrameDecoder());
-    pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize(), budget));
+    pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize(), budget,
+        settings.handshakeTimeout()));
     pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize(), limits.maxQueuedOutboundBytes(),
         settings.maxMessageSize()));
     pipeline.addLast(HANDSHAKE, handshake);

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -97,7 +98,7 @@ class FrameCodecTest {
 
   private EmbeddedChannel established() {
     FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20));
+    MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20), Duration.ofSeconds(10));
     frames.handshakeCompleted();
     messages.handshakeCompleted();
     return new EmbeddedChannel(frames, messages);

@@ -7,12 +7,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Reassembly memory grows with the bytes a peer sends, never with the size it declares, within the node's budget. */
 class ReassemblyBudgetTest {
 
   private static final int MAX_MESSAGE = 128 << 20;
+  private static final Duration STALL = Duration.ofSeconds(10);
 
   private final PayloadCodec codec = new PayloadCodec();
   private final InboundBudget budget = new InboundBudget(3 << 20);
@@ -70,9 +73,30 @@ class ReassemblyBudgetTest {
     peer.finishAndReleaseAll();
   }
 
+  @Test
+  void aMessageThatStopsMakingProgressClosesItsConnectionAndGivesItsBytesBack() {
+    EmbeddedChannel peer = established();
+    peer.freezeTime();
+    peer.writeInbound(fragment(true, false, 100 << 20, new byte[200_000]));
+    peer.advanceTimeBy(STALL.toMillis() - 100, TimeUnit.MILLISECONDS);
+    peer.writeInbound(fragment(false, false, 0, new byte[1_000]));
+    peer.advanceTimeBy(STALL.toMillis() - 100, TimeUnit.MILLISECONDS);
+    peer.runScheduledPendingTasks();
+    assertThat(peer.isOpen()).as("progress within the stall timeout keeps it").isTrue();
+
+    peer.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+    peer.runScheduledPendingTasks();
+
+    assertThat(peer.isOpen()).isFalse();
+    assertThat(budget.used()).isZero();
+    assertThatThrownBy(peer::checkException).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("received no fragment for 10000 ms");
+    peer.finishAndReleaseAll();
+  }
+
   private EmbeddedChannel established() {
     FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget);
+    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, STALL);
     frames.handshakeCompleted();
     messages.handshakeCompleted();
     return new EmbeddedChannel(frames, messages);
