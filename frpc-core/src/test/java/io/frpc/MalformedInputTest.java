@@ -153,6 +153,41 @@ class MalformedInputTest {
   }
 
   @Test
+  void aRequestWithReservedFlagBitsClosesTheConnection() throws IOException {
+    byte[] request = request(null);
+    request[4 + 1] |= (byte) 0x40;
+    try (Socket socket = handshaken()) {
+      send(socket, request);
+      assertClosedByServer(socket);
+    }
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
+        .contains("reserved bits"));
+    assertOthersAreStillServed();
+  }
+
+  @Test
+  void aTraceContextFromAPeerWithoutTheTraceFeatureClosesTheConnection() throws IOException {
+    try (Socket socket = handshaken()) {
+      send(socket, request("traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+      assertClosedByServer(socket);
+    }
+    assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
+        .contains("without the trace feature"));
+    assertOthersAreStillServed();
+  }
+
+  /** A well-formed REQUEST of svc.add(2, 3), with {@code traceContext} when not null. */
+  private static byte[] request(String traceContext) {
+    ByteBuf frame = Frames.request(UnpooledByteBufAllocator.DEFAULT, new RequestEnvelope(1, true,
+        InstanceSelection.BALANCE, 0, "svc", null, "add", 1000, traceContext), new PayloadCodec(),
+        new Object[] {2, 3});
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.readBytes(bytes);
+    frame.release();
+    return bytes;
+  }
+
+  @Test
   void aTruncatedEnvelopeClosesTheConnection() throws IOException {
     try (Socket socket = handshaken()) {
       send(socket, ByteBuffer.allocate(8).putInt(4).put(FrameType.REQUEST).put((byte) 0).putShort((short) 1).array());

@@ -32,6 +32,7 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
 
   private static final int REPLY_WANTED = 0x01;
   private static final int TRACED = 0x08;
+  private static final int RESERVED = 0xF0;
 
   void writeTo(ByteBuf out) {
     out.writeByte((replyWanted ? REPLY_WANTED : 0) | (selection.wireCode() << 1) | (traceContext != null ? TRACED : 0));
@@ -50,6 +51,9 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
 
   static RequestEnvelope readFrom(ByteBuf in) {
     int flags = in.readUnsignedByte();
+    if ((flags & RESERVED) != 0) {
+      throw new ProtocolException(String.format("REQUEST flags 0x%02x set reserved bits 4-7", flags));
+    }
     InstanceSelection selection = InstanceSelection.ofWireCode((flags >> 1) & 0x03);
     int requestId = in.readInt();
     int timeoutMillis = in.readInt();

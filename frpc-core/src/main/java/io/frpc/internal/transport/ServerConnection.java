@@ -39,6 +39,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   private final SubscriberSession subscriptions;
   /** Whether the peer understands GOING_AWAY. */
   private final boolean drains;
+  /** Whether the peer may send a trace context with its requests. */
+  private final boolean traces;
   private final FragmentingWriter writer;
 
   /**
@@ -52,6 +54,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
     this.dispatcher = dispatcher;
     this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? publisher.open(this) : null;
     this.drains = features.contains(FrameType.FEATURE_DRAIN);
+    this.traces = features.contains(FrameType.FEATURE_TRACE);
     this.writer = channel.pipeline().get(FragmentingWriter.class);
   }
 
@@ -73,6 +76,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof InboundRequest request) {
+      if (request.envelope().traceContext() != null && !traces) {
+        throw new ProtocolException("REQUEST with a trace context (flag bit 3) without the trace feature");
+      }
       dispatcher.dispatch(request, this);
     } else if (msg instanceof PubSubFrames.Subscribe subscribe && subscriptions != null) {
       subscriptions.subscribe(subscribe);
