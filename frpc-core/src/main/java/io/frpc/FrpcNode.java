@@ -357,7 +357,7 @@ public final class FrpcNode implements AutoCloseable {
     private Duration callTimeout = Duration.ofSeconds(5);
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration reconnectInitialBackoff = Duration.ofMillis(100);
-    private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+    private Duration reconnectMaxBackoff = Duration.ofMillis(800);
     private boolean directCompletion;
     private int ioThreads;
     private long maxInboundBytes = DEFAULT_LIMITS.maxInboundBytes();
@@ -524,7 +524,7 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Reconnect backoff ({@code frpc.client.reconnect-initial-backoff}, 100 ms, doubling up to
-     * {@code frpc.client.reconnect-max-backoff}, 5 s).
+     * {@code frpc.client.reconnect-max-backoff}, 800 ms).
      */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       this.reconnectInitialBackoff = Objects.requireNonNull(initial, "initial");

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +75,41 @@ class NodeLifecycleTest {
 
     assertThat(events).containsExactly("up game:1", "down game:1 SHUTDOWN", "up game:1");
     assertThat(caller.frpc.module("game", "svc").call("where", String.class)).isEqualTo("here");
+  }
+
+  @Test
+  void withDefaultSettingsANodeThatWasDownForLongIsBackWithinASecondOfListening() throws IOException {
+    // the default reconnect backoff, not the short one TestNode uses
+    caller = TestNode.builder("caller", 1).configure(node -> node.reconnectBackoff(
+        io.frpc.internal.routing.ClientSettings.defaults().reconnectInitialBackoff(),
+        io.frpc.internal.routing.ClientSettings.defaults().reconnectMaxBackoff())).start();
+    AtomicInteger attempts = new AtomicInteger();
+    int port;
+    // a port where connections are accepted and dropped, until the backoff has reached its maximum
+    try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = dropping.getLocalPort();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            dropping.accept().close();
+            attempts.incrementAndGet();
+          }
+        } catch (IOException closed) {
+          // the test closed the listener
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      caller.client.nodeAvailable(new NodeId("game", 1), "127.0.0.1", port);
+      await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() >= 7);
+    }
+
+    server = TestNode.builder("game", 1).port(port).module("svc", null, 1, i -> new Service()).start();
+    long listening = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        .until(() -> caller.frpc.isActive("game", 1));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - listening)).isLessThan(Duration.ofMillis(1200));
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.frpc.pubsub.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -281,11 +282,15 @@ class PubSubTest {
     Recorder<String> messages = new Recorder<>();
     Map<String, String> state = new ConcurrentHashMap<>();
     List<String> stateSignals = new CopyOnWriteArrayList<>();
+    Set<NodeId> publishers = ConcurrentHashMap.newKeySet();
+    Set<RemoteNode> processes = ConcurrentHashMap.newKeySet();
     hall.frpc.channels("game").subscribe("news", String.class, messages);
     hall.frpc.channels("game").node(1).watchState("room:*", String.class, new StateListener<>() {
       @Override
       public void onState(StateUpdate<String> update) {
         state.put(update.channel(), update.value());
+        publishers.add(update.nodeId());
+        processes.add(update.node());
       }
 
       @Override
@@ -313,6 +318,8 @@ class PubSubTest {
     await().atMost(WAIT).until(() -> "new process".equals(state.get("room:1")) && "new room".equals(state.get("room:2")));
     assertThat(messages.signals).containsExactly("joined game:1", "lost game:1 SHUTDOWN", "joined game:1");
     assertThat(stateSignals).containsExactly("joined", "lost", "joined");
+    assertThat(publishers).as("keyed by node id: one entry across the restart").containsExactly(new NodeId("game", 1));
+    assertThat(processes).as("keyed by remote node: one entry per process").hasSize(2);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.frpc.pubsub;
 
+import io.frpc.NodeId;
 import io.frpc.RemoteNode;
 
 /**
@@ -13,4 +14,12 @@ import io.frpc.RemoteNode;
  * @param <T>     the value type
  */
 public record StateUpdate<T>(RemoteNode node, String channel, long version, T value) {
+
+  /**
+   * The publishing node's name and id, the same across its restarts: key maps by this. {@link #node()} also
+   * carries the boot id of the process that published, which changes with every start.
+   */
+  public NodeId nodeId() {
+    return node.id();
+  }
 }

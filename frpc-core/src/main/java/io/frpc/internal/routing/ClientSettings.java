@@ -18,12 +18,12 @@ public record ClientSettings(Duration connectWait, Duration callTimeout, Duratio
     Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion) {
 
   /**
-   * Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 5 s, completions
+   * Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 800 ms, completions
    * on callback threads.
    */
   public static ClientSettings defaults() {
     return new ClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3),
-        Duration.ofMillis(100), Duration.ofSeconds(5), false);
+        Duration.ofMillis(100), Duration.ofMillis(800), false);
   }
 
   public ClientSettings {

@@ -379,8 +379,11 @@ public class FrpcProperties {
     /** Delay before reconnecting to a node after a failed attempt or a lost connection. */
     private Duration reconnectInitialBackoff = Duration.ofMillis(100);
 
-    /** The reconnect delay doubles per failed attempt up to this. */
-    private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+    /**
+     * The reconnect delay doubles per failed attempt up to this; with its jitter, a node that restarts is
+     * back in callers' views within about a second.
+     */
+    private Duration reconnectMaxBackoff = Duration.ofMillis(800);
 
     /**
      * Whether callAsync futures complete, and run their continuations, on the I/O thread that read the reply
