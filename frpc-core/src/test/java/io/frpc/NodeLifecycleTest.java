@@ -78,6 +78,21 @@ class NodeLifecycleTest {
   }
 
   @Test
+  void aCallToANodeThatAnnouncedItsShutdownFailsAtOnceWithThatReason() {
+    server = TestNode.builder("game", 1).module("svc", null, 1, i -> new Service()).start();
+    caller = TestNode.builder("caller", 1).start();
+    caller.connectedTo(server);
+    server.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !caller.frpc.isActive("game"));
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> caller.frpc.module("game", "svc").node(1).call("where", String.class))
+        .isInstanceOf(NoNodeConnectedException.class).hasMessageContaining("announced a graceful shutdown");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 3 s connect wait")
+        .isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void withDefaultSettingsANodeThatWasDownForLongIsBackWithinASecondOfListening() throws IOException {
     // the default reconnect backoff, not the short one TestNode uses
     caller = TestNode.builder("caller", 1).configure(node -> node.reconnectBackoff(

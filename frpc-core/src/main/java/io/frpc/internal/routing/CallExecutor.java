@@ -262,6 +262,10 @@ public final class CallExecutor {
     if (denied != null) {
       return CompletableFuture.failedFuture(denied);
     }
+    NoNodeConnectedException down = client.shutDown(target.nodeName(), target.nodeId());
+    if (down != null) {
+      return CompletableFuture.failedFuture(down);
+    }
     // A node that refused authentication while the caller waited: say so, rather than "no node connected".
     return group.await(target.nodeId(), client.settings().connectWait(), client.timer())
         .exceptionallyCompose(noNode -> {

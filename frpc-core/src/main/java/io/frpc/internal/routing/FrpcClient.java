@@ -3,6 +3,7 @@ package io.frpc.internal.routing;
 import io.frpc.AuthenticationException;
 import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
+import io.frpc.NoNodeConnectedException;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
@@ -11,8 +12,8 @@ import io.frpc.status.RemoteNodeStatus;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.internal.transport.TransportResources;
 import io.netty.util.Timer;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,19 @@ public final class FrpcClient implements AutoCloseable {
       }
     }
     return any;
+  }
+
+  /**
+   * Why a call to node {@code id} of {@code name} fails at once: the node announced its graceful shutdown and
+   * has not come back; {@code null} otherwise (also for calls to any node of a name).
+   */
+  NoNodeConnectedException shutDown(String name, Integer id) {
+    if (id == null || !(lastFailures.get(new NodeId(name, id)) instanceof ShutDown down)
+        || group(name).byId(id) != null) {
+      return null;
+    }
+    return new NoNodeConnectedException(name, id, Duration.ZERO, down.getMessage() + "; calls to it fail at once "
+        + "until it is back (its NodeUpEvent, or isActive(name, id))");
   }
 
   String explainUnknownName(String name) {
