@@ -1,5 +1,6 @@
 package io.frpc;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -23,9 +24,13 @@ import java.util.function.Function;
  *                        with arguments over 64 KiB (or a backlog past 64 messages) run on a worker. A blocking
  *                        frpc call made there fails at once, since it would wait for a reply that very thread
  *                        has to read
+ * @param contracts       {@link io.frpc.client.FrpcClient} interfaces the handler serves without implementing
+ *                        them: checked against its commands at start-up like interfaces it implements, so
+ *                        caller-only methods (asynchronous or send forms) need no stubs in the handler
  */
 public record HandlerDefinition(String module, String instanceName, int instances, boolean concurrent,
-    int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory, boolean nonBlocking) {
+    int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory, boolean nonBlocking,
+    List<Class<?>> contracts) {
 
   public HandlerDefinition {
     if (module == null || module.isEmpty()) {
@@ -42,6 +47,13 @@ public record HandlerDefinition(String module, String instanceName, int instance
       throw new IllegalArgumentException("mailbox capacity of module '" + module + "' must not be negative");
     }
     Objects.requireNonNull(factory, "factory");
+    contracts = List.copyOf(contracts);
+  }
+
+  /** A definition without declared contracts. */
+  public HandlerDefinition(String module, String instanceName, int instances, boolean concurrent,
+      int mailboxCapacity, Class<?> handlerType, Function<FrpcInstance, ?> factory, boolean nonBlocking) {
+    this(module, instanceName, instances, concurrent, mailboxCapacity, handlerType, factory, nonBlocking, List.of());
   }
 
   /** A definition whose commands run on worker threads (may block). */
@@ -59,19 +71,28 @@ public record HandlerDefinition(String module, String instanceName, int instance
   /** The same instances, with messages running in parallel on each. */
   public HandlerDefinition runConcurrently() {
     return new HandlerDefinition(module, instanceName, instances, true, mailboxCapacity, handlerType, factory,
-        nonBlocking);
+        nonBlocking, contracts);
   }
 
   /** The same instances with a mailbox of {@code capacity} messages each. */
   public HandlerDefinition withMailboxCapacity(int capacity) {
     return new HandlerDefinition(module, instanceName, instances, concurrent, capacity, handlerType, factory,
-        nonBlocking);
+        nonBlocking, contracts);
   }
 
   /** The same instances, with the commands taken from {@code type} (e.g. the class behind a proxy). */
   public HandlerDefinition withHandlerType(Class<?> type) {
     return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, type, factory,
-        nonBlocking);
+        nonBlocking, contracts);
+  }
+
+  /**
+   * The same instances, checked at start-up against {@code interfaces} ({@link io.frpc.client.FrpcClient}
+   * interfaces the handler serves without implementing them; see {@link #contracts()}).
+   */
+  public HandlerDefinition withContracts(Class<?>... interfaces) {
+    return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, handlerType, factory,
+        nonBlocking, List.of(interfaces));
   }
 
   /**
@@ -80,6 +101,6 @@ public record HandlerDefinition(String module, String instanceName, int instance
    */
   public HandlerDefinition runNonBlocking() {
     return new HandlerDefinition(module, instanceName, instances, concurrent, mailboxCapacity, handlerType, factory,
-        true);
+        true, contracts);
   }
 }

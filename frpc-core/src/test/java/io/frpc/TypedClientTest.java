@@ -276,6 +276,32 @@ class TypedClientTest {
         .hasMessageContaining("does not serve (its commands: cost)");
   }
 
+  /** Serves the contract's commands without implementing it: no stub for the caller-only form. */
+  public static final class DeclaredShop {
+    public int price(String item) {
+      return item.length() * 2;
+    }
+  }
+
+  /** Serves another command than the contract calls. */
+  public static final class CostOnly {
+    public int cost(String item) {
+      return 0;
+    }
+  }
+
+  @Test
+  void aHandlerDeclaringTheClientInterfaceIsCheckedWithoutImplementingIt() {
+    try (TestNode shop = TestNode.builder("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
+        self -> new DeclaredShop()).withContracts(ShopApi.class)).start()) {
+      caller.connectedTo(shop);
+      assertThat(caller.frpc.client(ShopApi.class).price("sword")).isEqualTo(10);
+    }
+    assertThatThrownBy(() -> TestNode.builder("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
+        self -> new CostOnly()).withContracts(ShopApi.class)).start()).hasMessageContaining("calls command 'price', which handler")
+        .hasMessageContaining("does not serve (its commands: cost)");
+  }
+
   private void assertInvalid(Class<?> type, String message) {
     assertThatThrownBy(() -> caller.frpc.client(type)).isInstanceOf(FrpcConfigurationException.class)
         .hasMessageContaining(message);

@@ -54,4 +54,11 @@ public @interface FrpcHandler {
    * of its I/O thread.
    */
   boolean nonBlocking() default false;
+
+  /**
+   * {@code @FrpcClient} interfaces this handler serves without implementing them: checked against its
+   * commands at start-up, as an implemented interface is, so methods only callers use (asynchronous or send
+   * forms) need no stubs here.
+   */
+  Class<?>[] contract() default {};
 }

@@ -8,13 +8,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Checks a handler against the {@link FrpcClient} interfaces it implements, so that caller and handler
- * sharing one contract cannot drift apart: every method of the interface must call a command the handler
- * serves, with as many arguments as the command takes.
+ * Checks a handler against the {@link FrpcClient} interfaces it implements or declares, so that caller and
+ * handler sharing one contract cannot drift apart: every method of the interface must call a command the
+ * handler serves, with as many arguments as the command takes.
  */
 final class ClientContracts {
 
@@ -22,10 +23,19 @@ final class ClientContracts {
   }
 
   /**
+   * @param declared interfaces the handler serves without implementing them; each must be a {@link FrpcClient}
    * @throws IllegalStateException naming the interface method that does not match
    */
-  static void check(String module, Class<?> handlerType, CommandTable table) {
-    for (Class<?> contract : interfaces(handlerType)) {
+  static void check(String module, Class<?> handlerType, CommandTable table, List<Class<?>> declared) {
+    for (Class<?> contract : declared) {
+      if (contract.getAnnotation(FrpcClient.class) == null) {
+        throw new IllegalStateException("handler " + handlerType.getName() + " of module '" + module + "' declares "
+            + contract.getName() + " as its contract, but it is not an interface annotated @FrpcClient");
+      }
+    }
+    Set<Class<?>> contracts = interfaces(handlerType);
+    contracts.addAll(declared);
+    for (Class<?> contract : contracts) {
       FrpcClient client = contract.getAnnotation(FrpcClient.class);
       if (client == null) {
         continue;

@@ -39,7 +39,7 @@ final class FrpcHandlerRegistrar {
       }
       definitions.add(new HandlerDefinition(handler.module(), handler.instanceName(), handler.instances(),
           handler.concurrent(), Math.max(0, handler.mailboxCapacity()), type, self -> create(beanName, self),
-          handler.nonBlocking()));
+          handler.nonBlocking(), List.of(handler.contract())));
     }
     return definitions;
   }
