@@ -51,6 +51,32 @@ class HeartbeatTest {
   }
 
   @Test
+  void theRoundTripTimeIsUnknownBeforeTheFirstHeartbeatAndMeasuredOnABusyConnectionToo() {
+    server = TestNode.builder("game", 1).transport(FAST_HEARTBEATS).module("svc", null, 1, i -> new Echo()).start();
+    caller = TestNode.builder("caller", 1).start().connectedTo(server);
+    assertThat(caller.client.status().get(0).roundTripMicros()).as("before the first heartbeat").isEqualTo(-1);
+    caller.close();
+
+    caller = TestNode.builder("caller", 1).transport(FAST_HEARTBEATS).start().connectedTo(server);
+    NodeConnection connection = caller.client.activeConnections().get(0);
+    // calls back to back: the connection never goes quiet for a heartbeat interval
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (connection.rttNanos() < 0 && System.nanoTime() < end) {
+      caller.frpc.module("game", "svc").call("echo", String.class, "busy");
+    }
+
+    assertThat(connection.rttNanos()).as("measured while busy").isPositive();
+    assertThat(caller.client.status().get(0).roundTripMicros()).isGreaterThanOrEqualTo(0);
+  }
+
+  /** Handler of module "svc". */
+  public static final class Echo {
+    public String echo(String text) {
+      return text;
+    }
+  }
+
+  @Test
   void aPeerThatSendsNothingIsClosedAfterTheHeartbeatTimeout() throws IOException {
     server = TestNode.builder("game", 1).transport(FAST_HEARTBEATS).start();
     PayloadCodec codec = new PayloadCodec();

@@ -37,8 +37,14 @@ public interface FrpcPublisher {
   /** Whether any node subscribed to messages of {@code channel}, directly or through a pattern. */
   boolean hasSubscribers(String channel);
 
-  /** Subscribed connections a {@link #publish} on {@code channel} would reach now. */
+  /**
+   * Subscribed connections a {@link #publish} on {@code channel} would reach now; state watchers are not
+   * counted here (see {@link #stateWatcherCount}).
+   */
   int subscriberCount(String channel);
+
+  /** Connections watching the state of {@code channel} now, directly or through a pattern. */
+  int stateWatcherCount(String channel);
 
   /**
    * Messages not sent to a subscriber since start, because its connection was not keeping up or the

@@ -98,6 +98,11 @@ public final class Publisher implements FrpcPublisher {
   }
 
   @Override
+  public int stateWatcherCount(String channel) {
+    return bySession(states.matching(channel, ChannelNames.check(channel, false))).size();
+  }
+
+  @Override
   public long droppedMessages() {
     return dropped.get();
   }

@@ -121,7 +121,7 @@ final class NodeLink {
   /** The link's state for operations; {@code lastFailure} is why the last attempt failed, or null. */
   synchronized RemoteNodeStatus status(String lastFailure) {
     NodeConnection current = connection != null ? connection : draining;
-    return new RemoteNodeStatus(id, address(), state, since, current == null ? -1 : current.rttNanos() / 1000,
+    return new RemoteNodeStatus(id, address(), state, since, current == null || current.rttNanos() < 0 ? -1 : current.rttNanos() / 1000,
         current == null ? 0 : current.pendingCalls(), current == null ? 0 : current.bytesIn(),
         current == null ? 0 : current.bytesOut(), lastFailure);
   }
