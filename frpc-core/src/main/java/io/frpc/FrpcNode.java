@@ -293,6 +293,12 @@ public final class FrpcNode implements AutoCloseable {
         subscriptions.status());
   }
 
+  /** Accepted connections that have not completed the handshake, for tests in this package. */
+  int handshakingConnections() {
+    FrpcServer listener = server;
+    return listener == null ? 0 : listener.handshakingConnections();
+  }
+
   /** The client side, for tests in this package. */
   FrpcClient client() {
     return client;

@@ -11,6 +11,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -39,7 +40,16 @@ final class RawPeer implements AutoCloseable {
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    socket.setSoTimeout(10_000);
+    return new RawPeer(socket);
+  }
+
+  /** Connects without a handshake from local address {@code source} (Linux accepts any of 127/8). */
+  static RawPeer connectFrom(String source, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(source, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000);
     return new RawPeer(socket);
   }

@@ -2,7 +2,6 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
-import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -69,7 +68,7 @@ public final class FrpcServer {
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, FrpcObserver observer) {
-    this.refusals = new Refusals(new RateLimitedLog(log, 60, TimeUnit.SECONDS), observer);
+    this.refusals = new Refusals(log, observer);
     this.secrets = secrets;
     this.tls = tls;
     this.self = self;
@@ -156,7 +155,8 @@ public final class FrpcServer {
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
         resources.traffic(),
         new ServerHandshakeHandler(self, bootId,
-        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals, () -> shuttingDown));
+        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals, () -> shuttingDown,
+        () -> serverChannel == null));
   }
 
   private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {
@@ -172,6 +172,11 @@ public final class FrpcServer {
   public InetSocketAddress localAddress() {
     Channel channel = serverChannel;
     return channel == null ? null : (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Accepted connections that have not completed the handshake. */
+  public int handshakingConnections() {
+    return handshaking.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   /** Whether the listener is bound. */
