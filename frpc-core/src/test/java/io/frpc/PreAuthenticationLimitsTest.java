@@ -12,16 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What connections that never complete their handshake can do to a node: they hold nothing once closed, and
- * a node that lacks the secret is named as such in the accepting node's log.
+ * What connections that never complete their handshake can do to a node, from however many addresses: they
+ * cannot keep out a node that shares the secret, hold memory once closed, or open faster than the handshake
+ * rate of their address; and a node that lacks the secret is named as such in the accepting node's log.
  */
 class PreAuthenticationLimitsTest {
 
@@ -78,6 +83,35 @@ class PreAuthenticationLimitsTest {
     return count == null ? 0 : count.sum();
   }
 
+  /** Whether a fresh node {@code caller:id} with the secret is admitted and served within {@code wait}. */
+  private static boolean servedWithin(Duration wait, int id, TestNode server) {
+    try (TestNode caller = TestNode.builder("caller", id).configure(node -> node.secret(SECRET)).start()) {
+      caller.knows(server);
+      await().atMost(wait).until(() -> caller.client.isActive("game", 1));
+      return caller.frpc.module("game", "svc").call("echo", String.class, "hello").equals("hello");
+    } catch (ConditionTimeoutException notAdmitted) {
+      return false;
+    }
+  }
+
+  @Test
+  void halfOpenHandshakesFromFortyAddressesNeverKeepOutANodeThatSharesTheSecret() throws IOException {
+    TestNode server = server(node -> node.secret(SECRET).handshakeTimeout(Duration.ofMinutes(1)));
+    HalfOpenFlood flood = HalfOpenFlood.open(server.port(), 2_048, 40);
+    open.add(flood);
+    ScheduledExecutorService attacker = Executors.newSingleThreadScheduledExecutor();
+    open.add(attacker::shutdownNow);
+    // what the node closes comes back at 1,000 connections a second, within every rate limit
+    attacker.scheduleWithFixedDelay(() -> flood.reopen(10), 10, 10, TimeUnit.MILLISECONDS);
+
+    int served = 0;
+    for (int id = 1; id <= 10; id++) {
+      served += servedWithin(Duration.ofSeconds(3), id, server) ? 1 : 0;
+    }
+
+    assertThat(served).as("fresh callers served while 2,048 half-open handshakes are held").isEqualTo(10);
+  }
+
   @Test
   void connectionsClosedDuringTheHandshakeHoldNothingOnceClosed() throws IOException {
     TestNode server = server(node -> node.handshakeTimeout(Duration.ofMillis(500)));
@@ -93,7 +127,7 @@ class PreAuthenticationLimitsTest {
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
         assertThat(logs.messages(Level.WARN)).noneMatch(message -> message.contains("no handshake within")));
     // each is counted once, by its reason: closed by the peer, or (when the node accepts faster than it reads
-    // the peers' closes) refused by a handshake limit; none as a handshake timeout
+    // the peers' closes) closed to make room for newer ones; none as a handshake timeout
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       Map<String, Long> counts = refusalCounts();
       assertThat(counts.keySet()).as("reasons counted").contains("closed-during-handshake").isSubsetOf(
@@ -101,6 +135,28 @@ class PreAuthenticationLimitsTest {
           "frpc.server.max-handshaking-per-network", "frpc.server.max-handshaking");
       assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).as("connections counted").isEqualTo(2_000);
     });
+  }
+
+  @Test
+  void connectionsBeyondTheHandshakeRateOfAnAddressAreClosedWhileOtherAddressesGetIn() throws IOException {
+    TestNode server = server(node -> node.handshakeRatePerAddress(20));
+    List<RawPeer> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      RawPeer peer = RawPeer.connectFrom("127.0.0.5", server.port());
+      open.add(peer);
+      burst.add(peer);
+    }
+    int admitted = 0;
+    for (int i = 0; i < burst.size(); i++) {
+      admitted += burst.get(i).admittedAs(i) ? 1 : 0;
+    }
+
+    assertThat(admitted).as("admitted of 40 opened at once, 20 a second").isBetween(20, 30);
+    try (RawPeer other = RawPeer.connectFrom("127.0.0.6", server.port())) {
+      assertThat(other.admittedAs(100)).isTrue();
+    }
+    assertThat(logs.messages(Level.WARN)).filteredOn(message -> message.contains(
+        "frpc.server.handshake-rate-per-address")).hasSize(1);
   }
 
   @Test

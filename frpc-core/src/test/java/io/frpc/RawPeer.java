@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,6 +53,17 @@ final class RawPeer implements AutoCloseable {
     socket.connect(new InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000);
     return new RawPeer(socket);
+  }
+
+  /** Sends a HELLO as node {@code raw:id}; whether the node answered HELLO_ACK rather than closing. */
+  boolean admittedAs(int id) throws IOException {
+    try {
+      send(control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", id, "boot-" + id, 1 << 20,
+          Set.of())));
+      return readFrame()[0] == FrameType.HELLO_ACK;
+    } catch (EOFException | SocketException closedByNode) {
+      return false;
+    }
   }
 
   /** Connects and completes the handshake as node {@code raw:id}. */

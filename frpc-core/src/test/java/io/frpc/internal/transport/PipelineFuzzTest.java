@@ -57,7 +57,8 @@ class PipelineFuzzTest {
   private final PayloadCodec codec = new PayloadCodec();
   private final TransportSettings settings = new TransportSettings(256 * 1024, 4 * 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(15), Duration.ofSeconds(10));
-  private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100);
+  private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100,
+      100, 100, 100);
   private final InboundBudget budget = limits.inboundBudget();
   private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
