@@ -83,7 +83,8 @@ public final class FrpcNode implements AutoCloseable {
     this.transport = new TransportSettings(config.maxMessageSize, config.fragmentSize, config.heartbeatInterval,
         config.heartbeatTimeout, config.handshakeTimeout);
     this.limits = new ConnectionLimits(config.maxInboundBytes, config.maxQueuedOutboundBytes,
-        config.unwritableTimeout, config.maxConnections, config.maxHandshakingPerAddress);
+        config.unwritableTimeout, config.maxConnections, config.maxHandshaking, config.maxHandshakingPerNetwork,
+        config.maxHandshakingPerAddress, config.handshakeRatePerAddress);
     this.inboundBudget = limits.inboundBudget();
     ClientSettings clientSettings = new ClientSettings(config.connectWait, config.callTimeout, config.connectTimeout,
         config.reconnectInitialBackoff, config.reconnectMaxBackoff, config.directCompletion);
@@ -293,6 +294,12 @@ public final class FrpcNode implements AutoCloseable {
         subscriptions.status());
   }
 
+  /** Accepted connections that have not completed the handshake, for tests in this package. */
+  int handshakingConnections() {
+    FrpcServer listener = server;
+    return listener == null ? 0 : listener.handshakingConnections();
+  }
+
   /** The client side, for tests in this package. */
   FrpcClient client() {
     return client;
@@ -364,7 +371,10 @@ public final class FrpcNode implements AutoCloseable {
     private long maxQueuedOutboundBytes = DEFAULT_LIMITS.maxQueuedOutboundBytes();
     private Duration unwritableTimeout = DEFAULT_LIMITS.unwritableTimeout();
     private int maxConnections = DEFAULT_LIMITS.maxConnections();
+    private int maxHandshaking = DEFAULT_LIMITS.maxHandshaking();
+    private int maxHandshakingPerNetwork = DEFAULT_LIMITS.maxHandshakingPerNetwork();
     private int maxHandshakingPerAddress = DEFAULT_LIMITS.maxHandshakingPerAddress();
+    private int handshakeRatePerAddress = DEFAULT_LIMITS.handshakeRatePerAddress();
     private NodeDiscovery discovery;
     private SmileMapper smileMapper;
     private String secret;
@@ -564,18 +574,50 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** Connections the listener keeps open at most ({@code frpc.server.max-connections}, 2,048). */
+    /**
+     * Connections the listener keeps open at most ({@code frpc.server.max-connections}, 2,048). When they are
+     * reached, a new connection closes the oldest one still in the handshake, or is refused when every one has
+     * completed it.
+     */
     public Builder maxConnections(int connections) {
       this.maxConnections = connections;
       return this;
     }
 
     /**
+     * Connections that may be in the handshake at once ({@code frpc.server.max-handshaking}, 256); one more
+     * closes the oldest of them. Peers that complete their handshake in milliseconds keep getting in while
+     * connections that never complete it are closed oldest first.
+     */
+    public Builder maxHandshaking(int connections) {
+      this.maxHandshaking = connections;
+      return this;
+    }
+
+    /**
+     * Connections from one /24 (IPv4) or /64 (IPv6) network that may be in the handshake at once
+     * ({@code frpc.server.max-handshaking-per-network}, 128); one more closes the network's oldest.
+     */
+    public Builder maxHandshakingPerNetwork(int connections) {
+      this.maxHandshakingPerNetwork = connections;
+      return this;
+    }
+
+    /**
      * Connections from one remote address that may be in the handshake at once
-     * ({@code frpc.server.max-handshaking-per-address}, 64).
+     * ({@code frpc.server.max-handshaking-per-address}, 64); one more closes the address's oldest.
      */
     public Builder maxHandshakingPerAddress(int connections) {
       this.maxHandshakingPerAddress = connections;
+      return this;
+    }
+
+    /**
+     * New connections accepted from one remote address per second, with a burst of as many
+     * ({@code frpc.server.handshake-rate-per-address}, 100); connections beyond it are closed at once.
+     */
+    public Builder handshakeRatePerAddress(int connectionsPerSecond) {
+      this.handshakeRatePerAddress = connectionsPerSecond;
       return this;
     }
 

@@ -153,19 +153,22 @@ class HostilePeerTest {
   }
 
   @Test
-  void connectionsBeyondThePerAddressHandshakeLimitAreRefusedWithOneLogLine() throws IOException {
+  void connectionsBeyondThePerAddressHandshakeLimitCloseTheOldestWithOneLogLine() throws IOException {
     start(node -> node.maxHandshakingPerAddress(8).handshakeTimeout(Duration.ofSeconds(5)));
     List<RawPeer> idle = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       idle.add(peer(RawPeer.connect(server.port())));
     }
-    int refused = 0;
-    for (RawPeer peer : idle) {
-      peer.socket.setSoTimeout(300);
-      refused += peer.closedByNode() ? 1 : 0;
+    List<Integer> left = new ArrayList<>();
+    for (int i = 0; i < idle.size(); i++) {
+      idle.get(i).socket.setSoTimeout(300);
+      if (!idle.get(i).closedByNode()) {
+        left.add(i);
+      }
     }
 
-    assertThat(refused).isEqualTo(32);
+    // the node orders connections as its two I/O threads register them, which can swap neighbours
+    assertThat(left).as("the connections left open, of 40 opened in turn").hasSize(8).allMatch(i -> i >= 20);
     assertThat(logs.messages(Level.WARN)).filteredOn(message -> message.contains("max-handshaking-per-address"))
         .hasSize(1);
     assertTheCallerIsServed();

@@ -8,9 +8,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -39,9 +41,29 @@ final class RawPeer implements AutoCloseable {
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(10_000);
     return new RawPeer(socket);
+  }
+
+  /** Connects without a handshake from local address {@code source} (Linux accepts any of 127/8). */
+  static RawPeer connectFrom(String source, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(source, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    socket.setSoTimeout(10_000);
+    return new RawPeer(socket);
+  }
+
+  /** Sends a HELLO as node {@code raw:id}; whether the node answered HELLO_ACK rather than closing. */
+  boolean admittedAs(int id) throws IOException {
+    try {
+      send(control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", id, "boot-" + id, 1 << 20,
+          Set.of())));
+      return readFrame()[0] == FrameType.HELLO_ACK;
+    } catch (EOFException | SocketException closedByNode) {
+      return false;
+    }
   }
 
   /** Connects and completes the handshake as node {@code raw:id}. */

@@ -28,7 +28,11 @@ public interface FrpcObserver {
   default void requestCompleted(String module, String command, String outcome, long nanos) {
   }
 
-  /** The listener refused a connection, for {@code reason} (a limit's property name, or "handshake"). */
+  /**
+   * The listener refused a connection, closed one to make room, or lost one before its handshake completed, for
+   * {@code reason}: a limit's property name, {@code handshake}, {@code tls}, {@code frpc.security.secret} (the
+   * peer closed when challenged to prove the secret) or {@code closed-during-handshake} (the peer closed first).
+   */
   default void connectionRefused(String reason) {
   }
 }

@@ -12,18 +12,24 @@ import java.time.Duration;
  *                                 maximum message size before the connection is closed
  * @param unwritableTimeout        a connection whose peer has not read for this long is closed
  * @param maxConnections           accepted connections, handshaking or admitted, of the listener
+ * @param maxHandshaking           connections of the listener that have not completed the handshake
+ * @param maxHandshakingPerNetwork connections from one /24 (IPv4) or /64 (IPv6) network that have not completed
+ *                                 the handshake
  * @param maxHandshakingPerAddress connections from one remote address that have not completed the handshake
+ * @param handshakeRatePerAddress  connections accepted from one remote address per second, with a burst of as many
  */
 public record ConnectionLimits(long maxInboundBytes, long maxQueuedOutboundBytes, Duration unwritableTimeout,
-    int maxConnections, int maxHandshakingPerAddress) {
+    int maxConnections, int maxHandshaking, int maxHandshakingPerNetwork, int maxHandshakingPerAddress,
+    int handshakeRatePerAddress) {
 
   /**
    * Defaults: a quarter of the heap (at most 2 GiB) for unfinished messages, 64 MiB queued per
-   * connection, 10 s without reading, 2,048 connections, 64 handshaking per address.
+   * connection, 10 s without reading, 2,048 connections, of them 256 handshaking, 128 per network and 64 per
+   * address, 100 new connections per address and second.
    */
   public static ConnectionLimits defaults() {
     return new ConnectionLimits(Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30), 64L << 20,
-        Duration.ofSeconds(10), 2048, 64);
+        Duration.ofSeconds(10), 2048, 256, 128, 64, 100);
   }
 
   public ConnectionLimits {
@@ -43,10 +49,16 @@ public record ConnectionLimits(long maxInboundBytes, long maxQueuedOutboundBytes
       throw new FrpcConfigurationException("frpc.server.max-connections", "frpc.server.max-connections must be "
           + "positive but was " + maxConnections, "the default is 2048");
     }
-    if (maxHandshakingPerAddress < 1) {
-      throw new FrpcConfigurationException("frpc.server.max-handshaking-per-address",
-          "frpc.server.max-handshaking-per-address must be positive but was " + maxHandshakingPerAddress,
-          "the default is 64");
+    positive("frpc.server.max-handshaking", maxHandshaking, 256);
+    positive("frpc.server.max-handshaking-per-network", maxHandshakingPerNetwork, 128);
+    positive("frpc.server.max-handshaking-per-address", maxHandshakingPerAddress, 64);
+    positive("frpc.server.handshake-rate-per-address", handshakeRatePerAddress, 100);
+  }
+
+  private static void positive(String property, int value, int defaultValue) {
+    if (value < 1) {
+      throw new FrpcConfigurationException(property, property + " must be positive but was " + value,
+          "the default is " + defaultValue);
     }
   }
 

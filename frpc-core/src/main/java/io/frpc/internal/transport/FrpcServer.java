@@ -2,7 +2,6 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
-import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -19,16 +18,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +50,9 @@ public final class FrpcServer {
   private final Publisher publisher;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
-  private final Map<InetAddress, AtomicInteger> handshaking = new ConcurrentHashMap<>();
   private final Refusals refusals;
+  private final HandshakeSlots handshaking;
+  private final HandshakeRate handshakeRate;
   private final AdmittedPeers peers = new AdmittedPeers();
   private final SharedSecrets secrets;
   private final Tls tls;
@@ -69,7 +66,9 @@ public final class FrpcServer {
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, FrpcObserver observer) {
-    this.refusals = new Refusals(new RateLimitedLog(log, 60, TimeUnit.SECONDS), observer);
+    this.refusals = new Refusals(log, observer);
+    this.handshaking = new HandshakeSlots(limits, refusals);
+    this.handshakeRate = new HandshakeRate(limits.handshakeRatePerAddress(), System::nanoTime);
     this.secrets = secrets;
     this.tls = tls;
     this.self = self;
@@ -118,51 +117,40 @@ public final class FrpcServer {
   }
 
   /**
-   * Sets up an accepted connection, or closes it at once when the listener is at its connection limit
-   * or its address has too many connections still in the handshake.
+   * Sets up an accepted connection, or closes it at once when its address opens connections faster than the
+   * handshake rate, or when the listener is at its connection limit and every connection has completed the
+   * handshake. A connection that exceeds a limit of connections in the handshake closes the oldest such
+   * connection instead (see {@link HandshakeSlots}).
    */
   private void admit(SocketChannel ch) {
-    if (connections.incrementAndGet() > limits.maxConnections()) {
-      connections.decrementAndGet();
-      refusals.refused("frpc.server.max-connections", "Refusing connection from " + ch.remoteAddress()
-          + ": the limit of " + limits.maxConnections()
-          + " open connections is reached (frpc.server.max-connections)");
+    InetSocketAddress remote = ch.remoteAddress();
+    if (!handshakeRate.tryAcquire(remote.getAddress())) {
+      refusals.refused("frpc.server.handshake-rate-per-address", "Refusing connection from " + remote
+          + ": more than " + limits.handshakeRatePerAddress() + " new connections a second from "
+          + remote.getAddress().getHostAddress() + " (frpc.server.handshake-rate-per-address)");
       ch.close();
       return;
     }
-    InetAddress address = ch.remoteAddress().getAddress();
-    AtomicInteger fromAddress = handshaking.computeIfAbsent(address, k -> new AtomicInteger());
-    if (fromAddress.incrementAndGet() > limits.maxHandshakingPerAddress()) {
-      releaseHandshake(address, fromAddress);
+    if (connections.incrementAndGet() > limits.maxConnections() && !handshaking.evictOldest(remote)) {
       connections.decrementAndGet();
-      refusals.refused("frpc.server.max-handshaking-per-address", "Refusing connection from " + ch.remoteAddress()
-          + ": the limit of " + limits.maxHandshakingPerAddress() + " connections from " + address.getHostAddress()
-          + " still in the handshake is reached (frpc.server.max-handshaking-per-address)");
+      refusals.refused("frpc.server.max-connections", "Refusing connection from " + remote
+          + ": the limit of " + limits.maxConnections() + " open connections is reached and all of them have "
+          + "completed the handshake (frpc.server.max-connections)");
       ch.close();
       return;
     }
-    AtomicBoolean handshaken = new AtomicBoolean();
-    Runnable admitted = () -> {
-      if (handshaken.compareAndSet(false, true)) {
-        releaseHandshake(address, fromAddress);
-      }
-    };
+    // when a connection was closed to make room, the count stays above the limit until it has closed
+    HandshakeSlots.Slot slot = handshaking.take(ch, remote);
     channels.add(ch);
     ch.closeFuture().addListener(f -> {
       channels.remove(ch);
       connections.decrementAndGet();
-      admitted.run();
+      slot.release();
     });
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
         resources.traffic(),
-        new ServerHandshakeHandler(self, bootId,
-        transport, limits, codec, dispatcher, publisher, secrets, peers, admitted, refusals, () -> shuttingDown));
-  }
-
-  private void releaseHandshake(InetAddress address, AtomicInteger fromAddress) {
-    if (fromAddress.decrementAndGet() == 0) {
-      handshaking.remove(address, fromAddress);
-    }
+        new ServerHandshakeHandler(self, bootId, transport, limits, codec, dispatcher, publisher, secrets, peers,
+            slot::release, refusals, () -> shuttingDown, () -> slot.evicted() || serverChannel == null));
   }
 
   /** Whether {@link #announceShutdown()} ran: connections admitted from now on are told at once. */
@@ -172,6 +160,11 @@ public final class FrpcServer {
   public InetSocketAddress localAddress() {
     Channel channel = serverChannel;
     return channel == null ? null : (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Accepted connections that have not completed the handshake. */
+  public int handshakingConnections() {
+    return handshaking.size();
   }
 
   /** Whether the listener is bound. */

@@ -2,15 +2,25 @@ package io.frpc.internal.transport;
 
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.status.FrpcObserver;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 
-/** Where the listener reports a refused connection: one rate-limited WARN line, and the observer's count. */
+/**
+ * Where the listener reports a connection it refused, or lost before the handshake completed: the observer's
+ * count by reason, and at most one WARN line a minute (a peer provokes these at will).
+ */
 final class Refusals {
 
-  private final RateLimitedLog log;
+  private final Logger log;
+  private final RateLimitedLog refusals;
+  private final RateLimitedLog secretMismatches;
   private final FrpcObserver observer;
 
-  Refusals(RateLimitedLog log, FrpcObserver observer) {
+  Refusals(Logger log, FrpcObserver observer) {
     this.log = log;
+    this.refusals = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+    // a log line of its own, so that a flood of other refusals cannot hide a misconfigured secret
+    this.secretMismatches = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
     this.observer = observer;
   }
 
@@ -20,6 +30,21 @@ final class Refusals {
    */
   void refused(String reason, String line) {
     observer.connectionRefused(reason);
-    log.warn(line);
+    refusals.warn(line);
+  }
+
+  /**
+   * The peer closed the connection before completing the handshake: counted, and logged at DEBUG only, as
+   * port scans and TCP health checks do it all the time.
+   */
+  void closedDuringHandshake(String line) {
+    observer.connectionRefused("closed-during-handshake");
+    log.debug(line);
+  }
+
+  /** The peer closed the connection when challenged to prove the shared secret: it most likely lacks it. */
+  void secretMismatch(String line) {
+    observer.connectionRefused("frpc.security.secret");
+    secretMismatches.warn(line);
   }
 }

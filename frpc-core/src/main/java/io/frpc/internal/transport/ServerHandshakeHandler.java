@@ -50,6 +50,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final Runnable admitted;
   private final Refusals refusals;
   private final BooleanSupplier shuttingDown;
+  private final BooleanSupplier closedByListener;
   private ScheduledFuture<?> timeout;
   private boolean refused;
   /**
@@ -66,10 +67,12 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    * @param admitted runs once the peer is admitted (it no longer counts as handshaking)
    * @param refusals where refusals are logged and counted
    * @param shuttingDown whether the node announced its shutdown: an admitted peer is told at once
+   * @param closedByListener whether the listener closed the connection (to make room for another, or on
+   *                 shutdown) rather than the peer
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
-      Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown) {
+      Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown, BooleanSupplier closedByListener) {
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -82,17 +85,40 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     this.admitted = admitted;
     this.refusals = refusals;
     this.shuttingDown = shuttingDown;
+    this.closedByListener = closedByListener;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     timeout = ctx.executor().schedule(() -> {
+      refused = true;
       refusals.refused("frpc.server.handshake-timeout", "Closing connection from " + ctx.channel().remoteAddress()
           + ": no handshake within "
           + settings.handshakeTimeout().toMillis() + " ms (frpc.server.handshake-timeout)");
       ctx.close();
     }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
+  }
+
+  /** The connection closed before the handshake completed (once it has, this handler has left the pipeline). */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (timeout != null) {
+      // a pending timer would hold the closed connection until the handshake timeout
+      timeout.cancel(false);
+    }
+    if (!refused && !closedByListener.getAsBoolean()) {
+      if (challenged != null) {
+        refusals.secretMismatch("Connection from " + ctx.channel().remoteAddress() + " (node "
+            + PeerText.safe(challenged.name() + ":" + challenged.id()) + ") closed when challenged to prove the "
+            + "shared secret: it most likely does not share this node's secret (frpc.security.secret), or "
+            + "expected another node at this address");
+      } else {
+        refusals.closedDuringHandshake("Connection from " + ctx.channel().remoteAddress()
+            + " closed during the handshake");
+      }
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override

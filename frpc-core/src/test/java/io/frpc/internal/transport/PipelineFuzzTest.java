@@ -4,7 +4,6 @@ import io.frpc.HandlerDefinition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.NodeId;
-import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +57,8 @@ class PipelineFuzzTest {
   private final PayloadCodec codec = new PayloadCodec();
   private final TransportSettings settings = new TransportSettings(256 * 1024, 4 * 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(15), Duration.ofSeconds(10));
-  private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100);
+  private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100,
+      100, 100, 100);
   private final InboundBudget budget = limits.inboundBudget();
   private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
@@ -67,8 +66,7 @@ class PipelineFuzzTest {
       FrpcObserver.NONE, FrpcTracer.NONE);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
       Map.of());
-  private final Refusals refusals = new Refusals(new RateLimitedLog(LoggerFactory.getLogger(getClass()), 1,
-      TimeUnit.HOURS), FrpcObserver.NONE);
+  private final Refusals refusals = new Refusals(LoggerFactory.getLogger(getClass()), FrpcObserver.NONE);
 
   @Test
   void noInputEscapesThePipelineLeaksABufferOrKeepsReassemblyMemory() {
@@ -85,7 +83,7 @@ class PipelineFuzzTest {
         Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new Traffic(),
             new ServerHandshakeHandler(
             new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, publisher, secrets, new AdmittedPeers(),
-            () -> { }, refusals, () -> false));
+            () -> { }, refusals, () -> false, () -> false));
         channel.pipeline().fireChannelActive();
         int offset = 0;
         while (offset < bytes.length && channel.isOpen()) {

@@ -218,11 +218,29 @@ public class FrpcProperties {
     /** TLS of the listener. */
     private final ServerSsl ssl = new ServerSsl();
 
-    /** Connections the listener keeps open at most; more are refused at once. */
+    /**
+     * Connections the listener keeps open at most; one more closes the oldest connection still in the
+     * handshake, or is refused at once when every connection has completed it.
+     */
     private int maxConnections = 2048;
 
-    /** Connections from one remote address that may be in the handshake at once; more are refused at once. */
+    /** Connections that may be in the handshake at once; one more closes the oldest of them. */
+    private int maxHandshaking = 256;
+
+    /**
+     * Connections from one /24 (IPv4) or /64 (IPv6) network that may be in the handshake at once; one more
+     * closes the network's oldest.
+     */
+    private int maxHandshakingPerNetwork = 128;
+
+    /** Connections from one remote address that may be in the handshake at once; one more closes its oldest. */
     private int maxHandshakingPerAddress = 64;
+
+    /**
+     * New connections accepted from one remote address per second, with a burst of as many; connections beyond
+     * it are closed at once.
+     */
+    private int handshakeRatePerAddress = 100;
 
     public boolean isEnabled() {
       return enabled;
@@ -292,12 +310,36 @@ public class FrpcProperties {
       this.maxConnections = maxConnections;
     }
 
+    public int getMaxHandshaking() {
+      return maxHandshaking;
+    }
+
+    public void setMaxHandshaking(int maxHandshaking) {
+      this.maxHandshaking = maxHandshaking;
+    }
+
+    public int getMaxHandshakingPerNetwork() {
+      return maxHandshakingPerNetwork;
+    }
+
+    public void setMaxHandshakingPerNetwork(int maxHandshakingPerNetwork) {
+      this.maxHandshakingPerNetwork = maxHandshakingPerNetwork;
+    }
+
     public int getMaxHandshakingPerAddress() {
       return maxHandshakingPerAddress;
     }
 
     public void setMaxHandshakingPerAddress(int maxHandshakingPerAddress) {
       this.maxHandshakingPerAddress = maxHandshakingPerAddress;
+    }
+
+    public int getHandshakeRatePerAddress() {
+      return handshakeRatePerAddress;
+    }
+
+    public void setHandshakeRatePerAddress(int handshakeRatePerAddress) {
+      this.handshakeRatePerAddress = handshakeRatePerAddress;
     }
 
     public int getMailboxCapacity() {

@@ -207,8 +207,15 @@ class FrpcAutoConfigurationTest {
         .getStartupFailure()).rootCause().hasMessageContaining("frpc.max-inbound-bytes"));
     namedNode.withPropertyValues("frpc.max-queued-outbound-bytes=1KB").run(context -> assertThat(context
         .getStartupFailure()).rootCause().hasMessageContaining("frpc.max-queued-outbound-bytes"));
+    for (String handshakeLimit : List.of("frpc.server.max-handshaking", "frpc.server.max-handshaking-per-network",
+        "frpc.server.max-handshaking-per-address", "frpc.server.handshake-rate-per-address")) {
+      namedNode.withPropertyValues(handshakeLimit + "=0").run(context -> assertThat(context.getStartupFailure())
+          .rootCause().isInstanceOf(FrpcConfigurationException.class).hasMessageContaining(handshakeLimit));
+    }
     namedNode.withPropertyValues("frpc.max-inbound-bytes=16MB", "frpc.server.max-handshaking-per-address=2",
-        "frpc.unwritable-timeout=3s").run(context -> assertThat(context).hasNotFailed());
+        "frpc.server.max-handshaking=32", "frpc.server.max-handshaking-per-network=8",
+        "frpc.server.handshake-rate-per-address=10", "frpc.unwritable-timeout=3s")
+        .run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test
