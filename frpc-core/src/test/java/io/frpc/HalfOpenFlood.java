@@ -78,7 +78,7 @@ final class HalfOpenFlood implements AutoCloseable {
     connection.connect(node);
     if (slot % 2 == 1) {
       connection.write(ByteBuffer.wrap(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION,
-          "flood", slot, "boot-" + slot, 1 << 20, Set.of(), new byte[32]))));
+          "flood", slot, "boot-" + slot, 1 << 20, Set.of(), new byte[32], new byte[32]))));
     }
     connection.configureBlocking(false);
     connection.register(selector, SelectionKey.OP_READ, slot);

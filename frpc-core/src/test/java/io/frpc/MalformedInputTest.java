@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Hello;
@@ -25,6 +26,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +131,24 @@ class MalformedInputTest {
     }
     assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("unknown frame type"));
     assertOthersAreStillServed();
+  }
+
+  @Test
+  void aThousandViolatingPeersWriteAHandfulOfLinesAndASummary() throws IOException {
+    for (int i = 0; i < 1000; i++) {
+      try (Socket socket = handshaken()) {
+        send(socket, ByteBuffer.allocate(6).putInt(2).put((byte) 0x7F).put((byte) 0).array());
+        assertClosedByServer(socket);
+      }
+    }
+    assertOthersAreStillServed();
+    caller.close();
+    server.close();
+
+    List<String> lines = logs.events().stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(message -> message.contains("unknown frame type")).toList();
+    assertThat(lines).as("one line, then the summary when the listener stops").hasSizeLessThanOrEqualTo(3)
+        .anySatisfy(line -> assertThat(line).contains("999 similar line(s) held back since the last"));
   }
 
   @Test

@@ -2,35 +2,57 @@ package io.frpc.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
- * WARN lines a peer can provoke at will (refused connections, handshakes that never came, dropped sends)
- * at most once per interval, each telling how many similar lines were held back since the last; the
- * held-back ones go to DEBUG. One per node and kind, so a flood costs one log line a minute.
+ * Lines a peer can provoke at will (refused connections, handshakes that never came, dropped sends, broken
+ * connections) at most once per interval, each telling how many similar lines were held back since the
+ * last; the held-back ones go to DEBUG. {@link #summarize()} reports what is still held back, so the last
+ * burst is not hidden until the next line. One per node and kind, so a flood costs one line a minute.
  */
 public final class RateLimitedLog {
 
   private final Logger log;
+  private final Level level;
   private final long intervalNanos;
   private final AtomicLong nextNanos = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
+  private final AtomicReference<String> latestSuppressed = new AtomicReference<>();
 
+  /** Lines at WARN. */
   public RateLimitedLog(Logger log, long interval, TimeUnit unit) {
+    this(log, Level.WARN, interval, unit);
+  }
+
+  public RateLimitedLog(Logger log, Level level, long interval, TimeUnit unit) {
     this.log = log;
+    this.level = level;
     this.intervalNanos = unit.toNanos(interval);
   }
 
-  /** Logs {@code message} at WARN unless a line was logged within the interval. */
+  /** Logs {@code message} at WARN (or this log's level) unless a line was logged within the interval. */
   public void warn(String message) {
     long now = System.nanoTime();
     long next = nextNanos.get();
     if ((next == Long.MIN_VALUE || now - next >= 0) && nextNanos.compareAndSet(next, now + intervalNanos)) {
       long held = suppressed.getAndSet(0);
-      log.warn(held == 0 ? message : message + " (" + held + " similar line(s) held back since the last)");
+      latestSuppressed.set(null);
+      log.atLevel(level).log(held == 0 ? message : message + " (" + held + " similar line(s) held back since the last)");
     } else {
       suppressed.incrementAndGet();
+      latestSuppressed.set(message);
       log.debug(message);
+    }
+  }
+
+  /** Logs how many lines were held back since the last one, with the latest of them; nothing when none were. */
+  public void summarize() {
+    long held = suppressed.getAndSet(0);
+    String latest = latestSuppressed.getAndSet(null);
+    if (held > 0) {
+      log.atLevel(level).log(held + " similar line(s) held back since the last; the latest: " + latest);
     }
   }
 }

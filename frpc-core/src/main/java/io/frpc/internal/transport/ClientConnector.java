@@ -50,6 +50,7 @@ public final class ClientConnector {
   private final Tls tls;
   private final PayloadCodec codec;
   private final Bootstrap bootstrap;
+  private final ConnectionErrors errors = new ConnectionErrors(log);
 
   /**
    * @param budget         the node-wide memory for unfinished inbound messages, shared with the server
@@ -178,7 +179,7 @@ public final class ClientConnector {
       } else {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
             Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer(),
-            ack.features() == null ? Set.of() : Set.copyOf(ack.features()));
+            ack.features() == null ? Set.of() : Set.copyOf(ack.features()), errors);
         Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, protection, connection::pong,
             "replies", connection);
         if (!result.complete(connection)) {
@@ -261,7 +262,7 @@ public final class ClientConnector {
       if (tlsFailure != null) {
         result.completeExceptionally(new FrpcException(TlsFailures.describe(host + ":" + port, tlsFailure)));
       } else {
-        ConnectionErrors.logClosing(log, expected + " (" + host + ":" + port + ")", cause);
+        errors.logClosing(expected + " (" + host + ":" + port + ")", cause);
         result.completeExceptionally(cause);
       }
       ctx.close();

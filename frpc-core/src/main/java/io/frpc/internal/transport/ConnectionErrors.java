@@ -1,33 +1,57 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.LimitExceededException;
 import io.frpc.internal.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * Logs why a connection is being closed, in one line naming the peer: what a peer sends must not be able
- * to fill the log with stack traces. Stack traces are at DEBUG, except for JVM errors.
+ * to fill the log, so each kind of reason (protocol violation, limit, I/O error, other) logs at most one line
+ * a minute, with the count of the lines held back; {@link #summarize()} reports what is still held back.
+ * Stack traces are at DEBUG, except for JVM errors. One per node and side (listener, outgoing connections).
  */
 final class ConnectionErrors {
 
-  private ConnectionErrors() {
+  private final Logger log;
+  private final RateLimitedLog violations;
+  private final RateLimitedLog limits;
+  private final RateLimitedLog broken;
+  private final RateLimitedLog others;
+
+  ConnectionErrors(Logger log) {
+    this.log = log;
+    this.violations = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+    this.limits = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+    this.broken = new RateLimitedLog(log, Level.INFO, 1, TimeUnit.MINUTES);
+    this.others = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
   }
 
-  static void logClosing(Logger log, Object peer, Throwable cause) {
+  void logClosing(Object peer, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof ProtocolException) {
-      log.warn("Closing connection with {}: protocol violation: {}", peer, PeerText.safe(reason.getMessage()));
+      violations.warn("Closing connection with " + peer + ": protocol violation: " + PeerText.safe(reason.getMessage()));
     } else if (reason instanceof LimitExceededException) {
-      log.warn("Closing connection with {}: limit reached: {}", peer, reason.getMessage());
+      limits.warn("Closing connection with " + peer + ": limit reached: " + reason.getMessage());
     } else if (reason instanceof IOException) {
-      log.info("Closing connection with {}: {}", peer, reason.toString());
+      broken.warn("Closing connection with " + peer + ": " + PeerText.safe(reason.toString()));
     } else if (reason instanceof Error) {
       log.error("Closing connection with {}", peer, reason);
     } else {
-      log.warn("Closing connection with {}: {}", peer, PeerText.safe(reason.toString()));
+      others.warn("Closing connection with " + peer + ": " + PeerText.safe(reason.toString()));
       log.debug("Stack trace of the failure on the connection with {}", peer, reason);
+    }
+  }
+
+  /** Logs the lines held back since the last of each kind. */
+  void summarize() {
+    for (RateLimitedLog kind : List.of(violations, limits, broken, others)) {
+      kind.summarize();
     }
   }
 }

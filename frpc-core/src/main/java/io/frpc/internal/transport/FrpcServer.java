@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -51,6 +52,9 @@ public final class FrpcServer {
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Refusals refusals;
+  private final ConnectionErrors errors = new ConnectionErrors(log);
+  /** Reports the lines held back by the rate-limited logs once a minute while listening. */
+  private ScheduledFuture<?> summaries;
   private final HandshakeSlots handshaking;
   private final HandshakeRate handshakeRate;
   private final AdmittedPeers peers = new AdmittedPeers();
@@ -113,6 +117,7 @@ public final class FrpcServer {
           + "using the port", bind.cause());
     }
     serverChannel = bind.channel();
+    summaries = resources.ioGroup().next().scheduleAtFixedRate(this::summarizeLogs, 1, 1, TimeUnit.MINUTES);
     log.info("frpc node {} listening on {}", self, serverChannel.localAddress());
   }
 
@@ -150,7 +155,7 @@ public final class FrpcServer {
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
         resources.traffic(),
         new ServerHandshakeHandler(self, bootId, transport, limits, codec, dispatcher, publisher, secrets, peers,
-            slot::release, refusals, () -> shuttingDown, () -> slot.evicted() || serverChannel == null));
+            slot::release, refusals, () -> shuttingDown, () -> slot.evicted() || serverChannel == null, errors));
   }
 
   /** Whether {@link #announceShutdown()} ran: connections admitted from now on are told at once. */
@@ -229,7 +234,14 @@ public final class FrpcServer {
       child.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE)
           .channel().closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
+    summaries.cancel(false);
+    summarizeLogs();
     log.info("frpc node {} stopped listening", self);
+  }
+
+  private void summarizeLogs() {
+    refusals.summarize();
+    errors.summarize();
   }
 
   /** Whether {@code child} is open and its peer, told of the shutdown, will close it. */

@@ -44,6 +44,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final int maxMessageSize;
   private final Timer timer;
   private final Set<String> features;
+  private final ConnectionErrors errors;
   private volatile PublicationSink publications;
   /** Runs when the node announces its shutdown (GOING_AWAY); set once the connection is in use. */
   private Runnable goingAwayAction;
@@ -60,8 +61,10 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
-  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer, Set<String> features) {
+  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer, Set<String> features,
+      ConnectionErrors errors) {
     this.node = node;
+    this.errors = errors;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.timer = timer;
@@ -312,7 +315,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ConnectionErrors.logClosing(log, node.id() + " (" + node.address() + ")", cause);
+    errors.logClosing(node.id() + " (" + node.address() + ")", cause);
     ctx.close();
   }
 

@@ -47,4 +47,10 @@ final class Refusals {
     observer.connectionRefused("frpc.security.secret");
     secretMismatches.warn(line);
   }
+
+  /** Logs the lines held back since the last. */
+  void summarize() {
+    refusals.summarize();
+    secretMismatches.summarize();
+  }
 }

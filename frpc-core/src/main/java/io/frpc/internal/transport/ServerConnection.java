@@ -20,8 +20,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements ReplyTarget, SubscriberLink {
 
-  private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
   private final NodeId peer;
   private final Channel channel;
@@ -42,13 +39,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   /** Whether the peer may send a trace context with its requests. */
   private final boolean traces;
   private final FragmentingWriter writer;
+  private final ConnectionErrors errors;
 
   /**
    * @param features the features both sides announced in the handshake
    */
   ServerConnection(NodeId peer, Channel channel, int maxMessageSize, RequestDispatcher dispatcher,
-      Publisher publisher, Set<String> features) {
+      Publisher publisher, Set<String> features, ConnectionErrors errors) {
     this.peer = peer;
+    this.errors = errors;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.dispatcher = dispatcher;
@@ -108,7 +107,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ConnectionErrors.logClosing(log, peer + " (" + channel.remoteAddress() + ")", cause);
+    errors.logClosing(peer + " (" + channel.remoteAddress() + ")", cause);
     ctx.close();
   }
 

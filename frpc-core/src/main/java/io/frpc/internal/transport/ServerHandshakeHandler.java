@@ -27,8 +27,6 @@ import java.util.function.BooleanSupplier;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Admits a connecting node: expects a well-formed HELLO first and within the handshake timeout. Anything
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
-  private static final Logger log = LoggerFactory.getLogger(ServerHandshakeHandler.class);
 
   private final NodeId self;
   private final String bootId;
@@ -49,6 +46,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final AdmittedPeers peers;
   private final Runnable admitted;
   private final Refusals refusals;
+  private final ConnectionErrors errors;
   private final BooleanSupplier shuttingDown;
   private final BooleanSupplier closedByListener;
   private ScheduledFuture<?> timeout;
@@ -72,7 +70,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
       PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
-      Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown, BooleanSupplier closedByListener) {
+      Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown, BooleanSupplier closedByListener,
+      ConnectionErrors errors) {
+    this.errors = errors;
     this.self = self;
     this.bootId = bootId;
     this.settings = settings;
@@ -209,7 +209,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     timeout.cancel(false);
     ServerConnection connection = new ServerConnection(peer, ctx.channel(), terms.maxMessageSize(), dispatcher,
-        publisher, terms.features());
+        publisher, terms.features(), errors);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
         FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, terms.maxMessageSize(), terms.features())),
         ctx.voidPromise());
@@ -236,8 +236,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       refuse(ctx, "protocol violation: " + reason.getMessage());
     } else if (!refused) {
       refused = true;
-      ConnectionErrors.logClosing(log,
-          ctx.channel().remoteAddress(), cause);
+      errors.logClosing(ctx.channel().remoteAddress(), cause);
       ctx.close();
     }
   }
