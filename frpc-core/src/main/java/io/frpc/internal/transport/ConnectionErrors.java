@@ -1,5 +1,6 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.LimitExceededException;
 import io.frpc.internal.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
@@ -18,7 +19,8 @@ final class ConnectionErrors {
   static void logClosing(Logger log, Object peer, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof ProtocolException) {
-      log.warn("Closing connection with {}: protocol violation: {}", peer, PeerText.safe(reason.getMessage()));
+      log.warn("Closing connection with {}: protocol violation: {}", peer,
+          UntrustedText.escape(reason.getMessage()));
     } else if (reason instanceof LimitExceededException) {
       log.warn("Closing connection with {}: limit reached: {}", peer, reason.getMessage());
     } else if (reason instanceof IOException) {
@@ -26,7 +28,7 @@ final class ConnectionErrors {
     } else if (reason instanceof Error) {
       log.error("Closing connection with {}", peer, reason);
     } else {
-      log.warn("Closing connection with {}: {}", peer, PeerText.safe(reason.toString()));
+      log.warn("Closing connection with {}: {}", peer, UntrustedText.escape(reason.toString()));
       log.debug("Stack trace of the failure on the connection with {}", peer, reason);
     }
   }

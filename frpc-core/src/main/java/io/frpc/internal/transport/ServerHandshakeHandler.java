@@ -1,6 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
@@ -181,7 +182,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (refused) {
       return;
     }
-    String reason = PeerText.safe(problem);
+    String reason = UntrustedText.escape(problem);
     refused = true;
     if (timeout != null) {
       timeout.cancel(false);

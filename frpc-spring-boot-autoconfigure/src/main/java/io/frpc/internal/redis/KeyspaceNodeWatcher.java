@@ -3,6 +3,7 @@ package io.frpc.internal.redis;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -562,7 +563,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
 
   /**
    * Reports keys that are not usable registrations: each key once (remembering the most recent 1,024),
-   * and at most 10 lines a minute; the rest are counted and summed up in the next line.
+   * and at most 10 lines a minute; the rest are counted and summed up in the next line. Anyone who can write
+   * under the prefix chooses the key and the value, so both are escaped.
    */
   private static final class JunkReport {
     private static final int REMEMBERED = 1024;
@@ -588,12 +590,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       }
       if (linesInWindow < LINES_PER_MINUTE) {
         linesInWindow++;
-        log.warn("Ignoring Redis key {}: it {}{}", key, problem, heldBack == 0 ? ""
-            : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
+        log.warn("Ignoring Redis key {}: it {}{}", UntrustedText.escape(key), UntrustedText.escape(problem),
+            heldBack == 0 ? "" : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
         heldBack = 0;
       } else {
         heldBack++;
-        log.debug("Ignoring Redis key {}: it {}", key, problem);
+        log.debug("Ignoring Redis key {}: it {}", UntrustedText.escape(key), UntrustedText.escape(problem));
       }
     }
   }
