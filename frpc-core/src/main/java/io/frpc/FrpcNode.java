@@ -3,6 +3,7 @@ package io.frpc;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
@@ -111,8 +112,11 @@ public final class FrpcNode implements AutoCloseable {
   /**
    * Starts building node {@code name:id}.
    *
-   * @param name the name other nodes call this one by, shared by every process of the same role
-   * @param id   unique among the nodes of that name
+   * @param name the name other nodes call this one by, shared by every process of the same role: 1 to 255
+   *             ASCII letters, digits, {@code _}, {@code -} and {@code .}
+   * @param id   unique among the nodes of that name, not negative
+   * @throws FrpcConfigurationException naming {@code frpc.node.name} or {@code frpc.node.id} when either breaks
+   *                                    that rule
    */
   public static Builder builder(String name, int id) {
     return new Builder(name, id);
@@ -384,6 +388,8 @@ public final class FrpcNode implements AutoCloseable {
             "set it to the name other nodes call this one by (for example frpc.node.name=game), and frpc.node.id "
                 + "to its id among the nodes of that name");
       }
+      Names.checkNodeName(name, "frpc.node.name");
+      Names.checkNodeId(id, "frpc.node.id");
       this.name = name;
       this.id = id;
     }

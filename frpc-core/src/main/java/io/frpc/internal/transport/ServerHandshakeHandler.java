@@ -1,6 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.internal.Names;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
@@ -19,7 +20,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.function.BooleanSupplier;
 import java.util.Set;
@@ -200,8 +200,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (hello.name() == null || hello.name().isBlank()) {
       return "HELLO carries no node name";
     }
-    if (hello.name().getBytes(StandardCharsets.UTF_8).length > 255) {
-      return "HELLO carries a node name longer than 255 bytes";
+    if (!Names.isNodeName(hello.name())) {
+      return "HELLO carries a node name that is not " + Names.NODE_NAME_RULE;
+    }
+    if (hello.id() < 0) {
+      return "HELLO carries a negative node id";
     }
     if (hello.bootId() == null || hello.bootId().isBlank() || hello.bootId().length() > 64) {
       return "HELLO carries no boot id, or one longer than 64 characters";

@@ -546,18 +546,21 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return null;
   }
 
-  /** The node id of {@code prefix:rpc:name:id} in canonical decimal form, or {@code null} (reported). */
+  /**
+   * The node id of {@code prefix:rpc:name:id}, a non-negative id in canonical decimal form, or {@code null}
+   * (reported). The name is a watched one, so it follows the rule of node names.
+   */
   private NodeId parse(String key, String name) {
     String id = key.substring(settings.keyPrefix().length() + ":rpc:".length() + name.length() + 1);
     try {
       int parsed = Integer.parseInt(id);
-      if (Integer.toString(parsed).equals(id)) {
+      if (parsed >= 0 && Integer.toString(parsed).equals(id)) {
         return new NodeId(name, parsed);
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    junk.report(key, "does not end in a node id written in canonical decimal form");
+    junk.report(key, "does not end in a node id (a non-negative integer written in canonical decimal form)");
     return null;
   }
 

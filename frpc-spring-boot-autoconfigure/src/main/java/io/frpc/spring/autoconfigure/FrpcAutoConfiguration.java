@@ -8,6 +8,7 @@ import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.FrpcObserver;
 import io.frpc.status.FrpcTracer;
@@ -149,6 +150,8 @@ public final class FrpcAutoConfiguration {
     Map<NodeId, HostPort> nodes = new LinkedHashMap<>();
     properties.getDiscovery().getStatic().getNodes().forEach((name, byId) -> byId.forEach((id, address) -> {
       String property = "frpc.discovery.static.nodes." + name + "." + id;
+      Names.checkNodeName(name, "frpc.discovery.static.nodes");
+      Names.checkNodeId(id, property);
       try {
         nodes.put(new NodeId(name, id), HostPort.parse(address, property));
       } catch (IllegalArgumentException e) {

@@ -162,10 +162,13 @@ public class FrpcProperties {
   /** Identity of this node. */
   public static class Node {
 
-    /** Name of this node, shared by every process of the same role (for example "game"). Required. */
+    /**
+     * Name of this node, shared by every process of the same role (for example "game"): 1 to 255 ASCII letters,
+     * digits, '_', '-' and '.'. Required.
+     */
     private String name;
 
-    /** Id of this node, unique among the nodes of the same name. */
+    /** Id of this node, unique among the nodes of the same name; not negative. */
     private int id = 1;
 
     public String getName() {

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.frpc.AuthenticationException;
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
@@ -219,6 +220,16 @@ class RedisHardeningTest {
         .anySatisfy(message -> assertThat(message).contains(nodes.key(1) + "\\u000D\\u000AERROR frpc node"))
         .anySatisfy(message -> assertThat(message).contains(nodes.key(2) + "\\u001B[2J\\u202Eevil"));
     assertThat(frpc(lobby).isActive("game")).isFalse();
+  }
+
+  @Test
+  void aKeyWithANegativeIdIsIgnoredAsJunk() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    redis.execute("SET", nodes.prefix() + ":rpc:game:-1", VALID, "PX", "60000");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
+        .anyMatch(message -> message.contains(":rpc:game:-1") && message.contains("non-negative")));
+    assertThat(lobby.getBean(FrpcNode.class).knownNodes()).isEmpty();
   }
 
   @Test
