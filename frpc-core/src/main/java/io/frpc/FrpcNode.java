@@ -231,6 +231,16 @@ public final class FrpcNode implements AutoCloseable {
     return tls.serves();
   }
 
+  /**
+   * Whether the listener is bound beyond loopback (to another address, or to all interfaces) while no shared
+   * secret ({@code frpc.security.secret}) is set: then any process that reaches its port can call every module
+   * and subscribe to every channel of this node. {@code false} when the node is not listening.
+   */
+  public boolean exposedWithoutSecret() {
+    FrpcServer listener = server;
+    return listener != null && listener.exposedWithoutSecret();
+  }
+
   /** Whether this node serves modules (it may still be starting). */
   public boolean serves() {
     return config.serve;
