@@ -321,6 +321,12 @@ public class FrpcProperties {
     /** Whether the listener asks connecting nodes for a certificate: none, want or need (mutual TLS). */
     private TlsClientAuth clientAuth = TlsClientAuth.NONE;
 
+    /**
+     * Whether client certificates (client-auth want or need) may be verified against the JDK's public CAs when the
+     * bundle has no trust store; otherwise such a bundle fails start-up.
+     */
+    private boolean trustPublicCas;
+
     public String getBundle() {
       return bundle;
     }
@@ -336,6 +342,14 @@ public class FrpcProperties {
     public void setClientAuth(TlsClientAuth clientAuth) {
       this.clientAuth = clientAuth;
     }
+
+    public boolean isTrustPublicCas() {
+      return trustPublicCas;
+    }
+
+    public void setTrustPublicCas(boolean trustPublicCas) {
+      this.trustPublicCas = trustPublicCas;
+    }
   }
 
   /** TLS of the connections this node makes. */
@@ -346,6 +360,12 @@ public class FrpcProperties {
 
     /** Whether a called node's certificate must name the host this node connects to (the advertised host). */
     private boolean verifyHostname = true;
+
+    /**
+     * Whether called nodes' certificates may be verified against the JDK's public CAs when the bundle has no trust
+     * store; otherwise such a bundle fails start-up.
+     */
+    private boolean trustPublicCas;
 
     public String getBundle() {
       return bundle;
@@ -361,6 +381,14 @@ public class FrpcProperties {
 
     public void setVerifyHostname(boolean verifyHostname) {
       this.verifyHostname = verifyHostname;
+    }
+
+    public boolean isTrustPublicCas() {
+      return trustPublicCas;
+    }
+
+    public void setTrustPublicCas(boolean trustPublicCas) {
+      this.trustPublicCas = trustPublicCas;
     }
   }
 
