@@ -11,8 +11,13 @@ import io.frpc.internal.module.CallContext;
  *   ...
  * }
  * }</pre>
+ * The caller's identity is what the calling node asserted in its handshake; frpc checks only that it follows
+ * the rule of node names, that no other live connection holds it, and — when {@code frpc.security.secret} is
+ * set — that the caller holds the cluster's secret. Any node that holds the secret can claim any name and id,
+ * so {@code caller()} says which node this is meant to be, not who may do what: do not base authorization
+ * between nodes of one cluster on it.
  *
- * @param caller   the calling node, as it identified itself in its handshake
+ * @param caller   the calling node as it named itself in its handshake (asserted by the peer, not proven)
  * @param instance the instance running the command
  * @param command  the command name
  * @param send     whether the caller sent it without waiting for a reply

@@ -3,6 +3,7 @@ package io.frpc;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
@@ -112,8 +113,11 @@ public final class FrpcNode implements AutoCloseable {
   /**
    * Starts building node {@code name:id}.
    *
-   * @param name the name other nodes call this one by, shared by every process of the same role
-   * @param id   unique among the nodes of that name
+   * @param name the name other nodes call this one by, shared by every process of the same role: 1 to 255
+   *             ASCII letters, digits, {@code _}, {@code -} and {@code .}
+   * @param id   unique among the nodes of that name, not negative
+   * @throws FrpcConfigurationException naming {@code frpc.node.name} or {@code frpc.node.id} when either breaks
+   *                                    that rule
    */
   public static Builder builder(String name, int id) {
     return new Builder(name, id);
@@ -226,6 +230,16 @@ public final class FrpcNode implements AutoCloseable {
   /** Whether this node's listener speaks TLS. */
   public boolean servesTls() {
     return tls.serves();
+  }
+
+  /**
+   * Whether the listener is bound beyond loopback (to another address, or to all interfaces) while no shared
+   * secret ({@code frpc.security.secret}) is set: then any process that reaches its port can call every module
+   * and subscribe to every channel of this node. {@code false} when the node is not listening.
+   */
+  public boolean exposedWithoutSecret() {
+    FrpcServer listener = server;
+    return listener != null && listener.exposedWithoutSecret();
   }
 
   /** Whether this node serves modules (it may still be starting). */
@@ -394,6 +408,8 @@ public final class FrpcNode implements AutoCloseable {
             "set it to the name other nodes call this one by (for example frpc.node.name=game), and frpc.node.id "
                 + "to its id among the nodes of that name");
       }
+      Names.checkNodeName(name, "frpc.node.name");
+      Names.checkNodeId(id, "frpc.node.id");
       this.name = name;
       this.id = id;
     }

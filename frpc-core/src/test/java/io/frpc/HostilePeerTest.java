@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
@@ -15,12 +16,16 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a peer can do to a node over a real socket, once admitted or before: none of it may take the node
@@ -38,6 +43,10 @@ class HostilePeerTest {
       return new byte[size];
     }
   }
+
+  /** What must never reach a log line raw: control characters (CR, LF, ESC, NUL), bidi and zero-width
+   * characters, lone surrogates. */
+  static final String UNSAFE_FOR_LOGS = "[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]";
 
   private final List<RawPeer> peers = new ArrayList<>();
   private CapturedLogs logs;
@@ -226,6 +235,41 @@ class HostilePeerTest {
     assertThat(logs.events()).filteredOn(event -> event.getLevel() == Level.WARN)
         .anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("malformed HELLO"))
         .allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+    assertTheCallerIsServed();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"raw\r\nINFO frpc node game:1 admitted everyone", "\u001b[2J\u001b[31mraw",
+      "raw\u202Etxt.exe", "r\u200Baw", "raw\u0000", "raw:7"})
+  void aHelloWithANameOutsideTheSafeSetIsRefusedAndLoggedWithoutItsControlCharacters(String name)
+      throws IOException {
+    start(node -> { });
+    try (RawPeer peer = RawPeer.connect(server.port())) {
+      peer.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, name, 1, "boot-1", 1 << 20,
+          Set.of())));
+      byte[] reply = peer.readFrame();
+
+      assertThat(reply[0]).as("frame type").isEqualTo(FrameType.HELLO_REJECT);
+      assertThat(new String(reply, 1, reply.length - 1, StandardCharsets.ISO_8859_1))
+          .contains("node name that is not 1 to 255 ASCII letters");
+      assertThat(peer.closedByNode()).isTrue();
+    }
+    assertThat(logs.messages(Level.WARN)).anySatisfy(message -> assertThat(message).contains("Refusing connection"))
+        .allSatisfy(message -> assertThat(message).doesNotContainPattern(UNSAFE_FOR_LOGS));
+    assertTheCallerIsServed();
+  }
+
+  @Test
+  void aHelloWithANegativeIdIsRefused() throws IOException {
+    start(node -> { });
+    try (RawPeer peer = RawPeer.connect(server.port())) {
+      peer.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", -1, "boot-1", 1 << 20,
+          Set.of())));
+      byte[] reply = peer.readFrame();
+
+      assertThat(reply[0]).as("frame type").isEqualTo(FrameType.HELLO_REJECT);
+      assertThat(new String(reply, 1, reply.length - 1, StandardCharsets.ISO_8859_1)).contains("negative node id");
+    }
     assertTheCallerIsServed();
   }
 

@@ -13,8 +13,15 @@ public final class StaticNodeDiscovery implements NodeDiscovery {
   private final Map<NodeId, HostPort> nodes;
   private final Set<String> names = new TreeSet<>();
 
-  /** @param nodes address of every node */
+  /**
+   * @param nodes address of every node
+   * @throws io.frpc.FrpcConfigurationException when a node's name or id breaks the rule of node names and ids
+   */
   public StaticNodeDiscovery(Map<NodeId, HostPort> nodes) {
+    nodes.keySet().forEach(id -> {
+      Names.checkNodeName(id.name(), "frpc.discovery.static.nodes");
+      Names.checkNodeId(id.id(), "frpc.discovery.static.nodes." + id.name());
+    });
     this.nodes = new TreeMap<>(nodes);
     this.nodes.keySet().forEach(id -> names.add(id.name()));
   }

@@ -1,11 +1,61 @@
 package io.frpc.internal;
 
+import io.frpc.FrpcConfigurationException;
 import java.util.Collection;
 
-/** Suggestions for mistyped names. */
+/** The rule of node names and ids, and suggestions for mistyped names. */
 public final class Names {
 
+  /**
+   * What a node name may hold, for messages. Names are parts of Redis keys, log lines and {@code name:id}
+   * strings, so they are plain ASCII without {@code :}.
+   */
+  public static final String NODE_NAME_RULE = "1 to 255 ASCII letters, digits, '_', '-' and '.'";
+
+  private static final int MAX_NODE_NAME_LENGTH = 255;
+
   private Names() {
+  }
+
+  /** Whether {@code name} follows {@link #NODE_NAME_RULE}. */
+  public static boolean isNodeName(String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_NODE_NAME_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+          || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks a configured node name.
+   *
+   * @param property the property that set it, named in the failure
+   * @throws FrpcConfigurationException when it does not follow {@link #NODE_NAME_RULE}
+   */
+  public static void checkNodeName(String name, String property) {
+    if (!isNodeName(name)) {
+      throw new FrpcConfigurationException(property, property + " must be " + NODE_NAME_RULE + " but was '"
+          + UntrustedText.escape(name) + "'", "choose a name such as game, cluster_server or chat-1");
+    }
+  }
+
+  /**
+   * Checks a configured node id.
+   *
+   * @param property the property that set it, named in the failure
+   * @throws FrpcConfigurationException when it is negative
+   */
+  public static void checkNodeId(int id, String property) {
+    if (id < 0) {
+      throw new FrpcConfigurationException(property, property + " must not be negative but was " + id,
+          "number the nodes of one name 0, 1, 2, ...");
+    }
   }
 
   /** {@code "; did you mean 'x'?"} for the closest of {@code known} within two edits, else {@code ""}. */

@@ -3,6 +3,7 @@ package io.frpc.internal.module;
 import io.frpc.FrpcCall;
 import io.frpc.RemoteErrorCode;
 import io.frpc.internal.RateLimitedLog;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.status.FrpcObserver;
@@ -137,8 +138,9 @@ public final class RequestDispatcher {
     if (envelope.replyWanted()) {
       target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
     } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
-      droppedSends.warn("Dropped send " + envelope.module() + "." + envelope.command() + " from " + target.peer()
-          + ": " + error.message());
+      droppedSends.warn("Dropped send " + UntrustedText.escape(envelope.module()) + "."
+          + UntrustedText.escape(envelope.command()) + " from " + target.peer() + ": "
+          + UntrustedText.escape(error.message()));
     }
   }
 
@@ -166,8 +168,8 @@ public final class RequestDispatcher {
       try {
         execute();
       } catch (RuntimeException | Error e) {
-        log.error("Unexpected failure handling {}.{} from {}", request.envelope().module(),
-            request.envelope().command(), target.peer(), e);
+        log.error("Unexpected failure handling {}.{} from {}", UntrustedText.escape(request.envelope().module()),
+            UntrustedText.escape(request.envelope().command()), target.peer(), e);
       } finally {
         inFlight.decrementAndGet();
         observe();

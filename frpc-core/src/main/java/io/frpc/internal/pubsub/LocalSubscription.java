@@ -4,6 +4,7 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.RemoteNode;
 import io.frpc.internal.RateLimitedLog;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.pubsub.ChannelMessage;
@@ -173,8 +174,8 @@ final class LocalSubscription implements Subscription, Runnable {
     }
     dropped.addAndGet(publisherDropped + (full ? 1 : 0));
     if (full) {
-      drops.warn("Dropped a message on channel '" + published + "' from node " + node.id() + " for the "
-          + describe() + ": its listener is behind by " + behind
+      drops.warn("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
+          + " for the " + describe() + ": its listener is behind by " + behind
           + " (frpc.pubsub.subscriber-backlog, frpc.pubsub.max-queued-bytes)");
     }
   }
@@ -289,8 +290,9 @@ final class LocalSubscription implements Subscription, Runnable {
       return codec.readValue(payload, reader);
     } catch (JacksonException e) {
       dropped.incrementAndGet();
-      drops.warn("Dropped a message on channel '" + published + "' from node " + node.id() + " for the "
-          + describe() + ": it does not bind to " + reader.getValueType() + ": " + e.getOriginalMessage());
+      drops.warn("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
+          + " for the " + describe() + ": it does not bind to " + reader.getValueType() + ": "
+          + UntrustedText.escape(e.getOriginalMessage()));
       throw new UndeliverableException();
     }
   }

@@ -5,6 +5,7 @@ import io.frpc.NodeId;
 import io.frpc.RemoteNode;
 import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.RateLimitedLog;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.PubSubFrames;
@@ -230,10 +231,9 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
       return;
     }
     entry.ids.remove(remote.id);
-    refusals.warn("Node " + node.id() + " refused the subscription to '" + remote.key.channel() + "': "
-        + reject.reason());
-    remote.locals.stream().filter(l -> l.targets(node.id())).forEach(local -> local.refused(node.id(),
-        reject.reason()));
+    String reason = UntrustedText.escape(reject.reason());
+    refusals.warn("Node " + node.id() + " refused the subscription to '" + remote.key.channel() + "': " + reason);
+    remote.locals.stream().filter(l -> l.targets(node.id())).forEach(local -> local.refused(node.id(), reason));
   }
 
   /** Ends every subscription; nothing is delivered afterwards. */

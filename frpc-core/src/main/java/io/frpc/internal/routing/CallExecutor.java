@@ -7,6 +7,7 @@ import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.UnknownNodeNameException;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.InstanceSelection;
@@ -229,7 +230,7 @@ public final class CallExecutor {
     return sent.whenComplete((ok, error) -> {
       if (error != null) {
         log.warn("Send {}.{} to {} failed: {}", target.module(), command, target.nodeName(),
-            unwrap(error).getMessage());
+            UntrustedText.escape(unwrap(error).getMessage()));
       }
     });
   }

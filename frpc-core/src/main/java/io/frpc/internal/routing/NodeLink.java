@@ -3,6 +3,7 @@ package io.frpc.internal.routing;
 import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.status.RemoteNodeState;
 import io.frpc.status.RemoteNodeStatus;
@@ -158,12 +159,13 @@ final class NodeLink {
         failures++;
         if (failures == 1 && error instanceof FrpcException) {
           log.warn("Node {} at {}:{} refused the handshake ({}); retrying with backoff", id, host, port,
-              error.getMessage());
+              UntrustedText.escape(error.getMessage()));
         } else if (failures == 1) {
           log.info("Node {} at {}:{} is not reachable yet ({}); retrying with backoff", id, host, port,
-              error.getMessage());
+              UntrustedText.escape(error.getMessage()));
         } else {
-          log.debug("Node {} at {}:{} still not reachable ({})", id, host, port, error.getMessage());
+          log.debug("Node {} at {}:{} still not reachable ({})", id, host, port,
+              UntrustedText.escape(error.getMessage()));
         }
         scheduleRetry();
         return;

@@ -1,6 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.internal.RateLimitedLog;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.LimitExceededException;
 import io.frpc.internal.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
@@ -35,15 +36,15 @@ final class ConnectionErrors {
   void logClosing(Object peer, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof ProtocolException) {
-      violations.warn("Closing connection with " + peer + ": protocol violation: " + PeerText.safe(reason.getMessage()));
+      violations.warn("Closing connection with " + peer + ": protocol violation: " + UntrustedText.escape(reason.getMessage()));
     } else if (reason instanceof LimitExceededException) {
       limits.warn("Closing connection with " + peer + ": limit reached: " + reason.getMessage());
     } else if (reason instanceof IOException) {
-      broken.warn("Closing connection with " + peer + ": " + PeerText.safe(reason.toString()));
+      broken.warn("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
     } else if (reason instanceof Error) {
       log.error("Closing connection with {}", peer, reason);
     } else {
-      others.warn("Closing connection with " + peer + ": " + PeerText.safe(reason.toString()));
+      others.warn("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
       log.debug("Stack trace of the failure on the connection with {}", peer, reason);
     }
   }

@@ -118,7 +118,26 @@ public final class FrpcServer {
     }
     serverChannel = bind.channel();
     summaries = resources.ioGroup().next().scheduleAtFixedRate(this::summarizeLogs, 1, 1, TimeUnit.MINUTES);
-    log.info("frpc node {} listening on {}", self, serverChannel.localAddress());
+    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    String address = (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + port;
+    log.info("frpc node {} listening on {} (TLS: {}, shared secret: {})", self, address, tls.serves() ? "on" : "off",
+        secrets.serverRequiresAuthentication() ? "set" : "not set");
+    if (exposedWithoutSecret()) {
+      log.warn("frpc node {} is reachable beyond loopback without a shared secret (listening on {}): any process "
+          + "that reaches the port can call every module of this node and subscribe to its channels. Set "
+          + "frpc.security.secret (the same on every node of the cluster), or bind the listener to loopback with "
+          + "frpc.server.host=127.0.0.1 when only this machine calls it", self, address);
+    }
+  }
+
+  /**
+   * Whether the listener is bound to an address other than loopback (all interfaces included) and admits nodes
+   * without a shared secret; {@code false} when not bound.
+   */
+  public boolean exposedWithoutSecret() {
+    Channel channel = serverChannel;
+    return channel != null && !secrets.serverRequiresAuthentication()
+        && !((InetSocketAddress) channel.localAddress()).getAddress().isLoopbackAddress();
   }
 
   /**

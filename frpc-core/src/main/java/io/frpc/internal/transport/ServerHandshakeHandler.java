@@ -1,6 +1,8 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.internal.Names;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
@@ -20,7 +22,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HashSet;
 import java.util.function.BooleanSupplier;
@@ -110,7 +111,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (!refused && !closedByListener.getAsBoolean()) {
       if (challenged != null) {
         refusals.secretMismatch("Connection from " + ctx.channel().remoteAddress() + " (node "
-            + PeerText.safe(challenged.name() + ":" + challenged.id()) + ") closed when challenged to prove the "
+            + UntrustedText.escape(challenged.name() + ":" + challenged.id()) + ") closed when challenged to prove the "
             + "shared secret: it most likely does not share this node's secret (frpc.security.secret), or "
             + "expected another node at this address");
       } else {
@@ -246,7 +247,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (refused) {
       return;
     }
-    String reason = PeerText.safe(problem);
+    String reason = UntrustedText.escape(problem);
     refused = true;
     if (timeout != null) {
       timeout.cancel(false);
@@ -264,8 +265,11 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (hello.name() == null || hello.name().isBlank()) {
       return "HELLO carries no node name";
     }
-    if (hello.name().getBytes(StandardCharsets.UTF_8).length > 255) {
-      return "HELLO carries a node name longer than 255 bytes";
+    if (!Names.isNodeName(hello.name())) {
+      return "HELLO carries a node name that is not " + Names.NODE_NAME_RULE;
+    }
+    if (hello.id() < 0) {
+      return "HELLO carries a negative node id";
     }
     if (hello.bootId() == null || hello.bootId().isBlank() || hello.bootId().length() > 64) {
       return "HELLO carries no boot id, or one longer than 64 characters";

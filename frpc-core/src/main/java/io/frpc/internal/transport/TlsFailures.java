@@ -1,5 +1,6 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.UntrustedText;
 import io.netty.handler.ssl.NotSslRecordException;
 import javax.net.ssl.SSLException;
 
@@ -24,7 +25,7 @@ final class TlsFailures {
       return peer + " does not speak TLS while this side does (frpc.server.ssl.bundle / frpc.client.ssl.bundle "
           + "must be set on both sides or on neither)";
     }
-    return "TLS handshake with " + peer + " failed: " + PeerText.safe(failure.getMessage())
+    return "TLS handshake with " + peer + " failed: " + UntrustedText.escape(failure.getMessage())
         + " (an untrusted certificate, a certificate not naming the host, or a missing client certificate)";
   }
 }

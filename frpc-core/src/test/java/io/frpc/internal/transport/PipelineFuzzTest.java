@@ -64,6 +64,8 @@ class PipelineFuzzTest {
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false,
       FrpcObserver.NONE, FrpcTracer.NONE);
+  /** One per run, as one per node: the fuzzer's violations are logged once a minute. */
+  private final ConnectionErrors errors = new ConnectionErrors(LoggerFactory.getLogger(PipelineFuzzTest.class));
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
       Map.of());
   private final Refusals refusals = new Refusals(LoggerFactory.getLogger(getClass()), FrpcObserver.NONE);
@@ -83,7 +85,7 @@ class PipelineFuzzTest {
         Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new Traffic(),
             new ServerHandshakeHandler(
             new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, publisher, secrets, new AdmittedPeers(),
-            () -> { }, refusals, () -> false, () -> false));
+            () -> { }, refusals, () -> false, () -> false, errors));
         channel.pipeline().fireChannelActive();
         int offset = 0;
         while (offset < bytes.length && channel.isOpen()) {

@@ -3,6 +3,7 @@ package io.frpc.internal.redis;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
+import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -545,24 +546,28 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return null;
   }
 
-  /** The node id of {@code prefix:rpc:name:id} in canonical decimal form, or {@code null} (reported). */
+  /**
+   * The node id of {@code prefix:rpc:name:id}, a non-negative id in canonical decimal form, or {@code null}
+   * (reported). The name is a watched one, so it follows the rule of node names.
+   */
   private NodeId parse(String key, String name) {
     String id = key.substring(settings.keyPrefix().length() + ":rpc:".length() + name.length() + 1);
     try {
       int parsed = Integer.parseInt(id);
-      if (Integer.toString(parsed).equals(id)) {
+      if (parsed >= 0 && Integer.toString(parsed).equals(id)) {
         return new NodeId(name, parsed);
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    junk.report(key, "does not end in a node id written in canonical decimal form");
+    junk.report(key, "does not end in a node id (a non-negative integer written in canonical decimal form)");
     return null;
   }
 
   /**
    * Reports keys that are not usable registrations: each key once (remembering the most recent 1,024),
-   * and at most 10 lines a minute; the rest are counted and summed up in the next line.
+   * and at most 10 lines a minute; the rest are counted and summed up in the next line. Anyone who can write
+   * under the prefix chooses the key and the value, so both are escaped.
    */
   private static final class JunkReport {
     private static final int REMEMBERED = 1024;
@@ -588,12 +593,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       }
       if (linesInWindow < LINES_PER_MINUTE) {
         linesInWindow++;
-        log.warn("Ignoring Redis key {}: it {}{}", key, problem, heldBack == 0 ? ""
-            : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
+        log.warn("Ignoring Redis key {}: it {}{}", UntrustedText.escape(key), UntrustedText.escape(problem),
+            heldBack == 0 ? "" : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
         heldBack = 0;
       } else {
         heldBack++;
-        log.debug("Ignoring Redis key {}: it {}", key, problem);
+        log.debug("Ignoring Redis key {}: it {}", UntrustedText.escape(key), UntrustedText.escape(problem));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.frpc.internal.redis;
 
 import io.frpc.NodeId;
+import io.frpc.internal.UntrustedText;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -172,10 +173,11 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     state = State.CONFLICT;
   }
 
+  /** What another writer put under this node's key, escaped: whoever wrote it chose every character. */
   private String describe(String registration) {
     try {
       NodeRegistration other = json.readValue(registration, NodeRegistration.class);
-      return "boot id " + other.bootId() + " at " + other.host() + ":" + other.port();
+      return UntrustedText.escape("boot id " + other.bootId() + " at " + other.host() + ":" + other.port());
     } catch (RuntimeException e) {
       return "unreadable value";
     }

@@ -6,8 +6,10 @@ import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
+import io.frpc.TlsClientAuth;
 import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.FrpcObserver;
 import io.frpc.status.FrpcTracer;
@@ -15,6 +17,7 @@ import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.spring.FrpcNodeCustomizer;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
@@ -102,12 +105,16 @@ public final class FrpcAutoConfiguration {
     builder.secret(security.getSecret()).acceptedSecrets(security.getAcceptedSecrets());
     security.getNodeSecrets().forEach(builder::nodeSecret);
     if (server.isEnabled() && server.getSsl().getBundle() != null) {
-      builder.serverTls(tls(sslBundles, "frpc.server.ssl.bundle", server.getSsl().getBundle()),
-          server.getSsl().getClientAuth());
+      TlsClientAuth clientAuth = server.getSsl().getClientAuth();
+      // a listener that asks for no client certificate verifies nothing against the bundle's trust
+      String trusted = clientAuth == TlsClientAuth.NONE ? null
+          : "client certificates (frpc.server.ssl.client-auth=" + clientAuth.name().toLowerCase(Locale.ROOT) + ")";
+      builder.serverTls(tls(sslBundles, "frpc.server", server.getSsl().getBundle(), trusted,
+          server.getSsl().isTrustPublicCas()), clientAuth);
     }
     if (client.getSsl().getBundle() != null) {
-      builder.clientTls(tls(sslBundles, "frpc.client.ssl.bundle", client.getSsl().getBundle()),
-          client.getSsl().isVerifyHostname());
+      builder.clientTls(tls(sslBundles, "frpc.client", client.getSsl().getBundle(),
+          "the certificates of called nodes", client.getSsl().isTrustPublicCas()), client.getSsl().isVerifyHostname());
     }
     if (properties.getPubsub().getMaxQueuedBytes() != null) {
       builder.maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes());
@@ -152,6 +159,8 @@ public final class FrpcAutoConfiguration {
     Map<NodeId, HostPort> nodes = new LinkedHashMap<>();
     properties.getDiscovery().getStatic().getNodes().forEach((name, byId) -> byId.forEach((id, address) -> {
       String property = "frpc.discovery.static.nodes." + name + "." + id;
+      Names.checkNodeName(name, "frpc.discovery.static.nodes");
+      Names.checkNodeId(id, property);
       try {
         nodes.put(new NodeId(name, id), HostPort.parse(address, property));
       } catch (IllegalArgumentException e) {
@@ -168,8 +177,15 @@ public final class FrpcAutoConfiguration {
     return new FrpcLifecycle(node, listeners);
   }
 
-  /** The key material and options of the SSL bundle named by {@code property}. */
-  private static TlsSettings tls(ObjectProvider<SslBundles> sslBundles, String property, String name) {
+  /**
+   * The key material and options of the SSL bundle named by {@code side}{@code .ssl.bundle}.
+   *
+   * @param trusted        what the bundle's trust decides, or {@code null} when nothing is checked against it
+   * @param trustPublicCas whether a bundle without a trust store may trust the JDK's public CAs
+   */
+  private static TlsSettings tls(ObjectProvider<SslBundles> sslBundles, String side, String name, String trusted,
+      boolean trustPublicCas) {
+    String property = side + ".ssl.bundle";
     SslBundles bundles = sslBundles.getIfAvailable();
     if (bundles == null) {
       throw new FrpcConfigurationException(property, property + "=" + name + " but no SSL bundles are configured",
@@ -181,6 +197,15 @@ public final class FrpcAutoConfiguration {
     } catch (NoSuchSslBundleException e) {
       throw new FrpcConfigurationException(property, "there is no SSL bundle named '" + name + "'",
           "define spring.ssl.bundle.jks." + name + " (or .pem." + name + "), or correct " + property, e);
+    }
+    // Without a trust store, Spring Boot's trust managers fall back to the JDK's default: ~150 public CAs, any of
+    // which would vouch for a node of this cluster. That is rarely meant for node-to-node TLS, so it is asked for.
+    if (trusted != null && bundle.getStores().getTrustStore() == null && !trustPublicCas) {
+      throw new FrpcConfigurationException(property, "SSL bundle '" + name + "' (" + property + ") has no trust "
+          + "store, so " + trusted + " would be accepted from any public certificate authority the JDK trusts",
+          "add the certificate of your cluster's CA to the bundle (spring.ssl.bundle.jks." + name + ".truststore.* or "
+              + "spring.ssl.bundle.pem." + name + ".truststore.certificate), or set " + side
+              + ".ssl.trust-public-cas=true to trust the JDK's public CAs");
     }
     SslOptions options = bundle.getOptions();
     return new TlsSettings(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory(),

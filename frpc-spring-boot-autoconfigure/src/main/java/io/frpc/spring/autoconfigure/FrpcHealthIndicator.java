@@ -16,7 +16,8 @@ import org.springframework.boot.health.contributor.Health;
  * Health of the frpc node: UP while the listener (if enabled) is bound, discovery works and every
  * required node name ({@code frpc.health.required-nodes}) has a connected node; details give the
  * listener address, the discovery state and, for every node name discovery reports and every name known
- * or required, how many nodes are known and connected (both always present, 0 included).
+ * or required, how many nodes are known and connected (both always present, 0 included); {@code security}
+ * warns (health stays UP) when the listener is reachable beyond loopback without a shared secret.
  */
 final class FrpcHealthIndicator extends AbstractHealthIndicator {
 
@@ -51,6 +52,10 @@ final class FrpcHealthIndicator extends AbstractHealthIndicator {
       builder.withDetail("discovery", discoveryHealth.details());
     }
     builder.withDetail("nodes", nodes);
+    if (node.exposedWithoutSecret()) {
+      // a warning, not a fault: the node works, and may be meant to run so on a closed network
+      builder.withDetail("security", "no shared secret; listener reachable beyond loopback");
+    }
     if (!missing.isEmpty()) {
       builder.withDetail("missingRequiredNodes", missing);
     }

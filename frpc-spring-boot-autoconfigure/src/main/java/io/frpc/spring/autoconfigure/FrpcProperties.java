@@ -162,10 +162,13 @@ public class FrpcProperties {
   /** Identity of this node. */
   public static class Node {
 
-    /** Name of this node, shared by every process of the same role (for example "game"). Required. */
+    /**
+     * Name of this node, shared by every process of the same role (for example "game"): 1 to 255 ASCII letters,
+     * digits, '_', '-' and '.'. Required.
+     */
     private String name;
 
-    /** Id of this node, unique among the nodes of the same name. */
+    /** Id of this node, unique among the nodes of the same name; not negative. */
     private int id = 1;
 
     public String getName() {
@@ -360,6 +363,12 @@ public class FrpcProperties {
     /** Whether the listener asks connecting nodes for a certificate: none, want or need (mutual TLS). */
     private TlsClientAuth clientAuth = TlsClientAuth.NONE;
 
+    /**
+     * Whether client certificates (client-auth want or need) may be verified against the JDK's public CAs when the
+     * bundle has no trust store; otherwise such a bundle fails start-up.
+     */
+    private boolean trustPublicCas;
+
     public String getBundle() {
       return bundle;
     }
@@ -375,6 +384,14 @@ public class FrpcProperties {
     public void setClientAuth(TlsClientAuth clientAuth) {
       this.clientAuth = clientAuth;
     }
+
+    public boolean isTrustPublicCas() {
+      return trustPublicCas;
+    }
+
+    public void setTrustPublicCas(boolean trustPublicCas) {
+      this.trustPublicCas = trustPublicCas;
+    }
   }
 
   /** TLS of the connections this node makes. */
@@ -385,6 +402,12 @@ public class FrpcProperties {
 
     /** Whether a called node's certificate must name the host this node connects to (the advertised host). */
     private boolean verifyHostname = true;
+
+    /**
+     * Whether called nodes' certificates may be verified against the JDK's public CAs when the bundle has no trust
+     * store; otherwise such a bundle fails start-up.
+     */
+    private boolean trustPublicCas;
 
     public String getBundle() {
       return bundle;
@@ -400,6 +423,14 @@ public class FrpcProperties {
 
     public void setVerifyHostname(boolean verifyHostname) {
       this.verifyHostname = verifyHostname;
+    }
+
+    public boolean isTrustPublicCas() {
+      return trustPublicCas;
+    }
+
+    public void setTrustPublicCas(boolean trustPublicCas) {
+      this.trustPublicCas = trustPublicCas;
     }
   }
 

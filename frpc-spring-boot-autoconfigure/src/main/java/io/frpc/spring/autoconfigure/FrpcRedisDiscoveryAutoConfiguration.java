@@ -2,6 +2,7 @@ package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.internal.Names;
 import io.frpc.internal.redis.RedisDiscoverySettings;
 import io.frpc.internal.redis.RedisNodeDiscovery;
 import java.net.Inet4Address;
@@ -37,6 +38,8 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
       ObjectProvider<DataRedisProperties> redisProperties, RedisConnectionFactory connectionFactory) {
     FrpcProperties.Redis redis = properties.getDiscovery().getRedis();
     DataRedisProperties dataRedis = redisProperties.getIfAvailable();
+    // the names become parts of key patterns (SCAN, PSUBSCRIBE): no glob characters, no ':'
+    redis.getWatch().forEach(name -> Names.checkNodeName(name, "frpc.discovery.redis.watch"));
     RedisDiscoverySettings settings = new RedisDiscoverySettings(redis.getKeyPrefix(), redis.getTtl(),
         redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
         dataRedis == null ? 0 : dataRedis.getDatabase());

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.frpc.AuthenticationException;
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
@@ -26,6 +27,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @ExtendWith(RedisServerExtension.class)
 class RedisHardeningTest {
+
+  /** What must never reach a log line raw: control characters (CR, LF, ESC, NUL), bidi and zero-width
+   * characters, lone surrogates. */
+  private static final String UNSAFE_FOR_LOGS = "[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]";
+
+  private static final String VALID =
+      "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
 
   private final TestRedis redis;
   private RedisNodes nodes;
@@ -198,6 +206,47 @@ class RedisHardeningTest {
         .anySatisfy(message -> assertThat(message).contains(":rpc:game:+1", "canonical decimal"));
     assertThat(frpc(lobby).isActive("game")).isFalse();
     assertThat(frpc(lobby).activeNodeIds("game")).isEmpty();
+  }
+
+  @Test
+  void keysWithControlCharactersAreIgnoredAndLoggedEscaped() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    redis.execute("SET", nodes.key(1) + "\r\nERROR frpc node game:1 was hijacked", VALID, "PX", "60000");
+    redis.execute("SET", nodes.key(2) + "\u001b[2J\u202Eevil", VALID, "PX", "60000");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).size() >= 2);
+    assertThat(logs.messages(Level.WARN))
+        .allSatisfy(message -> assertThat(message).doesNotContainPattern(UNSAFE_FOR_LOGS))
+        .anySatisfy(message -> assertThat(message).contains(nodes.key(1) + "\\u000D\\u000AERROR frpc node"))
+        .anySatisfy(message -> assertThat(message).contains(nodes.key(2) + "\\u001B[2J\\u202Eevil"));
+    assertThat(frpc(lobby).isActive("game")).isFalse();
+  }
+
+  @Test
+  void aKeyWithANegativeIdIsIgnoredAsJunk() {
+    ConfigurableApplicationContext lobby = watchingLobby();
+    redis.execute("SET", nodes.prefix() + ":rpc:game:-1", VALID, "PX", "60000");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
+        .anyMatch(message -> message.contains(":rpc:game:-1") && message.contains("non-negative")));
+    assertThat(lobby.getBean(FrpcNode.class).knownNodes()).isEmpty();
+  }
+
+  @Test
+  void aForeignValueWithControlCharactersInItsHostIsLoggedEscaped() {
+    ConfigurableApplicationContext game = nodes.game(1);
+    String bootId = local(game).bootId();
+    await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
+        .contains(bootId));
+
+    redis.execute("SET", nodes.key(1), "{\"host\":\"10.9.9.9\\r\\nERROR forged\\u001b[0m\",\"port\":6666,"
+        + "\"tls\":false,\"protocolVersion\":1,\"bootId\":\"intruder\"}", "PX", "2500");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> logs.messages(Level.ERROR).stream()
+        .anyMatch(message -> message.contains("was overwritten") && message.contains("intruder")));
+    assertThat(logs.messages(Level.ERROR)).filteredOn(message -> message.contains("was overwritten"))
+        .allSatisfy(message -> assertThat(message).doesNotContainPattern(UNSAFE_FOR_LOGS)
+            .contains("10.9.9.9\\u000D\\u000AERROR forged\\u001B[0m:6666"));
   }
 
   @Test

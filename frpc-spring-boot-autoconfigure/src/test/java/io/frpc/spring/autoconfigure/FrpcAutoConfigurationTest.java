@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -81,6 +82,54 @@ class FrpcAutoConfigurationTest {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("frpc.node.name is required");
     });
+  }
+
+  @Test
+  void aNodeNameThatCouldForgeALogLineFailsStartUpNamingThePropertyAndTheRule() {
+    runner.withPropertyValues("frpc.node.name=game\r\nERROR forged line").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(FrpcConfigurationException.class)
+          .hasMessageContaining("frpc.node.name must be 1 to 255 ASCII letters, digits, '_', '-' and '.'")
+          .hasMessageContaining("game\\u000D\\u000AERROR forged line");
+    });
+  }
+
+  @Test
+  void aNodeNameWithAColonFailsStartUpNamingTheProperty() {
+    runner.withPropertyValues("frpc.node.name=game:2").run(context -> assertThat(context.getStartupFailure())
+        .rootCause().hasMessageContaining("frpc.node.name must be 1 to 255 ASCII letters"));
+  }
+
+  @Test
+  void aNegativeNodeIdFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.node.id=-1").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(FrpcConfigurationException.class)
+          .hasMessageContaining("frpc.node.id must not be negative but was -1");
+    });
+  }
+
+  @Test
+  void aStaticNodeNameOutsideTheRuleFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.discovery.static.nodes.[chat*].1=127.0.0.1:9688").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(FrpcConfigurationException.class)
+          .hasMessageContaining("frpc.discovery.static.nodes must be 1 to 255 ASCII letters")
+          .hasMessageContaining("but was 'chat*'");
+    });
+  }
+
+  @Test
+  void aWatchedRedisNodeNameOutsideTheRuleFailsStartUpNamingTheProperty() {
+    namedNode.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+            FrpcRedisDiscoveryAutoConfiguration.class))
+        .withPropertyValues("frpc.discovery.type=redis", "frpc.discovery.redis.watch=game,chat*")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause().isInstanceOf(FrpcConfigurationException.class)
+              .hasMessageContaining("frpc.discovery.redis.watch must be 1 to 255 ASCII letters")
+              .hasMessageContaining("'chat*'");
+        });
   }
 
   @Test

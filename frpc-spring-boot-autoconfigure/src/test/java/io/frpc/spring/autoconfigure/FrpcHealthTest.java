@@ -53,6 +53,26 @@ class FrpcHealthTest {
   }
 
   @Test
+  void aListenerOnAllInterfacesWithoutASecretStaysUpWithASecurityWarning() {
+    runner.withPropertyValues("frpc.server.host=0.0.0.0").run(context -> {
+      Health health = context.getBean("frpcHealthIndicator", HealthIndicator.class).health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.UP);
+      assertThat(health.getDetails())
+          .containsEntry("security", "no shared secret; listener reachable beyond loopback");
+    });
+  }
+
+  @Test
+  void aListenerOnAllInterfacesWithASecretOrOnLoopbackHasNoSecurityWarning() {
+    runner.withPropertyValues("frpc.server.host=0.0.0.0", "frpc.security.secret=the-shared-secret-of-this-cluster")
+        .run(context -> assertThat(context.getBean("frpcHealthIndicator", HealthIndicator.class).health().getDetails())
+            .doesNotContainKey("security"));
+    runner.run(context -> assertThat(context.getBean("frpcHealthIndicator", HealthIndicator.class).health()
+        .getDetails()).doesNotContainKey("security"));
+  }
+
+  @Test
   void theContributorCanBeSwitchedOff() {
     runner.withPropertyValues("management.health.frpc.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("frpcHealthIndicator"));
