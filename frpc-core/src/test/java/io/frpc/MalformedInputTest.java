@@ -20,6 +20,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -136,7 +137,11 @@ class MalformedInputTest {
   @Test
   void aThousandViolatingPeersWriteAHandfulOfLinesAndASummary() throws IOException {
     for (int i = 0; i < 1000; i++) {
-      try (Socket socket = handshaken()) {
+      // from 20 loopback addresses: the listener accepts at most 100 new connections a second from one
+      Socket from = new Socket(InetAddress.getLoopbackAddress(), server.port(),
+          InetAddress.getByName("127.0.0." + (2 + i % 20)), 0);
+      from.setSoTimeout(10_000);
+      try (Socket socket = handshaken(from)) {
         send(socket, ByteBuffer.allocate(6).putInt(2).put((byte) 0x7F).put((byte) 0).array());
         assertClosedByServer(socket);
       }
@@ -226,7 +231,10 @@ class MalformedInputTest {
 
   /** A raw connection that completed the handshake. */
   private Socket handshaken() throws IOException {
-    Socket socket = connect();
+    return handshaken(connect());
+  }
+
+  private Socket handshaken(Socket socket) throws IOException {
     send(socket, control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", 9, "boot", 1 << 20, Set.of())));
     DataInputStream in = new DataInputStream(socket.getInputStream());
     byte[] ack = new byte[in.readInt()];

@@ -35,6 +35,31 @@ final class RawPeer implements AutoCloseable {
     return connect(port, 0);
   }
 
+  /**
+   * Connects from loopback address {@code 127.0.0.<source>}: a listener accepts at most 100 new connections a
+   * second from one address, so tests that connect more often spread their connections.
+   */
+  static RawPeer connectFrom(int source, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress("127.0.0." + source, 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", port));
+    socket.setSoTimeout(10_000);
+    return new RawPeer(socket);
+  }
+
+  /** Connects from {@code 127.0.0.<source>} and completes the handshake as node {@code raw:id}. */
+  static RawPeer handshakenFrom(int source, int port, int id) throws IOException {
+    RawPeer peer = connectFrom(source, port);
+    peer.send(control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", id, "boot-" + id, 1 << 20,
+        Set.of())));
+    byte[] ack = peer.readFrame();
+    if (ack[0] != FrameType.HELLO_ACK) {
+      peer.close();
+      throw new IOException("expected HELLO_ACK but got frame type " + ack[0]);
+    }
+    return peer;
+  }
+
   /** Connects with a small receive buffer (0: the default), so that not reading soon blocks the sender. */
   static RawPeer connect(int port, int receiveBuffer) throws IOException {
     Socket socket = new Socket();

@@ -231,7 +231,7 @@ class SharedSecretTest {
     TestNode server = server(node -> { });
     int refused = 0;
     for (int i = 0; i < 200; i++) {
-      try (RawPeer peer = RawPeer.connect(server.port())) {
+      try (RawPeer peer = RawPeer.connectFrom(1 + i % 4, server.port())) {
         peer.send(RawPeer.control(FrameType.HELLO, new Hello(FrameType.PROTOCOL_VERSION, "raw", 7, "boot-7", 1 << 20,
             Set.of())));
         refused += peer.readFrame()[0] == FrameType.HELLO_REJECT ? 1 : 0;

@@ -1,5 +1,8 @@
 package io.frpc.internal.transport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+
 import io.frpc.FrpcConfigurationException;
 import io.frpc.internal.protocol.InboundBudget;
 import java.time.Duration;
@@ -24,12 +27,33 @@ public record ConnectionLimits(long maxInboundBytes, long maxQueuedOutboundBytes
 
   /**
    * Defaults: a quarter of the heap (at most 2 GiB) for unfinished messages, 64 MiB queued per
-   * connection, 10 s without reading, 2,048 connections, of them 256 handshaking, 128 per network and 64 per
-   * address, 100 new connections per address and second.
+   * connection, 10 s without reading, {@link #defaultMaxConnections} connections, of them 256 handshaking, 128
+   * per network and 64 per address, 100 new connections per address and second.
    */
   public static ConnectionLimits defaults() {
     return new ConnectionLimits(Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30), 64L << 20,
-        Duration.ofSeconds(10), 2048, 256, 128, 64, 100);
+        Duration.ofSeconds(10), defaultMaxConnections(maxFileDescriptors()), 256, 128, 64, 100);
+  }
+
+  /**
+   * 2,048 connections, or fewer where the process may open fewer files: a quarter of its file descriptors (at
+   * least 64) stays for the node's own outgoing connections, Redis, logs and jars, so that accepting never
+   * fails for want of a descriptor. With the common {@code ulimit -n 1024}: 768.
+   *
+   * @param maxFileDescriptors the process's limit ({@code RLIMIT_NOFILE}), or a negative value when unknown
+   */
+  static int defaultMaxConnections(long maxFileDescriptors) {
+    if (maxFileDescriptors <= 0) {
+      return 2048;
+    }
+    long reserve = Math.max(64, maxFileDescriptors / 4);
+    return (int) Math.max(16, Math.min(2048, maxFileDescriptors - reserve));
+  }
+
+  /** The process's file-descriptor limit, or -1 where the JVM does not tell. */
+  static long maxFileDescriptors() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+        ? unix.getMaxFileDescriptorCount() : -1;
   }
 
   public ConnectionLimits {
@@ -47,7 +71,7 @@ public record ConnectionLimits(long maxInboundBytes, long maxQueuedOutboundBytes
     }
     if (maxConnections < 1) {
       throw new FrpcConfigurationException("frpc.server.max-connections", "frpc.server.max-connections must be "
-          + "positive but was " + maxConnections, "the default is 2048");
+          + "positive but was " + maxConnections, "leave it unset for 2048, or fewer under a low file-descriptor limit");
     }
     positive("frpc.server.max-handshaking", maxHandshaking, 256);
     positive("frpc.server.max-handshaking-per-network", maxHandshakingPerNetwork, 128);

@@ -99,6 +99,7 @@ public final class FrpcServer {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(resources.ioGroup())
         .channel(NioServerSocketChannel.class)
+        .handler(new AcceptFailures(log))
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)

@@ -90,7 +90,6 @@ public final class FrpcAutoConfiguration {
         .ioThreads(properties.getIoThreads())
         .maxQueuedOutboundBytes(properties.getMaxQueuedOutboundBytes().toBytes())
         .unwritableTimeout(properties.getUnwritableTimeout())
-        .maxConnections(server.getMaxConnections())
         .maxHandshaking(server.getMaxHandshaking())
         .maxHandshakingPerNetwork(server.getMaxHandshakingPerNetwork())
         .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
@@ -119,12 +118,18 @@ public final class FrpcAutoConfiguration {
     if (properties.getPubsub().getMaxQueuedBytes() != null) {
       builder.maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes());
     }
+    if (server.getMaxConnections() != null) {
+      builder.maxConnections(server.getMaxConnections());
+    }
     if (properties.getMaxInboundBytes() != null) {
       builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
     }
     if (server.isEnabled()) {
       builder.listen(server.getHost(), server.getPort())
-          .advertisedHost(StringUtils.hasText(server.getAdvertisedHost()) ? server.getAdvertisedHost() : null);
+          .advertisedHost(properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS
+              // what Redis discovery registers, so that the status shows it
+              ? FrpcRedisDiscoveryAutoConfiguration.advertisedHost(server)
+              : StringUtils.hasText(server.getAdvertisedHost()) ? server.getAdvertisedHost() : null);
       handlers.definitions().forEach(builder::handler);
     }
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

@@ -223,9 +223,11 @@ public class FrpcProperties {
 
     /**
      * Connections the listener keeps open at most; one more closes the oldest connection still in the
-     * handshake, or is refused at once when every connection has completed it.
+     * handshake, or is refused at once when every connection has completed it. Unset: 2048, or fewer where
+     * the process's file-descriptor limit (ulimit -n) would not leave a quarter of it for outgoing connections,
+     * Redis and files (768 under a limit of 1024).
      */
-    private int maxConnections = 2048;
+    private Integer maxConnections;
 
     /** Connections that may be in the handshake at once; one more closes the oldest of them. */
     private int maxHandshaking = 256;
@@ -305,11 +307,11 @@ public class FrpcProperties {
       return ssl;
     }
 
-    public int getMaxConnections() {
+    public Integer getMaxConnections() {
       return maxConnections;
     }
 
-    public void setMaxConnections(int maxConnections) {
+    public void setMaxConnections(Integer maxConnections) {
       this.maxConnections = maxConnections;
     }
 
