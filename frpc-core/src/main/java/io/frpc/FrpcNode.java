@@ -3,6 +3,7 @@ package io.frpc;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
@@ -13,6 +14,7 @@ import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.security.SharedSecretSignatures;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.internal.transport.ConnectionLimits;
@@ -324,6 +326,11 @@ public final class FrpcNode implements AutoCloseable {
     @Override
     public InetSocketAddress listenAddress() {
       return FrpcNode.this.listenAddress();
+    }
+
+    @Override
+    public RegistrationSignatures registrationSignatures() {
+      return new SharedSecretSignatures(secrets);
     }
   }
 
