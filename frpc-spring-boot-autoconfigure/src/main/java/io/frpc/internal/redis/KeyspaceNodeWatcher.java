@@ -31,7 +31,6 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,8 +44,9 @@ import tools.jackson.databind.json.JsonMapper;
  * refresh needs no read: it moves the key's deadline (TTL from now), and a known key past its deadline is read,
  * which makes Redis expire it at once (its own {@code expired} notification can come many seconds late among many
  * keys with a TTL). A registration that vanished is a dead node only if its connection does not answer a heartbeat
- * either: otherwise it is a Redis stall (or a lost key), and the healthy connection stays. Values are validated;
- * junk is ignored and reported in a bounded, rate-limited way.
+ * either: otherwise it is a Redis stall (or a lost key), and the healthy connection stays. Values are validated, and
+ * their signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
+ * rate-limited way.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
@@ -60,7 +60,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
   private static final long NOTIFICATION_CHECK_MILLIS = 5_000;
-  private static final int MAX_VALUE_BYTES = 1024;
   /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
   private static final long SWEEP_MILLIS = 100;
   /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
@@ -76,7 +75,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final RedisConnectionFactory connectionFactory;
   private final KeyspaceEventsConfigurer keyspaceEvents;
   private final DiscoveryContext nodes;
-  private final JsonMapper json;
+  private final RegistrationCodec codec;
   private final ScheduledExecutorService thread;
   private final boolean callsOverTls;
   private final RegistrationReader reader;
@@ -86,7 +85,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final Set<NodeId> missing = new HashSet<>();
   /** Nodes kept because their connection answered although Redis lost their registration (warned once). */
   private final Set<NodeId> keptDespiteRedis = new HashSet<>();
-  private final JunkReport junk = new JunkReport();
+  private final JunkReport junk = new JunkReport(log);
   /** Wait before the next listing after a failed one that followed a subscription. */
   private long resyncRetryMillis = RETRY_MILLIS;
   private boolean reportedUnreachable;
@@ -122,7 +121,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.connectionFactory = connectionFactory;
     this.keyspaceEvents = keyspaceEvents;
     this.nodes = nodes;
-    this.json = json;
+    this.codec = new RegistrationCodec(json, nodes.registrationSignatures());
     this.thread = thread;
     this.ttlNanos = settings.ttl().toNanos();
     this.reader = new RegistrationReader(redis, settings.commandTimeout());
@@ -413,7 +412,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
-    NodeRegistration registration = validate(key, read.value(), read.ttlMillis());
+    NodeRegistration registration = validate(key, id, read.value(), read.ttlMillis());
     if (registration == null) {
       if (!known.containsKey(id)) {
         deadlines.remove(key);
@@ -443,34 +442,26 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     nodes.nodeAvailable(id, registration.host(), registration.port());
   }
 
-  /** The registration in {@code value}, or {@code null} (reported) when it is not one this node can use. */
-  private NodeRegistration validate(String key, String value, long ttlMillis) {
-    if (value.length() > MAX_VALUE_BYTES) {
-      junk.report(key, "its value is " + value.length() + " characters, more than a registration's "
-          + MAX_VALUE_BYTES);
-      return null;
-    }
+  /**
+   * The registration of {@code id} in {@code value}, or {@code null} (reported) when it is not one this node can
+   * use: junk, unsigned or wrongly signed where this node has a secret for the name, of another protocol version.
+   */
+  private NodeRegistration validate(String key, NodeId id, String value, long ttlMillis) {
     if (ttlMillis == -1) {
       junk.report(key, "has no TTL, so it would keep an address known forever");
       return null;
     }
-    NodeRegistration registration;
-    try {
-      registration = json.readValue(value, NodeRegistration.class);
-    } catch (JacksonException e) {
-      junk.report(key, "is not a node registration (" + e.getOriginalMessage() + ")");
-      return null;
-    }
-    String problem = registration.problem();
-    if (problem == null && registration.protocolVersion() != FrameType.PROTOCOL_VERSION) {
-      problem = "speaks protocol version " + registration.protocolVersion() + ", this node "
+    RegistrationCodec.Decoded decoded = codec.decode(id, value);
+    String problem = decoded.problem();
+    if (problem == null && decoded.registration().protocolVersion() != FrameType.PROTOCOL_VERSION) {
+      problem = "is unusable: speaks protocol version " + decoded.registration().protocolVersion() + ", this node "
           + FrameType.PROTOCOL_VERSION;
     }
     if (problem != null) {
-      junk.report(key, "is unusable: " + problem);
+      junk.report(key, problem);
       return null;
     }
-    return registration;
+    return decoded.registration();
   }
 
   /**
@@ -516,7 +507,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     try {
       String key = settings.key(id);
       RegistrationReader.Registration read = reader.read(key);
-      if (read.value() != null && validate(key, read.value(), read.ttlMillis()) != null) {
+      if (read.value() != null && validate(key, id, read.value(), read.ttlMillis()) != null) {
         return;
       }
     } catch (DataAccessException e) {
@@ -558,44 +549,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     junk.report(key, "does not end in a node id written in canonical decimal form");
     return null;
-  }
-
-  /**
-   * Reports keys that are not usable registrations: each key once (remembering the most recent 1,024),
-   * and at most 10 lines a minute; the rest are counted and summed up in the next line.
-   */
-  private static final class JunkReport {
-    private static final int REMEMBERED = 1024;
-    private static final int LINES_PER_MINUTE = 10;
-    private final Map<String, Boolean> reported = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > REMEMBERED;
-      }
-    };
-    private long windowStart = System.nanoTime();
-    private int linesInWindow;
-    private long heldBack;
-
-    void report(String key, String problem) {
-      if (reported.put(key, Boolean.TRUE) != null) {
-        return;
-      }
-      long now = System.nanoTime();
-      if (now - windowStart > TimeUnit.MINUTES.toNanos(1)) {
-        windowStart = now;
-        linesInWindow = 0;
-      }
-      if (linesInWindow < LINES_PER_MINUTE) {
-        linesInWindow++;
-        log.warn("Ignoring Redis key {}: it {}{}", key, problem, heldBack == 0 ? ""
-            : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
-        heldBack = 0;
-      } else {
-        heldBack++;
-        log.debug("Ignoring Redis key {}: it {}", key, problem);
-      }
-    }
   }
 
   /**

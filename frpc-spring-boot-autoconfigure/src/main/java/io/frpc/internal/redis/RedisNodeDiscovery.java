@@ -74,7 +74,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
       registrarThread = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("frpc-redis-registrar", true));
       registrar = new RedisNodeRegistrar(context.localNode().id(), registration, settings, redis, json,
-          registrarThread);
+          context.registrationSignatures(), registrarThread);
       registrar.start();
     }
   }
