@@ -43,9 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * value and TTL, so a reordered or coalesced sequence converges to what Redis holds. The {@code expire} of a
  * refresh needs no read: it moves the key's deadline (TTL from now), and a known key past its deadline is read,
  * which makes Redis expire it at once (its own {@code expired} notification can come many seconds late among many
- * keys with a TTL). A registration that vanished is a dead node only if its connection does not answer a heartbeat
- * either: otherwise it is a Redis stall (or a lost key), and the healthy connection stays. Values are validated, and
- * their signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
+ * keys with a TTL). A registration that vanished (expired or deleted) is a dead node only if its connection does not
+ * answer a heartbeat either: otherwise it is a Redis stall or a lost or deleted key, and the healthy connection stays
+ * (a node that shuts down gracefully announces it on its connection first). Values are validated, and their
+ * signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
  * rate-limited way.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
@@ -69,6 +70,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * past this they are dropped, and one full resync reads what Redis holds instead.
    */
   static final int MAX_PENDING = 10_000;
+  /** How often at most a node kept despite Redis is warned about. */
+  private static final long KEPT_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
@@ -83,8 +86,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
-  /** Nodes kept because their connection answered although Redis lost their registration (warned once). */
-  private final Set<NodeId> keptDespiteRedis = new HashSet<>();
+  /**
+   * When each node kept because its connection answered although Redis lost its registration was last warned
+   * about (System.nanoTime); a node leaves it when it leaves the view.
+   */
+  private final Map<NodeId, Long> keptDespiteRedis = new HashMap<>();
   private final JunkReport junk = new JunkReport(log);
   /** Wait before the next listing after a failed one that followed a subscription. */
   private long resyncRetryMillis = RETRY_MILLIS;
@@ -427,7 +433,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
-    keptDespiteRedis.remove(id);
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
@@ -465,16 +470,14 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * The registration of a known node is gone. A deregistration removes it at once; otherwise its
-   * connection is asked for a heartbeat first, and only a node that does not answer is removed.
+   * The registration of a known node is gone: deleted or expired. Its connection is asked for a heartbeat first,
+   * and only a node that does not answer is removed. A node shutting down gracefully announces it on its
+   * connection before it deletes its key, so it has no usable connection by then and leaves at once
+   * ({@code DEREGISTERED}); a key deleted by anyone else does not take a live node away.
    */
   private void vanished(NodeId id, NodeDownReason reason) {
     missing.remove(id);
     if (!known.containsKey(id)) {
-      return;
-    }
-    if (reason == NodeDownReason.DEREGISTERED) {
-      remove(id, reason);
       return;
     }
     nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
@@ -490,9 +493,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     if (alive) {
-      if (keptDespiteRedis.add(id)) {
+      long now = System.nanoTime();
+      Long warned = keptDespiteRedis.get(id);
+      if (warned == null || now - warned > KEPT_WARNING_NANOS) {
+        keptDespiteRedis.put(id, now);
         log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
-            + "stall, or the key was lost or overwritten); it registers again on its next refresh", id);
+            + "stall, or the key was deleted, lost or overwritten); it registers again on its next refresh", id);
       }
       if (missing.add(id)) {
         thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);

@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +184,26 @@ class RedisHardeningTest {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(events(lobby).log()).containsExactly("up game:1");
     assertThat(game.isActive()).isTrue();
+  }
+
+  @Test
+  void deletingALiveNodesKeyEvery200MsFailsNoCallOfAConnectedCaller() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    nodes.game(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor();
+    try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
+      deleter.scheduleAtFixedRate(() -> redis.execute("DEL", nodes.key(1)), 0, 200, TimeUnit.MILLISECONDS);
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
+      deleter.shutdownNow();
+      System.out.printf("MEASURED key deleted every 200 ms for 5 s: %d calls, %d failed%n", calls.calls(),
+          calls.failures().size());
+      assertThat(calls.failures()).isEmpty();
+    } finally {
+      deleter.shutdownNow();
+    }
+    await().atMost(Duration.ofSeconds(2)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+    assertThat(events(lobby).log()).containsExactly("up game:1");
   }
 
   @Test
