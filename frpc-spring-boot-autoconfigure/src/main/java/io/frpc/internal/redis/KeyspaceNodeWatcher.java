@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * answer a heartbeat either: otherwise it is a Redis stall or a lost or deleted key, and the healthy connection stays
  * (a node that shuts down gracefully announces it on its connection first). Values are validated, and their
  * signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
- * rate-limited way.
+ * rate-limited way. At most {@link RedisDiscoverySettings#maxNodesPerName()} registrations are followed per name:
+ * keys past that are neither read nor connected to, only counted.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
@@ -70,6 +73,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * past this they are dropped, and one full resync reads what Redis holds instead.
    */
   static final int MAX_PENDING = 10_000;
+  /** A capped name whose keys were not counted by a listing yet. */
+  private static final long UNCOUNTED = -1;
+  /** How often at most a key ignored past the cap makes the watcher list the keys, to count them. */
+  private static final long CAP_COUNT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How often at most a node kept despite Redis is warned about. */
   private static final long KEPT_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -83,6 +90,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final boolean callsOverTls;
   private final RegistrationReader reader;
   private final long ttlNanos;
+  private final int maxNodesPerName;
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
@@ -92,6 +100,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    */
   private final Map<NodeId, Long> keptDespiteRedis = new HashMap<>();
   private final JunkReport junk = new JunkReport(log);
+  /** When a key ignored past the cap last made the watcher list the keys (System.nanoTime), or 0. */
+  private long lastCapCount;
+  /** Per name, values read since its last listing under keys the watcher does not follow that were unusable. */
+  private final Map<String, Integer> unusableSinceListing = new HashMap<>();
   /** Wait before the next listing after a failed one that followed a subscription. */
   private long resyncRetryMillis = RETRY_MILLIS;
   private boolean reportedUnreachable;
@@ -110,6 +122,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final AtomicBoolean overflowed = new AtomicBoolean();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
+  /**
+   * The watched names with more keys than the watcher follows, with their number of keys at the last listing
+   * ({@link #UNCOUNTED} before one). Written by the watcher thread, read by health checks.
+   */
+  private final Map<String, Long> capped = new ConcurrentHashMap<>();
   private volatile KeyspaceSubscription subscription;
   private volatile boolean synced;
   private volatile boolean closed;
@@ -130,6 +147,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.codec = new RegistrationCodec(json, nodes.registrationSignatures());
     this.thread = thread;
     this.ttlNanos = settings.ttl().toNanos();
+    this.maxNodesPerName = settings.maxNodesPerName();
     this.reader = new RegistrationReader(redis, settings.commandTimeout());
   }
 
@@ -224,6 +242,21 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return keyspaceEvents.isEnabled();
   }
 
+  /**
+   * The watched names with more registration keys than the watcher follows, e.g.
+   * {@code game (1,024 of 20,000 keys)}, or {@code null} when none is capped.
+   */
+  public String capped() {
+    if (capped.isEmpty()) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    new TreeMap<>(capped).forEach((name, keys) -> names.add(String.format(Locale.ROOT, "%s (%,d of %s keys)", name,
+        maxNodesPerName, keys == UNCOUNTED ? String.format(Locale.ROOT, "more than %,d", maxNodesPerName)
+            : String.format(Locale.ROOT, "%,d", keys))));
+    return String.join("; ", names);
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -250,8 +283,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Returns
-   * whether it could list them.
+   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Of the keys
+   * it does not know, it reads only as many as the cap leaves room for, and counts the rest. Returns whether it
+   * could list them.
    */
   private boolean resync(boolean full) {
     try {
@@ -259,15 +293,27 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       List<String> toRead = new ArrayList<>();
       boolean complete = true;
       for (String name : settings.watch()) {
+        long[] keys = {0};
+        // a listing starts the count of unusable values afresh: those it reads begin the next one
+        unusableSinceListing.remove(name);
+        int[] room = {roomFor(name)};
         complete &= forEachKey(settings.keyPattern(name), key -> {
           NodeId id = parse(key, name);
-          if (id != null) {
+          if (id == null) {
+            return;
+          }
+          keys[0]++;
+          if (known.containsKey(id)) {
             listed.add(id);
-            if (full || !known.containsKey(id)) {
+            if (full) {
               toRead.add(key);
             }
+          } else if (room[0] > 0) {
+            room[0]--;
+            toRead.add(key);
           }
         });
+        counted(name, keys[0]);
       }
       readAndApply(toRead, "listed");
       if (complete) {
@@ -364,11 +410,22 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       thread.execute(this::drain);
     }
     List<String> keys = new ArrayList<>();
+    Map<String, Integer> room = new HashMap<>();
     for (String key : batch.keySet()) {
       String name = nameOf(key);
-      if (name != null && parse(key, name) != null) {
-        keys.add(key);
+      NodeId id = name == null ? null : parse(key, name);
+      if (id == null) {
+        continue;
       }
+      if (!known.containsKey(id)) {
+        int left = room.computeIfAbsent(name, this::roomFor);
+        if (left <= 0) {
+          ignoredPastCap(name);
+          continue;
+        }
+        room.put(name, left - 1);
+      }
+      keys.add(key);
     }
     int failed = 0;
     RegistrationReader.Read firstFailure = null;
@@ -422,6 +479,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     if (registration == null) {
       if (!known.containsKey(id)) {
         deadlines.remove(key);
+        unusableSinceListing.merge(id.name(), 1, Integer::sum);
         return;
       }
       // A known node's key holds something unusable (a foreign write, a process of another protocol version
@@ -530,6 +588,59 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       log.info("Node {} left Redis discovery: {}", id, reason);
       nodes.nodeUnavailable(id, reason);
     }
+  }
+
+  /** How many registrations of {@code name} the watcher follows. */
+  private int followed(String name) {
+    int followed = 0;
+    for (NodeId id : known.keySet()) {
+      if (id.name().equals(name)) {
+        followed++;
+      }
+    }
+    return followed;
+  }
+
+  /**
+   * How many more keys of {@code name} it does not follow the watcher may read before the next listing: as many
+   * as the cap leaves room for, less the unusable values read since the last listing (fake keys count like nodes).
+   */
+  private int roomFor(String name) {
+    return maxNodesPerName - followed(name) - unusableSinceListing.getOrDefault(name, 0);
+  }
+
+  /**
+   * A notification of a key of {@code name} was not read: the watcher follows as many as it may. The first such key
+   * makes it list the keys soon, to count them for health (at most one listing every 5 s).
+   */
+  private void ignoredPastCap(String name) {
+    if (capped.putIfAbsent(name, UNCOUNTED) == null) {
+      warnCapped(name);
+    }
+    long now = System.nanoTime();
+    if (capped.get(name) == UNCOUNTED && (lastCapCount == 0 || now - lastCapCount > CAP_COUNT_NANOS)) {
+      lastCapCount = now;
+      thread.execute(guarded(() -> resync(false)));
+    }
+  }
+
+  /** A listing found {@code keys} registration keys of {@code name}. */
+  private void counted(String name, long keys) {
+    if (keys <= maxNodesPerName) {
+      if (capped.remove(name) != null) {
+        log.info("Redis holds {} registration key(s) of {}: following them all again", keys, name);
+      }
+      return;
+    }
+    if (capped.put(name, keys) == null) {
+      warnCapped(name);
+    }
+  }
+
+  private void warnCapped(String name) {
+    log.warn("Redis holds more registration keys of {} than frpc.discovery.redis.max-nodes-per-name ({}): following "
+        + "at most that many, the others are neither read nor connected to (anyone who can write to Redis can add "
+        + "keys; raise the setting if the cluster has more nodes of that name)", name, maxNodesPerName);
   }
 
   /** The watched name a key belongs to, or {@code null}. */

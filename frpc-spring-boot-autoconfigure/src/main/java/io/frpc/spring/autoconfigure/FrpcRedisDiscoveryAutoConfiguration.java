@@ -39,7 +39,7 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
     DataRedisProperties dataRedis = redisProperties.getIfAvailable();
     RedisDiscoverySettings settings = new RedisDiscoverySettings(redis.getKeyPrefix(), redis.getTtl(),
         redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
-        dataRedis == null ? 0 : dataRedis.getDatabase());
+        dataRedis == null ? 0 : dataRedis.getDatabase(), redis.getMaxNodesPerName());
     boolean registers = properties.getServer().isEnabled() && redis.isRegister();
     return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null,
         properties.getServer().getSsl().getBundle() != null, properties.getClient().getSsl().getBundle() != null,

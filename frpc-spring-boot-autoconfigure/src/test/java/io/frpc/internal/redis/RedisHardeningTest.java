@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.security.SharedSecrets;
@@ -204,6 +205,47 @@ class RedisHardeningTest {
     }
     await().atMost(Duration.ofSeconds(2)).until(() -> redis.execute("GET", nodes.key(1)) != null);
     assertThat(events(lobby).log()).containsExactly("up game:1");
+  }
+
+  @Test
+  void twentyThousandFakeRegistrationsAreCappedAndAHealthyNodeOfTheNameKeepsBeingCalled() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, "--frpc.discovery.redis.max-nodes-per-name=100");
+    nodes.game(1);
+    callsSurviveTwentyThousandFakeRegistrations(lobby, 100);
+  }
+
+  @Test
+  void twentyThousandUnsignedRegistrationsAreNeverFollowedAndAHealthyNodeOfTheNameKeepsBeingCalled()
+      throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET, "--frpc.discovery.redis.max-nodes-per-name=100");
+    nodes.game(1, SECRET);
+    callsSurviveTwentyThousandFakeRegistrations(lobby, 1);
+  }
+
+  /**
+   * Writes 20,000 unsigned registrations of game (besides game:1, which {@code lobby} calls meanwhile) and checks
+   * that no call fails, health names the cap of 100, and {@code lobby} knows at most {@code maxKnown} nodes.
+   */
+  private void callsSurviveTwentyThousandFakeRegistrations(ConfigurableApplicationContext lobby, int maxKnown)
+      throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    FrpcNode watcher = lobby.getBean(FrpcNode.class);
+    try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
+      redis.execute("EVAL", "for i = 1, 20000 do redis.call('set', KEYS[1] .. (100 + i), '{\"host\":\"127.0.0.1\","
+          + "\"port\":1,\"tls\":false,\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"fake-' .. i"
+          + " .. '\"}', 'PX', 60000) end", "1", nodes.prefix() + ":rpc:game:");
+
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+          .until(() -> watcher.knownNodes().size() <= maxKnown);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watcher.discoveryHealth().details())
+          .containsEntry("capped", "game (100 of 20,001 keys)"));
+      System.out.printf("MEASURED 20,000 fake registrations, cap 100: %d known, %d calls, %d failed%n",
+          watcher.knownNodes().size(), calls.calls(), calls.failures().size());
+      assertThat(calls.failures()).isEmpty();
+    } finally {
+      redis.execute("EVAL", "for i = 1, 20000 do redis.call('unlink', KEYS[1] .. (100 + i)) end", "1",
+          nodes.prefix() + ":rpc:game:");
+    }
   }
 
   @Test
