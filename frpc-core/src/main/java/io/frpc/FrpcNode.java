@@ -3,6 +3,7 @@ package io.frpc;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.Names;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
@@ -14,6 +15,7 @@ import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.security.SharedSecretSignatures;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.internal.transport.ConnectionLimits;
@@ -345,6 +347,11 @@ public final class FrpcNode implements AutoCloseable {
     @Override
     public InetSocketAddress listenAddress() {
       return FrpcNode.this.listenAddress();
+    }
+
+    @Override
+    public RegistrationSignatures registrationSignatures() {
+      return new SharedSecretSignatures(secrets);
     }
   }
 

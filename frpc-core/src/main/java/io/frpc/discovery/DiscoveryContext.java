@@ -31,4 +31,11 @@ public interface DiscoveryContext {
 
   /** The address this node's listener is bound to, or {@code null} when it does not serve. */
   InetSocketAddress listenAddress();
+
+  /**
+   * Signs this node's registrations and checks those of other nodes with this node's shared secrets, for a
+   * registry that others can write to. Without any secret they sign nothing and accept everything, like
+   * {@link RegistrationSignatures#NONE}.
+   */
+  RegistrationSignatures registrationSignatures();
 }

@@ -55,7 +55,7 @@ final class DiscoveryScale {
   static Result run(int redisPort, int registrations, int watcherCount, int measuredSeconds) throws Exception {
     ProcessPhase processes = inProcesses(redisPort, registrations, watcherCount, measuredSeconds);
     RedisDiscoverySettings settings = new RedisDiscoverySettings("scale", TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", redisPort));
     application.afterPropertiesSet();
@@ -131,7 +131,7 @@ final class DiscoveryScale {
       throws Exception {
     String prefix = "scale-processes";
     RedisDiscoverySettings settings = new RedisDiscoverySettings(prefix, TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
     try (SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
         RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:" + prefix + ":rpc:game:*");
         WatcherProcesses watchers = new WatcherProcesses(watcherCount, redisPort, prefix)) {

@@ -58,9 +58,9 @@ final class FanOutScale {
 
   static Result run(int redisPort, int nodes) throws Exception {
     RedisDiscoverySettings registering = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of(), true, 0);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of(), true, 0, Integer.MAX_VALUE);
     RedisDiscoverySettings watching = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of("game"), true, 0);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", redisPort));
     application.afterPropertiesSet();

@@ -4,6 +4,7 @@ import io.frpc.LocalNode;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
+import io.frpc.discovery.RegistrationSignatures;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -47,6 +48,11 @@ final class RecordingContext implements DiscoveryContext {
   @Override
   public InetSocketAddress listenAddress() {
     return null;
+  }
+
+  @Override
+  public RegistrationSignatures registrationSignatures() {
+    return RegistrationSignatures.NONE;
   }
 
   /** When {@code node} was first reported available, or {@code null}. */

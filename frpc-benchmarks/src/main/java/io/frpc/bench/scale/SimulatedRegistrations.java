@@ -1,6 +1,7 @@
 package io.frpc.bench.scale;
 
 import io.frpc.NodeId;
+import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.redis.NodeRegistration;
 import io.frpc.internal.redis.RedisDiscoverySettings;
@@ -63,7 +64,7 @@ final class SimulatedRegistrations implements AutoCloseable {
         new DefaultThreadFactory("load-frozen", true)) : null;
     RedisNodeRegistrar registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1",
         10_000 + node.id() % 50_000, false, FrameType.PROTOCOL_VERSION, UUID.randomUUID().toString()), settings,
-        redis, json, own != null ? own : shared);
+        redis, json, RegistrationSignatures.NONE, own != null ? own : shared);
     registrations.put(node, new Registration(registrar, System.nanoTime(), own));
     registrar.start();
   }

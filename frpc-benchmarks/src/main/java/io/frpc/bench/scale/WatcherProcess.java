@@ -29,7 +29,7 @@ public final class WatcherProcess {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int port = Integer.parseInt(args[0]);
     RedisDiscoverySettings settings = new RedisDiscoverySettings(args[1], DiscoveryScale.TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", port));
     application.afterPropertiesSet();

@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +34,6 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,9 +46,12 @@ import tools.jackson.databind.json.JsonMapper;
  * value and TTL, so a reordered or coalesced sequence converges to what Redis holds. The {@code expire} of a
  * refresh needs no read: it moves the key's deadline (TTL from now), and a known key past its deadline is read,
  * which makes Redis expire it at once (its own {@code expired} notification can come many seconds late among many
- * keys with a TTL). A registration that vanished is a dead node only if its connection does not answer a heartbeat
- * either: otherwise it is a Redis stall (or a lost key), and the healthy connection stays. Values are validated;
- * junk is ignored and reported in a bounded, rate-limited way.
+ * keys with a TTL). A registration that vanished (expired or deleted) is a dead node only if its connection does not
+ * answer a heartbeat either: otherwise it is a Redis stall or a lost or deleted key, and the healthy connection stays
+ * (a node that shuts down gracefully announces it on its connection first). Values are validated, and their
+ * signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
+ * rate-limited way. At most {@link RedisDiscoverySettings#maxNodesPerName()} registrations are followed per name:
+ * keys past that are neither read nor connected to, only counted.
  */
 public final class KeyspaceNodeWatcher implements AutoCloseable {
 
@@ -61,7 +65,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
   private static final long NOTIFICATION_CHECK_MILLIS = 5_000;
-  private static final int MAX_VALUE_BYTES = 1024;
   /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
   private static final long SWEEP_MILLIS = 100;
   /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
@@ -71,23 +74,37 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * past this they are dropped, and one full resync reads what Redis holds instead.
    */
   static final int MAX_PENDING = 10_000;
+  /** A capped name whose keys were not counted by a listing yet. */
+  private static final long UNCOUNTED = -1;
+  /** How often at most a key ignored past the cap makes the watcher list the keys, to count them. */
+  private static final long CAP_COUNT_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** How often at most a node kept despite Redis is warned about. */
+  private static final long KEPT_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
   private final RedisConnectionFactory connectionFactory;
   private final KeyspaceEventsConfigurer keyspaceEvents;
   private final DiscoveryContext nodes;
-  private final JsonMapper json;
+  private final RegistrationCodec codec;
   private final ScheduledExecutorService thread;
   private final boolean callsOverTls;
   private final RegistrationReader reader;
   private final long ttlNanos;
+  private final int maxNodesPerName;
   // Owned by the watcher thread.
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
   private final Set<NodeId> missing = new HashSet<>();
-  /** Nodes kept because their connection answered although Redis lost their registration (warned once). */
-  private final Set<NodeId> keptDespiteRedis = new HashSet<>();
-  private final JunkReport junk = new JunkReport();
+  /**
+   * When each node kept because its connection answered although Redis lost its registration was last warned
+   * about (System.nanoTime); a node leaves it when it leaves the view.
+   */
+  private final Map<NodeId, Long> keptDespiteRedis = new HashMap<>();
+  private final JunkReport junk = new JunkReport(log);
+  /** When a key ignored past the cap last made the watcher list the keys (System.nanoTime), or 0. */
+  private long lastCapCount;
+  /** Per name, values read since its last listing under keys the watcher does not follow that were unusable. */
+  private final Map<String, Integer> unusableSinceListing = new HashMap<>();
   /** Wait before the next listing after a failed one that followed a subscription. */
   private long resyncRetryMillis = RETRY_MILLIS;
   private boolean reportedUnreachable;
@@ -106,6 +123,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final AtomicBoolean overflowed = new AtomicBoolean();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
+  /**
+   * The watched names with more keys than the watcher follows, with their number of keys at the last listing
+   * ({@link #UNCOUNTED} before one). Written by the watcher thread, read by health checks.
+   */
+  private final Map<String, Long> capped = new ConcurrentHashMap<>();
   private volatile KeyspaceSubscription subscription;
   private volatile boolean synced;
   private volatile boolean closed;
@@ -123,9 +145,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     this.connectionFactory = connectionFactory;
     this.keyspaceEvents = keyspaceEvents;
     this.nodes = nodes;
-    this.json = json;
+    this.codec = new RegistrationCodec(json, nodes.registrationSignatures());
     this.thread = thread;
     this.ttlNanos = settings.ttl().toNanos();
+    this.maxNodesPerName = settings.maxNodesPerName();
     this.reader = new RegistrationReader(redis, settings.commandTimeout());
   }
 
@@ -220,6 +243,21 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     return keyspaceEvents.isEnabled();
   }
 
+  /**
+   * The watched names with more registration keys than the watcher follows, e.g.
+   * {@code game (1,024 of 20,000 keys)}, or {@code null} when none is capped.
+   */
+  public String capped() {
+    if (capped.isEmpty()) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    new TreeMap<>(capped).forEach((name, keys) -> names.add(String.format(Locale.ROOT, "%s (%,d of %s keys)", name,
+        maxNodesPerName, keys == UNCOUNTED ? String.format(Locale.ROOT, "more than %,d", maxNodesPerName)
+            : String.format(Locale.ROOT, "%,d", keys))));
+    return String.join("; ", names);
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -246,8 +284,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Returns
-   * whether it could list them.
+   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Of the keys
+   * it does not know, it reads only as many as the cap leaves room for, and counts the rest. Returns whether it
+   * could list them.
    */
   private boolean resync(boolean full) {
     try {
@@ -255,15 +294,27 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       List<String> toRead = new ArrayList<>();
       boolean complete = true;
       for (String name : settings.watch()) {
+        long[] keys = {0};
+        // a listing starts the count of unusable values afresh: those it reads begin the next one
+        unusableSinceListing.remove(name);
+        int[] room = {roomFor(name)};
         complete &= forEachKey(settings.keyPattern(name), key -> {
           NodeId id = parse(key, name);
-          if (id != null) {
+          if (id == null) {
+            return;
+          }
+          keys[0]++;
+          if (known.containsKey(id)) {
             listed.add(id);
-            if (full || !known.containsKey(id)) {
+            if (full) {
               toRead.add(key);
             }
+          } else if (room[0] > 0) {
+            room[0]--;
+            toRead.add(key);
           }
         });
+        counted(name, keys[0]);
       }
       readAndApply(toRead, "listed");
       if (complete) {
@@ -360,11 +411,22 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       thread.execute(this::drain);
     }
     List<String> keys = new ArrayList<>();
+    Map<String, Integer> room = new HashMap<>();
     for (String key : batch.keySet()) {
       String name = nameOf(key);
-      if (name != null && parse(key, name) != null) {
-        keys.add(key);
+      NodeId id = name == null ? null : parse(key, name);
+      if (id == null) {
+        continue;
       }
+      if (!known.containsKey(id)) {
+        int left = room.computeIfAbsent(name, this::roomFor);
+        if (left <= 0) {
+          ignoredPastCap(name);
+          continue;
+        }
+        room.put(name, left - 1);
+      }
+      keys.add(key);
     }
     int failed = 0;
     RegistrationReader.Read firstFailure = null;
@@ -414,10 +476,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
-    NodeRegistration registration = validate(key, read.value(), read.ttlMillis());
+    NodeRegistration registration = validate(key, id, read.value(), read.ttlMillis());
     if (registration == null) {
       if (!known.containsKey(id)) {
         deadlines.remove(key);
+        unusableSinceListing.merge(id.name(), 1, Integer::sum);
         return;
       }
       // A known node's key holds something unusable (a foreign write, a process of another protocol version
@@ -429,7 +492,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
-    keptDespiteRedis.remove(id);
     missing.remove(id);
     NodeRegistration previous = known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
@@ -444,47 +506,37 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     nodes.nodeAvailable(id, registration.host(), registration.port());
   }
 
-  /** The registration in {@code value}, or {@code null} (reported) when it is not one this node can use. */
-  private NodeRegistration validate(String key, String value, long ttlMillis) {
-    if (value.length() > MAX_VALUE_BYTES) {
-      junk.report(key, "its value is " + value.length() + " characters, more than a registration's "
-          + MAX_VALUE_BYTES);
-      return null;
-    }
+  /**
+   * The registration of {@code id} in {@code value}, or {@code null} (reported) when it is not one this node can
+   * use: junk, unsigned or wrongly signed where this node has a secret for the name, of another protocol version.
+   */
+  private NodeRegistration validate(String key, NodeId id, String value, long ttlMillis) {
     if (ttlMillis == -1) {
       junk.report(key, "has no TTL, so it would keep an address known forever");
       return null;
     }
-    NodeRegistration registration;
-    try {
-      registration = json.readValue(value, NodeRegistration.class);
-    } catch (JacksonException e) {
-      junk.report(key, "is not a node registration (" + e.getOriginalMessage() + ")");
-      return null;
-    }
-    String problem = registration.problem();
-    if (problem == null && registration.protocolVersion() != FrameType.PROTOCOL_VERSION) {
-      problem = "speaks protocol version " + registration.protocolVersion() + ", this node "
+    RegistrationCodec.Decoded decoded = codec.decode(id, value);
+    String problem = decoded.problem();
+    if (problem == null && decoded.registration().protocolVersion() != FrameType.PROTOCOL_VERSION) {
+      problem = "is unusable: speaks protocol version " + decoded.registration().protocolVersion() + ", this node "
           + FrameType.PROTOCOL_VERSION;
     }
     if (problem != null) {
-      junk.report(key, "is unusable: " + problem);
+      junk.report(key, problem);
       return null;
     }
-    return registration;
+    return decoded.registration();
   }
 
   /**
-   * The registration of a known node is gone. A deregistration removes it at once; otherwise its
-   * connection is asked for a heartbeat first, and only a node that does not answer is removed.
+   * The registration of a known node is gone: deleted or expired. Its connection is asked for a heartbeat first,
+   * and only a node that does not answer is removed. A node shutting down gracefully announces it on its
+   * connection before it deletes its key, so it has no usable connection by then and leaves at once
+   * ({@code DEREGISTERED}); a key deleted by anyone else does not take a live node away.
    */
   private void vanished(NodeId id, NodeDownReason reason) {
     missing.remove(id);
     if (!known.containsKey(id)) {
-      return;
-    }
-    if (reason == NodeDownReason.DEREGISTERED) {
-      remove(id, reason);
       return;
     }
     nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
@@ -500,9 +552,12 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     if (alive) {
-      if (keptDespiteRedis.add(id)) {
+      long now = System.nanoTime();
+      Long warned = keptDespiteRedis.get(id);
+      if (warned == null || now - warned > KEPT_WARNING_NANOS) {
+        keptDespiteRedis.put(id, now);
         log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
-            + "stall, or the key was lost or overwritten); it registers again on its next refresh", id);
+            + "stall, or the key was deleted, lost or overwritten); it registers again on its next refresh", id);
       }
       if (missing.add(id)) {
         thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
@@ -517,7 +572,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     try {
       String key = settings.key(id);
       RegistrationReader.Registration read = reader.read(key);
-      if (read.value() != null && validate(key, read.value(), read.ttlMillis()) != null) {
+      if (read.value() != null && validate(key, id, read.value(), read.ttlMillis()) != null) {
         return;
       }
     } catch (DataAccessException e) {
@@ -534,6 +589,59 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       log.info("Node {} left Redis discovery: {}", id, reason);
       nodes.nodeUnavailable(id, reason);
     }
+  }
+
+  /** How many registrations of {@code name} the watcher follows. */
+  private int followed(String name) {
+    int followed = 0;
+    for (NodeId id : known.keySet()) {
+      if (id.name().equals(name)) {
+        followed++;
+      }
+    }
+    return followed;
+  }
+
+  /**
+   * How many more keys of {@code name} it does not follow the watcher may read before the next listing: as many
+   * as the cap leaves room for, less the unusable values read since the last listing (fake keys count like nodes).
+   */
+  private int roomFor(String name) {
+    return maxNodesPerName - followed(name) - unusableSinceListing.getOrDefault(name, 0);
+  }
+
+  /**
+   * A notification of a key of {@code name} was not read: the watcher follows as many as it may. The first such key
+   * makes it list the keys soon, to count them for health (at most one listing every 5 s).
+   */
+  private void ignoredPastCap(String name) {
+    if (capped.putIfAbsent(name, UNCOUNTED) == null) {
+      warnCapped(name);
+    }
+    long now = System.nanoTime();
+    if (capped.get(name) == UNCOUNTED && (lastCapCount == 0 || now - lastCapCount > CAP_COUNT_NANOS)) {
+      lastCapCount = now;
+      thread.execute(guarded(() -> resync(false)));
+    }
+  }
+
+  /** A listing found {@code keys} registration keys of {@code name}. */
+  private void counted(String name, long keys) {
+    if (keys <= maxNodesPerName) {
+      if (capped.remove(name) != null) {
+        log.info("Redis holds {} registration key(s) of {}: following them all again", keys, name);
+      }
+      return;
+    }
+    if (capped.put(name, keys) == null) {
+      warnCapped(name);
+    }
+  }
+
+  private void warnCapped(String name) {
+    log.warn("Redis holds more registration keys of {} than frpc.discovery.redis.max-nodes-per-name ({}): following "
+        + "at most that many, the others are neither read nor connected to (anyone who can write to Redis can add "
+        + "keys; raise the setting if the cluster has more nodes of that name)", name, maxNodesPerName);
   }
 
   /** The watched name a key belongs to, or {@code null}. */
@@ -562,45 +670,6 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     junk.report(key, "does not end in a node id (a non-negative integer written in canonical decimal form)");
     return null;
-  }
-
-  /**
-   * Reports keys that are not usable registrations: each key once (remembering the most recent 1,024),
-   * and at most 10 lines a minute; the rest are counted and summed up in the next line. Anyone who can write
-   * under the prefix chooses the key and the value, so both are escaped.
-   */
-  private static final class JunkReport {
-    private static final int REMEMBERED = 1024;
-    private static final int LINES_PER_MINUTE = 10;
-    private final Map<String, Boolean> reported = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > REMEMBERED;
-      }
-    };
-    private long windowStart = System.nanoTime();
-    private int linesInWindow;
-    private long heldBack;
-
-    void report(String key, String problem) {
-      if (reported.put(key, Boolean.TRUE) != null) {
-        return;
-      }
-      long now = System.nanoTime();
-      if (now - windowStart > TimeUnit.MINUTES.toNanos(1)) {
-        windowStart = now;
-        linesInWindow = 0;
-      }
-      if (linesInWindow < LINES_PER_MINUTE) {
-        linesInWindow++;
-        log.warn("Ignoring Redis key {}: it {}{}", UntrustedText.escape(key), UntrustedText.escape(problem),
-            heldBack == 0 ? "" : " (" + heldBack + " more ignored key(s) were not logged; see DEBUG)");
-        heldBack = 0;
-      } else {
-        heldBack++;
-        log.debug("Ignoring Redis key {}: it {}", UntrustedText.escape(key), UntrustedText.escape(problem));
-      }
-    }
   }
 
   /**

@@ -14,9 +14,11 @@ import java.util.List;
  * @param watch                   node names to watch
  * @param configureKeyspaceEvents whether to add the needed flags to notify-keyspace-events
  * @param database                Redis database index the keys live in
+ * @param maxNodesPerName         registrations a watcher follows per watched name at most
  */
 public record RedisDiscoverySettings(String keyPrefix, Duration ttl, Duration refreshInterval,
-    Duration resyncInterval, List<String> watch, boolean configureKeyspaceEvents, int database) {
+    Duration resyncInterval, List<String> watch, boolean configureKeyspaceEvents, int database,
+    int maxNodesPerName) {
 
   public RedisDiscoverySettings {
     if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("*")) {
@@ -25,6 +27,10 @@ public record RedisDiscoverySettings(String keyPrefix, Duration ttl, Duration re
     if (refreshInterval.compareTo(Duration.ofMillis(10)) < 0 || ttl.compareTo(refreshInterval) <= 0) {
       throw new IllegalArgumentException("frpc.discovery.redis.ttl (" + ttl
           + ") must be longer than frpc.discovery.redis.refresh-interval (" + refreshInterval + ")");
+    }
+    if (maxNodesPerName < 1) {
+      throw new IllegalArgumentException("frpc.discovery.redis.max-nodes-per-name must be at least 1, not "
+          + maxNodesPerName);
     }
     watch = List.copyOf(watch);
   }

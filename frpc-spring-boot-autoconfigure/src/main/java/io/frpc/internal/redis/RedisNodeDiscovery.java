@@ -74,7 +74,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
       registrarThread = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("frpc-redis-registrar", true));
       registrar = new RedisNodeRegistrar(context.localNode().id(), registration, settings, redis, json,
-          registrarThread);
+          context.registrationSignatures(), registrarThread);
       registrar.start();
     }
   }
@@ -126,7 +126,8 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
 
   /**
    * Healthy when the watcher's subscription stands, Redis publishes the keyspace notifications it needs,
-   * and this node, if it registers, is registered.
+   * and this node, if it registers, is registered. Names with more keys than the watcher follows are named
+   * ({@code capped}) without making it unhealthy.
    */
   @Override
   public synchronized DiscoveryHealth health() {
@@ -141,6 +142,10 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
         + (coverage == null ? "" : " (" + coverage + ")"));
     if (watcher != null) {
       details.put("keyspaceNotifications", notifications ? "on" : "off");
+      String capped = watcher.capped();
+      if (capped != null) {
+        details.put("capped", capped);
+      }
     }
     return new DiscoveryHealth(watching && notifications
         && (registration == null || registration == RedisNodeRegistrar.State.REGISTERED), details);

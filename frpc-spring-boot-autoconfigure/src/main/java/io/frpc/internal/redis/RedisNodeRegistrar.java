@@ -1,6 +1,7 @@
 package io.frpc.internal.redis;
 
 import io.frpc.NodeId;
+import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.UntrustedText;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,10 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Keeps this node's registration key alive: claims it with {@code SET NX PX}, then renews its TTL every
  * refresh interval with one script that extends the key only while it still holds this process's value
  * (one command per second; a renewal changes no value, so watchers have nothing to read). A key that
- * vanished (expired, flushed, Redis restarted) is claimed again on the next refresh. A key holding
- * another value — a second process with the same name and id, or a foreign write — is never renewed nor
- * overwritten: the conflict is logged loudly with both boot ids, and this node stays unregistered until
- * the key is free.
+ * vanished (expired, deleted, flushed, Redis restarted) is claimed again on the next refresh. With a secret,
+ * the value is signed, and a key holding a value whose signature does not verify (unsigned, signed with another
+ * key, junk) is a write by someone outside the cluster: it is taken back at once. A key holding another value
+ * that verifies — a second process with the same name and id — or, without a secret, any other value, is never
+ * renewed nor overwritten: the conflict is logged loudly with both boot ids, and this node stays unregistered
+ * until the key is free.
  */
 public final class RedisNodeRegistrar implements AutoCloseable {
 
@@ -34,6 +37,10 @@ public final class RedisNodeRegistrar implements AutoCloseable {
           + "if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return '+' end "
           + "if not v then return '-' end "
           + "return '=' .. v", String.class);
+  /** Replaces the value ARGV[1] with ARGV[2] (TTL ARGV[3] ms) only if the key still holds ARGV[1]. */
+  private static final RedisScript<Long> REPLACE_IF_HOLDS = RedisScript.of(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 "
+          + "end return 0", Long.class);
   private static final long CONFLICT_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   /** Where the registrar stands; read by health reporting. */
@@ -42,29 +49,37 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   private final NodeId node;
   private final String key;
   private final String value;
+  /** Whether the value is signed, and foreign values that do not verify are taken back. */
+  private final boolean signed;
   private final String bootId;
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
-  private final JsonMapper json;
+  private final RegistrationCodec codec;
   private final ScheduledExecutorService scheduler;
   private volatile State state = State.STARTING;
   private boolean claimed;
   private long conflictSince;
   private long lastConflictReport;
+  private long lastTakeBackReport;
+  private int takenBackSinceReport;
   private ScheduledFuture<?> refreshing;
 
   /**
-   * @param scheduler runs the refreshes; a frozen scheduler is exactly a hung node
+   * @param signatures signs the value (when this node has a secret) and checks foreign values
+   * @param scheduler  runs the refreshes; a frozen scheduler is exactly a hung node
    */
   public RedisNodeRegistrar(NodeId node, NodeRegistration registration, RedisDiscoverySettings settings,
-      StringRedisTemplate redis, JsonMapper json, ScheduledExecutorService scheduler) {
+      StringRedisTemplate redis, JsonMapper json, RegistrationSignatures signatures,
+      ScheduledExecutorService scheduler) {
     this.node = node;
     this.key = settings.key(node);
-    this.value = json.writeValueAsString(registration);
+    this.codec = new RegistrationCodec(json, signatures);
+    RegistrationCodec.Encoded encoded = codec.encode(node, registration);
+    this.value = encoded.value();
+    this.signed = encoded.signed();
     this.bootId = registration.bootId();
     this.settings = settings;
     this.redis = redis;
-    this.json = json;
     this.scheduler = scheduler;
   }
 
@@ -115,7 +130,7 @@ public final class RedisNodeRegistrar implements AutoCloseable {
         }
         claimed = false;
         if (renewed != null && renewed.startsWith("=")) {
-          reportConflict(renewed.substring(1));
+          foreignValue(renewed.substring(1));
           return;
         }
         log.info("Registration {} vanished from Redis (expired, deleted or flushed); registering again", key);
@@ -148,7 +163,38 @@ public final class RedisNodeRegistrar implements AutoCloseable {
       state = State.REGISTERED;
       return;
     }
-    reportConflict(current);
+    foreignValue(current);
+  }
+
+  /**
+   * The key holds {@code current}, not this process's value: taken back when it does not verify (this node signs),
+   * else a conflict with another process.
+   */
+  private void foreignValue(String current) {
+    String problem = signed ? codec.decode(node, current).problem() : null;
+    if (problem == null) {
+      reportConflict(current);
+      return;
+    }
+    if (!Long.valueOf(1).equals(redis.execute(REPLACE_IF_HOLDS, List.of(key), current, value,
+        Long.toString(settings.ttl().toMillis())))) {
+      // changed meanwhile: the next refresh looks again
+      return;
+    }
+    claimed = true;
+    conflictSince = 0;
+    state = State.REGISTERED;
+    long now = System.nanoTime();
+    if (lastTakeBackReport == 0 || now - lastTakeBackReport > CONFLICT_REPORT_INTERVAL_NANOS) {
+      log.warn("Key {} held a foreign value that {} (a write by someone without the shared secret); took it "
+          + "back{}", key, problem, takenBackSinceReport == 0 ? ""
+              : " (taken back " + takenBackSinceReport + " more time(s) since the last warning)");
+      lastTakeBackReport = now;
+      takenBackSinceReport = 0;
+    } else {
+      takenBackSinceReport++;
+      log.debug("Key {} held a foreign value that {}; took it back", key, problem);
+    }
   }
 
   private void reportConflict(String current) {
@@ -173,13 +219,10 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     state = State.CONFLICT;
   }
 
-  /** What another writer put under this node's key, escaped: whoever wrote it chose every character. */
+  /** What another writer put under the key, from checked fields only (Redis text is not logged as is). */
   private String describe(String registration) {
-    try {
-      NodeRegistration other = json.readValue(registration, NodeRegistration.class);
-      return UntrustedText.escape("boot id " + other.bootId() + " at " + other.host() + ":" + other.port());
-    } catch (RuntimeException e) {
-      return "unreadable value";
-    }
+    NodeRegistration other = codec.decode(node, registration).registration();
+    return other == null ? "a value that is not a usable registration"
+        : UntrustedText.escape("boot id " + other.bootId() + " at " + other.host() + ":" + other.port());
   }
 }

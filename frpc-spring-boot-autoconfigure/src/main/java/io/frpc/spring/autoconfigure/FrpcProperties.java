@@ -702,6 +702,12 @@ public class FrpcProperties {
     /** Whether this node registers itself (when its server is enabled). */
     private boolean register = true;
 
+    /**
+     * Registrations a watcher follows per watched name at most; keys past it are neither read nor connected to,
+     * and health shows the name as capped. Defaults to {@code 1024}.
+     */
+    private int maxNodesPerName = 1024;
+
     public String getKeyPrefix() {
       return keyPrefix;
     }
@@ -756,6 +762,14 @@ public class FrpcProperties {
 
     public void setRegister(boolean register) {
       this.register = register;
+    }
+
+    public int getMaxNodesPerName() {
+      return maxNodesPerName;
+    }
+
+    public void setMaxNodesPerName(int maxNodesPerName) {
+      this.maxNodesPerName = maxNodesPerName;
     }
   }
 }

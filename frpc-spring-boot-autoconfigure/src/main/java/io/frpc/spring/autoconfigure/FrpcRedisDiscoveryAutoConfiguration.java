@@ -42,7 +42,7 @@ public final class FrpcRedisDiscoveryAutoConfiguration {
     redis.getWatch().forEach(name -> Names.checkNodeName(name, "frpc.discovery.redis.watch"));
     RedisDiscoverySettings settings = new RedisDiscoverySettings(redis.getKeyPrefix(), redis.getTtl(),
         redis.getRefreshInterval(), redis.getResyncInterval(), redis.getWatch(), redis.isConfigureKeyspaceEvents(),
-        dataRedis == null ? 0 : dataRedis.getDatabase());
+        dataRedis == null ? 0 : dataRedis.getDatabase(), redis.getMaxNodesPerName());
     boolean registers = properties.getServer().isEnabled() && redis.isRegister();
     return new RedisNodeDiscovery(registers ? advertisedHost(properties.getServer()) : null,
         properties.getServer().getSsl().getBundle() != null, properties.getClient().getSsl().getBundle() != null,

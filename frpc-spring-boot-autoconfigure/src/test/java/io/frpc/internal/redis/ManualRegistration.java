@@ -1,6 +1,7 @@
 package io.frpc.internal.redis;
 
 import io.frpc.NodeId;
+import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.protocol.FrameType;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +30,7 @@ final class ManualRegistration implements AutoCloseable {
     factory = redis.connectionFactory();
     registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1", port, tls,
         FrameType.PROTOCOL_VERSION, bootId), settings, new StringRedisTemplate(factory),
-        JsonMapper.builder().build(), scheduler);
+        JsonMapper.builder().build(), RegistrationSignatures.NONE, scheduler);
   }
 
   ManualRegistration start() {

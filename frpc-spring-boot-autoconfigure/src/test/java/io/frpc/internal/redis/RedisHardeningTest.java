@@ -4,16 +4,27 @@ import static io.frpc.internal.redis.RedisNodes.events;
 import static io.frpc.internal.redis.RedisNodes.frpc;
 import static io.frpc.internal.redis.RedisNodes.local;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.frpc.AuthenticationException;
 import io.frpc.FrpcNode;
 import io.frpc.NodeId;
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.security.SharedSecrets;
 import io.frpc.testing.CapturedLogs;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +45,7 @@ class RedisHardeningTest {
 
   private static final String VALID =
       "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
+  private static final String SECRET = "--frpc.security.secret=the-shared-secret-of-this-cluster";
 
   private final TestRedis redis;
   private RedisNodes nodes;
@@ -105,26 +117,51 @@ class RedisHardeningTest {
   }
 
   @Test
-  void aNodeRegisteredInRedisWithoutTheSharedSecretNeverReceivesACall() throws Exception {
-    String secret = "--frpc.security.secret=the-shared-secret-of-this-cluster";
-    ConfigurableApplicationContext lobby = nodes.lobby(1, secret);
-    nodes.game(2, secret);
-    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 2));
-    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
-    try (FakeNode fake = new FakeNode("game", 1, "boot-fake");
-        ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1), fake.port(),
-            "boot-fake").start()) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
-          .anyMatch(message -> message.contains("game:1") && message.contains("without proving the shared secret")));
+  void aRegistrationWithoutAValidSignatureNeverReceivesAConnectionFromWatchersWithTheSecret() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET);
+    nodes.game(3, SECRET);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 3));
+    try (AcceptCounter forgedAddress = new AcceptCounter()) {
+      NodeRegistration wrongKey = new NodeRegistration("127.0.0.1", forgedAddress.port(), false,
+          FrameType.PROTOCOL_VERSION, "boot-wrong-key");
+      byte[] signature = new SharedSecrets("the-secret-of-another-cluster", List.of(), Map.of())
+          .signRegistration(RegistrationCodec.content(new NodeId("game", 2), wrongKey));
 
-      for (int i = 0; i < 50; i++) {
-        assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(2);
-      }
-      assertThatThrownBy(() -> frpc(lobby).module("game", "where").node(1).call("id", Integer.class))
-          .isInstanceOf(AuthenticationException.class);
-      assertThat(frpc(lobby).isActive("game", 1)).isFalse();
-      assertThat(fake.requests()).isZero();
+      redis.execute("SET", nodes.key(1), registration(forgedAddress.port(), "boot-unsigned"), "PX", "60000");
+      redis.execute("SET", nodes.key(2), registration(forgedAddress.port(), "boot-wrong-key").replace("}",
+          ",\"sig\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}"), "PX", "60000");
+
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> forgedAddress.accepted() == 0);
+      assertThat(events(lobby).log()).containsExactly("up game:3");
+      assertThat(logs.messages(Level.WARN))
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(1), "is not signed with the shared secret"))
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(2), "does not verify"));
     }
+  }
+
+  @Test
+  void aNodeWithTheSecretTakesItsKeyBackFromAnUnsignedValueWithinOneRefresh() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET);
+    ConfigurableApplicationContext game = nodes.game(1, SECRET);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    String bootId = local(game).bootId();
+    try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
+      long forged = System.nanoTime();
+      redis.execute("SET", nodes.key(1), registration(6666, "intruder"), "PX", "600000");
+
+      await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
+          .until(() -> String.valueOf(redis.execute("GET", nodes.key(1))).contains(bootId));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - forged);
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> frpc(lobby).isActive("game", 1));
+      System.out.printf("MEASURED unsigned value under a live key taken back after %d ms; %d calls, %d failed%n",
+          millis, calls.calls(), calls.failures().size());
+      assertThat(millis).as("within one refresh").isLessThan(2_000);
+      assertThat(calls.failures()).isEmpty();
+    }
+    assertThat(Long.parseLong(redis.execute("PTTL", nodes.key(1)))).isBetween(1L, 2_000L);
+    assertThat(events(lobby).log()).containsExactly("up game:1");
+    assertThat(logs.messages(Level.WARN).stream().filter(message -> message.contains("took it back")))
+        .hasSize(1).allSatisfy(message -> assertThat(message).contains(nodes.key(1), "not signed"));
   }
 
   @Test
@@ -155,6 +192,67 @@ class RedisHardeningTest {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(events(lobby).log()).containsExactly("up game:1");
     assertThat(game.isActive()).isTrue();
+  }
+
+  @Test
+  void deletingALiveNodesKeyEvery200MsFailsNoCallOfAConnectedCaller() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    nodes.game(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor();
+    try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
+      deleter.scheduleAtFixedRate(() -> redis.execute("DEL", nodes.key(1)), 0, 200, TimeUnit.MILLISECONDS);
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
+      deleter.shutdownNow();
+      System.out.printf("MEASURED key deleted every 200 ms for 5 s: %d calls, %d failed%n", calls.calls(),
+          calls.failures().size());
+      assertThat(calls.failures()).isEmpty();
+    } finally {
+      deleter.shutdownNow();
+    }
+    await().atMost(Duration.ofSeconds(2)).until(() -> redis.execute("GET", nodes.key(1)) != null);
+    assertThat(events(lobby).log()).containsExactly("up game:1");
+  }
+
+  @Test
+  void twentyThousandFakeRegistrationsAreCappedAndAHealthyNodeOfTheNameKeepsBeingCalled() throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, "--frpc.discovery.redis.max-nodes-per-name=100");
+    nodes.game(1);
+    callsSurviveTwentyThousandFakeRegistrations(lobby, 100);
+  }
+
+  @Test
+  void twentyThousandUnsignedRegistrationsAreNeverFollowedAndAHealthyNodeOfTheNameKeepsBeingCalled()
+      throws Exception {
+    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET, "--frpc.discovery.redis.max-nodes-per-name=100");
+    nodes.game(1, SECRET);
+    callsSurviveTwentyThousandFakeRegistrations(lobby, 1);
+  }
+
+  /**
+   * Writes 20,000 unsigned registrations of game (besides game:1, which {@code lobby} calls meanwhile) and checks
+   * that no call fails, health names the cap of 100, and {@code lobby} knows at most {@code maxKnown} nodes.
+   */
+  private void callsSurviveTwentyThousandFakeRegistrations(ConfigurableApplicationContext lobby, int maxKnown)
+      throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+    FrpcNode watcher = lobby.getBean(FrpcNode.class);
+    try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
+      redis.execute("EVAL", "for i = 1, 20000 do redis.call('set', KEYS[1] .. (100 + i), '{\"host\":\"127.0.0.1\","
+          + "\"port\":1,\"tls\":false,\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"fake-' .. i"
+          + " .. '\"}', 'PX', 60000) end", "1", nodes.prefix() + ":rpc:game:");
+
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+          .until(() -> watcher.knownNodes().size() <= maxKnown);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watcher.discoveryHealth().details())
+          .containsEntry("capped", "game (100 of 20,001 keys)"));
+      System.out.printf("MEASURED 20,000 fake registrations, cap 100: %d known, %d calls, %d failed%n",
+          watcher.knownNodes().size(), calls.calls(), calls.failures().size());
+      assertThat(calls.failures()).isEmpty();
+    } finally {
+      redis.execute("EVAL", "for i = 1, 20000 do redis.call('unlink', KEYS[1] .. (100 + i)) end", "1",
+          nodes.prefix() + ":rpc:game:");
+    }
   }
 
   @Test
@@ -283,5 +381,44 @@ class RedisHardeningTest {
     ConfigurableApplicationContext lobby = nodes.lobby(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> lobby.getBean(RedisNodeDiscovery.class).health().healthy());
     return lobby;
+  }
+
+  /** An unsigned registration of 127.0.0.1:{port}. */
+  private static String registration(int port, String bootId) {
+    return "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"tls\":false,\"protocolVersion\":"
+        + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"" + bootId + "\"}";
+  }
+
+  /** A listener that accepts connections, counts them and closes them. */
+  private static final class AcceptCounter implements AutoCloseable {
+    private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    AcceptCounter() throws IOException {
+      Thread thread = new Thread(() -> {
+        while (!listener.isClosed()) {
+          try (Socket ignored = listener.accept()) {
+            accepted.incrementAndGet();
+          } catch (IOException e) {
+            // closed
+          }
+        }
+      }, "accept-counter");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    int accepted() {
+      return accepted.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+    }
   }
 }
