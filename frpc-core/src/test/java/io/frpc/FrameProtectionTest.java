@@ -88,6 +88,14 @@ class FrameProtectionTest {
     return node;
   }
 
+  private static void servingTls(FrpcNode.Builder node) {
+    try {
+      node.serverTls(certificates.node(), TlsClientAuth.NONE);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String echo(TestNode caller, String text) {
     return caller.frpc.module("game", "svc").call("echo", String.class, text);
   }
@@ -142,13 +150,7 @@ class FrameProtectionTest {
 
   @Test
   void aRelayBetweenTwoTlsLegsCannotCompleteTheHandshake() throws Exception {
-    TestNode server = server(node -> {
-      try {
-        node.serverTls(certificates.node(), TlsClientAuth.NONE);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    TestNode server = server(FrameProtectionTest::servingTls);
     // the relay shows callers a certificate they trust (another of the cluster's CA, or a public CA's)
     SSLContext towardsCaller = SSLContext.getInstance("TLS");
     towardsCaller.init(certificates.keys("stranger").getKeyManagers(), null, null);
@@ -167,13 +169,7 @@ class FrameProtectionTest {
 
   @Test
   void tlsWithTheSecretStillConnectsWhenNothingSitsBetween() throws Exception {
-    TestNode server = server(node -> {
-      try {
-        node.serverTls(certificates.node(), TlsClientAuth.NONE);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    TestNode server = server(FrameProtectionTest::servingTls);
     TlsSettings trust = TlsSettings.of(null, certificates.trust("trust.p12"));
     TestNode caller = caller(node -> node.clientTls(trust, true), server.port());
 

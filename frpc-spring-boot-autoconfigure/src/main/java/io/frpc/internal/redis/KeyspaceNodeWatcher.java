@@ -100,6 +100,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * about (System.nanoTime); a node leaves it when it leaves the view.
    */
   private final Map<NodeId, Long> keptDespiteRedis = new HashMap<>();
+  /**
+   * Known nodes whose key names another process while the connected one still answers (two processes under one
+   * identity, or an overwrite), with when to look again (System.nanoTime): callers keep the connected process.
+   */
+  private final Map<NodeId, Long> contested = new HashMap<>();
   private final JunkReport junk = new JunkReport(log);
   /** When a key ignored past the cap last made the watcher list the keys (System.nanoTime), or 0. */
   private long lastCapCount;
@@ -185,6 +190,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     deadlines.forEach((key, deadline) -> {
       if (now - deadline > 0) {
         overdue.add(key);
+      }
+    });
+    contested.forEach((id, due) -> {
+      if (now - due > 0) {
+        overdue.add(settings.key(id));
       }
     });
     for (int from = 0; from < overdue.size() && System.nanoTime() - now < SWEEP_BUDGET_NANOS; from += BATCH) {
@@ -471,12 +481,13 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   /** Brings the view in line with what Redis holds under {@code key}, a valid registration key. */
   private void apply(String key, String event, RegistrationReader.Registration read) {
     NodeId id = parse(key, nameOf(key));
-    if (read.value() == null) {
+    if (read.value() == null && read.unreadable() == null) {
       deadlines.remove(key);
       vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
       return;
     }
-    NodeRegistration registration = validate(key, id, read.value(), read.ttlMillis());
+    NodeRegistration registration = read.unreadable() != null ? unreadable(key, read.unreadable())
+        : validate(key, id, read.value(), read.ttlMillis());
     if (registration == null) {
       if (!known.containsKey(id)) {
         deadlines.remove(key);
@@ -493,17 +504,57 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
     missing.remove(id);
-    NodeRegistration previous = known.put(id, registration);
+    NodeRegistration previous = known.get(id);
+    if (previous != null && !previous.bootId().equals(registration.bootId())) {
+      nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
+        if (!closed) {
+          thread.execute(() -> afterBootChange(id, previous, registration, Boolean.TRUE.equals(alive)));
+        }
+      });
+      return;
+    }
+    follow(id, previous, registration);
+  }
+
+  /** Takes {@code registration} as where node {@code id} is from now on. */
+  private void follow(NodeId id, NodeRegistration previous, NodeRegistration registration) {
+    contested.remove(id);
+    known.put(id, registration);
     if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
       log.warn("Node {} registered a {} listener, but this node calls {}: connections to it will fail; {}", id,
           registration.tls() ? "TLS" : "plain", callsOverTls ? "over TLS" : "without TLS", registration.tls()
               ? "set frpc.client.ssl.bundle" : "remove frpc.client.ssl.bundle or give that node frpc.server.ssl.bundle");
     }
-    if (previous != null && !previous.bootId().equals(registration.bootId())) {
-      log.info("Node {} restarted (boot id {} -> {})", id, previous.bootId(), registration.bootId());
-      nodes.nodeUnavailable(id, NodeDownReason.RESTARTED);
-    }
     nodes.nodeAvailable(id, registration.host(), registration.port());
+  }
+
+  /**
+   * The key of known node {@code id} names another process than the one this node follows: a restart when the
+   * followed process no longer answers its connection; while it does, it is kept (two processes under one
+   * identity, or an overwrite by a Redis writer), and the key is looked at again once a TTL.
+   */
+  private void afterBootChange(NodeId id, NodeRegistration previous, NodeRegistration replacing, boolean alive) {
+    if (known.get(id) != previous) {
+      return;
+    }
+    if (alive) {
+      if (contested.put(id, System.nanoTime() + ttlNanos) == null) {
+        log.error("The registration of node {} names another process ({}) while the one this node is connected to "
+            + "(boot id {}) answers: keeping the connected one. Two processes run under one identity (give each its "
+            + "own frpc.node.id), or the key was overwritten", id, UntrustedText.escape("boot id "
+            + replacing.bootId() + " at " + replacing.host() + ":" + replacing.port()), previous.bootId());
+      }
+      return;
+    }
+    log.info("Node {} restarted (boot id {} -> {})", id, previous.bootId(), replacing.bootId());
+    nodes.nodeUnavailable(id, NodeDownReason.RESTARTED);
+    follow(id, previous, replacing);
+  }
+
+  /** Reports a key whose value was not read ({@code problem}); never a registration. */
+  private NodeRegistration unreadable(String key, String problem) {
+    junk.report(key, problem);
+    return null;
   }
 
   /**
@@ -584,6 +635,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private void remove(NodeId id, NodeDownReason reason) {
     missing.remove(id);
     keptDespiteRedis.remove(id);
+    contested.remove(id);
     deadlines.remove(settings.key(id));
     if (known.remove(id) != null) {
       log.info("Node {} left Redis discovery: {}", id, reason);

@@ -10,8 +10,24 @@ import java.util.regex.Pattern;
  * @param tls             whether the listener requires TLS
  * @param protocolVersion wire protocol version the node speaks
  * @param bootId          changes with every process start
+ * @param startedAt       when the node started, in milliseconds since the epoch (0: unknown); of two processes
+ *                        under one identity, the one that started first keeps it
  */
-public record NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId) {
+public record NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId,
+    long startedAt) {
+
+  /** A registration whose start time is unknown (0). */
+  public NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId) {
+    this(host, port, tls, protocolVersion, bootId, 0);
+  }
+
+  /**
+   * Whether this registration's process started before {@code other}'s: earlier start, or at the same
+   * millisecond the smaller boot id, so that both processes come to the same answer.
+   */
+  boolean startedBefore(NodeRegistration other) {
+    return startedAt != other.startedAt ? startedAt < other.startedAt : bootId.compareTo(other.bootId) < 0;
+  }
 
   /** Host names (letters, digits, dots, dashes), IPv4 and IPv6 addresses (with a zone id). */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]+");

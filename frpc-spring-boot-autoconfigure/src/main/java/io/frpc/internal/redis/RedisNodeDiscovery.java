@@ -70,7 +70,7 @@ public final class RedisNodeDiscovery implements NodeDiscovery {
     InetSocketAddress listening = context.listenAddress();
     if (advertisedHost != null && listening != null) {
       NodeRegistration registration = new NodeRegistration(advertisedHost, listening.getPort(), tls,
-          FrameType.PROTOCOL_VERSION, context.localNode().bootId());
+          FrameType.PROTOCOL_VERSION, context.localNode().bootId(), System.currentTimeMillis());
       registrarThread = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("frpc-redis-registrar", true));
       registrar = new RedisNodeRegistrar(context.localNode().id(), registration, settings, redis, json,

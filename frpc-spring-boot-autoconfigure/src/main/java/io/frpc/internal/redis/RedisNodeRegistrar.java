@@ -20,10 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
  * (one command per second; a renewal changes no value, so watchers have nothing to read). A key that
  * vanished (expired, deleted, flushed, Redis restarted) is claimed again on the next refresh. With a secret,
  * the value is signed, and a key holding a value whose signature does not verify (unsigned, signed with another
- * key, junk) is a write by someone outside the cluster: it is taken back at once. A key holding another value
- * that verifies — a second process with the same name and id — or, without a secret, any other value, is never
- * renewed nor overwritten: the conflict is logged loudly with both boot ids, and this node stays unregistered
- * until the key is free.
+ * key, junk) is a write by someone outside the cluster: it is taken back at once. A key holding the registration
+ * of another process under the same name and id (a registration that verifies, or without a secret any
+ * well-formed one) is a conflict, logged as an ERROR with both boot ids by both processes: the process that
+ * started first keeps the identity and takes the key back, the other is not renewed and stays unregistered. A
+ * value that is not a registration, without a secret, is never overwritten: this node waits until it expires.
  */
 public final class RedisNodeRegistrar implements AutoCloseable {
 
@@ -47,6 +48,7 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   public enum State { STARTING, REGISTERED, CONFLICT, REDIS_UNAVAILABLE, STOPPED }
 
   private final NodeId node;
+  private final NodeRegistration registration;
   private final String key;
   private final String value;
   /** Whether the value is signed, and foreign values that do not verify are taken back. */
@@ -72,6 +74,7 @@ public final class RedisNodeRegistrar implements AutoCloseable {
       StringRedisTemplate redis, JsonMapper json, RegistrationSignatures signatures,
       ScheduledExecutorService scheduler) {
     this.node = node;
+    this.registration = registration;
     this.key = settings.key(node);
     this.codec = new RegistrationCodec(json, signatures);
     RegistrationCodec.Encoded encoded = codec.encode(node, registration);
@@ -171,19 +174,21 @@ public final class RedisNodeRegistrar implements AutoCloseable {
    * else a conflict with another process.
    */
   private void foreignValue(String current) {
-    String problem = signed ? codec.decode(node, current).problem() : null;
+    RegistrationCodec.Decoded decoded = codec.decode(node, current);
+    if (decoded.registration() != null && registration.startedBefore(decoded.registration())) {
+      if (takeBack(current)) {
+        reportTakenFromLaterProcess(decoded.registration());
+      }
+      return;
+    }
+    String problem = signed ? decoded.problem() : null;
     if (problem == null) {
       reportConflict(current);
       return;
     }
-    if (!Long.valueOf(1).equals(redis.execute(REPLACE_IF_HOLDS, List.of(key), current, value,
-        Long.toString(settings.ttl().toMillis())))) {
-      // changed meanwhile: the next refresh looks again
+    if (!takeBack(current)) {
       return;
     }
-    claimed = true;
-    conflictSince = 0;
-    state = State.REGISTERED;
     long now = System.nanoTime();
     if (lastTakeBackReport == 0 || now - lastTakeBackReport > CONFLICT_REPORT_INTERVAL_NANOS) {
       log.warn("Key {} held a foreign value that {} (a write by someone without the shared secret); took it "
@@ -197,13 +202,37 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     }
   }
 
+  /** Replaces {@code current} by this process's value; false when the key changed meanwhile (looked at again later). */
+  private boolean takeBack(String current) {
+    if (!Long.valueOf(1).equals(redis.execute(REPLACE_IF_HOLDS, List.of(key), current, value,
+        Long.toString(settings.ttl().toMillis())))) {
+      return false;
+    }
+    claimed = true;
+    conflictSince = 0;
+    state = State.REGISTERED;
+    return true;
+  }
+
+  private void reportTakenFromLaterProcess(NodeRegistration later) {
+    long now = System.nanoTime();
+    if (lastConflictReport == 0 || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS) {
+      lastConflictReport = now;
+      log.error("Two live processes claim node {}: another process ({}) registered under key {}. This process "
+          + "(boot id {}) started first and keeps the identity: it took the key back; stop the other process or give "
+          + "it its own frpc.node.id.", node, UntrustedText.escape("boot id " + later.bootId() + " at "
+          + later.host() + ":" + later.port()), key, bootId);
+    }
+  }
+
   private void reportConflict(String current) {
     long now = System.nanoTime();
     if (state == State.REGISTERED) {
       lastConflictReport = now;
       conflictSince = now;
       log.error("Registration {} of node {} was overwritten by {} while this process (boot id {}) held it. It is "
-          + "not renewed: this process is NOT registered and gets no discovered traffic until the key is free.",
+          + "not renewed: this process is NOT registered and gets no discovered traffic until the key is free "
+          + "(of two processes under one identity, the one that started first keeps it).",
           key, node, describe(current), bootId);
     } else if (conflictSince == 0) {
       conflictSince = now;
@@ -219,10 +248,10 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     state = State.CONFLICT;
   }
 
-  /** What another writer put under the key, from checked fields only (Redis text is not logged as is). */
+  /** What another writer put under the key, escaped: whoever wrote it chose every character. */
   private String describe(String registration) {
-    NodeRegistration other = codec.decode(node, registration).registration();
-    return other == null ? "a value that is not a usable registration"
+    NodeRegistration other = codec.fieldsOf(registration);
+    return other == null ? "a value that is not a registration"
         : UntrustedText.escape("boot id " + other.bootId() + " at " + other.host() + ":" + other.port());
   }
 }

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,6 +27,8 @@ final class RegistrationCodec {
   private static final byte[] CONTEXT = "frpc registration v1".getBytes(StandardCharsets.US_ASCII);
 
   private final JsonMapper json;
+  /** Reads registrations; one without a field added later (startedAt) takes its default. */
+  private final ObjectReader registrations;
   private final RegistrationSignatures signatures;
 
   /**
@@ -47,6 +51,8 @@ final class RegistrationCodec {
 
   RegistrationCodec(JsonMapper json, RegistrationSignatures signatures) {
     this.json = json;
+    this.registrations = json.readerFor(NodeRegistration.class)
+        .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     this.signatures = signatures;
   }
 
@@ -76,7 +82,7 @@ final class RegistrationCodec {
         return unusable("is not a node registration (not a JSON object)");
       }
       signature = fields.remove(SIGNATURE);
-      registration = json.treeToValue(fields, NodeRegistration.class);
+      registration = registrations.readValue(fields);
     } catch (JacksonException e) {
       return unusable("is not a node registration (" + UntrustedText.escape(e.getOriginalMessage()) + ")");
     }
@@ -89,6 +95,21 @@ final class RegistrationCodec {
           : "carries a signature that the shared secret does not verify");
     }
     return new Decoded(registration, null);
+  }
+
+  /**
+   * The fields of {@code value} as they are, checked or not, signature ignored, for reporting what another writer
+   * put under a key; {@code null} when it is not a JSON registration at all.
+   */
+  NodeRegistration fieldsOf(String value) {
+    if (value.length() > MAX_VALUE_CHARS) {
+      return null;
+    }
+    try {
+      return json.readTree(value) instanceof ObjectNode fields ? registrations.readValue(fields) : null;
+    } catch (JacksonException e) {
+      return null;
+    }
   }
 
   private static Decoded unusable(String problem) {
@@ -109,14 +130,15 @@ final class RegistrationCodec {
 
   /**
    * What is signed: a context string, the node's name and id (from its key, so a value copied under another key
-   * does not verify), host, port, TLS, protocol version and boot id. Text fields are UTF-8 after their length
-   * (4 bytes), numbers 4 bytes, big-endian; TLS one byte.
+   * does not verify), host, port, TLS, protocol version, boot id and start time. Text fields are UTF-8 after
+   * their length (4 bytes), numbers 4 bytes and the start time 8, big-endian; TLS one byte.
    */
   static byte[] content(NodeId node, NodeRegistration registration) {
     byte[] name = node.name().getBytes(StandardCharsets.UTF_8);
     byte[] host = registration.host().getBytes(StandardCharsets.UTF_8);
     byte[] bootId = registration.bootId().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer content = ByteBuffer.allocate(4 * 7 + 1 + CONTEXT.length + name.length + host.length + bootId.length);
+    ByteBuffer content = ByteBuffer.allocate(4 * 7 + 1 + 8 + CONTEXT.length + name.length + host.length
+        + bootId.length);
     content.putInt(CONTEXT.length).put(CONTEXT);
     content.putInt(name.length).put(name);
     content.putInt(node.id());
@@ -125,6 +147,7 @@ final class RegistrationCodec {
     content.put((byte) (registration.tls() ? 1 : 0));
     content.putInt(registration.protocolVersion());
     content.putInt(bootId.length).put(bootId);
+    content.putLong(registration.startedAt());
     return content.array();
   }
 }

@@ -20,19 +20,33 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Reads registration keys: value and remaining TTL in one round trip each. Many keys at once (a burst of
  * notifications, a listing) go out back to back through Lettuce's asynchronous API, so they cost about one
  * round trip together instead of one each; on a Redis Cluster each goes to the master of its key. Reading an
- * expired key makes Redis delete it (and notify) at once.
+ * expired key makes Redis delete it (and notify) at once. A key that holds no string (a hash, a list: another
+ * tool's, or a writer's junk) or a string longer than a registration can be is reported as unreadable without
+ * reading its value, so neither fails nor slows down the reading of the others.
  */
 final class RegistrationReader {
 
-  private static final String SCRIPT = "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}";
+  private static final String SCRIPT = "local t = redis.call('type', KEYS[1]).ok "
+      + "if t ~= 'string' and t ~= 'none' then return {false, redis.call('pttl', KEYS[1]), 'holds a ' .. t} end "
+      + "local n = redis.call('strlen', KEYS[1]) "
+      + "if n > tonumber(ARGV[1]) then return {false, redis.call('pttl', KEYS[1]), 'holds a value of ' .. n .. "
+      + "' bytes, more than a registration can be'} end "
+      + "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}";
+  /** Longest value read, in bytes: a registration's longest, in UTF-8. */
+  private static final String MAX_BYTES = Integer.toString(4 * RegistrationCodec.MAX_VALUE_CHARS);
+  private static final byte[] MAX_BYTES_ARGUMENT = MAX_BYTES.getBytes(StandardCharsets.US_ASCII);
   private static final RedisScript<List> READ = RedisScript.of(SCRIPT, List.class);
   private static final byte[] SCRIPT_BYTES = SCRIPT.getBytes(StandardCharsets.UTF_8);
 
   private final StringRedisTemplate redis;
   private final Duration timeout;
 
-  /** What Redis holds under a key: its value (or {@code null}) and remaining TTL in milliseconds. */
-  record Registration(String value, long ttlMillis) {
+  /**
+   * What Redis holds under a key: its value (or {@code null}) and remaining TTL in milliseconds.
+   *
+   * @param unreadable why the value was not read (completing "it ..."; safe to log), or {@code null}
+   */
+  record Registration(String value, long ttlMillis, String unreadable) {
   }
 
   /** The outcome of reading one key of a batch: what Redis holds, or why it could not be read. */
@@ -49,10 +63,12 @@ final class RegistrationReader {
 
   /** Reads one key. */
   Registration read(String key) {
-    List<?> read = redis.execute(READ, List.of(key));
+    List<?> read = redis.execute(READ, List.of(key), MAX_BYTES);
     Object value = read == null || read.isEmpty() ? null : read.get(0);
     long ttl = read != null && read.size() > 1 && read.get(1) instanceof Number number ? number.longValue() : -2;
-    return new Registration(value instanceof String text ? text : null, ttl);
+    Object unreadable = read != null && read.size() > 2 ? read.get(2) : null;
+    return new Registration(value instanceof String text ? text : null, ttl,
+        unreadable == null ? null : unreadable.toString());
   }
 
   /** Reads {@code keys}, in that order; a key that fails does not fail the others. */
@@ -85,7 +101,8 @@ final class RegistrationReader {
   private List<Read> readTogether(RedisScriptingAsyncCommands<byte[], byte[]> commands, List<String> keys) {
     List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size());
     for (String key : keys) {
-      futures.add(commands.eval(SCRIPT_BYTES, ScriptOutputType.MULTI, key.getBytes(StandardCharsets.UTF_8)));
+      futures.add(commands.eval(SCRIPT_BYTES, ScriptOutputType.MULTI, new byte[][] {key.getBytes(
+          StandardCharsets.UTF_8)}, MAX_BYTES_ARGUMENT));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Read> reads = new ArrayList<>(keys.size());
@@ -109,6 +126,8 @@ final class RegistrationReader {
   private static Registration registration(List<Object> read) {
     Object value = read == null || read.isEmpty() ? null : read.get(0);
     long ttl = read != null && read.size() > 1 && read.get(1) instanceof Number number ? number.longValue() : -2;
-    return new Registration(value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null, ttl);
+    Object unreadable = read != null && read.size() > 2 ? read.get(2) : null;
+    return new Registration(value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null, ttl,
+        unreadable instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null);
   }
 }

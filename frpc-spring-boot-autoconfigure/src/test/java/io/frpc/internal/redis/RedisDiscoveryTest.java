@@ -63,8 +63,10 @@ class RedisDiscoveryTest {
     RedisDiscoverySettings settings = game.getBean(RedisNodeDiscovery.class).settings();
     NodeRegistration registration = JsonMapper.builder().build()
         .readValue(redis.execute("GET", settings.key(new NodeId("game", 1))), NodeRegistration.class);
-    assertThat(registration).isEqualTo(new NodeRegistration("127.0.0.1", port(game), false,
-        FrameType.PROTOCOL_VERSION, local(game).bootId()));
+    assertThat(registration).usingRecursiveComparison().ignoringFields("startedAt").isEqualTo(
+        new NodeRegistration("127.0.0.1", port(game), false, FrameType.PROTOCOL_VERSION, local(game).bootId()));
+    assertThat(registration.startedAt()).as("when the node started")
+        .isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
     assertThat(redis.execute("PTTL", nodes.key(1))).satisfies(ttl -> assertThat(Long.parseLong(ttl)).isBetween(1L, 2000L));
     assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events")).contains("K", "g", "$", "x");
   }
@@ -211,18 +213,26 @@ class RedisDiscoveryTest {
   }
 
   @Test
-  void aNewProcessUnderTheSameIdIsTreatedAsARestart() throws Exception {
+  void aNewProcessUnderTheSameIdIsTreatedAsARestartOnceTheOldOneNoLongerAnswers() throws Exception {
     ConfigurableApplicationContext lobby = nodes.lobby(1);
+    awaitWatching(lobby);
     ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
-    try (ManualRegistration first = registeredAndSeen(game, lobby)) {
+    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    // the old process: registered, connected, then silent like a machine that died without closing its sockets
+    try (FakeNode old = new FakeNode("game", 1, "boot-old");
+        ManualRegistration first = new ManualRegistration(redis, settings, new NodeId("game", 1), old.port(),
+            "boot-old").start()) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
+      old.freeze();
       first.hang();
 
       NodeRegistration restarted = new NodeRegistration("127.0.0.1", port(game), false, FrameType.PROTOCOL_VERSION,
-          "new-boot-id");
-      redis.execute("SET", nodes.key(1), JsonMapper.builder().build().writeValueAsString(restarted), "PX", "2000");
+          local(game).bootId());
+      redis.execute("SET", nodes.key(1), JsonMapper.builder().build().writeValueAsString(restarted), "PX", "5000");
 
       await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).log().size() == 3);
       assertThat(events(lobby).log()).containsExactly("up game:1", "down game:1 RESTARTED", "up game:1");
+      assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
     }
   }
 
@@ -255,6 +265,39 @@ class RedisDiscoveryTest {
           .isEqualTo(RedisNodeRegistrar.State.REGISTERED);
       assertThat(logs.messages(Level.ERROR)).anySatisfy(message -> assertThat(message)
           .contains("Two live processes claim node game:1", local(first).bootId(), local(second).bootId()));
+    }
+  }
+
+  @Test
+  void theProcessThatStartedFirstKeepsItsIdentityAcrossSixteenFlushAlls() {
+    try (CapturedLogs logs = CapturedLogs.of("io.frpc.internal.redis")) {
+      ConfigurableApplicationContext original = nodes.game(1);
+      String originalBoot = local(original).bootId();
+      await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
+          .contains(originalBoot));
+      ConfigurableApplicationContext lobby = nodes.lobby(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
+      ConfigurableApplicationContext duplicate = nodes.game(1);
+      String duplicateBoot = local(duplicate).bootId();
+      await().atMost(Duration.ofSeconds(5)).until(() -> duplicate.getBean(RedisNodeDiscovery.class)
+          .registrationState() == RedisNodeRegistrar.State.CONFLICT);
+
+      for (int round = 0; round < 16; round++) {
+        redis.flushAll();
+        // whichever process claims the emptied key first, the one that started first holds it a refresh later
+        await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
+            .contains(originalBoot));
+      }
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(
+          redis.execute("GET", nodes.key(1))).contains(originalBoot));
+
+      assertThat(original.getBean(RedisNodeDiscovery.class).registrationState())
+          .isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+      assertThat(events(lobby).log()).as("the caller stayed with the process it was connected to")
+          .containsExactly("up game:1");
+      assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
+      assertThat(logs.messages(Level.ERROR)).as("the duplicate says so")
+          .anySatisfy(message -> assertThat(message).contains(duplicateBoot).contains("game:1"));
     }
   }
 

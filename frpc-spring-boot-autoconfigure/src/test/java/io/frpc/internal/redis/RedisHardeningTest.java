@@ -284,6 +284,27 @@ class RedisHardeningTest {
   }
 
   @Test
+  void unreadableKeysAndAHugeValueDoNotBlindAStartingCaller() {
+    nodes.game(1);
+    nodes.game(2);
+    for (int i = 0; i < 50; i++) {
+      redis.execute("HSET", nodes.key(100 + i), "field", "value");
+    }
+    // a 64 MiB string, made by Redis itself
+    redis.execute("SETRANGE", nodes.key(99), Integer.toString((64 << 20) - 1), "x");
+    redis.execute("PEXPIRE", nodes.key(99), "60000");
+    await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(2)) != null);
+
+    ConfigurableApplicationContext lobby = watchingLobby();
+
+    await().atMost(Duration.ofSeconds(1)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
+    // reported without reading the values: the first ten of the 51 keys, each once
+    assertThat(logs.messages(Level.WARN)).filteredOn(message -> message.startsWith("Ignoring Redis key"))
+        .isNotEmpty().allSatisfy(message -> assertThat(message).containsAnyOf("it holds a hash",
+            "it holds a value of 67108864 bytes"));
+  }
+
+  @Test
   void junkUnderThePrefixIsIgnoredAndReportedInABoundedWay() {
     ConfigurableApplicationContext lobby = watchingLobby();
     String valid = "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";

@@ -103,6 +103,7 @@ class RegistrationCodecTest {
     expected.put((byte) 0);
     expected.putInt(1);
     text(expected, "boot-1");
+    expected.putLong(0);
     byte[] bytes = new byte[expected.position()];
     expected.flip().get(bytes);
 
