@@ -15,7 +15,7 @@
 #   ./benchmarks.sh jmh      the JMH codec benchmark with the GC profiler (allocation per call)
 #   BENCH_JVM_ARGS="..."     extra flags for the server and client JVMs of the load generator, e.g.
 #                            BENCH_JVM_ARGS=-Xlog:gc:file=/tmp/gc-%p.log ./benchmarks.sh custom frpc large-67108864-64
-#   ./benchmarks.sh security frpc plain, with a shared secret and with TLS, and their ratios (about 8 minutes)
+#   ./benchmarks.sh security frpc plain, with a shared secret (every frame sealed) and with TLS, and their ratios (about 10 minutes)
 #   ./benchmarks.sh metrics  frpc without metrics and tracing, with Micrometer, with tracing, and the ratios (about 7 minutes)
 #   ./benchmarks.sh typed    frpc's string form against a typed client of the same module (about 5 minutes)
 #   ./benchmarks.sh pubsub [warm-up s] [measured s] [repetitions] [window]

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.protocol.FrameType;
@@ -67,6 +68,8 @@ class RedisDiscoveryTest {
         new NodeRegistration("127.0.0.1", port(game), false, FrameType.PROTOCOL_VERSION, local(game).bootId()));
     assertThat(registration.startedAt()).as("when the node started")
         .isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
+    assertThat(game.getBean(FrpcNode.class).status().advertisedAddress()).as("the status shows what is registered")
+        .isEqualTo("127.0.0.1:" + port(game));
     assertThat(redis.execute("PTTL", nodes.key(1))).satisfies(ttl -> assertThat(Long.parseLong(ttl)).isBetween(1L, 2000L));
     assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events")).contains("K", "g", "$", "x");
   }
