@@ -3,6 +3,7 @@ package io.frpc.internal.protocol;
 import io.frpc.internal.protocol.Handshake.Heartbeat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.time.Duration;
@@ -226,10 +227,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
   }
 
-  /** The rest of the frame; array-backed (reassembled) frames are shared, pooled ones copied out. */
+  /** The rest of the frame; unpooled array-backed frames (reassembled, opened) are shared, pooled ones copied out. */
   private static Payload remaining(ByteBuf in) {
     int length = in.readableBytes();
-    if (in.hasArray()) {
+    // an unpooled array (a reassembled or an opened frame) belongs to the garbage collector: share it; a pooled
+    // buffer's memory goes back to its pool once the frame is released, so its bytes are copied out
+    if (in instanceof UnpooledHeapByteBuf) {
       Payload payload = new Payload(in.array(), in.arrayOffset() + in.readerIndex(), length);
       in.skipBytes(length);
       return payload;

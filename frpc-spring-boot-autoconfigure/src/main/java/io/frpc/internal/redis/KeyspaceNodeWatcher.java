@@ -3,6 +3,7 @@ package io.frpc.internal.redis;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
@@ -105,6 +107,8 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * identity, or an overwrite), with when to look again (System.nanoTime): callers keep the connected process.
    */
   private final Map<NodeId, Long> contested = new HashMap<>();
+  /** A Redis writer can flip a key back and forth: one ERROR a minute about contested keys, whatever it does. */
+  private final RateLimitedLog contestedReport = new RateLimitedLog(log, Level.ERROR, 1, TimeUnit.MINUTES);
   private final JunkReport junk = new JunkReport(log);
   /** When a key ignored past the cap last made the watcher list the keys (System.nanoTime), or 0. */
   private long lastCapCount;
@@ -539,10 +543,10 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     if (alive) {
       if (contested.put(id, System.nanoTime() + ttlNanos) == null) {
-        log.error("The registration of node {} names another process ({}) while the one this node is connected to "
-            + "(boot id {}) answers: keeping the connected one. Two processes run under one identity (give each its "
-            + "own frpc.node.id), or the key was overwritten", id, UntrustedText.escape("boot id "
-            + replacing.bootId() + " at " + replacing.host() + ":" + replacing.port()), previous.bootId());
+        contestedReport.warn("The registration of node " + id + " names another process (" + UntrustedText.escape(
+            "boot id " + replacing.bootId() + " at " + replacing.host() + ":" + replacing.port()) + ") while the one "
+            + "this node is connected to (boot id " + previous.bootId() + ") answers: keeping the connected one. Two "
+            + "processes run under one identity (give each its own frpc.node.id), or the key was overwritten");
       }
       return;
     }
