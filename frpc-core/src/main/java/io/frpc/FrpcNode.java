@@ -195,11 +195,12 @@ public final class FrpcNode implements AutoCloseable {
   }
 
   /**
-   * Shuts the node down gracefully: stops accepting connections, announces the shutdown to every
-   * connected node (they route no new calls here and close their connection once their pending calls are
-   * done), stops discovery (a registration is removed), keeps serving until those connections have closed
-   * and no request is running or queued, for up to the shutdown timeout, then closes every connection and
-   * stops the node's threads. No node events are published on this node for it.
+   * Shuts the node down gracefully, in this order: announces the shutdown on every connection (connected nodes
+   * route no new calls here and close their connection once their pending calls are done; a node that connects
+   * meanwhile is told at once); stops discovery (its registration is removed); stops accepting connections and
+   * keeps serving until the told connections have closed and no request is running or queued, for up to the
+   * shutdown timeout; then closes the remaining connections, this node's subscriptions and outgoing
+   * connections, and its threads. No node events are published on this node for it.
    */
   @Override
   public synchronized void close() {

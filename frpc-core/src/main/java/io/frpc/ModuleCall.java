@@ -78,7 +78,10 @@ public final class ModuleCall {
     return executor.call(target, command, args, executor.valueDecoder(resultType.getType()));
   }
 
-  /** Runs {@code command} without blocking; the future completes on a worker, never an I/O thread. */
+  /**
+   * Runs {@code command} without blocking. The future completes on one of frpc's callback threads, or, with
+   * {@code frpc.client.direct-completion}, on the I/O thread that read the reply (keep such continuations short).
+   */
   public <T> CompletableFuture<T> callAsync(String command, Class<T> resultType, Object... args) {
     return executor.callAsync(target, command, args, executor.valueDecoder(resultType));
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes requests to instances. {@link #dispatch} runs on the I/O thread and does no more than pick the
  * instance(s) and queue the request in their mailboxes; decoding the arguments, running the command and
- * encoding the reply happen on a worker, in the instance's turn.
+ * encoding the reply happen in the instance's turn, on a worker — or, for a handler declared non-blocking,
+ * on that I/O thread itself when its arguments are small and its mailbox is short (see {@code Mailbox}).
  */
 public final class RequestDispatcher {
 

@@ -38,8 +38,9 @@ public final class TransportResources implements AutoCloseable {
         NioIoHandler.newFactory());
     this.timer = new HashedWheelTimer(new DefaultThreadFactory("frpc-timer-" + label, true), 10,
         TimeUnit.MILLISECONDS);
-    // Elastic: a slow instance holds one thread and never starves the others. The number of busy
-    // threads is bounded by the instances' mailbox capacities.
+    // Elastic and unbounded: a slow instance holds one thread and never starves the others. An actor instance
+    // uses at most one thread at a time; a concurrent one up to its mailbox capacity (10,000 by default), so a
+    // concurrent handler that blocks can make this pool grow to that many threads.
     this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         new DefaultThreadFactory("frpc-worker-" + label, true));
     // Completions of asynchronous calls are short: a few threads draining one queue never park while busy.
