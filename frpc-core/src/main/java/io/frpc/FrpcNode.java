@@ -15,7 +15,6 @@ import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
 import io.frpc.internal.routing.FrpcClient;
-import io.frpc.internal.security.SharedSecretSignatures;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.internal.transport.ConnectionLimits;
@@ -352,7 +351,7 @@ public final class FrpcNode implements AutoCloseable {
 
     @Override
     public RegistrationSignatures registrationSignatures() {
-      return new SharedSecretSignatures(secrets);
+      return secrets;
     }
   }
 
@@ -599,7 +598,8 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * Connections the listener keeps open at most ({@code frpc.server.max-connections}, 2,048). When they are
+     * Connections the listener keeps open at most ({@code frpc.server.max-connections}; by default 2,048, or
+     * fewer under a low file-descriptor limit: a quarter of the process's descriptors stays free). When they are
      * reached, a new connection closes the oldest one still in the handshake, or is refused when every one has
      * completed it.
      */

@@ -32,8 +32,8 @@ public final class RateLimitedLog {
     this.intervalNanos = unit.toNanos(interval);
   }
 
-  /** Logs {@code message} at WARN (or this log's level) unless a line was logged within the interval. */
-  public void warn(String message) {
+  /** Logs {@code message} at this log's level (WARN unless given) unless a line was logged within the interval. */
+  public void log(String message) {
     long now = System.nanoTime();
     long next = nextNanos.get();
     if ((next == Long.MIN_VALUE || now - next >= 0) && nextNanos.compareAndSet(next, now + intervalNanos)) {

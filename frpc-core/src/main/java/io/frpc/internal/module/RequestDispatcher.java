@@ -139,7 +139,7 @@ public final class RequestDispatcher {
     if (envelope.replyWanted()) {
       target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
     } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
-      droppedSends.warn("Dropped send " + UntrustedText.escape(envelope.module()) + "."
+      droppedSends.log("Dropped send " + UntrustedText.escape(envelope.module()) + "."
           + UntrustedText.escape(envelope.command()) + " from " + target.peer() + ": "
           + UntrustedText.escape(error.message()));
     }

@@ -174,7 +174,7 @@ final class LocalSubscription implements Subscription, Runnable {
     }
     dropped.addAndGet(publisherDropped + (full ? 1 : 0));
     if (full) {
-      drops.warn("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
+      drops.log("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
           + " for the " + describe() + ": its listener is behind by " + behind
           + " (frpc.pubsub.subscriber-backlog, frpc.pubsub.max-queued-bytes)");
     }
@@ -290,7 +290,7 @@ final class LocalSubscription implements Subscription, Runnable {
       return codec.readValue(payload, reader);
     } catch (JacksonException e) {
       dropped.incrementAndGet();
-      drops.warn("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
+      drops.log("Dropped a message on channel '" + UntrustedText.escape(published) + "' from node " + node.id()
           + " for the " + describe() + ": it does not bind to " + reader.getValueType() + ": "
           + UntrustedText.escape(e.getOriginalMessage()));
       throw new UndeliverableException();

@@ -149,13 +149,13 @@ public final class Publisher implements FrpcPublisher {
 
   void dropped(SubscriberSession session, String channel, int count) {
     dropped.addAndGet(count);
-    drops.warn("Dropped a message on channel '" + channel + "' for node " + session.peer() + ": its connection is "
+    drops.log("Dropped a message on channel '" + channel + "' for node " + session.peer() + ": its connection is "
         + "not keeping up (the subscriber sees the gap with its next message)");
   }
 
   void tooLargeFor(SubscriberSession session, String channel, int size) {
     dropped.incrementAndGet();
-    drops.warn("Dropped a message of " + size + " bytes on channel '" + channel + "' for node " + session.peer()
+    drops.log("Dropped a message of " + size + " bytes on channel '" + channel + "' for node " + session.peer()
         + ": it accepts at most " + session.maxMessageSize() + " bytes (its frpc.max-message-size)");
   }
 

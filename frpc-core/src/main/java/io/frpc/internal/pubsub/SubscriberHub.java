@@ -232,7 +232,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
     }
     entry.ids.remove(remote.id);
     String reason = UntrustedText.escape(reject.reason());
-    refusals.warn("Node " + node.id() + " refused the subscription to '" + remote.key.channel() + "': " + reason);
+    refusals.log("Node " + node.id() + " refused the subscription to '" + remote.key.channel() + "': " + reason);
     remote.locals.stream().filter(l -> l.targets(node.id())).forEach(local -> local.refused(node.id(), reason));
   }
 

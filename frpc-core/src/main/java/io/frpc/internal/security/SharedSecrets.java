@@ -1,6 +1,7 @@
 package io.frpc.internal.security;
 
 import io.frpc.FrpcConfigurationException;
+import io.frpc.discovery.RegistrationSignatures;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -27,7 +28,7 @@ import javax.crypto.spec.PBEKeySpec;
  * TLS session, so a recorded or relayed proof is worthless in any other handshake. Secrets never leave this
  * class: not in proofs, messages or {@link #toString()}.
  */
-public final class SharedSecrets {
+public final class SharedSecrets implements RegistrationSignatures {
 
   /** PBKDF2 iterations that stretch a secret; the same on every node, as the keys must agree. */
   static final int STRETCH_ITERATIONS = 600_000;
@@ -75,16 +76,6 @@ public final class SharedSecrets {
     return byNodeName.containsKey(nodeName) || own != null;
   }
 
-  /** Whether this node signs its own registrations (it has a secret). */
-  public boolean signsRegistrations() {
-    return own != null;
-  }
-
-  /** Whether registrations of nodes named {@code nodeName} must carry a valid signature to be used. */
-  public boolean verifiesRegistrationsOf(String nodeName) {
-    return clientAuthenticates(nodeName);
-  }
-
   /** A fresh random nonce. */
   public byte[] nonce() {
     byte[] nonce = new byte[NONCE_BYTES];
@@ -112,14 +103,19 @@ public final class SharedSecrets {
     return matches(candidates(own), transcript.bytes("client"), proof, false);
   }
 
-  /** The signature of a registration this node writes: HMAC-SHA256 over {@code content}. */
-  public byte[] signRegistration(byte[] content) {
-    return Hkdf.hmac(own.registration, content);
+  /** HMAC-SHA256 over {@code content} with this node's registration key; {@code null} without a secret. */
+  @Override
+  public byte[] sign(byte[] content) {
+    return own == null ? null : Hkdf.hmac(own.registration, content);
   }
 
-  /** Whether {@code signature} over {@code content} was made by a node named {@code nodeName} of this cluster. */
-  public boolean verifyRegistration(String nodeName, byte[] content, byte[] signature) {
-    return matches(candidates(clientKeys(nodeName)), content, signature, true);
+  /**
+   * Whether a registration of a node named {@code nodeName} may be used: without a secret for that name always,
+   * else when {@code signature} verifies with a secret this node accepts from it.
+   */
+  @Override
+  public boolean accepts(String nodeName, byte[] content, byte[] signature) {
+    return !clientAuthenticates(nodeName) || matches(candidates(clientKeys(nodeName)), content, signature, true);
   }
 
   private Keys clientKeys(String serverName) {

@@ -18,10 +18,10 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
 
   static final long PAUSE_MILLIS = 1000;
 
-  private final RateLimitedLog log;
+  private final RateLimitedLog failures;
 
   AcceptFailures(Logger log) {
-    this.log = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+    this.failures = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
   }
 
   @Override
@@ -30,7 +30,7 @@ final class AcceptFailures extends ChannelInboundHandlerAdapter {
       ctx.fireExceptionCaught(cause);
       return;
     }
-    log.warn("Cannot accept connections on " + ctx.channel().localAddress() + ": " + cause.getMessage()
+    failures.log("Cannot accept connections on " + ctx.channel().localAddress() + ": " + cause.getMessage()
         + "; pausing for " + PAUSE_MILLIS + " ms. If it says 'Too many open files', the process may open "
         + ConnectionLimits.maxFileDescriptors() + " files (ulimit -n): raise the limit or lower "
         + "frpc.server.max-connections");

@@ -36,15 +36,15 @@ final class ConnectionErrors {
   void logClosing(Object peer, Throwable cause) {
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof ProtocolException) {
-      violations.warn("Closing connection with " + peer + ": protocol violation: " + UntrustedText.escape(reason.getMessage()));
+      violations.log("Closing connection with " + peer + ": protocol violation: " + UntrustedText.escape(reason.getMessage()));
     } else if (reason instanceof LimitExceededException) {
-      limits.warn("Closing connection with " + peer + ": limit reached: " + reason.getMessage());
+      limits.log("Closing connection with " + peer + ": limit reached: " + reason.getMessage());
     } else if (reason instanceof IOException) {
-      broken.warn("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
+      broken.log("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
     } else if (reason instanceof Error) {
       log.error("Closing connection with {}", peer, reason);
     } else {
-      others.warn("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
+      others.log("Closing connection with " + peer + ": " + UntrustedText.escape(reason.toString()));
       log.debug("Stack trace of the failure on the connection with {}", peer, reason);
     }
   }

@@ -2,6 +2,7 @@ package io.frpc.internal.transport;
 
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Heartbeat;
+import io.frpc.internal.protocol.LimitExceededException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
@@ -9,18 +10,14 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Sends a PING every heartbeat interval, answers PINGs, and closes a silent connection (reader idle, from the
- * {@code IdleStateHandler} before it). The PING goes out whether or not the connection is busy: it keeps the
+ * Sends a PING every heartbeat interval, answers PINGs, and fails a silent connection (reader idle, from the
+ * {@code IdleStateHandler} before it), which the connection handler after it logs and closes. The PING goes out whether or not the connection is busy: it keeps the
  * peer's idle check satisfied on a quiet connection and measures the round-trip time on a busy one, for one
  * small frame per interval and no cost per write.
  */
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
-
-  private static final Logger log = LoggerFactory.getLogger(HeartbeatHandler.class);
 
   private final TransportSettings settings;
   private final LongConsumer pongs;
@@ -65,9 +62,9 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.READER_IDLE) {
-        log.warn("Closing connection to {}: nothing received for {} ms (frpc.heartbeat-timeout)",
-            ctx.channel().remoteAddress(), settings.heartbeatTimeout().toMillis());
-        ctx.close();
+        // logged (rate-limited, a peer can go silent at will) and closed by the connection handler after this one
+        ctx.fireExceptionCaught(new LimitExceededException("nothing received for "
+            + settings.heartbeatTimeout().toMillis() + " ms (frpc.heartbeat-timeout)"));
       }
     } else {
       super.userEventTriggered(ctx, evt);

@@ -30,7 +30,7 @@ final class Refusals {
    */
   void refused(String reason, String line) {
     observer.connectionRefused(reason);
-    refusals.warn(line);
+    refusals.log(line);
   }
 
   /**
@@ -45,7 +45,7 @@ final class Refusals {
   /** The peer closed the connection when challenged to prove the shared secret: it most likely lacks it. */
   void secretMismatch(String line) {
     observer.connectionRefused("frpc.security.secret");
-    secretMismatches.warn(line);
+    secretMismatches.log(line);
   }
 
   /** Logs the lines held back since the last. */

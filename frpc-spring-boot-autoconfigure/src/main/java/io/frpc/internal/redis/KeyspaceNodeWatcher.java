@@ -543,7 +543,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
     if (alive) {
       if (contested.put(id, System.nanoTime() + ttlNanos) == null) {
-        contestedReport.warn("The registration of node " + id + " names another process (" + UntrustedText.escape(
+        contestedReport.log("The registration of node " + id + " names another process (" + UntrustedText.escape(
             "boot id " + replacing.bootId() + " at " + replacing.host() + ":" + replacing.port()) + ") while the one "
             + "this node is connected to (boot id " + previous.bootId() + ") answers: keeping the connected one. Two "
             + "processes run under one identity (give each its own frpc.node.id), or the key was overwritten");

@@ -127,6 +127,7 @@ public final class FrpcAutoConfiguration {
     if (server.isEnabled()) {
       builder.listen(server.getHost(), server.getPort())
           .advertisedHost(properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS
+              && properties.getDiscovery().getRedis().isRegister()
               // what Redis discovery registers, so that the status shows it
               ? FrpcRedisDiscoveryAutoConfiguration.advertisedHost(server)
               : StringUtils.hasText(server.getAdvertisedHost()) ? server.getAdvertisedHost() : null);

@@ -125,7 +125,7 @@ class RedisHardeningTest {
       NodeRegistration wrongKey = new NodeRegistration("127.0.0.1", forgedAddress.port(), false,
           FrameType.PROTOCOL_VERSION, "boot-wrong-key");
       byte[] signature = new SharedSecrets("the-secret-of-another-cluster", List.of(), Map.of())
-          .signRegistration(RegistrationCodec.content(new NodeId("game", 2), wrongKey));
+          .sign(RegistrationCodec.content(new NodeId("game", 2), wrongKey));
 
       redis.execute("SET", nodes.key(1), registration(forgedAddress.port(), "boot-unsigned"), "PX", "60000");
       redis.execute("SET", nodes.key(2), registration(forgedAddress.port(), "boot-wrong-key").replace("}",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.NodeId;
 import io.frpc.discovery.RegistrationSignatures;
-import io.frpc.internal.security.SharedSecretSignatures;
 import io.frpc.internal.security.SharedSecrets;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +115,6 @@ class RegistrationCodecTest {
   }
 
   private static RegistrationSignatures signatures(String secret, List<String> accepted) {
-    return new SharedSecretSignatures(new SharedSecrets(secret, accepted, Map.of()));
+    return new SharedSecrets(secret, accepted, Map.of());
   }
 }
