@@ -1,0 +1,43 @@
+package io.frpc.time;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The system's time with a hashed-wheel timer (10 ms ticks) on one daemon thread. Whoever creates it owns
+ * it and closes it; a node creates its own unless given one to share.
+ */
+public final class SystemClock implements FrpcClock, AutoCloseable {
+
+  private final HashedWheelTimer timer;
+
+  /** @param label names the timer thread ({@code frpc-timer-<label>}) */
+  public SystemClock(String label) {
+    this.timer = new HashedWheelTimer(new DefaultThreadFactory("frpc-timer-" + label, true), 10,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public long nanoTime() {
+    return System.nanoTime();
+  }
+
+  @Override
+  public long currentTimeMillis() {
+    return System.currentTimeMillis();
+  }
+
+  @Override
+  public ScheduledTask schedule(Runnable task, long delay, TimeUnit unit) {
+    Timeout timeout = timer.newTimeout(ignored -> task.run(), delay, unit);
+    return timeout::cancel;
+  }
+
+  /** Stops the timer thread; tasks not yet run are dropped. */
+  @Override
+  public void close() {
+    timer.stop();
+  }
+}
