@@ -27,6 +27,7 @@ import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.FrpcObserver;
 import io.frpc.status.FrpcTracer;
 import io.frpc.status.NodeStatus;
+import io.frpc.time.FrpcClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,7 +94,7 @@ public final class FrpcNode implements AutoCloseable {
     this.codec = config.smileMapper == null ? new PayloadCodec() : new PayloadCodec(config.smileMapper);
     this.discovery = config.discovery;
     this.resources = new TransportResources(local.id().toString(), config.ioThreads > 0 ? config.ioThreads
-        : Math.min(4, Runtime.getRuntime().availableProcessors()));
+        : Math.min(4, Runtime.getRuntime().availableProcessors()), config.clock);
     this.secrets = new SharedSecrets(config.secret, config.acceptedSecrets, config.nodeSecrets);
     this.tls = Tls.of(config.serve ? config.serverTls : null, config.clientAuth, config.clientTls,
         config.verifyHostname);
@@ -353,6 +354,11 @@ public final class FrpcNode implements AutoCloseable {
     public RegistrationSignatures registrationSignatures() {
       return secrets;
     }
+
+    @Override
+    public FrpcClock clock() {
+      return resources.clock();
+    }
   }
 
   /**
@@ -408,6 +414,7 @@ public final class FrpcNode implements AutoCloseable {
     private final List<NodeListener> listeners = new ArrayList<>();
     private FrpcObserver observer = FrpcObserver.NONE;
     private FrpcTracer tracer = FrpcTracer.NONE;
+    private FrpcClock clock;
 
     private Builder(String name, int id) {
       if (name == null || name.isBlank()) {
@@ -717,6 +724,16 @@ public final class FrpcNode implements AutoCloseable {
     /** Receives a measurement of every call, send and served request (metrics); none by default. */
     public Builder observer(FrpcObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * The clock the node reads the time from and sets its timers with (deadlines, heartbeats, reconnects,
+     * discovery), owned by the caller; by default a system clock the node owns. Tests pass a
+     * {@link io.frpc.time.ManualClock} to move time themselves.
+     */
+    public Builder clock(FrpcClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.frpc.discovery;
 
+import io.frpc.time.FrpcClock;
 import io.frpc.LocalNode;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
@@ -38,4 +39,7 @@ public interface DiscoveryContext {
    * {@link RegistrationSignatures#NONE}.
    */
   RegistrationSignatures registrationSignatures();
+
+  /** The node's clock: discovery reads the time and sets its timers through it, so tests can move time. */
+  FrpcClock clock();
 }

@@ -4,6 +4,7 @@ import io.frpc.NodeId;
 import io.frpc.bench.Await;
 import io.frpc.internal.redis.RedisDiscoverySettings;
 import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.time.SystemClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +62,11 @@ final class DiscoveryScale {
     application.afterPropertiesSet();
     List<RecordingContext> views = new ArrayList<>();
     List<RedisNodeDiscovery> watchers = new ArrayList<>();
-    try (SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
+    try (SystemClock clock = new SystemClock("scale");
+        SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
         RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:scale:rpc:game:*")) {
       for (int i = 1; i <= watcherCount; i++) {
-        RecordingContext view = new RecordingContext(i);
+        RecordingContext view = new RecordingContext(i, clock);
         RedisNodeDiscovery watcher = new RedisNodeDiscovery(null, false, false, settings, application);
         watcher.start(view);
         views.add(view);
@@ -132,7 +134,8 @@ final class DiscoveryScale {
     String prefix = "scale-processes";
     RedisDiscoverySettings settings = new RedisDiscoverySettings(prefix, TTL, Duration.ofSeconds(1),
         Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
-    try (SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
+    try (SystemClock clock = new SystemClock("scale");
+        SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
         RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:" + prefix + ":rpc:game:*");
         WatcherProcesses watchers = new WatcherProcesses(watcherCount, redisPort, prefix)) {
       progress("%d watcher processes subscribed; idle window", watcherCount);

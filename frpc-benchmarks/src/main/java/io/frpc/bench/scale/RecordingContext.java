@@ -5,6 +5,7 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.RegistrationSignatures;
+import io.frpc.time.FrpcClock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -21,8 +22,11 @@ final class RecordingContext implements DiscoveryContext {
   private final Map<NodeId, Long> up = new ConcurrentHashMap<>();
   private final Map<NodeId, Long> down = new ConcurrentHashMap<>();
 
-  RecordingContext(int id) {
+  private final FrpcClock clock;
+
+  RecordingContext(int id, FrpcClock clock) {
     this.local = LocalNode.start("lobby", id);
+    this.clock = clock;
   }
 
   @Override
@@ -53,6 +57,11 @@ final class RecordingContext implements DiscoveryContext {
   @Override
   public RegistrationSignatures registrationSignatures() {
     return RegistrationSignatures.NONE;
+  }
+
+  @Override
+  public FrpcClock clock() {
+    return clock;
   }
 
   /** When {@code node} was first reported available, or {@code null}. */

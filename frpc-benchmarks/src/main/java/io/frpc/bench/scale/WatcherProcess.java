@@ -3,6 +3,7 @@ package io.frpc.bench.scale;
 import ch.qos.logback.classic.Level;
 import io.frpc.internal.redis.RedisDiscoverySettings;
 import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.time.SystemClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +35,7 @@ public final class WatcherProcess {
         new RedisStandaloneConfiguration("127.0.0.1", port));
     application.afterPropertiesSet();
     RedisNodeDiscovery watcher = new RedisNodeDiscovery(null, false, false, settings, application);
-    watcher.start(new RecordingContext(Integer.parseInt(args[2])));
+    watcher.start(new RecordingContext(Integer.parseInt(args[2]), new SystemClock("watcher")));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!watcher.health().healthy()) {
       if (System.nanoTime() > deadline) {

@@ -1,5 +1,7 @@
 package io.frpc.internal.transport;
 
+import io.frpc.time.FrpcClock;
+import io.frpc.time.SystemClock;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,6 +26,8 @@ public final class TransportResources implements AutoCloseable {
 
   private final EventLoopGroup ioGroup;
   private final HashedWheelTimer timer;
+  private final FrpcClock clock;
+  private final SystemClock ownClock;
   private final ExecutorService workers;
   private final ExecutorService callbacks;
   private final ExecutorService events;
@@ -32,8 +36,11 @@ public final class TransportResources implements AutoCloseable {
   /**
    * @param label     names the threads, e.g. the node id
    * @param ioThreads number of I/O event loops
+   * @param clock     the clock to use, owned by the caller; {@code null} for a system clock owned by these resources
    */
-  public TransportResources(String label, int ioThreads) {
+  public TransportResources(String label, int ioThreads, FrpcClock clock) {
+    this.ownClock = clock == null ? new SystemClock(label) : null;
+    this.clock = clock == null ? ownClock : clock;
     this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("frpc-io-" + label, true),
         NioIoHandler.newFactory());
     this.timer = new HashedWheelTimer(new DefaultThreadFactory("frpc-timer-" + label, true), 10,
@@ -72,6 +79,11 @@ public final class TransportResources implements AutoCloseable {
     return timer;
   }
 
+  /** The node's time and timers. */
+  public FrpcClock clock() {
+    return clock;
+  }
+
   /** Runs handler code; never an I/O thread. */
   public ExecutorService workers() {
     return workers;
@@ -96,6 +108,9 @@ public final class TransportResources implements AutoCloseable {
   public void close() {
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     timer.stop();
+    if (ownClock != null) {
+      ownClock.close();
+    }
     events.shutdown();
     callbacks.shutdown();
     workers.shutdown();
