@@ -1,6 +1,5 @@
 package io.frpc.spring;
 
-import io.frpc.spring.autoconfigure.FrpcClientsRegistrar;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

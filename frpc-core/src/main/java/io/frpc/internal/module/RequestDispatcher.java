@@ -14,6 +14,8 @@ import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RemoteError;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
+import io.frpc.internal.transport.InboundRequestHandler;
+import io.frpc.internal.transport.ServedConnection;
 import io.netty.buffer.ByteBuf;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * encoding the reply happen in the instance's turn, on a worker — or, for a handler declared non-blocking,
  * on that I/O thread itself when its arguments are small and its mailbox is short (see {@code Mailbox}).
  */
-public final class RequestDispatcher {
+public final class RequestDispatcher implements InboundRequestHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
   /** The tag of a module or command this node does not serve. */
@@ -68,12 +70,14 @@ public final class RequestDispatcher {
   }
 
   /** Requests queued or running on any instance. */
+  @Override
   public int inFlight() {
     return inFlight.get();
   }
 
   /** Routes one request; called on the I/O thread that decoded it. */
-  public void dispatch(InboundRequest request, ReplyTarget target) {
+  @Override
+  public void dispatch(InboundRequest request, ServedConnection target) {
     RequestEnvelope envelope = request.envelope();
     ServedModule module = registry.module(envelope.module());
     if (module == null) {
@@ -121,7 +125,7 @@ public final class RequestDispatcher {
   }
 
   /** Answers a request no instance can run; {@code module} is the served module it named, or null. */
-  private void refuse(InboundRequest request, ReplyTarget target, ServedModule module, RemoteErrorCode code,
+  private void refuse(InboundRequest request, ServedConnection target, ServedModule module, RemoteErrorCode code,
       String message) {
     answerError(request.envelope(), target, RemoteError.of(code, null, message, null));
     if (observed) {
@@ -135,7 +139,7 @@ public final class RequestDispatcher {
    * Answers a call with an error; for a send, which has no caller waiting, logs why it was dropped
    * (a command's own exception was already logged with its stack trace).
    */
-  private void answerError(RequestEnvelope envelope, ReplyTarget target, RemoteError error) {
+  private void answerError(RequestEnvelope envelope, ServedConnection target, RemoteError error) {
     if (envelope.replyWanted()) {
       target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
     } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
@@ -148,14 +152,14 @@ public final class RequestDispatcher {
   /** One request for one instance; runs on a worker in the instance's turn. */
   private final class Invocation implements Runnable {
     final InboundRequest request;
-    final ReplyTarget target;
+    final ServedConnection target;
     final ModuleInstance instance;
     final BroadcastReply broadcast;
     final int slot;
     /** SUCCESS, or the error code this request was answered with. */
     String outcome = "SUCCESS";
 
-    Invocation(InboundRequest request, ReplyTarget target, ModuleInstance instance, BroadcastReply broadcast,
+    Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
       this.request = request;
       this.target = target;
@@ -272,11 +276,11 @@ public final class RequestDispatcher {
   /** Collects every instance's part of a broadcast call; the last one to finish sends the reply. */
   private final class BroadcastReply {
     private final int requestId;
-    private final ReplyTarget target;
+    private final ServedConnection target;
     private final BroadcastItem[] items;
     private final AtomicInteger remaining;
 
-    BroadcastReply(int requestId, ReplyTarget target, int count) {
+    BroadcastReply(int requestId, ServedConnection target, int count) {
       this.requestId = requestId;
       this.target = target;
       this.items = new BroadcastItem[count];

@@ -3,6 +3,8 @@ package io.frpc.internal.pubsub;
 import io.frpc.MessageTooLargeException;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.transport.ServedChannels;
+import io.frpc.internal.transport.ServedConnection;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.ChannelStatus;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * connection, never waiting: a connection past its high-water mark misses the message (counted, and
  * reported to the subscriber with the next one) or, for state, gets the latest version once it drains.
  */
-public final class Publisher implements FrpcPublisher {
+public final class Publisher implements FrpcPublisher, ServedChannels {
 
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
   /** Bytes a MESSAGE or STATE frame adds to its payload beyond the subscription ids and the channel. */
@@ -54,8 +56,8 @@ public final class Publisher implements FrpcPublisher {
     this.maxQueuedBytes = maxQueuedBytes;
   }
 
-  /** The subscriptions of one newly admitted connection. */
-  public SubscriberSession open(SubscriberLink link) {
+  @Override
+  public SubscriberSession open(ServedConnection link) {
     return new SubscriberSession(this, link);
   }
 

@@ -4,6 +4,8 @@ import io.frpc.NodeId;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.pubsub.Publisher.StateValue;
+import io.frpc.internal.transport.ServedChannels;
+import io.frpc.internal.transport.ServedConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The subscriptions of one admitted connection. SUBSCRIBE, UNSUBSCRIBE, writability changes and the close
  * arrive on the connection's I/O thread; publishers write from their own threads.
  */
-public final class SubscriberSession {
+final class SubscriberSession implements ServedChannels.Session {
 
   private final Publisher publisher;
-  private final SubscriberLink link;
+  private final ServedConnection link;
   /** By subscription id; touched on the I/O thread only. */
   private final Map<Integer, RemoteSubscription> subscriptions = new HashMap<>();
   /** State channels whose latest version could not be written because the connection was full. */
   private final Set<String> unsentStates = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  SubscriberSession(Publisher publisher, SubscriberLink link) {
+  SubscriberSession(Publisher publisher, ServedConnection link) {
     this.publisher = publisher;
     this.link = link;
   }
@@ -39,6 +41,7 @@ public final class SubscriberSession {
   }
 
   /** A SUBSCRIBE arrived; a repeated id replaces its subscription (and resends the current state). */
+  @Override
   public void subscribe(PubSubFrames.Subscribe request) {
     int segments;
     try {
@@ -64,6 +67,7 @@ public final class SubscriberSession {
   }
 
   /** An UNSUBSCRIBE arrived; an unknown id is ignored (it may have been refused). */
+  @Override
   public void unsubscribe(int subscriptionId) {
     RemoteSubscription subscription = subscriptions.remove(subscriptionId);
     if (subscription != null) {
@@ -72,6 +76,7 @@ public final class SubscriberSession {
   }
 
   /** The connection drained below its low-water mark: state versions it missed are sent now. */
+  @Override
   public void writable() {
     for (String channel : unsentStates) {
       if (!hasRoom()) {
@@ -89,6 +94,7 @@ public final class SubscriberSession {
   }
 
   /** The connection closed: its subscriptions end. */
+  @Override
   public void closed() {
     closed = true;
     subscriptions.values().forEach(publisher::remove);

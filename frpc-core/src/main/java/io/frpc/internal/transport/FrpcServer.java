@@ -2,10 +2,8 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
-import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
-import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.status.FrpcObserver;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,8 +45,8 @@ public final class FrpcServer {
   private final InboundBudget budget;
   private final TransportResources resources;
   private final PayloadCodec codec;
-  private final RequestDispatcher dispatcher;
-  private final Publisher publisher;
+  private final InboundRequestHandler dispatcher;
+  private final ServedChannels pubsub;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Refusals refusals;
@@ -69,7 +67,7 @@ public final class FrpcServer {
    */
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
-      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, FrpcObserver observer) {
+      PayloadCodec codec, InboundRequestHandler dispatcher, ServedChannels pubsub, FrpcObserver observer) {
     this.refusals = new Refusals(log, observer);
     this.handshaking = new HandshakeSlots(limits, refusals);
     this.handshakeRate = new HandshakeRate(limits.handshakeRatePerAddress(), System::nanoTime);
@@ -84,7 +82,7 @@ public final class FrpcServer {
     this.resources = resources;
     this.codec = codec;
     this.dispatcher = dispatcher;
-    this.publisher = publisher;
+    this.pubsub = pubsub;
   }
 
   /**
@@ -174,7 +172,7 @@ public final class FrpcServer {
     });
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
         resources.traffic(),
-        new ServerHandshakeHandler(self, bootId, transport, limits, codec, dispatcher, publisher, secrets, peers,
+        new ServerHandshakeHandler(self, bootId, transport, limits, codec, dispatcher, pubsub, secrets, peers,
             slot::release, refusals, () -> shuttingDown, () -> slot.evicted() || serverChannel == null, errors));
   }
 

@@ -1,17 +1,12 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
-import io.frpc.internal.module.ReplyTarget;
-import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FragmentingWriter;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
-import io.frpc.internal.pubsub.Publisher;
-import io.frpc.internal.pubsub.SubscriberLink;
-import io.frpc.internal.pubsub.SubscriberSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -25,15 +20,15 @@ import java.util.Set;
  * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
  * the peer's subscriptions to this node's channels.
  */
-final class ServerConnection extends ChannelInboundHandlerAdapter implements ReplyTarget, SubscriberLink {
+final class ServerConnection extends ChannelInboundHandlerAdapter implements ServedConnection {
 
 
   private final NodeId peer;
   private final Channel channel;
   private final int maxMessageSize;
-  private final RequestDispatcher dispatcher;
+  private final InboundRequestHandler dispatcher;
   /** The peer's subscriptions, or null when it did not announce pub/sub in its handshake. */
-  private final SubscriberSession subscriptions;
+  private final ServedChannels.Session subscriptions;
   /** Whether the peer understands GOING_AWAY. */
   private final boolean drains;
   /** Whether the peer may send a trace context with its requests. */
@@ -44,14 +39,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Rep
   /**
    * @param features the features both sides announced in the handshake
    */
-  ServerConnection(NodeId peer, Channel channel, int maxMessageSize, RequestDispatcher dispatcher,
-      Publisher publisher, Set<String> features, ConnectionErrors errors) {
+  ServerConnection(NodeId peer, Channel channel, int maxMessageSize, InboundRequestHandler dispatcher,
+      ServedChannels channels, Set<String> features, ConnectionErrors errors) {
     this.peer = peer;
     this.errors = errors;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
     this.dispatcher = dispatcher;
-    this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? publisher.open(this) : null;
+    this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? channels.open(this) : null;
     this.drains = features.contains(FrameType.FEATURE_DRAIN);
     this.traces = features.contains(FrameType.FEATURE_TRACE);
     this.writer = channel.pipeline().get(FragmentingWriter.class);

@@ -3,8 +3,6 @@ package io.frpc.internal.transport;
 import io.frpc.NodeId;
 import io.frpc.internal.Names;
 import io.frpc.internal.UntrustedText;
-import io.frpc.internal.module.RequestDispatcher;
-import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Auth;
@@ -41,8 +39,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private final TransportSettings settings;
   private final ConnectionLimits limits;
   private final PayloadCodec codec;
-  private final RequestDispatcher dispatcher;
-  private final Publisher publisher;
+  private final InboundRequestHandler dispatcher;
+  private final ServedChannels channels;
   private final SharedSecrets secrets;
   private final AdmittedPeers peers;
   private final Runnable admitted;
@@ -70,7 +68,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
    *                 shutdown) rather than the peer
    */
   ServerHandshakeHandler(NodeId self, String bootId, TransportSettings settings, ConnectionLimits limits,
-      PayloadCodec codec, RequestDispatcher dispatcher, Publisher publisher, SharedSecrets secrets, AdmittedPeers peers,
+      PayloadCodec codec, InboundRequestHandler dispatcher, ServedChannels channels, SharedSecrets secrets, AdmittedPeers peers,
       Runnable admitted, Refusals refusals, BooleanSupplier shuttingDown, BooleanSupplier closedByListener,
       ConnectionErrors errors) {
     this.errors = errors;
@@ -80,7 +78,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     this.limits = limits;
     this.codec = codec;
     this.dispatcher = dispatcher;
-    this.publisher = publisher;
+    this.channels = channels;
     this.secrets = secrets;
     this.peers = peers;
     this.admitted = admitted;
@@ -210,7 +208,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     timeout.cancel(false);
     ServerConnection connection = new ServerConnection(peer, ctx.channel(), terms.maxMessageSize(), dispatcher,
-        publisher, terms.features(), errors);
+        channels, terms.features(), errors);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
         FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, terms.maxMessageSize(), terms.features())),
         ctx.voidPromise());

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API is what applications may use: the samples, written as a user would, never touch
- * {@code io.frpc.internal}; frpc-core runs without Spring; public types expose no internal types.
+ * {@code io.frpc.internal}; public types expose no internal types. The package rules of each module are in
+ * its own tests (frpc-core's {@code PackageMapTest}, the Spring module's {@code SpringPackageMapTest}).
  */
 class ArchitectureTest {
 
@@ -35,12 +36,6 @@ class ArchitectureTest {
   void theSamplesUseOnlyThePublicApi() {
     noClasses().should().dependOnClassesThat().resideInAPackage(INTERNAL)
         .check(classesOf(SampleClientApplication.class, SampleServerApplication.class));
-  }
-
-  @Test
-  void frpcCoreHasNoSpringDependency() {
-    noClasses().should().dependOnClassesThat().resideInAPackage("org.springframework..")
-        .check(classesOf(FrpcNode.class));
   }
 
   @Test

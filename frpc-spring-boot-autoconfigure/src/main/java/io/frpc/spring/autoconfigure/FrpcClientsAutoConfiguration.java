@@ -1,5 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.spring.FrpcClientsRegistrar;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Import;
 

@@ -1,7 +1,6 @@
-package io.frpc.spring.autoconfigure;
+package io.frpc.spring;
 
 import io.frpc.client.FrpcClient;
-import io.frpc.spring.EnableFrpcClients;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +30,7 @@ import org.springframework.util.ClassUtils;
  * Registers one {@link FrpcClientFactoryBean} per {@link FrpcClient} interface: those in the packages of
  * {@link EnableFrpcClients}, or, when imported by the auto-configuration, those in the application's
  * packages. Each is registered once, as {@code frpcClient.<interface name>}: an interface both scans find is
- * registered by the first. Internal: public only because {@link EnableFrpcClients} imports it.
+ * registered by the first. Not for direct use: public because the auto-configuration imports it too.
  */
 public final class FrpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware,
     ResourceLoaderAware, EnvironmentAware {

@@ -1,4 +1,4 @@
-package io.frpc.spring.autoconfigure;
+package io.frpc.spring;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;

@@ -1,4 +1,4 @@
-package io.frpc.spring.autoconfigure;
+package io.frpc.spring;
 
 import io.frpc.FrpcTemplate;
 import org.springframework.beans.factory.BeanFactory;
