@@ -40,7 +40,7 @@ esac
 classpath="frpc-benchmarks/target/classes:$(cat frpc-benchmarks/target/classpath.txt)"
 
 if [ "$mode" = jmh ]; then
-  exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.internal.protocol.CodecBenchmark' -prof gc
+  exec java -cp "$classpath" org.openjdk.jmh.Main 'io.frpc.bench.codec.CodecBenchmark' -prof gc
 fi
 if [ "$mode" = pubsub ]; then
   # publisher and subscribers share this one JVM (the transport comparison's flags are in BenchmarkRunner)

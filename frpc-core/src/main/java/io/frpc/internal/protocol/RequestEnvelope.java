@@ -49,7 +49,7 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     }
   }
 
-  static RequestEnvelope readFrom(ByteBuf in) {
+  public static RequestEnvelope readFrom(ByteBuf in) {
     int flags = in.readUnsignedByte();
     if ((flags & RESERVED) != 0) {
       throw new ProtocolException(String.format("REQUEST flags 0x%02x set reserved bits 4-7", flags));

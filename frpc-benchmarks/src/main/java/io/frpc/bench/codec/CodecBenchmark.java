@@ -1,5 +1,14 @@
-package io.frpc.internal.protocol;
+package io.frpc.bench.codec;
 
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.InboundRequest;
+import io.frpc.internal.protocol.InboundResponse;
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.protocol.Payload;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.protocol.ResponseStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -26,7 +35,7 @@ import tools.jackson.databind.ObjectWriter;
 /**
  * Each step of one call's codec path (two encodes and two decodes, see docs/protocol.md, "Encodes and
  * decodes per call") for an {@code echo(byte[] data, String player)} call whose result is the byte[].
- * Lives in {@code io.frpc.internal.protocol} to reach the package-private envelope reader.
+ * Measures frpc-core's internal codec on purpose: the one benchmark allowed to use {@code io.frpc.internal}.
  *
  * <p>Input frames are built once in {@link #setUp()}; the decode benchmarks only reset the reader index,
  * so they allocate nothing for their input. Every buffer allocated inside a benchmark is released in it.
