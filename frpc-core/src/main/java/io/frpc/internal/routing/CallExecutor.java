@@ -10,9 +10,9 @@ import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
-import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.routing.NodeChoice.Route;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.status.FrpcObserver;
@@ -103,7 +103,7 @@ public final class CallExecutor {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
     NodeGroup group = client.group(target.nodeName());
-    Route ready = select(group, target);
+    Route ready = NodeChoice.choose(group, target);
     if (ready != null) {
       // the common case, a node connected: no future to compose the route with
       CompletableFuture<R> result;
@@ -241,14 +241,14 @@ public final class CallExecutor {
    */
   private CompletableFuture<Route> routeFor(CallTarget target) {
     NodeGroup group = client.group(target.nodeName());
-    Route ready = select(group, target);
+    Route ready = NodeChoice.choose(group, target);
     return ready != null ? CompletableFuture.completedFuture(ready) : awaitRoute(group, target);
   }
 
   /** Waits for a node of the group to connect and picks the route then. */
   private CompletableFuture<Route> awaitRoute(NodeGroup group, CallTarget target) {
     return awaitAny(group, target).thenApply(connected -> {
-      Route selected = select(group, target);
+      Route selected = NodeChoice.choose(group, target);
       return selected != null ? selected : new Route(connected, target.modKey());
     });
   }
@@ -277,28 +277,6 @@ public final class CallExecutor {
                   lastFailure);
           return CompletableFuture.failedFuture(failure);
         });
-  }
-
-  /**
-   * The node and the key its instance is chosen by. With {@code mod(key)} and no node id, N connected
-   * nodes in id order: node {@code key mod N} and instance key {@code key / N}, so that every
-   * (node, instance) pair receives keys.
-   */
-  private static Route select(NodeGroup group, CallTarget target) {
-    if (target.nodeId() != null) {
-      NodeConnection connection = group.byId(target.nodeId());
-      return connection == null ? null : new Route(connection, target.modKey());
-    }
-    if (target.selection() != InstanceSelection.MOD) {
-      NodeConnection connection = group.next();
-      return connection == null ? null : new Route(connection, 0);
-    }
-    NodeConnection[] nodes = group.all();
-    if (nodes.length == 0) {
-      return null;
-    }
-    long key = target.modKey();
-    return new Route(nodes[(int) Math.floorMod(key, (long) nodes.length)], Math.floorDiv(key, (long) nodes.length));
   }
 
   private CompletableFuture<NodeConnection[]> allConnections(CallTarget target) {
@@ -362,10 +340,6 @@ public final class CallExecutor {
     if (command == null || command.isEmpty()) {
       throw new IllegalArgumentException("command must not be empty");
     }
-  }
-
-  /** A chosen connection and the key its instance is picked by (for {@code mod}). */
-  private record Route(NodeConnection connection, long instanceKey) {
   }
 
   private static FrpcException asFrpcException(Throwable wrapper) {

@@ -38,12 +38,6 @@ final class NodeGroup {
     return nodes.length == 0 ? null : nodes[Math.floorMod(roundRobin.getAndIncrement(), nodes.length)];
   }
 
-  /** The node at {@code key mod count} in id order: a key sticks to a node while the set is stable. */
-  NodeConnection byKey(long key) {
-    NodeConnection[] nodes = active;
-    return nodes.length == 0 ? null : nodes[(int) Math.floorMod(key, (long) nodes.length)];
-  }
-
   NodeConnection byId(int id) {
     for (NodeConnection node : active) {
       if (node.node().id().id() == id) {

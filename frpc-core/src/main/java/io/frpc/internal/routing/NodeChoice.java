@@ -1,0 +1,38 @@
+package io.frpc.internal.routing;
+
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.transport.NodeConnection;
+
+/**
+ * Which connected node of a name a call goes to, and the key its instance is then picked by: a given node
+ * id; for {@code mod(key)}, N connected nodes in id order, node {@code key mod N} with instance key
+ * {@code key / N} (so every node–instance pair receives keys, and a key sticks to its node while the set of
+ * nodes is stable); otherwise round robin.
+ */
+final class NodeChoice {
+
+  private NodeChoice() {
+  }
+
+  /** The route for {@code target} among {@code group}'s connected nodes, or {@code null} when none fits. */
+  static Route choose(NodeGroup group, CallTarget target) {
+    if (target.nodeId() != null) {
+      NodeConnection connection = group.byId(target.nodeId());
+      return connection == null ? null : new Route(connection, target.modKey());
+    }
+    if (target.selection() != InstanceSelection.MOD) {
+      NodeConnection connection = group.next();
+      return connection == null ? null : new Route(connection, 0);
+    }
+    NodeConnection[] nodes = group.all();
+    if (nodes.length == 0) {
+      return null;
+    }
+    long key = target.modKey();
+    return new Route(nodes[(int) Math.floorMod(key, (long) nodes.length)], Math.floorDiv(key, (long) nodes.length));
+  }
+
+  /** A chosen connection and the key its instance is picked by (for {@code mod}). */
+  record Route(NodeConnection connection, long instanceKey) {
+  }
+}
