@@ -38,7 +38,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
@@ -160,6 +165,11 @@ public final class FrpcNode implements AutoCloseable {
    */
   public static final int DEFAULT_SUBSCRIBER_BACKLOG = 10_000;
 
+  private static final Logger log = LoggerFactory.getLogger(FrpcNode.class);
+
+  /** How much longer than the shutdown timeout {@link #close()} waits: closing connections and threads. */
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
+
   private enum State { NEW, STARTED, CLOSED }
 
   private final LocalNode local;
@@ -177,7 +187,13 @@ public final class FrpcNode implements AutoCloseable {
   private final NodeDiscovery discovery;
   private volatile FrpcServer server;
   private volatile RequestDispatcher dispatcher;
+  /** Guarded by this node's monitor, as are the two futures: set once, by the first {@link #closeAsync()}. */
   private State state = State.NEW;
+  /** Completes when the shutdown has run; only this class completes it. */
+  private CompletableFuture<Void> closed;
+  /** What {@link #closeAsync()} returns: completing or cancelling it does not touch {@link #closed}. */
+  private CompletableFuture<Void> closedView;
+  private volatile Thread shutdownThread;
 
   private FrpcNode(Settings settings) {
     this.settings = settings;
@@ -278,45 +294,129 @@ public final class FrpcNode implements AutoCloseable {
       }
     } catch (RuntimeException | Error e) {
       // a node that cannot start holds no threads: it is closed, and a new one must be built
-      close();
+      try {
+        close();
+      } catch (RuntimeException | Error closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
     state = State.STARTED;
   }
 
-  /** Whether {@link #start()} ran and {@link #close()} did not. */
+  /** Whether {@link #start()} ran and neither {@link #close()} nor {@link #closeAsync()} did. */
   public synchronized boolean isRunning() {
     return state == State.STARTED;
   }
 
   /**
-   * Shuts the node down gracefully, in this order: announces the shutdown on every connection (connected nodes
-   * route no new calls here and close their connection once their pending calls are done; a node that connects
-   * meanwhile is told at once); stops discovery (its registration is removed); stops accepting connections and
-   * keeps serving until the told connections have closed and no request is running or queued, for up to the
-   * shutdown timeout; then closes the remaining connections, this node's subscriptions and outgoing
-   * connections, and its threads. No node events are published on this node for it.
+   * Starts shutting the node down gracefully and returns at once; the returned future completes when the
+   * shutdown is done. The steps, in this order, run on a thread of the node ({@code frpc-shutdown-<node>}),
+   * never on the caller's: announces the shutdown on every connection (connected nodes route no new calls here
+   * and close their connection once their pending calls are done; a node that connects meanwhile is told at
+   * once); stops discovery (its registration is removed); stops accepting connections and keeps serving until
+   * the told connections have closed and no request is running or queued, for up to the shutdown timeout; then
+   * closes the remaining connections, this node's subscriptions and outgoing connections, and its threads. No
+   * node events are published on this node for it.
+   *
+   * <p>Every call returns the same future; completing or cancelling it does not change the shutdown. It
+   * completes exceptionally with the first failure of a step (a discovery that cannot close, say), after the
+   * remaining steps have still run.
+   */
+  public CompletableFuture<Void> closeAsync() {
+    beginClose();
+    synchronized (this) {
+      return closedView;
+    }
+  }
+
+  /**
+   * Shuts the node down gracefully: {@link #closeAsync()}, then waits until the shutdown is done, at most the
+   * shutdown timeout and 10 seconds more (after which the shutdown goes on in the background and a WARN says
+   * so). An interrupt ends the wait early, with the thread's interrupt status set; the shutdown goes on. Called on
+   * one of the node's own I/O threads or on its shutdown thread, it does not wait.
+   *
+   * @throws RuntimeException the first failure of a step of the shutdown (see {@link #closeAsync()})
    */
   @Override
-  public synchronized void close() {
-    if (state == State.CLOSED) {
-      return;
+  public void close() {
+    CompletableFuture<Void> done = beginClose();
+    if (Thread.currentThread() == shutdownThread || resources.inIoThread()) {
+      return; // the shutdown needs this thread (or is running on it)
     }
-    State was = state;
-    state = State.CLOSED;
-    if (server != null) {
+    Duration limit = settings.shutdownTimeout.plus(CLOSE_MARGIN);
+    try {
+      done.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("frpc node {} is still shutting down after {} ms (frpc.server.shutdown-timeout and 10 s); the "
+          + "shutdown goes on in the background", local.id(), limit.toMillis());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("frpc node " + local.id() + " did not shut down cleanly", e.getCause());
+    }
+  }
+
+  /** Marks the node closed and starts the shutdown thread, once; returns the future it completes. */
+  private CompletableFuture<Void> beginClose() {
+    State was;
+    CompletableFuture<Void> done;
+    synchronized (this) {
+      if (closed != null) {
+        return closed;
+      }
+      was = state;
+      state = State.CLOSED;
+      done = new CompletableFuture<>();
+      closed = done;
+      closedView = done.copy();
+    }
+    Thread thread = new Thread(() -> shutDown(was == State.STARTED, done), "frpc-shutdown-" + local.id());
+    // like the node's other threads; close() and Spring's lifecycle wait for it
+    thread.setDaemon(true);
+    shutdownThread = thread;
+    thread.start();
+    return done;
+  }
+
+  /** The steps of {@link #closeAsync()}, on the shutdown thread; a failing step does not keep the next from running. */
+  private void shutDown(boolean wasStarted, CompletableFuture<Void> done) {
+    FrpcServer listener = server;
+    List<Throwable> failures = new ArrayList<>();
+    if (listener != null) {
       // callers learn of the shutdown on their connection before discovery tells them the node is gone
-      server.announceShutdown();
+      step(listener::announceShutdown, failures);
     }
-    if (discovery != null && was == State.STARTED) {
-      discovery.close();
+    if (discovery != null && wasStarted) {
+      step(discovery::close, failures);
     }
-    if (server != null) {
-      server.stop(settings.shutdownTimeout);
+    if (listener != null) {
+      step(() -> listener.stop(settings.shutdownTimeout), failures);
     }
-    subscriptions.close();
-    client.close();
-    resources.close();
+    step(subscriptions::close, failures);
+    step(client::close, failures);
+    step(resources::close, failures);
+    if (failures.isEmpty()) {
+      done.complete(null);
+    } else {
+      Throwable first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      done.completeExceptionally(first);
+    }
+  }
+
+  private static void step(Runnable step, List<Throwable> failures) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      failures.add(e);
+    }
   }
 
   /** The address the listener is bound to, or {@code null} when it does not serve or has not started. */
@@ -688,7 +788,7 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * How long {@link FrpcNode#close()} lets requests finish
+     * How long a shutdown ({@link FrpcNode#closeAsync()}) lets requests finish
      * ({@code frpc.server.shutdown-timeout}, {@link FrpcNode#DEFAULT_SHUTDOWN_TIMEOUT}).
      */
     public Builder shutdownTimeout(Duration timeout) {
