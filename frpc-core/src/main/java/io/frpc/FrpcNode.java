@@ -63,7 +63,8 @@ import tools.jackson.dataformat.smile.SmileMapper;
  * A node takes its settings from its {@link Builder} once, in {@link Builder#build()}: changing the builder
  * afterwards changes no node. Every setting left unset has the value of the {@code DEFAULT_*} constant of this
  * class that its builder method names; the Spring Boot properties default to the same constants.
- * Nothing is static: several nodes may live in one JVM.
+ * Nothing is static: several nodes may live in one JVM, each with its own threads or on shared
+ * {@link FrpcResources}.
  */
 public final class FrpcNode implements AutoCloseable {
 
@@ -178,6 +179,8 @@ public final class FrpcNode implements AutoCloseable {
   private final InboundBudget inboundBudget;
   private final SharedSecrets secrets;
   private final Tls tls;
+  /** The threads this node created for itself, closed with it; {@code null} when it runs on shared ones. */
+  private final FrpcResources ownResources;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final FrpcClient client;
@@ -205,8 +208,12 @@ public final class FrpcNode implements AutoCloseable {
     this.tls = Tls.of(settings.serve ? settings.serverTls : null, settings.clientAuth, settings.clientTls,
         settings.verifyHostname);
     // threads last: a setting refused above leaves nothing running
-    this.resources = new TransportResources(local.id().toString(), settings.ioThreads > 0 ? settings.ioThreads
-        : Math.min(4, Runtime.getRuntime().availableProcessors()), settings.clock);
+    this.ownResources = settings.resources == null
+        ? new FrpcResources(local.id().toString(), settings.ioThreads, settings.clock) : null;
+    FrpcResources threads = ownResources != null ? ownResources : settings.resources;
+    this.resources = new TransportResources(local.id().toString(), threads.ioGroup(),
+        settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
+        threads.events());
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), settings.transport, settings.limits,
         inboundBudget, secrets, tls, resources, codec, settings.clientSettings.connectTimeout());
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
@@ -316,8 +323,8 @@ public final class FrpcNode implements AutoCloseable {
    * and close their connection once their pending calls are done; a node that connects meanwhile is told at
    * once); stops discovery (its registration is removed); stops accepting connections and keeps serving until
    * the told connections have closed and no request is running or queued, for up to the shutdown timeout; then
-   * closes the remaining connections, this node's subscriptions and outgoing connections, and its threads. No
-   * node events are published on this node for it.
+   * closes the remaining connections, this node's subscriptions and outgoing connections, and its threads (not
+   * shared {@link FrpcResources}, which their owner closes). No node events are published on this node for it.
    *
    * <p>Every call returns the same future; completing or cancelling it does not change the shutdown. It
    * completes exceptionally with the first failure of a step (a discovery that cannot close, say), after the
@@ -402,6 +409,9 @@ public final class FrpcNode implements AutoCloseable {
     step(subscriptions::close, failures);
     step(client::close, failures);
     step(resources::close, failures);
+    if (ownResources != null) {
+      step(ownResources::close, failures);
+    }
     if (failures.isEmpty()) {
       done.complete(null);
     } else {
@@ -593,6 +603,7 @@ public final class FrpcNode implements AutoCloseable {
     final FrpcObserver observer;
     final FrpcTracer tracer;
     final FrpcClock clock;
+    final FrpcResources resources;
 
     /** @throws FrpcConfigurationException naming the property when a transport, limit or client value is wrong */
     Settings(Builder builder) {
@@ -630,6 +641,7 @@ public final class FrpcNode implements AutoCloseable {
       this.observer = builder.observer;
       this.tracer = builder.tracer;
       this.clock = builder.clock;
+      this.resources = builder.resources;
     }
   }
 
@@ -690,6 +702,7 @@ public final class FrpcNode implements AutoCloseable {
     private FrpcObserver observer = FrpcObserver.NONE;
     private FrpcTracer tracer = FrpcTracer.NONE;
     private FrpcClock clock;
+    private FrpcResources resources;
 
     private Builder(String name, int id) {
       if (name == null || name.isBlank()) {
@@ -881,7 +894,10 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** I/O threads ({@code frpc.io-threads}, {@link FrpcNode#DEFAULT_IO_THREADS}; 0 means min(4, processors)). */
+    /**
+     * I/O threads ({@code frpc.io-threads}, {@link FrpcNode#DEFAULT_IO_THREADS}; 0 means min(4, processors));
+     * ignored with {@link #resources(FrpcResources) shared resources}, which have their own.
+     */
     public Builder ioThreads(int threads) {
       this.ioThreads = threads;
       return this;
@@ -1044,11 +1060,23 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * The clock the node reads the time from and sets its timers with (deadlines, heartbeats, reconnects,
-     * discovery), owned by the caller; by default a system clock the node owns. Tests pass a
+     * discovery), owned by the caller; by default the clock of its {@link #resources(FrpcResources) resources}
+     * (a system clock the node owns, unless it runs on shared ones). Tests pass a
      * {@link io.frpc.time.ManualClock} to move time themselves.
      */
     public Builder clock(FrpcClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs the node on shared threads and clock instead of its own; the node uses them and never shuts them
+     * down: their owner closes them after the nodes using them. Without (the default), the node creates its own
+     * and closes them with itself. {@link #ioThreads(int)} is then ignored, and a {@link #clock(FrpcClock) clock}
+     * given to the node is still the node's.
+     */
+    public Builder resources(FrpcResources resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
       return this;
     }
 
