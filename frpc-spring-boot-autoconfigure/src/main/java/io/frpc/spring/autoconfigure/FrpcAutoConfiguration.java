@@ -3,6 +3,7 @@ package io.frpc.spring.autoconfigure;
 import io.frpc.FrpcConfigurationException;
 import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
+import io.frpc.FrpcResources;
 import io.frpc.FrpcTemplate;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
@@ -42,7 +43,8 @@ import org.springframework.context.annotation.Scope;
  * Auto-configuration of an frpc node from {@code frpc.*} properties: the {@link FrpcNode} serving the
  * {@link io.frpc.spring.FrpcHandler} beans, its {@link FrpcTemplate}, node events, and static discovery.
  * The beans a user may replace are the node itself, the template and the {@link NodeDiscovery}; finer
- * adjustments go through {@link FrpcNodeCustomizer} beans.
+ * adjustments go through {@link FrpcNodeCustomizer} beans. A {@link FrpcResources} bean, when the application
+ * defines one, is what the node runs on (the application owns it); otherwise the node has threads of its own.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(FrpcProperties.class)
@@ -66,7 +68,8 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcNode frpcNode(FrpcProperties properties, FrpcHandlerRegistrar handlers, ObjectProvider<NodeDiscovery> discovery,
       ObjectProvider<FrpcNodeCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
-      ObjectProvider<FrpcObserver> observer, ObjectProvider<FrpcTracer> tracer, ApplicationEventPublisher publisher) {
+      ObjectProvider<FrpcObserver> observer, ObjectProvider<FrpcTracer> tracer, ObjectProvider<FrpcResources> resources,
+      ApplicationEventPublisher publisher) {
     NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
     if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
       throw new FrpcConfigurationException("frpc.discovery.type", "frpc.discovery.type=redis needs Spring Data Redis"
@@ -113,6 +116,8 @@ public final class FrpcAutoConfiguration {
     builder.discovery(nodeDiscovery).listener(new ApplicationEventNodeListener(publisher));
     observer.ifAvailable(builder::observer);
     tracer.ifAvailable(builder::tracer);
+    // threads the application shares between nodes and owns: the node uses them and never closes them
+    map.from(resources.getIfAvailable()).to(builder::resources);
     if (server.isEnabled() && server.getSsl().getBundle() != null) {
       TlsClientAuth clientAuth = server.getSsl().getClientAuth();
       // a listener that asks for no client certificate verifies nothing against the bundle's trust
