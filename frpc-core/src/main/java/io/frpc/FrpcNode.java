@@ -61,8 +61,9 @@ import tools.jackson.dataformat.smile.SmileMapper;
  * }
  * }</pre>
  * A node takes its settings from its {@link Builder} once, in {@link Builder#build()}: changing the builder
- * afterwards changes no node. Every setting left unset has the value of the {@code DEFAULT_*} constant of this
- * class that its builder method names; the Spring Boot properties default to the same constants.
+ * afterwards changes no node. A setting left unset has the value of the {@code DEFAULT_*} constant of this class
+ * that its builder method names (a few limits derive theirs from the process, as their methods say); the Spring
+ * Boot properties default to the same constants.
  * Nothing is static: several nodes may live in one JVM, each with its own threads or on shared
  * {@link FrpcResources}.
  */
