@@ -38,7 +38,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
@@ -55,20 +60,128 @@ import tools.jackson.dataformat.smile.SmileMapper;
  *   node.template().module("game", "room_m").call("ping", String.class);
  * }
  * }</pre>
- * Nothing is static: several nodes may live in one JVM.
+ * A node takes its settings from its {@link Builder} once, in {@link Builder#build()}: changing the builder
+ * afterwards changes no node. A setting left unset has the value of the {@code DEFAULT_*} constant of this class
+ * that its builder method names (a few limits derive theirs from the process, as their methods say); the Spring
+ * Boot properties default to the same constants.
+ * Nothing is static: several nodes may live in one JVM, each with its own threads or on shared
+ * {@link FrpcResources}.
  */
 public final class FrpcNode implements AutoCloseable {
+
+  /** Whether a node listens for calls ({@code frpc.server.enabled}): {@value}. */
+  public static final boolean DEFAULT_SERVE = true;
+
+  /** The interface the listener binds to ({@code frpc.server.host}): all of them, {@value}. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+
+  /** The TCP port the listener binds to ({@code frpc.server.port}): {@value}. */
+  public static final int DEFAULT_PORT = 9688;
+
+  /** Messages queued or running per handler instance ({@code frpc.server.mailbox-capacity}): {@value}. */
+  public static final int DEFAULT_MAILBOX_CAPACITY = 10_000;
+
+  /** Whether error replies carry the remote stack trace ({@code frpc.server.include-stacktrace}): {@value}. */
+  public static final boolean DEFAULT_INCLUDE_STACK_TRACE = false;
+
+  /** How long running and queued requests may finish on shutdown ({@code frpc.server.shutdown-timeout}): 30 s. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Time a connection has to complete its handshake ({@code frpc.server.handshake-timeout}): 10 s. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Connections that may be in the handshake at once ({@code frpc.server.max-handshaking}): {@value}. */
+  public static final int DEFAULT_MAX_HANDSHAKING = 256;
+
+  /**
+   * Connections from one /24 (IPv4) or /64 (IPv6) network that may be in the handshake at once
+   * ({@code frpc.server.max-handshaking-per-network}): {@value}.
+   */
+  public static final int DEFAULT_MAX_HANDSHAKING_PER_NETWORK = 128;
+
+  /**
+   * Connections from one remote address that may be in the handshake at once
+   * ({@code frpc.server.max-handshaking-per-address}): {@value}.
+   */
+  public static final int DEFAULT_MAX_HANDSHAKING_PER_ADDRESS = 64;
+
+  /**
+   * New connections accepted from one remote address per second ({@code frpc.server.handshake-rate-per-address}):
+   * {@value}.
+   */
+  public static final int DEFAULT_HANDSHAKE_RATE_PER_ADDRESS = 100;
+
+  /** How long a call or send waits for a matching node ({@code frpc.client.connect-wait}): 3 s. */
+  public static final Duration DEFAULT_CONNECT_WAIT = Duration.ofSeconds(3);
+
+  /** Default deadline of a call ({@code frpc.client.call-timeout}): 5 s. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Limit of one TCP connect attempt ({@code frpc.client.connect-timeout}): 3 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+  /** Delay before the first reconnect attempt ({@code frpc.client.reconnect-initial-backoff}): 100 ms. */
+  public static final Duration DEFAULT_RECONNECT_INITIAL_BACKOFF = Duration.ofMillis(100);
+
+  /** Longest delay between reconnect attempts ({@code frpc.client.reconnect-max-backoff}): 800 ms. */
+  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofMillis(800);
+
+  /**
+   * Whether {@code callAsync} futures complete on the I/O thread that read the reply
+   * ({@code frpc.client.direct-completion}): {@value}.
+   */
+  public static final boolean DEFAULT_DIRECT_COMPLETION = false;
+
+  /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}): 128 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
+
+  /** Size of the fragments larger messages travel as, in bytes ({@code frpc.fragment-size}): 64 KiB. */
+  public static final int DEFAULT_FRAGMENT_SIZE = 64 * 1024;
+
+  /** A PING is sent after this long without writing ({@code frpc.heartbeat-interval}): 5 s. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
+  /** A connection is closed after this long without receiving ({@code frpc.heartbeat-timeout}): 15 s. */
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+
+  /** I/O threads ({@code frpc.io-threads}): {@value}, which means min(4, available processors). */
+  public static final int DEFAULT_IO_THREADS = 0;
+
+  /**
+   * Bytes that may wait to be written on one connection besides one message of up to the maximum message size
+   * ({@code frpc.max-queued-outbound-bytes}): 64 MiB.
+   */
+  public static final long DEFAULT_MAX_QUEUED_OUTBOUND_BYTES = 64L * 1024 * 1024;
+
+  /** A connection whose peer has not read for this long is closed ({@code frpc.unwritable-timeout}): 10 s. */
+  public static final Duration DEFAULT_UNWRITABLE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Subscriptions one connection may hold ({@code frpc.pubsub.max-subscriptions-per-connection}): {@value}.
+   */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 4096;
+
+  /**
+   * Messages one subscription may queue for a listener that is behind ({@code frpc.pubsub.subscriber-backlog}):
+   * {@value}.
+   */
+  public static final int DEFAULT_SUBSCRIBER_BACKLOG = 10_000;
+
+  private static final Logger log = LoggerFactory.getLogger(FrpcNode.class);
+
+  /** How much longer than the shutdown timeout {@link #close()} waits: closing connections and threads. */
+  private static final Duration CLOSE_MARGIN = Duration.ofSeconds(10);
 
   private enum State { NEW, STARTED, CLOSED }
 
   private final LocalNode local;
   private final Instant startedAt = Instant.now();
-  private final Builder config;
-  private final TransportSettings transport;
-  private final ConnectionLimits limits;
+  private final Settings settings;
   private final InboundBudget inboundBudget;
   private final SharedSecrets secrets;
   private final Tls tls;
+  /** The threads this node created for itself, closed with it; {@code null} when it runs on shared ones. */
+  private final FrpcResources ownResources;
   private final TransportResources resources;
   private final PayloadCodec codec;
   private final FrpcClient client;
@@ -78,38 +191,43 @@ public final class FrpcNode implements AutoCloseable {
   private final NodeDiscovery discovery;
   private volatile FrpcServer server;
   private volatile RequestDispatcher dispatcher;
+  /** Guarded by this node's monitor, as are the two futures: set once, by the first {@link #closeAsync()}. */
   private State state = State.NEW;
+  /** Completes when the shutdown has run; only this class completes it. */
+  private CompletableFuture<Void> closed;
+  /** What {@link #closeAsync()} returns: completing or cancelling it does not touch {@link #closed}. */
+  private CompletableFuture<Void> closedView;
+  private volatile Thread shutdownThread;
 
-  private FrpcNode(Builder config) {
-    this.config = config;
-    this.local = LocalNode.start(config.name, config.id);
-    this.transport = new TransportSettings(config.maxMessageSize, config.fragmentSize, config.heartbeatInterval,
-        config.heartbeatTimeout, config.handshakeTimeout);
-    this.limits = new ConnectionLimits(config.maxInboundBytes, config.maxQueuedOutboundBytes,
-        config.unwritableTimeout, config.maxConnections, config.maxHandshaking, config.maxHandshakingPerNetwork,
-        config.maxHandshakingPerAddress, config.handshakeRatePerAddress);
-    this.inboundBudget = limits.inboundBudget();
-    ClientSettings clientSettings = new ClientSettings(config.connectWait, config.callTimeout, config.connectTimeout,
-        config.reconnectInitialBackoff, config.reconnectMaxBackoff, config.directCompletion);
-    this.codec = config.smileMapper == null ? new PayloadCodec() : new PayloadCodec(config.smileMapper);
-    this.discovery = config.discovery;
-    this.resources = new TransportResources(local.id().toString(), config.ioThreads > 0 ? config.ioThreads
-        : Math.min(4, Runtime.getRuntime().availableProcessors()), config.clock);
-    this.secrets = new SharedSecrets(config.secret, config.acceptedSecrets, config.nodeSecrets);
-    this.tls = Tls.of(config.serve ? config.serverTls : null, config.clientAuth, config.clientTls,
-        config.verifyHostname);
-    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), transport, limits, inboundBudget,
-        secrets, tls, resources, codec, config.connectTimeout);
+  private FrpcNode(Settings settings) {
+    this.settings = settings;
+    this.local = LocalNode.start(settings.name, settings.id);
+    this.inboundBudget = settings.limits.inboundBudget();
+    this.codec = settings.smileMapper == null ? new PayloadCodec() : new PayloadCodec(settings.smileMapper);
+    this.discovery = settings.discovery;
+    this.secrets = new SharedSecrets(settings.secret, settings.acceptedSecrets, settings.nodeSecrets);
+    this.tls = Tls.of(settings.serve ? settings.serverTls : null, settings.clientAuth, settings.clientTls,
+        settings.verifyHostname);
+    // threads last: a setting refused above leaves nothing running
+    this.ownResources = settings.resources == null
+        ? new FrpcResources(local.id().toString(), settings.ioThreads, settings.clock) : null;
+    FrpcResources threads = ownResources != null ? ownResources : settings.resources;
+    this.resources = new TransportResources(local.id().toString(), threads.ioGroup(),
+        settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
+        threads.events());
+    ClientConnector connector = new ClientConnector(local.id(), local.bootId(), settings.transport, settings.limits,
+        inboundBudget, secrets, tls, resources, codec, settings.clientSettings.connectTimeout());
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
-    long queuedPublicationBytes = config.maxQueuedPublicationBytes != null ? config.maxQueuedPublicationBytes
-        : Math.max(1 << 20, config.maxQueuedOutboundBytes / 4);
-    this.publisher = new Publisher(codec, config.maxMessageSize, config.maxSubscriptionsPerConnection,
+    long queuedPublicationBytes = settings.maxQueuedPublicationBytes != null ? settings.maxQueuedPublicationBytes
+        : Math.max(1 << 20, settings.limits.maxQueuedOutboundBytes() / 4);
+    this.publisher = new Publisher(codec, settings.transport.maxMessageSize(), settings.maxSubscriptionsPerConnection,
         queuedPublicationBytes);
-    this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, config.subscriberBacklog,
-        queuedPublicationBytes, config.maxSubscriptionsPerConnection);
-    this.client = new FrpcClient(clientSettings, connector, resources, unknownNames, subscriptions);
-    config.listeners.forEach(client::addListener);
-    this.template = new FrpcTemplate(client, new CallExecutor(client, codec, config.observer, config.tracer), subscriptions);
+    this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, settings.subscriberBacklog,
+        queuedPublicationBytes, settings.maxSubscriptionsPerConnection);
+    this.client = new FrpcClient(settings.clientSettings, connector, resources, unknownNames, subscriptions);
+    settings.listeners.forEach(client::addListener);
+    this.template = new FrpcTemplate(client, new CallExecutor(client, codec, settings.observer, settings.tracer),
+        subscriptions);
   }
 
   /**
@@ -168,13 +286,14 @@ public final class FrpcNode implements AutoCloseable {
       throw new IllegalStateException("frpc node " + local.id() + " was closed; build a new one");
     }
     try {
-      if (config.serve) {
-        ModuleRegistry registry = ModuleRegistry.create(local.id(), config.handlers, config.mailboxCapacity, codec,
+      if (settings.serve) {
+        ModuleRegistry registry = ModuleRegistry.create(local.id(), settings.handlers, settings.mailboxCapacity, codec,
             resources.workers());
-        dispatcher = new RequestDispatcher(registry, codec, config.includeStackTrace, config.observer,
-            config.tracer);
-        FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(config.host, config.port),
-            transport, limits, inboundBudget, secrets, tls, resources, codec, dispatcher, publisher, config.observer);
+        dispatcher = new RequestDispatcher(registry, codec, settings.includeStackTrace, settings.observer,
+            settings.tracer);
+        FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(settings.host,
+            settings.port), settings.transport, settings.limits, inboundBudget, secrets, tls, resources, codec,
+            dispatcher, publisher, settings.observer);
         listener.start();
         server = listener;
       }
@@ -183,45 +302,132 @@ public final class FrpcNode implements AutoCloseable {
       }
     } catch (RuntimeException | Error e) {
       // a node that cannot start holds no threads: it is closed, and a new one must be built
-      close();
+      try {
+        close();
+      } catch (RuntimeException | Error closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
     state = State.STARTED;
   }
 
-  /** Whether {@link #start()} ran and {@link #close()} did not. */
+  /** Whether {@link #start()} ran and neither {@link #close()} nor {@link #closeAsync()} did. */
   public synchronized boolean isRunning() {
     return state == State.STARTED;
   }
 
   /**
-   * Shuts the node down gracefully, in this order: announces the shutdown on every connection (connected nodes
-   * route no new calls here and close their connection once their pending calls are done; a node that connects
-   * meanwhile is told at once); stops discovery (its registration is removed); stops accepting connections and
-   * keeps serving until the told connections have closed and no request is running or queued, for up to the
-   * shutdown timeout; then closes the remaining connections, this node's subscriptions and outgoing
-   * connections, and its threads. No node events are published on this node for it.
+   * Starts shutting the node down gracefully and returns at once; the returned future completes when the
+   * shutdown is done. The steps, in this order, run on a thread of the node ({@code frpc-shutdown-<node>}),
+   * never on the caller's: announces the shutdown on every connection (connected nodes route no new calls here
+   * and close their connection once their pending calls are done; a node that connects meanwhile is told at
+   * once); stops discovery (its registration is removed); stops accepting connections and keeps serving until
+   * the told connections have closed and no request is running or queued, for up to the shutdown timeout; then
+   * closes the remaining connections, this node's subscriptions and outgoing connections, and its threads (not
+   * shared {@link FrpcResources}, which their owner closes). No node events are published on this node for it.
+   *
+   * <p>Every call returns the same future; completing or cancelling it does not change the shutdown. It
+   * completes exceptionally with the first failure of a step (a discovery that cannot close, say), after the
+   * remaining steps have still run.
+   */
+  public CompletableFuture<Void> closeAsync() {
+    beginClose();
+    synchronized (this) {
+      return closedView;
+    }
+  }
+
+  /**
+   * Shuts the node down gracefully: {@link #closeAsync()}, then waits until the shutdown is done, at most the
+   * shutdown timeout and 10 seconds more (after which the shutdown goes on in the background and a WARN says
+   * so). An interrupt ends the wait early, with the thread's interrupt status set; the shutdown goes on. Called on
+   * one of the node's own I/O threads or on its shutdown thread, it does not wait.
+   *
+   * @throws RuntimeException the first failure of a step of the shutdown (see {@link #closeAsync()})
    */
   @Override
-  public synchronized void close() {
-    if (state == State.CLOSED) {
-      return;
+  public void close() {
+    CompletableFuture<Void> done = beginClose();
+    if (Thread.currentThread() == shutdownThread || resources.inIoThread()) {
+      return; // the shutdown needs this thread (or is running on it)
     }
-    State was = state;
-    state = State.CLOSED;
-    if (server != null) {
+    Duration limit = settings.shutdownTimeout.plus(CLOSE_MARGIN);
+    try {
+      done.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("frpc node {} is still shutting down after {} ms (frpc.server.shutdown-timeout and 10 s); the "
+          + "shutdown goes on in the background", local.id(), limit.toMillis());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("frpc node " + local.id() + " did not shut down cleanly", e.getCause());
+    }
+  }
+
+  /** Marks the node closed and starts the shutdown thread, once; returns the future it completes. */
+  private CompletableFuture<Void> beginClose() {
+    State was;
+    CompletableFuture<Void> done;
+    synchronized (this) {
+      if (closed != null) {
+        return closed;
+      }
+      was = state;
+      state = State.CLOSED;
+      done = new CompletableFuture<>();
+      closed = done;
+      closedView = done.copy();
+    }
+    Thread thread = new Thread(() -> shutDown(was == State.STARTED, done), "frpc-shutdown-" + local.id());
+    // like the node's other threads; close() and Spring's lifecycle wait for it
+    thread.setDaemon(true);
+    shutdownThread = thread;
+    thread.start();
+    return done;
+  }
+
+  /** The steps of {@link #closeAsync()}, on the shutdown thread; a failing step does not keep the next from running. */
+  private void shutDown(boolean wasStarted, CompletableFuture<Void> done) {
+    FrpcServer listener = server;
+    List<Throwable> failures = new ArrayList<>();
+    if (listener != null) {
       // callers learn of the shutdown on their connection before discovery tells them the node is gone
-      server.announceShutdown();
+      step(listener::announceShutdown, failures);
     }
-    if (discovery != null && was == State.STARTED) {
-      discovery.close();
+    if (discovery != null && wasStarted) {
+      step(discovery::close, failures);
     }
-    if (server != null) {
-      server.stop(config.shutdownTimeout);
+    if (listener != null) {
+      step(() -> listener.stop(settings.shutdownTimeout), failures);
     }
-    subscriptions.close();
-    client.close();
-    resources.close();
+    step(subscriptions::close, failures);
+    step(client::close, failures);
+    step(resources::close, failures);
+    if (ownResources != null) {
+      step(ownResources::close, failures);
+    }
+    if (failures.isEmpty()) {
+      done.complete(null);
+    } else {
+      Throwable first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      done.completeExceptionally(first);
+    }
+  }
+
+  private static void step(Runnable step, List<Throwable> failures) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      failures.add(e);
+    }
   }
 
   /** The address the listener is bound to, or {@code null} when it does not serve or has not started. */
@@ -247,7 +453,7 @@ public final class FrpcNode implements AutoCloseable {
 
   /** Whether this node serves modules (it may still be starting). */
   public boolean serves() {
-    return config.serve;
+    return settings.serve;
   }
 
   /** Whether the listener is bound and accepting. */
@@ -305,7 +511,8 @@ public final class FrpcNode implements AutoCloseable {
     InetSocketAddress listening = listenAddress();
     RequestDispatcher current = dispatcher;
     return new NodeStatus(local.id(), local.bootId(), listening == null ? null : String.valueOf(listening),
-        listening == null || config.advertisedHost == null ? null : config.advertisedHost + ":" + listening.getPort(),
+        listening == null || settings.advertisedHost == null ? null
+            : settings.advertisedHost + ":" + listening.getPort(),
         FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, Instant.now()), discoveryHealth(),
         client.status(), current == null ? List.of() : current.registry().status(), publisher.status(),
         subscriptions.status());
@@ -362,46 +569,127 @@ public final class FrpcNode implements AutoCloseable {
   }
 
   /**
-   * Settings of a node, with the defaults of the Spring Boot properties named in each method. Values
-   * are checked by {@link #build()}.
+   * What {@link Builder#build()} copied from the builder: immutable, and the only place the node reads its
+   * settings from, so a builder changed after {@code build()} changes no node.
+   */
+  private static final class Settings {
+
+    final String name;
+    final int id;
+    final boolean serve;
+    final String host;
+    final int port;
+    final String advertisedHost;
+    final List<HandlerDefinition> handlers;
+    final int mailboxCapacity;
+    final int maxSubscriptionsPerConnection;
+    final int subscriberBacklog;
+    final Long maxQueuedPublicationBytes;
+    final boolean includeStackTrace;
+    final Duration shutdownTimeout;
+    final TransportSettings transport;
+    final ConnectionLimits limits;
+    final ClientSettings clientSettings;
+    final int ioThreads;
+    final NodeDiscovery discovery;
+    final SmileMapper smileMapper;
+    final String secret;
+    final List<String> acceptedSecrets;
+    final Map<String, String> nodeSecrets;
+    final TlsSettings serverTls;
+    final TlsClientAuth clientAuth;
+    final TlsSettings clientTls;
+    final boolean verifyHostname;
+    final List<NodeListener> listeners;
+    final FrpcObserver observer;
+    final FrpcTracer tracer;
+    final FrpcClock clock;
+    final FrpcResources resources;
+
+    /** @throws FrpcConfigurationException naming the property when a transport, limit or client value is wrong */
+    Settings(Builder builder) {
+      this.name = builder.name;
+      this.id = builder.id;
+      this.serve = builder.serve;
+      this.host = builder.host;
+      this.port = builder.port;
+      this.advertisedHost = builder.advertisedHost;
+      this.handlers = List.copyOf(builder.handlers);
+      this.mailboxCapacity = builder.mailboxCapacity;
+      this.maxSubscriptionsPerConnection = builder.maxSubscriptionsPerConnection;
+      this.subscriberBacklog = builder.subscriberBacklog;
+      this.maxQueuedPublicationBytes = builder.maxQueuedPublicationBytes;
+      this.includeStackTrace = builder.includeStackTrace;
+      this.shutdownTimeout = builder.shutdownTimeout;
+      this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
+          builder.heartbeatTimeout, builder.handshakeTimeout);
+      this.limits = new ConnectionLimits(builder.maxInboundBytes, builder.maxQueuedOutboundBytes,
+          builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
+          builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
+      this.clientSettings = new ClientSettings(builder.connectWait, builder.callTimeout, builder.connectTimeout,
+          builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion);
+      this.ioThreads = builder.ioThreads;
+      this.discovery = builder.discovery;
+      this.smileMapper = builder.smileMapper;
+      this.secret = builder.secret;
+      this.acceptedSecrets = List.copyOf(builder.acceptedSecrets);
+      this.nodeSecrets = Map.copyOf(builder.nodeSecrets);
+      this.serverTls = builder.serverTls;
+      this.clientAuth = builder.clientAuth;
+      this.clientTls = builder.clientTls;
+      this.verifyHostname = builder.verifyHostname;
+      this.listeners = List.copyOf(builder.listeners);
+      this.observer = builder.observer;
+      this.tracer = builder.tracer;
+      this.clock = builder.clock;
+      this.resources = builder.resources;
+    }
+  }
+
+  /**
+   * Settings of a node, each with the Spring Boot property it stands for and its default, a {@code DEFAULT_*}
+   * constant of {@link FrpcNode}. Values are checked, and copied into the node, by {@link #build()}; the builder
+   * may then be changed and built again without touching nodes built before.
    */
   public static final class Builder {
 
-    private static final ConnectionLimits DEFAULT_LIMITS = ConnectionLimits.defaults();
+    /** Derived from this process's heap and file-descriptor limit, so not public constants. */
+    private static final long DEFAULT_MAX_INBOUND_BYTES = ConnectionLimits.defaultMaxInboundBytes();
+    private static final int DEFAULT_MAX_CONNECTIONS = ConnectionLimits.defaultMaxConnections();
 
     private final String name;
     private final int id;
-    private boolean serve = true;
-    private String host = "0.0.0.0";
+    private boolean serve = DEFAULT_SERVE;
+    private String host = DEFAULT_HOST;
     private String advertisedHost;
-    private int port = 9688;
+    private int port = DEFAULT_PORT;
     private final List<HandlerDefinition> handlers = new ArrayList<>();
-    private int mailboxCapacity = 10_000;
-    private int maxSubscriptionsPerConnection = 4096;
-    private int subscriberBacklog = 10_000;
+    private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
+    private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+    private int subscriberBacklog = DEFAULT_SUBSCRIBER_BACKLOG;
     private Long maxQueuedPublicationBytes;
-    private boolean includeStackTrace;
-    private Duration shutdownTimeout = Duration.ofSeconds(30);
-    private int maxMessageSize = 128 * 1024 * 1024;
-    private int fragmentSize = 64 * 1024;
-    private Duration heartbeatInterval = Duration.ofSeconds(5);
-    private Duration heartbeatTimeout = Duration.ofSeconds(15);
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private Duration connectWait = Duration.ofSeconds(3);
-    private Duration callTimeout = Duration.ofSeconds(5);
-    private Duration connectTimeout = Duration.ofSeconds(3);
-    private Duration reconnectInitialBackoff = Duration.ofMillis(100);
-    private Duration reconnectMaxBackoff = Duration.ofMillis(800);
-    private boolean directCompletion;
-    private int ioThreads;
-    private long maxInboundBytes = DEFAULT_LIMITS.maxInboundBytes();
-    private long maxQueuedOutboundBytes = DEFAULT_LIMITS.maxQueuedOutboundBytes();
-    private Duration unwritableTimeout = DEFAULT_LIMITS.unwritableTimeout();
-    private int maxConnections = DEFAULT_LIMITS.maxConnections();
-    private int maxHandshaking = DEFAULT_LIMITS.maxHandshaking();
-    private int maxHandshakingPerNetwork = DEFAULT_LIMITS.maxHandshakingPerNetwork();
-    private int maxHandshakingPerAddress = DEFAULT_LIMITS.maxHandshakingPerAddress();
-    private int handshakeRatePerAddress = DEFAULT_LIMITS.handshakeRatePerAddress();
+    private boolean includeStackTrace = DEFAULT_INCLUDE_STACK_TRACE;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration connectWait = DEFAULT_CONNECT_WAIT;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration reconnectInitialBackoff = DEFAULT_RECONNECT_INITIAL_BACKOFF;
+    private Duration reconnectMaxBackoff = DEFAULT_RECONNECT_MAX_BACKOFF;
+    private boolean directCompletion = DEFAULT_DIRECT_COMPLETION;
+    private int ioThreads = DEFAULT_IO_THREADS;
+    private long maxInboundBytes = DEFAULT_MAX_INBOUND_BYTES;
+    private long maxQueuedOutboundBytes = DEFAULT_MAX_QUEUED_OUTBOUND_BYTES;
+    private Duration unwritableTimeout = DEFAULT_UNWRITABLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxHandshaking = DEFAULT_MAX_HANDSHAKING;
+    private int maxHandshakingPerNetwork = DEFAULT_MAX_HANDSHAKING_PER_NETWORK;
+    private int maxHandshakingPerAddress = DEFAULT_MAX_HANDSHAKING_PER_ADDRESS;
+    private int handshakeRatePerAddress = DEFAULT_HANDSHAKE_RATE_PER_ADDRESS;
     private NodeDiscovery discovery;
     private SmileMapper smileMapper;
     private String secret;
@@ -415,6 +703,7 @@ public final class FrpcNode implements AutoCloseable {
     private FrpcObserver observer = FrpcObserver.NONE;
     private FrpcTracer tracer = FrpcTracer.NONE;
     private FrpcClock clock;
+    private FrpcResources resources;
 
     private Builder(String name, int id) {
       if (name == null || name.isBlank()) {
@@ -428,7 +717,10 @@ public final class FrpcNode implements AutoCloseable {
       this.id = id;
     }
 
-    /** Where the listener binds ({@code frpc.server.host}, {@code frpc.server.port}; port 0 picks a free one). */
+    /**
+     * Where the listener binds ({@code frpc.server.host}, {@link FrpcNode#DEFAULT_HOST}; {@code frpc.server.port},
+     * {@link FrpcNode#DEFAULT_PORT}; port 0 picks a free one).
+     */
     public Builder listen(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
       this.port = port;
@@ -445,7 +737,10 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** Whether this node listens for calls ({@code frpc.server.enabled}); a pure caller passes false. */
+    /**
+     * Whether this node listens for calls ({@code frpc.server.enabled}, {@link FrpcNode#DEFAULT_SERVE}); a pure
+     * caller passes false.
+     */
     public Builder serve(boolean serve) {
       this.serve = serve;
       return this;
@@ -457,15 +752,19 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** Default mailbox capacity per instance ({@code frpc.server.mailbox-capacity}, 10,000). */
+    /**
+     * Default mailbox capacity per instance ({@code frpc.server.mailbox-capacity},
+     * {@link FrpcNode#DEFAULT_MAILBOX_CAPACITY}).
+     */
     public Builder mailboxCapacity(int capacity) {
       this.mailboxCapacity = capacity;
       return this;
     }
 
     /**
-     * Subscriptions one connection may hold ({@code frpc.pubsub.max-subscriptions-per-connection}, 4,096):
-     * a node refuses more from a peer, and this node makes no more on one node.
+     * Subscriptions one connection may hold ({@code frpc.pubsub.max-subscriptions-per-connection},
+     * {@link FrpcNode#DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION}): a node refuses more from a peer, and this node
+     * makes no more on one node.
      */
     public Builder maxSubscriptionsPerConnection(int subscriptions) {
       this.maxSubscriptionsPerConnection = subscriptions;
@@ -474,8 +773,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Messages one subscription may queue for a listener that is behind ({@code frpc.pubsub.subscriber-backlog},
-     * 10,000; also at most {@code frpc.pubsub.max-queued-bytes} of them); later ones are dropped and reported as
-     * a gap with the next delivered message.
+     * {@link FrpcNode#DEFAULT_SUBSCRIBER_BACKLOG}; also at most {@code frpc.pubsub.max-queued-bytes} of them);
+     * later ones are dropped and reported as a gap with the next delivered message.
      */
     public Builder subscriberBacklog(int messages) {
       this.subscriberBacklog = messages;
@@ -493,32 +792,45 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** Whether error replies carry the remote stack trace ({@code frpc.server.include-stacktrace}, false). */
+    /**
+     * Whether error replies carry the remote stack trace ({@code frpc.server.include-stacktrace},
+     * {@link FrpcNode#DEFAULT_INCLUDE_STACK_TRACE}).
+     */
     public Builder includeStackTrace(boolean include) {
       this.includeStackTrace = include;
       return this;
     }
 
-    /** How long {@link FrpcNode#close()} lets requests finish ({@code frpc.server.shutdown-timeout}, 30 s). */
+    /**
+     * How long a shutdown ({@link FrpcNode#closeAsync()}) lets requests finish
+     * ({@code frpc.server.shutdown-timeout}, {@link FrpcNode#DEFAULT_SHUTDOWN_TIMEOUT}).
+     */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}, 128 MiB). */
+    /**
+     * Largest message accepted or sent, in bytes ({@code frpc.max-message-size},
+     * {@link FrpcNode#DEFAULT_MAX_MESSAGE_SIZE}).
+     */
     public Builder maxMessageSize(int bytes) {
       this.maxMessageSize = bytes;
       return this;
     }
 
-    /** Larger messages travel as fragments of this size ({@code frpc.fragment-size}, 64 KiB). */
+    /**
+     * Larger messages travel as fragments of this size ({@code frpc.fragment-size},
+     * {@link FrpcNode#DEFAULT_FRAGMENT_SIZE}).
+     */
     public Builder fragmentSize(int bytes) {
       this.fragmentSize = bytes;
       return this;
     }
 
     /**
-     * Heartbeats ({@code frpc.heartbeat-interval}, 5 s; {@code frpc.heartbeat-timeout}, 15 s): a PING after
+     * Heartbeats ({@code frpc.heartbeat-interval}, {@link FrpcNode#DEFAULT_HEARTBEAT_INTERVAL};
+     * {@code frpc.heartbeat-timeout}, {@link FrpcNode#DEFAULT_HEARTBEAT_TIMEOUT}): a PING after
      * {@code interval} without writing; a connection silent for {@code timeout} is closed.
      */
     public Builder heartbeat(Duration interval, Duration timeout) {
@@ -527,19 +839,25 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** A connection whose handshake has not completed by then is closed ({@code frpc.server.handshake-timeout}, 10 s). */
+    /**
+     * A connection whose handshake has not completed by then is closed ({@code frpc.server.handshake-timeout},
+     * {@link FrpcNode#DEFAULT_HANDSHAKE_TIMEOUT}).
+     */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
-    /** How long a call or send waits for a matching node ({@code frpc.client.connect-wait}, 3 s). */
+    /**
+     * How long a call or send waits for a matching node ({@code frpc.client.connect-wait},
+     * {@link FrpcNode#DEFAULT_CONNECT_WAIT}).
+     */
     public Builder connectWait(Duration wait) {
       this.connectWait = Objects.requireNonNull(wait, "wait");
       return this;
     }
 
-    /** Default deadline of a call ({@code frpc.client.call-timeout}, 5 s). */
+    /** Default deadline of a call ({@code frpc.client.call-timeout}, {@link FrpcNode#DEFAULT_CALL_TIMEOUT}). */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -547,24 +865,29 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Whether {@code callAsync} futures complete, and run their continuations, on the I/O thread that read
-     * the reply ({@code frpc.client.direct-completion}, false): saves a thread hand-off per call for callers
-     * whose continuations never block. Off, they complete on a callback thread. Either way a blocking
-     * frpc call made on an I/O thread fails at once instead of waiting for a reply that thread has to read.
+     * the reply ({@code frpc.client.direct-completion}, {@link FrpcNode#DEFAULT_DIRECT_COMPLETION}): saves a
+     * thread hand-off per call for callers whose continuations never block. Off, they complete on a callback
+     * thread. Either way a blocking frpc call made on an I/O thread fails at once instead of waiting for a reply
+     * that thread has to read.
      */
     public Builder directCompletion(boolean direct) {
       this.directCompletion = direct;
       return this;
     }
 
-    /** Limit of one TCP connect attempt ({@code frpc.client.connect-timeout}, 3 s). */
+    /**
+     * Limit of one TCP connect attempt ({@code frpc.client.connect-timeout},
+     * {@link FrpcNode#DEFAULT_CONNECT_TIMEOUT}).
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
     /**
-     * Reconnect backoff ({@code frpc.client.reconnect-initial-backoff}, 100 ms, doubling up to
-     * {@code frpc.client.reconnect-max-backoff}, 800 ms).
+     * Reconnect backoff ({@code frpc.client.reconnect-initial-backoff},
+     * {@link FrpcNode#DEFAULT_RECONNECT_INITIAL_BACKOFF}, doubling up to {@code frpc.client.reconnect-max-backoff},
+     * {@link FrpcNode#DEFAULT_RECONNECT_MAX_BACKOFF}).
      */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       this.reconnectInitialBackoff = Objects.requireNonNull(initial, "initial");
@@ -572,7 +895,10 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** I/O threads ({@code frpc.io-threads}; 0, the default, means min(4, processors)). */
+    /**
+     * I/O threads ({@code frpc.io-threads}, {@link FrpcNode#DEFAULT_IO_THREADS}; 0 means min(4, processors));
+     * ignored with {@link #resources(FrpcResources) shared resources}, which have their own.
+     */
     public Builder ioThreads(int threads) {
       this.ioThreads = threads;
       return this;
@@ -590,15 +916,18 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Bytes that may wait to be written on one connection besides one message of up to the maximum message
-     * size ({@code frpc.max-queued-outbound-bytes}, 64 MiB); a connection whose peer lets more pile up is
-     * closed.
+     * size ({@code frpc.max-queued-outbound-bytes}, {@link FrpcNode#DEFAULT_MAX_QUEUED_OUTBOUND_BYTES}); a
+     * connection whose peer lets more pile up is closed.
      */
     public Builder maxQueuedOutboundBytes(long bytes) {
       this.maxQueuedOutboundBytes = bytes;
       return this;
     }
 
-    /** A connection whose peer has not read for this long is closed ({@code frpc.unwritable-timeout}, 10 s). */
+    /**
+     * A connection whose peer has not read for this long is closed ({@code frpc.unwritable-timeout},
+     * {@link FrpcNode#DEFAULT_UNWRITABLE_TIMEOUT}).
+     */
     public Builder unwritableTimeout(Duration timeout) {
       this.unwritableTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -616,9 +945,9 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * Connections that may be in the handshake at once ({@code frpc.server.max-handshaking}, 256); one more
-     * closes the oldest of them. Peers that complete their handshake in milliseconds keep getting in while
-     * connections that never complete it are closed oldest first.
+     * Connections that may be in the handshake at once ({@code frpc.server.max-handshaking},
+     * {@link FrpcNode#DEFAULT_MAX_HANDSHAKING}); one more closes the oldest of them. Peers that complete their
+     * handshake in milliseconds keep getting in while connections that never complete it are closed oldest first.
      */
     public Builder maxHandshaking(int connections) {
       this.maxHandshaking = connections;
@@ -627,7 +956,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Connections from one /24 (IPv4) or /64 (IPv6) network that may be in the handshake at once
-     * ({@code frpc.server.max-handshaking-per-network}, 128); one more closes the network's oldest.
+     * ({@code frpc.server.max-handshaking-per-network}, {@link FrpcNode#DEFAULT_MAX_HANDSHAKING_PER_NETWORK}); one
+     * more closes the network's oldest.
      */
     public Builder maxHandshakingPerNetwork(int connections) {
       this.maxHandshakingPerNetwork = connections;
@@ -636,7 +966,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Connections from one remote address that may be in the handshake at once
-     * ({@code frpc.server.max-handshaking-per-address}, 64); one more closes the address's oldest.
+     * ({@code frpc.server.max-handshaking-per-address}, {@link FrpcNode#DEFAULT_MAX_HANDSHAKING_PER_ADDRESS}); one
+     * more closes the address's oldest.
      */
     public Builder maxHandshakingPerAddress(int connections) {
       this.maxHandshakingPerAddress = connections;
@@ -645,7 +976,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * New connections accepted from one remote address per second, with a burst of as many
-     * ({@code frpc.server.handshake-rate-per-address}, 100); connections beyond it are closed at once.
+     * ({@code frpc.server.handshake-rate-per-address}, {@link FrpcNode#DEFAULT_HANDSHAKE_RATE_PER_ADDRESS});
+     * connections beyond it are closed at once.
      */
     public Builder handshakeRatePerAddress(int connectionsPerSecond) {
       this.handshakeRatePerAddress = connectionsPerSecond;
@@ -729,11 +1061,23 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * The clock the node reads the time from and sets its timers with (deadlines, heartbeats, reconnects,
-     * discovery), owned by the caller; by default a system clock the node owns. Tests pass a
+     * discovery), owned by the caller; by default the clock of its {@link #resources(FrpcResources) resources}
+     * (a system clock the node owns, unless it runs on shared ones). Tests pass a
      * {@link io.frpc.time.ManualClock} to move time themselves.
      */
     public Builder clock(FrpcClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs the node on shared threads and clock instead of its own; the node uses them and never shuts them
+     * down: their owner closes them after the nodes using them. Without (the default), the node creates its own
+     * and closes them with itself. {@link #ioThreads(int)} is then ignored, and a {@link #clock(FrpcClock) clock}
+     * given to the node is still the node's.
+     */
+    public Builder resources(FrpcResources resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
       return this;
     }
 
@@ -785,7 +1129,7 @@ public final class FrpcNode implements AutoCloseable {
         throw new FrpcConfigurationException("frpc.server.shutdown-timeout", "frpc.server.shutdown-timeout must not"
             + " be negative", "set it to how long requests may finish on shutdown, e.g. 30s");
       }
-      return new FrpcNode(this);
+      return new FrpcNode(new Settings(this));
     }
   }
 }

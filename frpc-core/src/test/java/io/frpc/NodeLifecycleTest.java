@@ -96,8 +96,8 @@ class NodeLifecycleTest {
   void withDefaultSettingsANodeThatWasDownForLongIsBackWithinASecondOfListening() throws IOException {
     // the default reconnect backoff, not the short one TestNode uses
     caller = TestNode.builder("caller", 1).configure(node -> node.reconnectBackoff(
-        io.frpc.internal.routing.ClientSettings.defaults().reconnectInitialBackoff(),
-        io.frpc.internal.routing.ClientSettings.defaults().reconnectMaxBackoff())).start();
+        FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF,
+        FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF)).start();
     AtomicInteger attempts = new AtomicInteger();
     int port;
     // a port where connections are accepted and dropped, until the backoff has reached its maximum

@@ -17,15 +17,6 @@ import java.time.Duration;
 public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
     Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion) {
 
-  /**
-   * Defaults: 3 s connect wait, 5 s call timeout, 3 s connect timeout, backoff 100 ms up to 800 ms, completions
-   * on callback threads.
-   */
-  public static ClientSettings defaults() {
-    return new ClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(3),
-        Duration.ofMillis(100), Duration.ofMillis(800), false);
-  }
-
   public ClientSettings {
     if (connectWait.isNegative()) {
       throw new FrpcConfigurationException("frpc.client.connect-wait", "frpc.client.connect-wait must not be negative",

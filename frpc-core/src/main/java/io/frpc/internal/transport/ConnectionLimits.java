@@ -26,13 +26,16 @@ public record ConnectionLimits(long maxInboundBytes, long maxQueuedOutboundBytes
     int handshakeRatePerAddress) {
 
   /**
-   * Defaults: a quarter of the heap (at most 2 GiB) for unfinished messages, 64 MiB queued per
-   * connection, 10 s without reading, {@link #defaultMaxConnections} connections, of them 256 handshaking, 128
-   * per network and 64 per address, 100 new connections per address and second.
+   * The default of {@code maxInboundBytes}, which depends on this process: a quarter of the maximum heap, at most
+   * 2 GiB. The fixed defaults are {@code io.frpc.FrpcNode}'s {@code DEFAULT_*} constants.
    */
-  public static ConnectionLimits defaults() {
-    return new ConnectionLimits(Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30), 64L << 20,
-        Duration.ofSeconds(10), defaultMaxConnections(maxFileDescriptors()), 256, 128, 64, 100);
+  public static long defaultMaxInboundBytes() {
+    return Math.min(Runtime.getRuntime().maxMemory() / 4, 2L << 30);
+  }
+
+  /** The default of {@code maxConnections} for this process: {@link #defaultMaxConnections(long)} of its limit. */
+  public static int defaultMaxConnections() {
+    return defaultMaxConnections(maxFileDescriptors());
   }
 
   /**

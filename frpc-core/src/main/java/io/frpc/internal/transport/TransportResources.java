@@ -1,59 +1,50 @@
 package io.frpc.internal.transport;
 
 import io.frpc.time.FrpcClock;
-import io.frpc.time.SystemClock;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The threads of one node, shared by its server and client side: I/O event loops, a timer for
- * deadlines and reconnects, an elastic worker pool that runs handler code, a few threads that complete
- * asynchronous calls, and a single thread that delivers node events in order. Nothing here is static, so several
- * nodes can live in one JVM.
+ * What one node's server and client side run on: I/O event loops, a timer for deadlines and reconnects, the
+ * node's clock, an elastic worker pool that runs handler code, a few threads that complete asynchronous calls,
+ * a single thread that delivers node events in order, and the node's byte counters. The event loops, clock and
+ * executors belong to an {@code io.frpc.FrpcResources} — the node's own, or one shared by several nodes — whose
+ * owner closes them; {@link #close()} closes only what is this node's. Nothing here is static, so several nodes
+ * can live in one JVM.
  */
 public final class TransportResources implements AutoCloseable {
 
   private final EventLoopGroup ioGroup;
   private final HashedWheelTimer timer;
   private final FrpcClock clock;
-  private final SystemClock ownClock;
   private final ExecutorService workers;
   private final ExecutorService callbacks;
   private final ExecutorService events;
   private final Traffic traffic = new Traffic();
 
   /**
-   * @param label     names the threads, e.g. the node id
-   * @param ioThreads number of I/O event loops
-   * @param clock     the clock to use, owned by the caller; {@code null} for a system clock owned by these resources
+   * @param label     names the node's own threads, e.g. the node id
+   * @param ioGroup   I/O event loops
+   * @param clock     the node's clock
+   * @param workers   runs handler code and subscription listeners
+   * @param callbacks completes asynchronous calls
+   * @param events    delivers node events, one at a time
    */
-  public TransportResources(String label, int ioThreads, FrpcClock clock) {
-    this.ownClock = clock == null ? new SystemClock(label) : null;
-    this.clock = clock == null ? ownClock : clock;
-    this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("frpc-io-" + label, true),
-        NioIoHandler.newFactory());
+  public TransportResources(String label, EventLoopGroup ioGroup, FrpcClock clock, ExecutorService workers,
+      ExecutorService callbacks, ExecutorService events) {
+    this.clock = clock;
+    this.ioGroup = ioGroup;
     this.timer = new HashedWheelTimer(new DefaultThreadFactory("frpc-timer-" + label, true), 10,
         TimeUnit.MILLISECONDS);
-    // Elastic and unbounded: a slow instance holds one thread and never starves the others. An actor instance
-    // uses at most one thread at a time; a concurrent one up to its mailbox capacity (10,000 by default), so a
-    // concurrent handler that blocks can make this pool grow to that many threads.
-    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        new DefaultThreadFactory("frpc-worker-" + label, true));
-    // Completions of asynchronous calls are short: a few threads draining one queue never park while busy.
-    this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-        new DefaultThreadFactory("frpc-callback-" + label, true));
-    this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-events-" + label, true));
+    this.workers = workers;
+    this.callbacks = callbacks;
+    this.events = events;
   }
 
   /** I/O event loops. */
@@ -104,15 +95,9 @@ public final class TransportResources implements AutoCloseable {
     return events;
   }
 
+  /** Stops what is this node's own; the event loops, clock and executors are closed by their owner. */
   @Override
   public void close() {
-    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     timer.stop();
-    if (ownClock != null) {
-      ownClock.close();
-    }
-    events.shutdown();
-    callbacks.shutdown();
-    workers.shutdown();
   }
 }

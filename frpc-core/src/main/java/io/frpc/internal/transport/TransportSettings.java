@@ -16,12 +16,6 @@ import java.time.Duration;
 public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
     Duration heartbeatTimeout, Duration handshakeTimeout) {
 
-  /** Defaults: 128 MiB messages, 64 KiB fragments, 5 s heartbeats, 15 s idle limit, 10 s handshake. */
-  public static TransportSettings defaults() {
-    return new TransportSettings(128 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(15),
-        Duration.ofSeconds(10));
-  }
-
   public TransportSettings {
     if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
       throw new FrpcConfigurationException("frpc.fragment-size", "frpc.fragment-size must be within 1 KiB.."

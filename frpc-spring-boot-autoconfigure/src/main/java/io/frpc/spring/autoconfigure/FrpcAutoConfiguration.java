@@ -3,6 +3,7 @@ package io.frpc.spring.autoconfigure;
 import io.frpc.FrpcConfigurationException;
 import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
+import io.frpc.FrpcResources;
 import io.frpc.FrpcTemplate;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -34,13 +36,15 @@ import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 import org.springframework.context.annotation.Scope;
 
 /**
  * Auto-configuration of an frpc node from {@code frpc.*} properties: the {@link FrpcNode} serving the
  * {@link io.frpc.spring.FrpcHandler} beans, its {@link FrpcTemplate}, node events, and static discovery.
  * The beans a user may replace are the node itself, the template and the {@link NodeDiscovery}; finer
- * adjustments go through {@link FrpcNodeCustomizer} beans.
+ * adjustments go through {@link FrpcNodeCustomizer} beans. A {@link FrpcResources} bean, when the application
+ * defines one, is what the node runs on (the application owns it); otherwise the node has threads of its own.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(FrpcProperties.class)
@@ -64,7 +68,8 @@ public final class FrpcAutoConfiguration {
   @ConditionalOnMissingBean
   FrpcNode frpcNode(FrpcProperties properties, FrpcHandlerRegistrar handlers, ObjectProvider<NodeDiscovery> discovery,
       ObjectProvider<FrpcNodeCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
-      ObjectProvider<FrpcObserver> observer, ObjectProvider<FrpcTracer> tracer, ApplicationEventPublisher publisher) {
+      ObjectProvider<FrpcObserver> observer, ObjectProvider<FrpcTracer> tracer, ObjectProvider<FrpcResources> resources,
+      ApplicationEventPublisher publisher) {
     NodeDiscovery nodeDiscovery = discovery.getIfAvailable();
     if (nodeDiscovery == null && properties.getDiscovery().getType() == FrpcProperties.DiscoveryType.REDIS) {
       throw new FrpcConfigurationException("frpc.discovery.type", "frpc.discovery.type=redis needs Spring Data Redis"
@@ -73,36 +78,46 @@ public final class FrpcAutoConfiguration {
     }
     FrpcProperties.Server server = properties.getServer();
     FrpcProperties.Client client = properties.getClient();
-    FrpcNode.Builder builder = FrpcNode.builder(properties.getNode().getName(), properties.getNode().getId())
-        .serve(server.isEnabled())
-        .mailboxCapacity(server.getMailboxCapacity())
-        .includeStackTrace(server.isIncludeStacktrace())
-        .shutdownTimeout(server.getShutdownTimeout())
-        .handshakeTimeout(server.getHandshakeTimeout())
-        .maxMessageSize(toIntBytes(properties.getMaxMessageSize().toBytes(), "frpc.max-message-size"))
-        .fragmentSize(toIntBytes(properties.getFragmentSize().toBytes(), "frpc.fragment-size"))
-        .heartbeat(properties.getHeartbeatInterval(), properties.getHeartbeatTimeout())
-        .connectWait(client.getConnectWait())
-        .callTimeout(client.getCallTimeout())
-        .connectTimeout(client.getConnectTimeout())
-        .reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff())
-        .directCompletion(client.isDirectCompletion())
-        .ioThreads(properties.getIoThreads())
-        .maxQueuedOutboundBytes(properties.getMaxQueuedOutboundBytes().toBytes())
-        .unwritableTimeout(properties.getUnwritableTimeout())
-        .maxHandshaking(server.getMaxHandshaking())
-        .maxHandshakingPerNetwork(server.getMaxHandshakingPerNetwork())
-        .maxHandshakingPerAddress(server.getMaxHandshakingPerAddress())
-        .handshakeRatePerAddress(server.getHandshakeRatePerAddress())
-        .maxSubscriptionsPerConnection(properties.getPubsub().getMaxSubscriptionsPerConnection())
-        .subscriberBacklog(properties.getPubsub().getSubscriberBacklog())
-        .discovery(nodeDiscovery)
-        .listener(new ApplicationEventNodeListener(publisher));
+    FrpcProperties.PubSub pubsub = properties.getPubsub();
+    FrpcProperties.Security security = properties.getSecurity();
+    FrpcNode.Builder builder = FrpcNode.builder(properties.getNode().getName(), properties.getNode().getId());
+    // properties left unset hold the builder's own defaults (FrpcNode.DEFAULT_*) or null, which is not mapped
+    PropertyMapper map = PropertyMapper.get();
+    map.from(server::isEnabled).to(builder::serve);
+    map.from(server::getMailboxCapacity).to(builder::mailboxCapacity);
+    map.from(server::isIncludeStacktrace).to(builder::includeStackTrace);
+    map.from(server::getShutdownTimeout).to(builder::shutdownTimeout);
+    map.from(server::getHandshakeTimeout).to(builder::handshakeTimeout);
+    map.from(server::getMaxConnections).to(builder::maxConnections);
+    map.from(server::getMaxHandshaking).to(builder::maxHandshaking);
+    map.from(server::getMaxHandshakingPerNetwork).to(builder::maxHandshakingPerNetwork);
+    map.from(server::getMaxHandshakingPerAddress).to(builder::maxHandshakingPerAddress);
+    map.from(server::getHandshakeRatePerAddress).to(builder::handshakeRatePerAddress);
+    map.from(properties::getMaxMessageSize).as(size -> toIntBytes(size.toBytes(), "frpc.max-message-size"))
+        .to(builder::maxMessageSize);
+    map.from(properties::getFragmentSize).as(size -> toIntBytes(size.toBytes(), "frpc.fragment-size"))
+        .to(builder::fragmentSize);
+    builder.heartbeat(properties.getHeartbeatInterval(), properties.getHeartbeatTimeout());
+    map.from(client::getConnectWait).to(builder::connectWait);
+    map.from(client::getCallTimeout).to(builder::callTimeout);
+    map.from(client::getConnectTimeout).to(builder::connectTimeout);
+    builder.reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff());
+    map.from(client::isDirectCompletion).to(builder::directCompletion);
+    map.from(properties::getIoThreads).to(builder::ioThreads);
+    map.from(properties::getMaxInboundBytes).as(DataSize::toBytes).to(builder::maxInboundBytes);
+    map.from(properties::getMaxQueuedOutboundBytes).as(DataSize::toBytes).to(builder::maxQueuedOutboundBytes);
+    map.from(properties::getUnwritableTimeout).to(builder::unwritableTimeout);
+    map.from(pubsub::getMaxSubscriptionsPerConnection).to(builder::maxSubscriptionsPerConnection);
+    map.from(pubsub::getSubscriberBacklog).to(builder::subscriberBacklog);
+    map.from(pubsub::getMaxQueuedBytes).as(DataSize::toBytes).to(builder::maxQueuedPublicationBytes);
+    map.from(security::getSecret).to(builder::secret);
+    map.from(security::getAcceptedSecrets).to(builder::acceptedSecrets);
+    map.from(security::getNodeSecrets).to(secrets -> secrets.forEach(builder::nodeSecret));
+    builder.discovery(nodeDiscovery).listener(new ApplicationEventNodeListener(publisher));
     observer.ifAvailable(builder::observer);
     tracer.ifAvailable(builder::tracer);
-    FrpcProperties.Security security = properties.getSecurity();
-    builder.secret(security.getSecret()).acceptedSecrets(security.getAcceptedSecrets());
-    security.getNodeSecrets().forEach(builder::nodeSecret);
+    // threads the application shares between nodes and owns: the node uses them and never closes them
+    map.from(resources.getIfAvailable()).to(builder::resources);
     if (server.isEnabled() && server.getSsl().getBundle() != null) {
       TlsClientAuth clientAuth = server.getSsl().getClientAuth();
       // a listener that asks for no client certificate verifies nothing against the bundle's trust
@@ -114,15 +129,6 @@ public final class FrpcAutoConfiguration {
     if (client.getSsl().getBundle() != null) {
       builder.clientTls(tls(sslBundles, "frpc.client", client.getSsl().getBundle(),
           "the certificates of called nodes", client.getSsl().isTrustPublicCas()), client.getSsl().isVerifyHostname());
-    }
-    if (properties.getPubsub().getMaxQueuedBytes() != null) {
-      builder.maxQueuedPublicationBytes(properties.getPubsub().getMaxQueuedBytes().toBytes());
-    }
-    if (server.getMaxConnections() != null) {
-      builder.maxConnections(server.getMaxConnections());
-    }
-    if (properties.getMaxInboundBytes() != null) {
-      builder.maxInboundBytes(properties.getMaxInboundBytes().toBytes());
     }
     if (server.isEnabled()) {
       builder.listen(server.getHost(), server.getPort())

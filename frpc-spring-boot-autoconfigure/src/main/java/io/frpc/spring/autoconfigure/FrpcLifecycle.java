@@ -2,14 +2,21 @@ package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcNode;
 import io.frpc.NodeListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the node once the context is ready (handler instances, listener, then discovery) and stops it
- * first on shutdown: discovery stops, then the server lets in-flight requests finish and closes.
+ * first on shutdown: discovery stops, then the server lets in-flight requests finish and closes. The stop is
+ * asynchronous ({@link #stop(Runnable)} over {@link FrpcNode#closeAsync()}): Spring's per-phase timeout
+ * ({@code spring.lifecycle.timeout-per-shutdown-phase}) bounds the wait, and the nodes of one context drain
+ * together, in parallel with the other components of the phase.
  */
 final class FrpcLifecycle implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(FrpcLifecycle.class);
 
   private final FrpcNode node;
   private final ObjectProvider<NodeListener> listeners;
@@ -36,11 +43,39 @@ final class FrpcLifecycle implements SmartLifecycle {
   }
 
   @Override
-  public synchronized void stop() {
-    running = false;
-    node.close();
+  public void stop() {
+    synchronized (this) {
+      running = false;
+    }
+    try {
+      node.close();
+    } finally {
+      stopKeepAlive();
+    }
+  }
+
+  /**
+   * Starts the node's shutdown and returns; {@code callback} runs once it is done (on the node's shutdown
+   * thread), also when a step of it failed, which is logged. The JVM is kept alive until then.
+   */
+  @Override
+  public void stop(Runnable callback) {
+    synchronized (this) {
+      running = false;
+    }
+    node.closeAsync().whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        log.warn("frpc node {} did not shut down cleanly", node.id(), failure);
+      }
+      stopKeepAlive();
+      callback.run();
+    });
+  }
+
+  private synchronized void stopKeepAlive() {
     if (keepAlive != null) {
       keepAlive.interrupt();
+      keepAlive = null;
     }
   }
 

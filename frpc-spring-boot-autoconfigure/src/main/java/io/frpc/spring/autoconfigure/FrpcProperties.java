@@ -1,5 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.FrpcNode;
 import io.frpc.TlsClientAuth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  *           1: 127.0.0.1:9688
  *           2: 127.0.0.1:9689
  * </pre>
+ * A property left unset has the default of the {@link FrpcNode.Builder} method it maps to, a {@code DEFAULT_*}
+ * constant of {@link FrpcNode}; the configuration metadata repeats them for IDEs (held equal by a test).
  */
 @ConfigurationProperties("frpc")
 public class FrpcProperties {
@@ -38,19 +41,19 @@ public class FrpcProperties {
   private final Health health = new Health();
 
   /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
-  private DataSize maxMessageSize = DataSize.ofMegabytes(128);
+  private DataSize maxMessageSize = DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE);
 
   /** Messages larger than this travel as fragments of this size, interleaved with small messages. */
-  private DataSize fragmentSize = DataSize.ofKilobytes(64);
+  private DataSize fragmentSize = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE);
 
   /** A heartbeat is sent on a connection after this long without writing. */
-  private Duration heartbeatInterval = Duration.ofSeconds(5);
+  private Duration heartbeatInterval = FrpcNode.DEFAULT_HEARTBEAT_INTERVAL;
 
   /** A connection is closed as dead after this long without receiving anything. */
-  private Duration heartbeatTimeout = Duration.ofSeconds(15);
+  private Duration heartbeatTimeout = FrpcNode.DEFAULT_HEARTBEAT_TIMEOUT;
 
   /** Number of I/O threads shared by the server and client side; 0 means min(4, available processors). */
-  private int ioThreads = 0;
+  private int ioThreads = FrpcNode.DEFAULT_IO_THREADS;
 
   /**
    * Memory for unfinished (fragmented) inbound messages of all connections together; a peer that would
@@ -62,10 +65,10 @@ public class FrpcProperties {
    * Bytes that may wait to be written on one connection besides one message of up to frpc.max-message-size
    * (so a large message never closes its connection); a connection whose peer lets more pile up is closed.
    */
-  private DataSize maxQueuedOutboundBytes = DataSize.ofMegabytes(64);
+  private DataSize maxQueuedOutboundBytes = DataSize.ofBytes(FrpcNode.DEFAULT_MAX_QUEUED_OUTBOUND_BYTES);
 
   /** A connection whose peer has not read what this node writes for this long is closed. */
-  private Duration unwritableTimeout = Duration.ofSeconds(10);
+  private Duration unwritableTimeout = FrpcNode.DEFAULT_UNWRITABLE_TIMEOUT;
 
   public Node getNode() {
     return node;
@@ -192,13 +195,13 @@ public class FrpcProperties {
   public static class Server {
 
     /** Whether this node listens for calls; a pure caller sets false. */
-    private boolean enabled = true;
+    private boolean enabled = FrpcNode.DEFAULT_SERVE;
 
     /** Interface to listen on. */
-    private String host = "0.0.0.0";
+    private String host = FrpcNode.DEFAULT_HOST;
 
     /** TCP port to listen on; 0 picks a free port. */
-    private int port = 9688;
+    private int port = FrpcNode.DEFAULT_PORT;
 
     /**
      * Host other nodes should connect to, as registered in discovery; defaults to the listen host, or
@@ -207,16 +210,16 @@ public class FrpcProperties {
     private String advertisedHost;
 
     /** A connection that has not completed its handshake within this time is closed. */
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT;
 
     /** On shutdown, running and queued requests get this long to finish before connections close. */
-    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration shutdownTimeout = FrpcNode.DEFAULT_SHUTDOWN_TIMEOUT;
 
     /** Whether error replies carry the remote stack trace. */
-    private boolean includeStacktrace = false;
+    private boolean includeStacktrace = FrpcNode.DEFAULT_INCLUDE_STACK_TRACE;
 
     /** Messages queued or running per handler instance before callers get an "overloaded" error. */
-    private int mailboxCapacity = 10_000;
+    private int mailboxCapacity = FrpcNode.DEFAULT_MAILBOX_CAPACITY;
 
     /** TLS of the listener. */
     private final ServerSsl ssl = new ServerSsl();
@@ -230,22 +233,22 @@ public class FrpcProperties {
     private Integer maxConnections;
 
     /** Connections that may be in the handshake at once; one more closes the oldest of them. */
-    private int maxHandshaking = 256;
+    private int maxHandshaking = FrpcNode.DEFAULT_MAX_HANDSHAKING;
 
     /**
      * Connections from one /24 (IPv4) or /64 (IPv6) network that may be in the handshake at once; one more
      * closes the network's oldest.
      */
-    private int maxHandshakingPerNetwork = 128;
+    private int maxHandshakingPerNetwork = FrpcNode.DEFAULT_MAX_HANDSHAKING_PER_NETWORK;
 
     /** Connections from one remote address that may be in the handshake at once; one more closes its oldest. */
-    private int maxHandshakingPerAddress = 64;
+    private int maxHandshakingPerAddress = FrpcNode.DEFAULT_MAX_HANDSHAKING_PER_ADDRESS;
 
     /**
      * New connections accepted from one remote address per second, with a burst of as many; connections beyond
      * it are closed at once.
      */
-    private int handshakeRatePerAddress = 100;
+    private int handshakeRatePerAddress = FrpcNode.DEFAULT_HANDSHAKE_RATE_PER_ADDRESS;
 
     public boolean isEnabled() {
       return enabled;
@@ -443,29 +446,29 @@ public class FrpcProperties {
     private final ClientSsl ssl = new ClientSsl();
 
     /** How long a call or send waits for a matching node to be connected before failing. */
-    private Duration connectWait = Duration.ofSeconds(3);
+    private Duration connectWait = FrpcNode.DEFAULT_CONNECT_WAIT;
 
     /** Default deadline of a call; override per call with timeout(...). */
-    private Duration callTimeout = Duration.ofSeconds(5);
+    private Duration callTimeout = FrpcNode.DEFAULT_CALL_TIMEOUT;
 
     /** Limit for one TCP connect attempt. */
-    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration connectTimeout = FrpcNode.DEFAULT_CONNECT_TIMEOUT;
 
     /** Delay before reconnecting to a node after a failed attempt or a lost connection. */
-    private Duration reconnectInitialBackoff = Duration.ofMillis(100);
+    private Duration reconnectInitialBackoff = FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF;
 
     /**
      * The reconnect delay doubles per failed attempt up to this; with its jitter, a node that restarts is
      * back in callers' views within about a second.
      */
-    private Duration reconnectMaxBackoff = Duration.ofMillis(800);
+    private Duration reconnectMaxBackoff = FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF;
 
     /**
      * Whether callAsync futures complete, and run their continuations, on the I/O thread that read the reply
      * instead of an frpc-callback thread: one thread hand-off less per call, for callers whose continuations
      * never block (a blocking frpc call made there fails at once).
      */
-    private boolean directCompletion;
+    private boolean directCompletion = FrpcNode.DEFAULT_DIRECT_COMPLETION;
 
     public ClientSsl getSsl() {
       return ssl;
@@ -586,13 +589,13 @@ public class FrpcProperties {
      * Subscriptions one connection may hold: a publishing node refuses more from one peer, and this node
      * makes no more on one node (a subscription to a pattern counts once, whatever it matches).
      */
-    private int maxSubscriptionsPerConnection = 4096;
+    private int maxSubscriptionsPerConnection = FrpcNode.DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
 
     /**
      * Messages one subscription may queue for a listener that is behind; later ones are dropped and the
      * listener is told of the gap with the next message it receives.
      */
-    private int subscriberBacklog = 10_000;
+    private int subscriberBacklog = FrpcNode.DEFAULT_SUBSCRIBER_BACKLOG;
 
     /**
      * Bytes that may wait to be written to one subscribing connection before publications to it are

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.frpc.FrpcConfigurationException;
 import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
+import io.frpc.FrpcResources;
 import io.frpc.FrpcTemplate;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.NodeListener;
@@ -18,7 +19,10 @@ import io.frpc.spring.FrpcHandler;
 import io.frpc.spring.FrpcNodeCustomizer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -338,6 +342,40 @@ class FrpcAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       assertThat(context).hasSingleBean(TemplateUsingListener.class);
     });
+  }
+
+  @Test
+  void aFrpcResourcesBeanIsWhatTheNodeRunsOnAndTheNodeNeverClosesIt() {
+    AtomicReference<FrpcResources> shared = new AtomicReference<>();
+    namedNode.withBean(FrpcResources.class, () -> FrpcResources.builder().label("app-shared").ioThreads(1).build())
+        .run(context -> {
+          FrpcResources resources = context.getBean(FrpcResources.class);
+          shared.set(resources);
+          FrpcNode node = context.getBean(FrpcNode.class);
+          assertThat(node.isListening()).isTrue();
+          assertThat(threadsNamed("frpc-io-app-shared")).isNotEmpty();
+          assertThat(threadsNamed("frpc-io-" + node.id())).as("no event loops of the node's own").isEmpty();
+
+          node.close();
+
+          assertThat(resources.isClosed()).isFalse();
+        });
+    assertThat(shared.get().isClosed()).as("closed by the context, its owner").isTrue();
+  }
+
+  @Test
+  void withoutAFrpcResourcesBeanTheNodeHasThreadsOfItsOwn() {
+    namedNode.run(context -> {
+      FrpcNode node = context.getBean(FrpcNode.class);
+      assertThat(context).doesNotHaveBean(FrpcResources.class);
+      assertThat(threadsNamed("frpc-io-" + node.id())).isNotEmpty();
+    });
+  }
+
+  private static Set<Thread> threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith(prefix) && thread.isAlive())
+        .collect(Collectors.toSet());
   }
 
   @Configuration(proxyBeanMethods = false)
