@@ -212,7 +212,7 @@ public final class FrpcNode implements AutoCloseable {
     this.ownResources = settings.resources == null
         ? new FrpcResources(local.id().toString(), settings.ioThreads, settings.clock) : null;
     FrpcResources threads = ownResources != null ? ownResources : settings.resources;
-    this.resources = new TransportResources(local.id().toString(), threads.ioGroup(),
+    this.resources = new TransportResources(threads.ioGroup(),
         settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
         threads.events());
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), settings.transport, settings.limits,
@@ -409,7 +409,6 @@ public final class FrpcNode implements AutoCloseable {
     }
     step(subscriptions::close, failures);
     step(client::close, failures);
-    step(resources::close, failures);
     if (ownResources != null) {
       step(ownResources::close, failures);
     }

@@ -268,7 +268,7 @@ public final class CallExecutor {
       return CompletableFuture.failedFuture(down);
     }
     // A node that refused authentication while the caller waited: say so, rather than "no node connected".
-    return group.await(target.nodeId(), client.settings().connectWait(), client.timer())
+    return group.await(target.nodeId(), client.settings().connectWait(), client.clock())
         .exceptionallyCompose(noNode -> {
           AuthenticationException refused = client.authenticationFailure(target.nodeName(), target.nodeId());
           String lastFailure = client.lastFailure(target.nodeName(), target.nodeId());

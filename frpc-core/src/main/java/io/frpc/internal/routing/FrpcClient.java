@@ -11,7 +11,8 @@ import io.frpc.internal.transport.ClientConnector;
 import io.frpc.status.RemoteNodeStatus;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.internal.transport.TransportResources;
-import io.netty.util.Timer;
+import io.frpc.time.Backoff;
+import io.frpc.time.FrpcClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class FrpcClient implements AutoCloseable {
   private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
   private final Function<String, String> unknownNames;
   private final ConnectionObserver observer;
+  private final Backoff reconnectBackoff;
   /** Why the last connection attempt to a node failed, while it is not connected; one entry per link at most. */
   private final Map<NodeId, Throwable> lastFailures = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -61,6 +64,7 @@ public final class FrpcClient implements AutoCloseable {
     this.resources = resources;
     this.unknownNames = unknownNames;
     this.observer = observer;
+    this.reconnectBackoff = Backoff.exponential(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
   }
 
   /** Adds a listener for node transitions from now on. */
@@ -233,8 +237,13 @@ public final class FrpcClient implements AutoCloseable {
     return connector;
   }
 
-  Timer timer() {
-    return resources.timer();
+  FrpcClock clock() {
+    return resources.clock();
+  }
+
+  /** The retries of one link, with a jitter source of its own. */
+  Reconnects reconnects() {
+    return new Reconnects(reconnectBackoff, resources.clock(), RandomGenerator.getDefault());
   }
 
   Executor callbacks() {

@@ -3,8 +3,7 @@ package io.frpc.internal.routing;
 import io.frpc.FrpcException;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.internal.transport.NodeConnection;
-import io.netty.util.Timeout;
-import io.netty.util.Timer;
+import io.frpc.time.FrpcClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +54,7 @@ final class NodeGroup {
    * Completes with a connection of node {@code id} (any node when {@code id} is null) once one is
    * connected, or fails with {@link NoNodeConnectedException} after {@code wait}.
    */
-  CompletableFuture<NodeConnection> await(Integer id, Duration wait, Timer timer) {
+  CompletableFuture<NodeConnection> await(Integer id, Duration wait, FrpcClock clock) {
     Waiter waiter;
     synchronized (this) {
       NodeConnection ready = id == null ? next() : byId(id);
@@ -67,7 +66,7 @@ final class NodeGroup {
       }
       waiter = new Waiter(id);
       waiters.add(waiter);
-      waiter.timeout = timer.newTimeout(t -> {
+      waiter.timeout = clock.schedule(() -> {
         synchronized (this) {
           waiters.remove(waiter);
         }
@@ -113,7 +112,7 @@ final class NodeGroup {
   private static final class Waiter {
     final Integer id;
     final CompletableFuture<NodeConnection> future = new CompletableFuture<>();
-    Timeout timeout;
+    FrpcClock.ScheduledTask timeout;
 
     Waiter(Integer id) {
       this.id = id;

@@ -7,12 +7,9 @@ import io.frpc.internal.UntrustedText;
 import io.frpc.internal.transport.NodeConnection;
 import io.frpc.status.RemoteNodeState;
 import io.frpc.status.RemoteNodeStatus;
-import io.netty.util.Timeout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +37,18 @@ final class NodeLink {
   /** The connection of a node that announced its shutdown, until it closes. */
   private NodeConnection draining;
   private CompletableFuture<NodeConnection> attempt;
-  private Timeout retry;
-  private int failures;
+  private final Reconnects reconnects;
   private boolean removed;
   private RemoteNodeState state = RemoteNodeState.CONNECTING;
-  private Instant since = Instant.now();
+  private Instant since;
 
   NodeLink(NodeId id, String host, int port, FrpcClient client) {
     this.id = id;
     this.host = host;
     this.port = port;
     this.client = client;
+    this.reconnects = client.reconnects();
+    this.since = client.clock().instant();
   }
 
   synchronized void start() {
@@ -131,7 +129,7 @@ final class NodeLink {
   private void enter(RemoteNodeState next) {
     if (state != next) {
       state = next;
-      since = Instant.now();
+      since = client.clock().instant();
     }
   }
 
@@ -156,7 +154,7 @@ final class NodeLink {
       client.attempted(id, error);
       if (error != null) {
         enter(RemoteNodeState.DOWN);
-        failures++;
+        int failures = reconnects.failed();
         if (failures == 1 && error instanceof FrpcException) {
           log.warn("Node {} at {}:{} refused the handshake ({}); retrying with backoff", id, host, port,
               UntrustedText.escape(error.getMessage()));
@@ -170,7 +168,7 @@ final class NodeLink {
         scheduleRetry();
         return;
       }
-      failures = 0;
+      reconnects.connected();
       connection = opened;
       enter(RemoteNodeState.UP);
     }
@@ -201,23 +199,14 @@ final class NodeLink {
   }
 
   private void scheduleRetry() {
-    ClientSettings settings = client.settings();
-    long initial = settings.reconnectInitialBackoff().toMillis();
-    long delay = Math.min(settings.reconnectMaxBackoff().toMillis(),
-        initial << Math.min(Math.max(failures - 1, 0), 20));
-    delay = Math.max(1, (long) (delay * ThreadLocalRandom.current().nextDouble(0.8, 1.2)));
-    retry = client.timer().newTimeout(t -> {
+    reconnects.schedule(() -> {
       synchronized (this) {
-        retry = null;
         connect();
       }
-    }, delay, TimeUnit.MILLISECONDS);
+    });
   }
 
   private void cancelRetry() {
-    if (retry != null) {
-      retry.cancel();
-      retry = null;
-    }
+    reconnects.cancel();
   }
 }

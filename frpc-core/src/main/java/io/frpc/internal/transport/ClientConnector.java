@@ -178,7 +178,7 @@ public final class ClientConnector {
         channel.close();
       } else {
         NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
-            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.timer(),
+            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.clock(),
             ack.features() == null ? Set.of() : Set.copyOf(ack.features()), errors);
         Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, protection, connection::pong,
             "replies", connection);

@@ -10,14 +10,13 @@ import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.Timeout;
-import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final RemoteNode node;
   private final Channel channel;
   private final int maxMessageSize;
-  private final Timer timer;
+  private final FrpcClock clock;
   private final Set<String> features;
   private final ConnectionErrors errors;
   private volatile PublicationSink publications;
@@ -61,13 +60,14 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
-  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, Timer timer, Set<String> features,
+  /** @param clock sets the deadlines of calls and pings and the grace of {@link #closeWhenIdle} */
+  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, FrpcClock clock, Set<String> features,
       ConnectionErrors errors) {
     this.node = node;
     this.errors = errors;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
-    this.timer = timer;
+    this.clock = clock;
     this.features = features;
     channel.closeFuture().addListener(f -> closed());
   }
@@ -107,7 +107,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
    * that picked this connection just before it stopped being routed to still gets its call through.
    */
   public void closeWhenIdle(Duration grace) {
-    timer.newTimeout(t -> {
+    clock.schedule(() -> {
       closeWhenIdle = true;
       closeIfIdle();
     }, Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
@@ -211,7 +211,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
       sent++;
     }
     long key = sent;
-    timer.newTimeout(t -> {
+    clock.schedule(() -> {
       if (pings.remove(key, answer)) {
         answer.complete(false);
       }
@@ -242,7 +242,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
     PendingCall call = new PendingCall(module, command, timeout);
     pending.put(id, call);
-    call.deadline = timer.newTimeout(t -> expire(id), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    call.deadline = clock.schedule(() -> expire(id), timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (closed) {
       requestFrame.release();
       fail(id, new ConnectionLostException(node.id(), "connection closed"));
@@ -356,7 +356,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     final String module;
     final String command;
     final Duration timeout;
-    volatile Timeout deadline;
+    volatile FrpcClock.ScheduledTask deadline;
 
     PendingCall(String module, String command, Duration timeout) {
       this.module = module;
@@ -369,7 +369,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
      * a deadline set afterwards then fires into an empty map and does nothing.
      */
     void finish() {
-      Timeout scheduled = deadline;
+      FrpcClock.ScheduledTask scheduled = deadline;
       if (scheduled != null) {
         scheduled.cancel();
       }
