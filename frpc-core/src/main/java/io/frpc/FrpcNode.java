@@ -175,7 +175,7 @@ public final class FrpcNode implements AutoCloseable {
   private enum State { NEW, STARTED, CLOSED }
 
   private final LocalNode local;
-  private final Instant startedAt = Instant.now();
+  private final Instant startedAt;
   private final Settings settings;
   private final InboundBudget inboundBudget;
   private final SharedSecrets secrets;
@@ -215,15 +215,16 @@ public final class FrpcNode implements AutoCloseable {
     this.resources = new TransportResources(threads.ioGroup(),
         settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
         threads.events());
+    this.startedAt = resources.clock().instant();
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), settings.transport, settings.limits,
         inboundBudget, secrets, tls, resources, codec, settings.clientSettings.connectTimeout());
     Function<String, String> unknownNames = discovery == null ? name -> null : discovery::explainUnknownName;
     long queuedPublicationBytes = settings.maxQueuedPublicationBytes != null ? settings.maxQueuedPublicationBytes
         : Math.max(1 << 20, settings.limits.maxQueuedOutboundBytes() / 4);
     this.publisher = new Publisher(codec, settings.transport.maxMessageSize(), settings.maxSubscriptionsPerConnection,
-        queuedPublicationBytes);
+        queuedPublicationBytes, resources.clock());
     this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, settings.subscriberBacklog,
-        queuedPublicationBytes, settings.maxSubscriptionsPerConnection);
+        queuedPublicationBytes, settings.maxSubscriptionsPerConnection, resources.clock());
     this.client = new FrpcClient(settings.clientSettings, connector, resources, unknownNames, subscriptions);
     settings.listeners.forEach(client::addListener);
     this.template = new FrpcTemplate(client, new CallExecutor(client, codec, settings.observer, settings.tracer),
@@ -290,7 +291,7 @@ public final class FrpcNode implements AutoCloseable {
         ModuleRegistry registry = ModuleRegistry.create(local.id(), settings.handlers, settings.mailboxCapacity, codec,
             resources.workers());
         dispatcher = new RequestDispatcher(registry, codec, settings.includeStackTrace, settings.observer,
-            settings.tracer);
+            settings.tracer, resources.clock());
         FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(settings.host,
             settings.port), settings.transport, settings.limits, inboundBudget, secrets, tls, resources, codec,
             dispatcher, publisher, settings.observer);
@@ -512,9 +513,9 @@ public final class FrpcNode implements AutoCloseable {
     return new NodeStatus(local.id(), local.bootId(), listening == null ? null : String.valueOf(listening),
         listening == null || settings.advertisedHost == null ? null
             : settings.advertisedHost + ":" + listening.getPort(),
-        FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, Instant.now()), discoveryHealth(),
-        client.status(), current == null ? List.of() : current.registry().status(), publisher.status(),
-        subscriptions.status());
+        FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, resources.clock().instant()),
+        discoveryHealth(), client.status(), current == null ? List.of() : current.registry().status(),
+        publisher.status(), subscriptions.status());
   }
 
   /** Accepted connections that have not completed the handshake, for tests in this package. */

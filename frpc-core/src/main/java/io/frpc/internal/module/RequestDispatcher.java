@@ -16,9 +16,11 @@ import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.internal.transport.InboundRequestHandler;
 import io.frpc.internal.transport.ServedConnection;
+import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +47,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private final FrpcTracer tracer;
   private final AtomicInteger inFlight = new AtomicInteger();
   /** A peer can make every one of its sends be dropped: one line a minute, not one per send. */
-  private final RateLimitedLog droppedSends = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+  private final RateLimitedLog droppedSends;
+  private final FrpcClock clock;
 
   /**
    * @param registry          the served modules
@@ -53,9 +56,12 @@ public final class RequestDispatcher implements InboundRequestHandler {
    * @param includeStackTrace whether error replies carry the remote stack trace
    * @param observer          told of every request served
    * @param tracer            runs each command in the trace its caller sent
+   * @param clock             the node's clock, on which requests are stamped as they arrive
    */
   public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace,
-      FrpcObserver observer, FrpcTracer tracer) {
+      FrpcObserver observer, FrpcTracer tracer, FrpcClock clock) {
+    this.clock = clock;
+    this.droppedSends = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.tracer = tracer;
     this.registry = registry;
     this.codec = codec;
@@ -131,7 +137,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
     if (observed) {
       // names a peer chose are not tags: only what this node serves is
       observer.requestCompleted(module == null ? UNKNOWN : module.name(), UNKNOWN, code.name(),
-          System.nanoTime() - request.arrivalNanos());
+          clock.nanoTime() - request.arrivalNanos());
     }
   }
 
@@ -147,6 +153,15 @@ public final class RequestDispatcher implements InboundRequestHandler {
           + UntrustedText.escape(envelope.command()) + " from " + target.peer() + ": "
           + UntrustedText.escape(error.message()));
     }
+  }
+
+  /**
+   * Whether a call's caller has stopped waiting: more than its timeout has passed since the request arrived (the
+   * caller's own deadline started earlier, so this errs towards running it). A send has no caller waiting.
+   */
+  static boolean callerDeadlinePassed(RequestEnvelope envelope, long arrivalNanos, long nowNanos) {
+    return envelope.replyWanted() && envelope.timeoutMillis() > 0
+        && nowNanos - arrivalNanos > TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMillis());
   }
 
   /** One request for one instance; runs on a worker in the instance's turn. */
@@ -184,14 +199,13 @@ public final class RequestDispatcher implements InboundRequestHandler {
     void observe() {
       if (observed) {
         observer.requestCompleted(instance.identity().module(), request.envelope().command(), outcome,
-            System.nanoTime() - request.arrivalNanos());
+            clock.nanoTime() - request.arrivalNanos());
       }
     }
 
     private void execute() {
       RequestEnvelope envelope = request.envelope();
-      if (envelope.replyWanted() && envelope.timeoutMillis() > 0 && System.nanoTime() - request.arrivalNanos()
-          > TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMillis())) {
+      if (callerDeadlinePassed(envelope, request.arrivalNanos(), clock.nanoTime())) {
         fail(RemoteErrorCode.DEADLINE_EXCEEDED, null, "the caller's deadline of " + envelope.timeoutMillis()
             + " ms passed before " + instance.describe() + " could run it", null);
         return;

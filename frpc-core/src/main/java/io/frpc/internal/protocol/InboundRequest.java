@@ -5,7 +5,7 @@ package io.frpc.internal.protocol;
  *
  * @param envelope     routing information
  * @param arguments    Smile-encoded argument array
- * @param arrivalNanos {@link System#nanoTime()} at arrival, for the caller's deadline
+ * @param arrivalNanos the node's {@code FrpcClock.nanoTime()} at arrival, for the caller's deadline
  */
 public record InboundRequest(RequestEnvelope envelope, Payload arguments, long arrivalNanos) {
 }

@@ -1,6 +1,7 @@
 package io.frpc.internal.protocol;
 
 import io.frpc.internal.protocol.Handshake.Heartbeat;
+import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
@@ -33,6 +34,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final int maxMessageSize;
   private final InboundBudget budget;
   private final long stallNanos;
+  private final FrpcClock clock;
   private boolean handshakeCompleted;
   /** Checks the unfinished message for progress while there is one; null otherwise. */
   private ScheduledFuture<?> stallCheck;
@@ -45,13 +47,18 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
    * @param maxMessageSize largest message accepted
    * @param budget         the node-wide memory for unfinished messages
    * @param stallTimeout   an unfinished message that receives no fragment for this long fails the connection
+   *                       (measured on the event loop's ticker)
+   * @param clock          the node's clock, on which a request's arrival is stamped: the worker that runs it
+   *                       compares the caller's deadline with it
    */
-  public MessageDecoder(PayloadCodec codec, int maxMessageSize, InboundBudget budget, Duration stallTimeout) {
+  public MessageDecoder(PayloadCodec codec, int maxMessageSize, InboundBudget budget, Duration stallTimeout,
+      FrpcClock clock) {
     super(ByteBuf.class);
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
     this.budget = budget;
     this.stallNanos = stallTimeout.toNanos();
+    this.clock = clock;
   }
 
   /** Admits frames other than handshake frames from now on. */
@@ -83,7 +90,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     return switch (type) {
       case FrameType.REQUEST -> {
         RequestEnvelope envelope = RequestEnvelope.readFrom(in);
-        yield new InboundRequest(envelope, remaining(in), System.nanoTime());
+        yield new InboundRequest(envelope, remaining(in), clock.nanoTime());
       }
       case FrameType.RESPONSE -> {
         int requestId = in.readInt();

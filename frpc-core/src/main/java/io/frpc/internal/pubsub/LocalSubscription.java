@@ -14,6 +14,8 @@ import io.frpc.pubsub.StateUpdate;
 import io.frpc.pubsub.Subscription;
 import io.frpc.pubsub.SubscriptionListener;
 import io.frpc.status.SubscriptionStatus;
+import io.frpc.time.FrpcClock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Executor executor;
   private final int backlog;
   private final long backlogBytes;
-  private final RateLimitedLog drops = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+  private final RateLimitedLog drops;
   private final Set<NodeId> nodes = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
 
@@ -70,8 +71,9 @@ final class LocalSubscription implements Subscription, Runnable {
 
   LocalSubscription(SubscriberHub hub, String nodeName, Integer nodeId, String channel, boolean state,
       ObjectReader reader, SubscriptionListener listener, PayloadCodec codec, Executor executor, int backlog,
-      long backlogBytes) {
+      long backlogBytes, FrpcClock clock) {
     this.hub = hub;
+    this.drops = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.nodeName = nodeName;
     this.nodeId = nodeId;
     this.channel = channel;

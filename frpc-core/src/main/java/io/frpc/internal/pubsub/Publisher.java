@@ -7,6 +7,8 @@ import io.frpc.internal.transport.ServedChannels;
 import io.frpc.internal.transport.ServedConnection;
 import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.status.ChannelStatus;
+import io.frpc.time.FrpcClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +43,17 @@ public final class Publisher implements FrpcPublisher, ServedChannels {
   private final Index states = new Index();
   private final ConcurrentHashMap<String, StateValue> values = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
-  private final RateLimitedLog drops = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+  private final RateLimitedLog drops;
 
   /**
    * @param maxSubscriptionsPerConnection subscriptions one connection may hold; more are refused
    * @param maxQueuedBytes                bytes that may wait to be written to one subscribing connection
    *                                      before publications to it are dropped
    */
-  public Publisher(PayloadCodec codec, int maxMessageSize, int maxSubscriptionsPerConnection, long maxQueuedBytes) {
+  public Publisher(PayloadCodec codec, int maxMessageSize, int maxSubscriptionsPerConnection, long maxQueuedBytes,
+      FrpcClock clock) {
     this.codec = codec;
+    this.drops = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.maxMessageSize = maxMessageSize;
     this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
     this.maxQueuedBytes = maxQueuedBytes;

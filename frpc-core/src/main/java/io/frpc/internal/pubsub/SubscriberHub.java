@@ -14,6 +14,8 @@ import io.frpc.internal.transport.NodeConnection;
 import io.frpc.pubsub.Channels;
 import io.frpc.pubsub.SubscriptionListener;
 import io.frpc.status.SubscriptionStatus;
+import io.frpc.time.FrpcClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
   private final int backlog;
   private final long backlogBytes;
   private final int maxSubscriptionsPerConnection;
-  private final RateLimitedLog refusals = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+  private final RateLimitedLog refusals;
+  private final FrpcClock clock;
 
   // Guarded by this.
   private final Map<Key, RemoteKey> keys = new HashMap<>();
@@ -66,10 +68,13 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
    * @param backlog                       messages one subscription may queue for its listener
    * @param backlogBytes                  bytes of messages one subscription may queue for its listener
    * @param maxSubscriptionsPerConnection distinct subscriptions this node makes on one node at most
+   * @param clock                         paces the logs of refused and dropped messages
    */
   public SubscriberHub(PayloadCodec codec, Executor deliveries, Function<String, String> unknownNames, int backlog,
-      long backlogBytes, int maxSubscriptionsPerConnection) {
+      long backlogBytes, int maxSubscriptionsPerConnection, FrpcClock clock) {
     this.codec = codec;
+    this.clock = clock;
+    this.refusals = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.deliveries = deliveries;
     this.unknownNames = unknownNames;
     this.backlog = backlog;
@@ -92,7 +97,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
       throw new UnknownNodeNameException(nodeName, nodeId, unknown);
     }
     LocalSubscription local = new LocalSubscription(this, nodeName, nodeId, channel, state, reader, listener, codec,
-        deliveries, backlog, backlogBytes);
+        deliveries, backlog, backlogBytes, clock);
     add(local);
     return local;
   }

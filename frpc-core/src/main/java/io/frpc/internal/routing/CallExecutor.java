@@ -60,7 +60,7 @@ public final class CallExecutor {
   public CallExecutor(FrpcClient client, PayloadCodec codec, FrpcObserver observer, FrpcTracer tracer) {
     this.client = client;
     this.codec = codec;
-    this.instrumentation = new Instrumentation(observer, tracer);
+    this.instrumentation = new Instrumentation(observer, tracer, client.clock());
   }
 
   /** Decoder of a single value of {@code type}; one per type, resolved on first use. */

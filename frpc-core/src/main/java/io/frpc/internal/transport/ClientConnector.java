@@ -50,7 +50,7 @@ public final class ClientConnector {
   private final Tls tls;
   private final PayloadCodec codec;
   private final Bootstrap bootstrap;
-  private final ConnectionErrors errors = new ConnectionErrors(log);
+  private final ConnectionErrors errors;
 
   /**
    * @param budget         the node-wide memory for unfinished inbound messages, shared with the server
@@ -70,6 +70,7 @@ public final class ClientConnector {
     this.budget = budget;
     this.resources = resources;
     this.codec = codec;
+    this.errors = new ConnectionErrors(log, resources.clock());
     this.bootstrap = new Bootstrap()
         .group(resources.ioGroup())
         .channel(NioSocketChannel.class)
@@ -89,7 +90,7 @@ public final class ClientConnector {
       @Override
       protected void initChannel(SocketChannel ch) {
         Pipelines.initialize(ch.pipeline(), tls.clientHandler(ch.alloc(), host, port), settings, limits, budget,
-            codec, resources.traffic(), new Handshake(expected, host, port, result));
+            codec, resources.traffic(), resources.clock(), new Handshake(expected, host, port, result));
       }
     });
     attempt.connect(host, port).addListener(f -> {

@@ -4,10 +4,11 @@ import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.LimitExceededException;
 import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.time.FrpcClock;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
@@ -19,18 +20,20 @@ import org.slf4j.event.Level;
  */
 final class ConnectionErrors {
 
+  private static final Duration INTERVAL = Duration.ofMinutes(1);
+
   private final Logger log;
   private final RateLimitedLog violations;
   private final RateLimitedLog limits;
   private final RateLimitedLog broken;
   private final RateLimitedLog others;
 
-  ConnectionErrors(Logger log) {
+  ConnectionErrors(Logger log, FrpcClock clock) {
     this.log = log;
-    this.violations = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
-    this.limits = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
-    this.broken = new RateLimitedLog(log, Level.INFO, 1, TimeUnit.MINUTES);
-    this.others = new RateLimitedLog(log, 1, TimeUnit.MINUTES);
+    this.violations = new RateLimitedLog(log, INTERVAL, clock);
+    this.limits = new RateLimitedLog(log, INTERVAL, clock);
+    this.broken = new RateLimitedLog(log, Level.INFO, INTERVAL, clock);
+    this.others = new RateLimitedLog(log, INTERVAL, clock);
   }
 
   void logClosing(Object peer, Throwable cause) {

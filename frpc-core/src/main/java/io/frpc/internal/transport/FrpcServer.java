@@ -6,6 +6,7 @@ import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.status.FrpcObserver;
+import io.frpc.time.FrpcClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -50,9 +50,9 @@ public final class FrpcServer {
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connections = new AtomicInteger();
   private final Refusals refusals;
-  private final ConnectionErrors errors = new ConnectionErrors(log);
+  private final ConnectionErrors errors;
   /** Reports the lines held back by the rate-limited logs once a minute while listening. */
-  private ScheduledFuture<?> summaries;
+  private volatile FrpcClock.ScheduledTask summaries;
   private final HandshakeSlots handshaking;
   private final HandshakeRate handshakeRate;
   private final AdmittedPeers peers = new AdmittedPeers();
@@ -68,9 +68,10 @@ public final class FrpcServer {
   public FrpcServer(NodeId self, String bootId, ServerSettings settings, TransportSettings transport,
       ConnectionLimits limits, InboundBudget budget, SharedSecrets secrets, Tls tls, TransportResources resources,
       PayloadCodec codec, InboundRequestHandler dispatcher, ServedChannels pubsub, FrpcObserver observer) {
-    this.refusals = new Refusals(log, observer);
+    this.refusals = new Refusals(log, observer, resources.clock());
+    this.errors = new ConnectionErrors(log, resources.clock());
     this.handshaking = new HandshakeSlots(limits, refusals);
-    this.handshakeRate = new HandshakeRate(limits.handshakeRatePerAddress(), System::nanoTime);
+    this.handshakeRate = new HandshakeRate(limits.handshakeRatePerAddress(), resources.clock());
     this.secrets = secrets;
     this.tls = tls;
     this.self = self;
@@ -97,7 +98,7 @@ public final class FrpcServer {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(resources.ioGroup())
         .channel(NioServerSocketChannel.class)
-        .handler(new AcceptFailures(log))
+        .handler(new AcceptFailures(log, resources.clock()))
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -116,7 +117,7 @@ public final class FrpcServer {
           + "using the port", bind.cause());
     }
     serverChannel = bind.channel();
-    summaries = resources.ioGroup().next().scheduleAtFixedRate(this::summarizeLogs, 1, 1, TimeUnit.MINUTES);
+    scheduleSummaries();
     int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     String address = (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + port;
     log.info("frpc node {} listening on {} (TLS: {}, shared secret: {})", self, address, tls.serves() ? "on" : "off",
@@ -171,7 +172,7 @@ public final class FrpcServer {
       slot.release();
     });
     Pipelines.initialize(ch.pipeline(), tls.serverHandler(ch.alloc()), transport, limits, budget, codec,
-        resources.traffic(),
+        resources.traffic(), resources.clock(),
         new ServerHandshakeHandler(self, bootId, transport, limits, codec, dispatcher, pubsub, secrets, peers,
             slot::release, refusals, () -> shuttingDown, () -> slot.evicted() || serverChannel == null, errors));
   }
@@ -223,8 +224,9 @@ public final class FrpcServer {
 
   /**
    * Announces the shutdown (if {@link #announceShutdown()} did not yet), stops accepting, keeps serving until
-   * every connection told of it has closed and no request is running or queued, or until {@code timeout},
-   * then closes the remaining connections after what was written to them is flushed.
+   * every connection told of it has closed and no request is running or queued, or until {@code timeout} (on the
+   * node's clock: a manual clock must be advanced by another thread for it to pass), then closes the remaining
+   * connections after what was written to them is flushed.
    */
   public synchronized void stop(Duration timeout) {
     announceShutdown();
@@ -234,9 +236,10 @@ public final class FrpcServer {
     }
     serverChannel = null;
     channel.close().awaitUninterruptibly();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    FrpcClock clock = resources.clock();
+    long deadline = clock.nanoTime() + timeout.toNanos();
     while ((dispatcher.inFlight() > 0 || channels.stream().anyMatch(FrpcServer::closesItself))
-        && System.nanoTime() < deadline) {
+        && clock.nanoTime() - deadline < 0) {
       try {
         TimeUnit.MILLISECONDS.sleep(10);
       } catch (InterruptedException e) {
@@ -252,9 +255,19 @@ public final class FrpcServer {
       child.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE)
           .channel().closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
-    summaries.cancel(false);
+    summaries.cancel();
     summarizeLogs();
     log.info("frpc node {} stopped listening", self);
+  }
+
+  private void scheduleSummaries() {
+    summaries = resources.clock().schedule(() -> {
+      summarizeLogs();
+      // one running as the listener stops may arm one more: it finds at most the stop's own lines held back
+      if (serverChannel != null) {
+        scheduleSummaries();
+      }
+    }, 1, TimeUnit.MINUTES);
   }
 
   private void summarizeLogs() {

@@ -1,11 +1,11 @@
 package io.frpc.internal.transport;
 
+import io.frpc.time.FrpcClock;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * How many connections each remote address may open: a token bucket per address refilling at the rate per
@@ -25,23 +25,23 @@ final class HandshakeRate {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
   private final long intervalNanos;
-  private final LongSupplier nanoTime;
+  private final FrpcClock clock;
   private final Map<InetAddress, AtomicLong> fullAt = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
 
   /**
    * @param perSecond connections a second, and the burst
-   * @param nanoTime  the clock, {@link System#nanoTime} outside tests
+   * @param clock     the node's clock
    */
-  HandshakeRate(int perSecond, LongSupplier nanoTime) {
+  HandshakeRate(int perSecond, FrpcClock clock) {
     this.intervalNanos = SECOND / perSecond;
-    this.nanoTime = nanoTime;
-    this.nextSweep = new AtomicLong(nanoTime.getAsLong());
+    this.clock = clock;
+    this.nextSweep = new AtomicLong(clock.nanoTime());
   }
 
   /** Takes a token of {@code address}'s bucket; false when it is empty. */
   boolean tryAcquire(InetAddress address) {
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     AtomicLong bucket = fullAt.get(address);
     if (bucket == null) {
       if (fullAt.size() >= MAX_TRACKED && !sweep(now)) {

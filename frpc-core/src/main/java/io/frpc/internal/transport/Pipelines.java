@@ -5,6 +5,7 @@ import io.frpc.internal.protocol.FrameDecoder;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.MessageDecoder;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.time.FrpcClock;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -30,9 +31,14 @@ final class Pipelines {
   private Pipelines() {
   }
 
-  /** TLS (when {@code tls} is not null), framing, message decoding and fragmenting, then the side's handshake handler. */
+  /**
+   * TLS (when {@code tls} is not null), framing, message decoding and fragmenting, then the side's handshake handler.
+   *
+   * @param clock stamps requests as they arrive, for the caller's deadline
+   */
   static void initialize(ChannelPipeline pipeline, SslHandler tls, TransportSettings settings,
-      ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, Traffic traffic, ChannelHandler handshake) {
+      ConnectionLimits limits, InboundBudget budget, PayloadCodec codec, Traffic traffic, FrpcClock clock,
+      ChannelHandler handshake) {
     pipeline.addLast(TRAFFIC, new TrafficCounter(traffic));
     if (tls != null) {
       pipeline.addLast("tls", tls);
@@ -44,7 +50,7 @@ final class Pipelines {
     pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSH_AFTER, true));
     pipeline.addLast(FRAMES, new FrameDecoder());
     pipeline.addLast(MESSAGES, new MessageDecoder(codec, settings.maxMessageSize(), budget,
-        settings.handshakeTimeout()));
+        settings.handshakeTimeout(), clock));
     pipeline.addLast("fragments", new FragmentingWriter(settings.fragmentSize(), limits.maxQueuedOutboundBytes(),
         settings.maxMessageSize()));
     pipeline.addLast(HANDSHAKE, handshake);

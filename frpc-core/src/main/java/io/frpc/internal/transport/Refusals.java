@@ -2,7 +2,8 @@ package io.frpc.internal.transport;
 
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.status.FrpcObserver;
-import java.util.concurrent.TimeUnit;
+import io.frpc.time.FrpcClock;
+import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
@@ -16,11 +17,11 @@ final class Refusals {
   private final RateLimitedLog secretMismatches;
   private final FrpcObserver observer;
 
-  Refusals(Logger log, FrpcObserver observer) {
+  Refusals(Logger log, FrpcObserver observer, FrpcClock clock) {
     this.log = log;
-    this.refusals = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+    this.refusals = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     // a log line of its own, so that a flood of other refusals cannot hide a misconfigured secret
-    this.secretMismatches = new RateLimitedLog(log, 60, TimeUnit.SECONDS);
+    this.secretMismatches = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.observer = observer;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -98,7 +99,8 @@ class FrameCodecTest {
 
   private EmbeddedChannel established() {
     FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20), Duration.ofSeconds(10));
+    MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20), Duration.ofSeconds(10),
+        new ManualClock());
     frames.handshakeCompleted();
     messages.handshakeCompleted();
     return new EmbeddedChannel(frames, messages);

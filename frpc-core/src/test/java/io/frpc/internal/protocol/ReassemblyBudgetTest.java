@@ -3,6 +3,7 @@ package io.frpc.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -96,7 +97,7 @@ class ReassemblyBudgetTest {
 
   private EmbeddedChannel established() {
     FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, STALL);
+    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, STALL, new ManualClock());
     frames.handshakeCompleted();
     messages.handshakeCompleted();
     return new EmbeddedChannel(frames, messages);

@@ -2,16 +2,16 @@ package io.frpc.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.time.ManualClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HandshakeRateTest {
 
-  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final HandshakeRate rate = new HandshakeRate(10, clock::get);
+  private final ManualClock clock = new ManualClock();
+  private final HandshakeRate rate = new HandshakeRate(10, clock);
 
   private static InetAddress address(int n) throws UnknownHostException {
     return InetAddress.getByAddress(new byte[] {10, (byte) (n >> 16), (byte) (n >> 8), (byte) n});
@@ -26,7 +26,7 @@ class HandshakeRateTest {
   }
 
   private void advance(long millis) {
-    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+    clock.advance(Duration.ofMillis(millis));
   }
 
   @Test
@@ -36,6 +36,18 @@ class HandshakeRateTest {
     assertThat(admitted(address(1), 5)).isEqualTo(1);
     advance(1_000);
     assertThat(admitted(address(1), 15)).isEqualTo(10);
+  }
+
+  @Test
+  void anEmptiedBucketGivesBackOneTokenPerIntervalAndNoneBefore() throws UnknownHostException {
+    assertThat(admitted(address(1), 10)).isEqualTo(10);
+    advance(99);
+    assertThat(rate.tryAcquire(address(1))).as("99 ms after the burst").isFalse();
+    advance(1);
+    assertThat(rate.tryAcquire(address(1))).as("one interval after the burst").isTrue();
+    assertThat(rate.tryAcquire(address(1))).isFalse();
+    advance(250);
+    assertThat(admitted(address(1), 5)).as("two and a half intervals later").isEqualTo(2);
   }
 
   @Test

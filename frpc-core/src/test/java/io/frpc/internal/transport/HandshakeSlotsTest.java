@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import io.frpc.status.FrpcObserver;
 import io.frpc.testing.CapturedLogs;
+import io.frpc.time.ManualClock;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
@@ -26,7 +27,7 @@ class HandshakeSlotsTest {
         public void connectionRefused(String reason) {
           refusals.add(reason);
         }
-      }));
+      }, new ManualClock()));
 
   @AfterEach
   void closeLogs() {

@@ -20,6 +20,7 @@ import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.testing.CapturedLogs;
+import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -55,20 +56,21 @@ class PipelineFuzzTest {
   private static final int INPUTS = Integer.getInteger("frpc.fuzz.inputs", 50_000);
 
   private final PayloadCodec codec = new PayloadCodec();
+  private final ManualClock clock = new ManualClock();
   private final TransportSettings settings = new TransportSettings(256 * 1024, 4 * 1024, Duration.ofSeconds(5),
       Duration.ofSeconds(15), Duration.ofSeconds(10));
   private final ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100,
       100, 100, 100);
   private final InboundBudget budget = limits.inboundBudget();
-  private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20);
+  private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20, clock);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false,
-      FrpcObserver.NONE, FrpcTracer.NONE);
+      FrpcObserver.NONE, FrpcTracer.NONE, clock);
   /** One per run, as one per node: the fuzzer's violations are logged once a minute. */
-  private final ConnectionErrors errors = new ConnectionErrors(LoggerFactory.getLogger(PipelineFuzzTest.class));
+  private final ConnectionErrors errors = new ConnectionErrors(LoggerFactory.getLogger(PipelineFuzzTest.class), clock);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),
       Map.of());
-  private final Refusals refusals = new Refusals(LoggerFactory.getLogger(getClass()), FrpcObserver.NONE);
+  private final Refusals refusals = new Refusals(LoggerFactory.getLogger(getClass()), FrpcObserver.NONE, clock);
 
   @Test
   void noInputEscapesThePipelineLeaksABufferOrKeepsReassemblyMemory() {
@@ -82,7 +84,7 @@ class PipelineFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         // Half of the inputs meet a node that requires the shared secret: they exercise the challenge path.
         SharedSecrets secrets = input % 2 == 0 ? SharedSecrets.none() : withSecret;
-        Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new Traffic(),
+        Pipelines.initialize(channel.pipeline(), null, settings, limits, budget, codec, new Traffic(), clock,
             new ServerHandshakeHandler(
             new NodeId("game", 1), "boot", settings, limits, codec, dispatcher, publisher, secrets, new AdmittedPeers(),
             () -> { }, refusals, () -> false, () -> false, errors));
