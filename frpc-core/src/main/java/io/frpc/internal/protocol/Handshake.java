@@ -83,7 +83,7 @@ public final class Handshake {
    * Heartbeat request or answer.
    *
    * @param pong      whether this is the answer
-   * @param timestamp the sender's {@link System#nanoTime()} when it sent the PING, echoed by the PONG
+   * @param timestamp the sender's event loop ticker when it sent the PING, echoed by the PONG
    */
   public record Heartbeat(boolean pong, long timestamp) {
   }

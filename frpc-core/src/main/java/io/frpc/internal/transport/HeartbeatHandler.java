@@ -15,7 +15,8 @@ import java.util.function.LongConsumer;
  * Sends a PING every heartbeat interval, answers PINGs, and fails a silent connection (reader idle, from the
  * {@code IdleStateHandler} before it), which the connection handler after it logs and closes. The PING goes out whether or not the connection is busy: it keeps the
  * peer's idle check satisfied on a quiet connection and measures the round-trip time on a busy one, for one
- * small frame per interval and no cost per write.
+ * small frame per interval and no cost per write. Its time is the event loop's: the PINGs are scheduled on it and
+ * stamped with its ticker, which the PONG's round-trip time is measured against.
  */
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
 
@@ -24,7 +25,7 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> pings;
 
   /**
-   * @param pongs receives the timestamp each PONG echoes (the sender's {@link System#nanoTime()} at its PING)
+   * @param pongs receives the timestamp each PONG echoes (this side's event loop ticker when it sent the PING)
    */
   HeartbeatHandler(TransportSettings settings, LongConsumer pongs) {
     this.settings = settings;
@@ -35,7 +36,8 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     long interval = settings.heartbeatInterval().toNanos();
     pings = ctx.executor().scheduleAtFixedRate(
-        () -> ctx.writeAndFlush(Frames.heartbeat(ctx.alloc(), false, System.nanoTime()), ctx.voidPromise()),
+        () -> ctx.writeAndFlush(Frames.heartbeat(ctx.alloc(), false, ctx.executor().ticker().nanoTime()),
+            ctx.voidPromise()),
         interval, interval, TimeUnit.NANOSECONDS);
   }
 

@@ -190,9 +190,12 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
     channel.close();
   }
 
-  /** A PONG arrived for the PING sent at {@code sentNanos}. */
+  /**
+   * A PONG arrived for the PING sent at {@code sentNanos}, a reading of this channel's event loop ticker (as
+   * every PING's timestamp is); called on that event loop.
+   */
   void pong(long sentNanos) {
-    rttNanos = System.nanoTime() - sentNanos;
+    rttNanos = channel.eventLoop().ticker().nanoTime() - sentNanos;
     pings.forEach((sent, answer) -> {
       if (sent <= sentNanos && pings.remove(sent, answer)) {
         answer.complete(true);
@@ -206,7 +209,8 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
    */
   public CompletableFuture<Boolean> ping(Duration timeout) {
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
-    long sent = System.nanoTime();
+    // stamped on the event loop's ticker, as the heartbeats are, so that its PONG also measures the round trip
+    long sent = channel.eventLoop().ticker().nanoTime();
     while (pings.putIfAbsent(sent, answer) != null) {
       sent++;
     }
