@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param maxMessageSize    largest message accepted or sent, in bytes
  * @param fragmentSize      messages larger than this travel as fragments of this size
- * @param heartbeatInterval a PING is sent after this long without writing
+ * @param heartbeatInterval a PING is sent every this long, whether or not the connection is busy
  * @param heartbeatTimeout  a connection is closed after this long without reading anything
  * @param handshakeTimeout  a connection whose handshake has not completed by then is closed
  */

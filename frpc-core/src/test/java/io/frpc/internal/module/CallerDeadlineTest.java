@@ -1,0 +1,175 @@
+package io.frpc.internal.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frpc.HandlerDefinition;
+import io.frpc.NodeId;
+import io.frpc.RemoteErrorCode;
+import io.frpc.internal.protocol.FrameType;
+import io.frpc.internal.protocol.InboundRequest;
+import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.protocol.Payload;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.RemoteError;
+import io.frpc.internal.protocol.RequestEnvelope;
+import io.frpc.internal.protocol.ResponseStatus;
+import io.frpc.internal.transport.ServedConnection;
+import io.frpc.status.FrpcObserver;
+import io.frpc.status.FrpcTracer;
+import io.frpc.time.ManualClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request that waited in its instance's mailbox past its caller's deadline is answered DEADLINE_EXCEEDED
+ * instead of being run: the caller has given up on it. Time is a manual clock; the worker pool is a queue the test
+ * drains, so the request waits exactly as long as the test says.
+ */
+class CallerDeadlineTest {
+
+  private static final int TIMEOUT_MILLIS = 100;
+
+  private final ManualClock clock = new ManualClock();
+  private final PayloadCodec codec = new PayloadCodec();
+  private final Queue<Runnable> workers = new ArrayDeque<>();
+  private final List<String> joined = new CopyOnWriteArrayList<>();
+  private final List<ByteBuf> replies = new ArrayList<>();
+  private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
+      List.of(HandlerDefinition.of("room", null, 1, identity -> new Room(joined))), 100, codec, workers::add), codec,
+      false, FrpcObserver.NONE, FrpcTracer.NONE, clock);
+  private final ServedConnection caller = new ServedConnection() {
+    @Override
+    public NodeId peer() {
+      return new NodeId("lobby", 1);
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+      return UnpooledByteBufAllocator.DEFAULT;
+    }
+
+    @Override
+    public int maxMessageSize() {
+      return 1 << 20;
+    }
+
+    @Override
+    public long queuedBytes() {
+      return 0;
+    }
+
+    @Override
+    public void write(ByteBuf frame) {
+      replies.add(frame);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+  };
+
+  /** Handler of module "room". */
+  public static final class Room {
+    private final List<String> joined;
+
+    Room(List<String> joined) {
+      this.joined = joined;
+    }
+
+    public String join(String who) {
+      joined.add(who);
+      return "welcome " + who;
+    }
+  }
+
+  private void arrives(String who, boolean replyWanted, int timeoutMillis) {
+    ByteBuf arguments = Unpooled.buffer();
+    codec.writeArguments(arguments, new Object[] {who});
+    byte[] bytes = ByteBufUtil.getBytes(arguments);
+    arguments.release();
+    dispatcher.dispatch(new InboundRequest(new RequestEnvelope(7, replyWanted, InstanceSelection.BALANCE, 0, "room",
+        null, "join", timeoutMillis), new Payload(bytes, 0, bytes.length), clock.nanoTime()), caller);
+  }
+
+  private void workersRun() {
+    for (Runnable task = workers.poll(); task != null; task = workers.poll()) {
+      task.run();
+    }
+  }
+
+  /** The status of the only reply, and its error when it is one. */
+  private RemoteError onlyReplyError() {
+    assertThat(replies).hasSize(1);
+    ByteBuf frame = replies.remove(0);
+    try {
+      assertThat(frame.getByte(4)).isEqualTo(FrameType.RESPONSE);
+      if (frame.getByte(4 + 1 + 4) != ResponseStatus.ERROR) {
+        return null;
+      }
+      byte[] body = ByteBufUtil.getBytes(frame, 4 + 1 + 4 + 1, frame.readableBytes() - 10);
+      return codec.readControl(new Payload(body, 0, body.length), RemoteError.class);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
+  void aCallQueuedPastItsCallersDeadlineIsAnsweredDeadlineExceededAndNotRun() {
+    arrives("alice", true, TIMEOUT_MILLIS);
+
+    clock.advance(Duration.ofMillis(TIMEOUT_MILLIS).plusNanos(1));
+    workersRun();
+
+    RemoteError error = onlyReplyError();
+    assertThat(error).isNotNull();
+    assertThat(error.errorCode()).isEqualTo(RemoteErrorCode.DEADLINE_EXCEEDED);
+    assertThat(error.message()).startsWith("the caller's deadline of 100 ms passed before ");
+    assertThat(joined).isEmpty();
+    assertThat(dispatcher.inFlight()).isZero();
+  }
+
+  @Test
+  void aCallThatReachesItsInstanceWithinItsTimeoutIsRun() {
+    arrives("alice", true, TIMEOUT_MILLIS);
+
+    clock.advance(Duration.ofMillis(TIMEOUT_MILLIS));
+    workersRun();
+
+    assertThat(onlyReplyError()).as("an OK reply").isNull();
+    assertThat(joined).containsExactly("alice");
+  }
+
+  @Test
+  void aSendHasNoCallerWaitingAndRunsHoweverLongItWaited() {
+    arrives("bob", false, 0);
+
+    clock.advance(Duration.ofMinutes(10));
+    workersRun();
+
+    assertThat(joined).containsExactly("bob");
+    assertThat(replies).isEmpty();
+  }
+
+  @Test
+  void theDecisionComparesTheTimeSinceArrivalWithTheCallersTimeout() {
+    RequestEnvelope call = new RequestEnvelope(1, true, InstanceSelection.BALANCE, 0, "room", null, "join", 100);
+    long arrival = 5_000;
+    long timeout = Duration.ofMillis(100).toNanos();
+
+    assertThat(RequestDispatcher.callerDeadlinePassed(call, arrival, arrival + timeout)).isFalse();
+    assertThat(RequestDispatcher.callerDeadlinePassed(call, arrival, arrival + timeout + 1)).isTrue();
+    assertThat(RequestDispatcher.callerDeadlinePassed(new RequestEnvelope(1, true, InstanceSelection.BALANCE, 0,
+        "room", null, "join", 0), arrival, Long.MAX_VALUE)).as("no timeout sent").isFalse();
+  }
+}
