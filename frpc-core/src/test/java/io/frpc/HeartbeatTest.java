@@ -22,7 +22,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Idle connections are checked with heartbeats, so a dead peer is noticed without traffic. */
+/**
+ * Idle connections are checked with heartbeats, so a dead peer is noticed without traffic: over real TCP here; the
+ * timing (a PING every interval, busy or not; a silent peer failed at the timeout and not before; the round trip)
+ * is HeartbeatHandlerTest's, on the embedded event loop's time.
+ */
 class HeartbeatTest {
 
   private static final TransportSettings FAST_HEARTBEATS = new TransportSettings(1 << 20, 64 * 1024,
@@ -46,8 +50,9 @@ class HeartbeatTest {
     NodeConnection connection = caller.client.activeConnections().get(0);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> connection.rttNanos() > 0);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-        .until(() -> connection.isOpen() && caller.frpc.isActive("game", 1));
+    // one heartbeat timeout and one interval: each side's idle check must have been satisfied by the other's PINGs
+    await().during(FAST_HEARTBEATS.heartbeatTimeout().plus(FAST_HEARTBEATS.heartbeatInterval()))
+        .atMost(Duration.ofSeconds(5)).until(() -> connection.isOpen() && caller.frpc.isActive("game", 1));
   }
 
   @Test

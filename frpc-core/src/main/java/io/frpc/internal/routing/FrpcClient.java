@@ -64,7 +64,7 @@ public final class FrpcClient implements AutoCloseable {
     this.resources = resources;
     this.unknownNames = unknownNames;
     this.observer = observer;
-    this.reconnectBackoff = Backoff.exponential(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
+    this.reconnectBackoff = Reconnects.backoff(settings);
   }
 
   /** Adds a listener for node transitions from now on. */

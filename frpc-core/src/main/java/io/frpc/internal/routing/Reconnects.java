@@ -25,6 +25,11 @@ final class Reconnects {
     this.random = random;
   }
 
+  /** The back-off of frpc.client.reconnect-initial-backoff and frpc.client.reconnect-max-backoff. */
+  static Backoff backoff(ClientSettings settings) {
+    return Backoff.exponential(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
+  }
+
   /** An attempt failed; returns how many failed in a row, this one included. */
   int failed() {
     return ++failures;

@@ -2,6 +2,7 @@ package io.frpc.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.FrpcNode;
 import io.frpc.time.Backoff;
 import io.frpc.time.ManualClock;
 import java.time.Duration;
@@ -11,12 +12,15 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A link's reconnect waits on a manual clock, with the defaults of frpc.client.reconnect-initial-backoff (100 ms)
- * and reconnect-max-backoff (800 ms): the first wait, doubling per failure in a row, capped, each spread by ±20%.
+ * A link's reconnect waits on a manual clock, with the node's defaults (FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF,
+ * 100 ms, and DEFAULT_RECONNECT_MAX_BACKOFF, 800 ms): the first wait, doubling per failure in a row, capped, each
+ * spread by ±20%. The real-TCP reconnect is NodeLifecycleTest's.
  */
 class ReconnectsTest {
 
-  private static final Backoff DEFAULTS = Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(800));
+  private static final Backoff DEFAULTS = Reconnects.backoff(new ClientSettings(FrpcNode.DEFAULT_CONNECT_WAIT,
+      FrpcNode.DEFAULT_CALL_TIMEOUT, FrpcNode.DEFAULT_CONNECT_TIMEOUT, FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF,
+      FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF, false));
 
   private final ManualClock clock = new ManualClock();
   private final List<Long> attempts = new ArrayList<>();
@@ -52,6 +56,15 @@ class ReconnectsTest {
           .isBetween((long) (nominal[i] * 0.8), (long) (nominal[i] * 1.2));
     }
     assertThat(attempts).as("one retry per wait, each when its wait has passed").hasSize(7);
+  }
+
+  @Test
+  void withTheDefaultsANodeThatWasDownForLongIsTriedAgainWithinASecond() {
+    for (long seed = 0; seed < 50; seed++) {
+      List<Duration> waits = waitsOf(reconnects(seed), 20);
+      assertThat(waits.subList(3, 20)).as("seed %d", seed)
+          .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofMillis(640), Duration.ofMillis(960)));
+    }
   }
 
   @Test

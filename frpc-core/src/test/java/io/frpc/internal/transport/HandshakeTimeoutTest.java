@@ -91,6 +91,17 @@ class HandshakeTimeoutTest {
   }
 
   @Test
+  void aConnectionItsPeerClosedDuringTheHandshakeIsCountedOnceAndNeverAsAHandshakeTimeout() {
+    advance(HANDSHAKE_TIMEOUT.dividedBy(2));
+
+    channel.close();
+    advance(HANDSHAKE_TIMEOUT.multipliedBy(4));
+
+    assertThat(refusals).containsExactly("closed-during-handshake");
+    assertThat(logs.messages(Level.WARN)).isEmpty();
+  }
+
+  @Test
   void anAdmittedConnectionOutlivesTheHandshakeTimeout() {
     channel.writeInbound(Frames.control(UnpooledByteBufAllocator.DEFAULT, FrameType.HELLO, codec,
         new Hello(FrameType.PROTOCOL_VERSION, "lobby", 1, "boot-of-lobby", 1 << 20, Set.of())));

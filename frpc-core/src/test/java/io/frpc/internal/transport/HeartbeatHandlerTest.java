@@ -98,6 +98,24 @@ class HeartbeatHandlerTest {
   }
 
   @Test
+  void aBusyConnectionPingsEveryIntervalToo() {
+    List<Long> pings = new ArrayList<>();
+    for (int step = 0; step < 50; step++) {
+      // the peer's PING every 100 ms: this side writes a PONG each time, and the peer is never silent
+      receive(Frames.heartbeat(UnpooledByteBufAllocator.DEFAULT, false, step));
+      advance(Duration.ofMillis(100));
+      for (ByteBuf frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
+        if (frame.getByte(4) == FrameType.PING) {
+          pings.add(frame.getLong(5));
+        }
+        frame.release();
+      }
+    }
+
+    assertThat(pings).as("PINGs among a write every 100 ms for 5 s").hasSize(5);
+  }
+
+  @Test
   void aPeerSilentForTheHeartbeatTimeoutIsClosedThenAndNotBefore() {
     advance(TIMEOUT.minusMillis(1));
     assertThat(channel.isOpen()).as("a millisecond before the timeout").isTrue();
