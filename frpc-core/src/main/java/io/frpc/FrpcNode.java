@@ -1060,10 +1060,10 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * The clock the node reads the time from and sets its timers with (deadlines, heartbeats, reconnects,
-     * discovery), owned by the caller; by default the clock of its {@link #resources(FrpcResources) resources}
-     * (a system clock the node owns, unless it runs on shared ones). Tests pass a
-     * {@link io.frpc.time.ManualClock} to move time themselves.
+     * The clock the node reads the time from and sets its timers with (deadlines, reconnects, rate-limited logs,
+     * discovery; a connection's own timers, such as heartbeats, run on its event loop), owned by the caller; by
+     * default the clock of its {@link #resources(FrpcResources) resources} (a system clock the node owns, unless it
+     * runs on shared ones). Tests pass a {@link io.frpc.time.ManualClock} to move time themselves.
      */
     public Builder clock(FrpcClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");

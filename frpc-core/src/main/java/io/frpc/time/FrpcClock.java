@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The time source and one-shot timer of a node and of everything it runs (discovery, heartbeats, deadlines,
- * retries). {@link SystemClock} in production; {@link ManualClock} in tests, where time moves only when the
- * test moves it. Implementations are thread-safe.
+ * The time source and one-shot timer of a node and of everything it runs (discovery, deadlines, retries,
+ * rate-limited logs); a connection's own timers (handshake timeout, heartbeats) run on its event loop instead.
+ * {@link SystemClock} in production; {@link ManualClock} in tests, where time moves only when the test moves it.
+ * Implementations are thread-safe.
  */
 public interface FrpcClock {
 
