@@ -138,7 +138,7 @@ public final class FrpcNode implements AutoCloseable {
   /** Size of the fragments larger messages travel as, in bytes ({@code frpc.fragment-size}): 64 KiB. */
   public static final int DEFAULT_FRAGMENT_SIZE = 64 * 1024;
 
-  /** A PING is sent after this long without writing ({@code frpc.heartbeat-interval}): 5 s. */
+  /** A PING is sent on every connection every this long ({@code frpc.heartbeat-interval}): 5 s. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
   /** A connection is closed after this long without receiving ({@code frpc.heartbeat-timeout}): 15 s. */
@@ -830,8 +830,8 @@ public final class FrpcNode implements AutoCloseable {
 
     /**
      * Heartbeats ({@code frpc.heartbeat-interval}, {@link FrpcNode#DEFAULT_HEARTBEAT_INTERVAL};
-     * {@code frpc.heartbeat-timeout}, {@link FrpcNode#DEFAULT_HEARTBEAT_TIMEOUT}): a PING after
-     * {@code interval} without writing; a connection silent for {@code timeout} is closed.
+     * {@code frpc.heartbeat-timeout}, {@link FrpcNode#DEFAULT_HEARTBEAT_TIMEOUT}): a PING every
+     * {@code interval} on every connection; a connection silent for {@code timeout} is closed.
      */
     public Builder heartbeat(Duration interval, Duration timeout) {
       this.heartbeatInterval = Objects.requireNonNull(interval, "interval");

@@ -46,7 +46,7 @@ public class FrpcProperties {
   /** Messages larger than this travel as fragments of this size, interleaved with small messages. */
   private DataSize fragmentSize = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE);
 
-  /** A heartbeat is sent on a connection after this long without writing. */
+  /** A heartbeat is sent on every connection every this long. */
   private Duration heartbeatInterval = FrpcNode.DEFAULT_HEARTBEAT_INTERVAL;
 
   /** A connection is closed as dead after this long without receiving anything. */
