@@ -14,7 +14,7 @@ import io.frpc.internal.pubsub.Publisher;
 import io.frpc.internal.pubsub.SubscriberHub;
 import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.ClientSettings;
-import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.routing.RemoteNodes;
 import io.frpc.internal.security.SharedSecrets;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.internal.transport.ConnectionLimits;
@@ -24,8 +24,8 @@ import io.frpc.internal.transport.Tls;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.internal.transport.TransportSettings;
 import io.frpc.pubsub.FrpcPublisher;
-import io.frpc.status.FrpcObserver;
-import io.frpc.status.FrpcTracer;
+import io.frpc.observability.FrpcObserver;
+import io.frpc.observability.FrpcTracer;
 import io.frpc.status.NodeStatus;
 import io.frpc.time.FrpcClock;
 import java.net.InetSocketAddress;
@@ -184,7 +184,7 @@ public final class FrpcNode implements AutoCloseable {
   private final FrpcResources ownResources;
   private final TransportResources resources;
   private final PayloadCodec codec;
-  private final FrpcClient client;
+  private final RemoteNodes client;
   private final FrpcTemplate template;
   private final Publisher publisher;
   private final SubscriberHub subscriptions;
@@ -225,7 +225,7 @@ public final class FrpcNode implements AutoCloseable {
         queuedPublicationBytes, resources.clock());
     this.subscriptions = new SubscriberHub(codec, resources.workers(), unknownNames, settings.subscriberBacklog,
         queuedPublicationBytes, settings.maxSubscriptionsPerConnection, resources.clock());
-    this.client = new FrpcClient(settings.clientSettings, connector, resources, unknownNames, subscriptions);
+    this.client = new RemoteNodes(settings.clientSettings, connector, resources, unknownNames, subscriptions);
     settings.listeners.forEach(client::addListener);
     this.template = new FrpcTemplate(client, new CallExecutor(client, codec, settings.observer, settings.tracer),
         subscriptions);
@@ -525,7 +525,7 @@ public final class FrpcNode implements AutoCloseable {
   }
 
   /** The client side, for tests in this package. */
-  FrpcClient client() {
+  RemoteNodes client() {
     return client;
   }
 

@@ -4,7 +4,7 @@ import io.frpc.internal.routing.CallExecutor;
 import io.frpc.internal.routing.CallTarget;
 import io.frpc.internal.client.TypedClients;
 import io.frpc.internal.pubsub.SubscriberHub;
-import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.routing.RemoteNodes;
 import io.frpc.pubsub.Channels;
 import java.util.SortedSet;
 
@@ -22,11 +22,11 @@ import java.util.SortedSet;
  */
 public final class FrpcTemplate {
 
-  private final FrpcClient client;
+  private final RemoteNodes client;
   private final CallExecutor executor;
   private final SubscriberHub subscriptions;
 
-  FrpcTemplate(FrpcClient client, CallExecutor executor, SubscriberHub subscriptions) {
+  FrpcTemplate(RemoteNodes client, CallExecutor executor, SubscriberHub subscriptions) {
     this.client = client;
     this.executor = executor;
     this.subscriptions = subscriptions;

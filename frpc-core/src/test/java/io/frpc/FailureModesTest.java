@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.frpc.internal.routing.ClientSettings;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,7 +270,7 @@ class FailureModesTest {
         Duration.ofMillis(500), false);
   }
 
-  private static NodeConnection connectionTo(TestNode caller, String name) {
+  private static OutgoingConnection connectionTo(TestNode caller, String name) {
     return caller.client.activeConnections().stream().filter(c -> c.node().id().name().equals(name))
         .findFirst().orElseThrow();
   }

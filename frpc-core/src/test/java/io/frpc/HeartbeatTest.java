@@ -7,7 +7,7 @@ import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Hello;
 import io.frpc.internal.protocol.PayloadCodec;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.transport.TransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -47,7 +47,7 @@ class HeartbeatTest {
   void anIdleConnectionStaysUpAndMeasuresItsRoundTripTime() {
     server = TestNode.builder("game", 1).transport(FAST_HEARTBEATS).start();
     caller = TestNode.builder("caller", 1).transport(FAST_HEARTBEATS).start().connectedTo(server);
-    NodeConnection connection = caller.client.activeConnections().get(0);
+    OutgoingConnection connection = caller.client.activeConnections().get(0);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> connection.rttNanos() > 0);
     // one heartbeat timeout and one interval: each side's idle check must have been satisfied by the other's PINGs
@@ -63,7 +63,7 @@ class HeartbeatTest {
     caller.close();
 
     caller = TestNode.builder("caller", 1).transport(FAST_HEARTBEATS).start().connectedTo(server);
-    NodeConnection connection = caller.client.activeConnections().get(0);
+    OutgoingConnection connection = caller.client.activeConnections().get(0);
     // calls back to back: the connection never goes quiet for a heartbeat interval
     long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     while (connection.rttNanos() < 0 && System.nanoTime() < end) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.frpc.testing.CapturedLogs;
 import java.io.IOException;
 import java.time.Duration;

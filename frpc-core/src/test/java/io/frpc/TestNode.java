@@ -3,7 +3,7 @@ package io.frpc;
 import static org.awaitility.Awaitility.await;
 
 import io.frpc.internal.routing.ClientSettings;
-import io.frpc.internal.routing.FrpcClient;
+import io.frpc.internal.routing.RemoteNodes;
 import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
 final class TestNode implements AutoCloseable {
 
   final FrpcNode node;
-  final FrpcClient client;
+  final RemoteNodes client;
   final FrpcTemplate frpc;
 
   private TestNode(FrpcNode node) {

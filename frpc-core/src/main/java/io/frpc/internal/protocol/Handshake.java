@@ -78,20 +78,4 @@ public final class Handshake {
    */
   public record HelloReject(String reason) {
   }
-
-  /**
-   * Heartbeat request or answer.
-   *
-   * @param pong      whether this is the answer
-   * @param timestamp the sender's event loop ticker when it sent the PING, echoed by the PONG
-   */
-  public record Heartbeat(boolean pong, long timestamp) {
-  }
-
-  /**
-   * The accepting node is shutting down gracefully: the connecting node routes no new calls to it, lets
-   * its pending calls finish and then closes the connection.
-   */
-  public record GoingAway() {
-  }
 }

@@ -1,6 +1,6 @@
 package io.frpc.internal.protocol;
 
-import io.frpc.internal.protocol.Handshake.Heartbeat;
+import io.frpc.internal.protocol.Heartbeat;
 import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -113,7 +113,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
         yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in));
       }
-      case FrameType.GOING_AWAY -> new Handshake.GoingAway();
+      case FrameType.GOING_AWAY -> new GoingAway();
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);

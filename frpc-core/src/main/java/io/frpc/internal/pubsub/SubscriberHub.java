@@ -9,8 +9,8 @@ import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.PubSubFrames;
-import io.frpc.internal.routing.FrpcClient;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.routing.RemoteNodes;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.pubsub.Channels;
 import io.frpc.pubsub.SubscriptionListener;
 import io.frpc.status.SubscriptionStatus;
@@ -39,8 +39,8 @@ import tools.jackson.databind.ObjectReader;
  * listeners it joined); when a connection goes, it tells them the node was lost. Subscription changes
  * and connection changes take the hub's lock; publications are routed from the I/O threads without it.
  */
-public final class SubscriberHub implements AutoCloseable, NodeConnection.PublicationSink,
-    FrpcClient.ConnectionObserver {
+public final class SubscriberHub implements AutoCloseable, OutgoingConnection.PublicationSink,
+    RemoteNodes.ConnectionObserver {
 
   private static final Logger log = LoggerFactory.getLogger(SubscriberHub.class);
 
@@ -154,7 +154,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
 
   /** A connection to a node is up: every subscription targeting the node is made on it. */
   @Override
-  public synchronized void connected(NodeConnection connection) {
+  public synchronized void connected(OutgoingConnection connection) {
     if (closed) {
       return;
     }
@@ -186,7 +186,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
 
   /** The connection to a node is gone: its subscribers are told, and it is subscribed again when it returns. */
   @Override
-  public synchronized void disconnected(NodeConnection connection, NodeDownReason reason) {
+  public synchronized void disconnected(OutgoingConnection connection, NodeDownReason reason) {
     RemoteNode node = connection.node();
     Attached entry = attached.get(node.id());
     if (entry == null || entry.connection != connection) {
@@ -203,7 +203,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
 
   /** Routes a publication or refusal to the local subscriptions it is for (I/O thread). */
   @Override
-  public void received(NodeConnection connection, Object frame) {
+  public void received(OutgoingConnection connection, Object frame) {
     RemoteNode node = connection.node();
     if (frame instanceof PubSubFrames.Publication publication) {
       int[] ids = publication.subscriptionIds();
@@ -228,7 +228,7 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
     }
   }
 
-  private synchronized void refused(NodeConnection connection, PubSubFrames.SubscribeReject reject) {
+  private synchronized void refused(OutgoingConnection connection, PubSubFrames.SubscribeReject reject) {
     RemoteNode node = connection.node();
     Attached entry = attached.get(node.id());
     RemoteKey remote = byId.get(reject.subscriptionId());
@@ -281,10 +281,10 @@ public final class SubscriberHub implements AutoCloseable, NodeConnection.Public
 
   /** A connected node and the remote subscription ids made on its connection. */
   private static final class Attached {
-    final NodeConnection connection;
+    final OutgoingConnection connection;
     final Set<Integer> ids = new HashSet<>();
 
-    Attached(NodeConnection connection) {
+    Attached(OutgoingConnection connection) {
       this.connection = connection;
     }
 

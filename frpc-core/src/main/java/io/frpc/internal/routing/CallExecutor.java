@@ -13,10 +13,10 @@ import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.routing.NodeChoice.Route;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.protocol.FrameType;
-import io.frpc.status.FrpcObserver;
-import io.frpc.status.FrpcTracer;
+import io.frpc.observability.FrpcObserver;
+import io.frpc.observability.FrpcTracer;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -51,13 +51,13 @@ public final class CallExecutor {
   /** Extra time a synchronous caller waits beyond the deadline the timer enforces. */
   private static final long GRACE_MILLIS = 5_000;
 
-  private final FrpcClient client;
+  private final RemoteNodes client;
   private final PayloadCodec codec;
   private final Instrumentation instrumentation;
   private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
   private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
-  public CallExecutor(FrpcClient client, PayloadCodec codec, FrpcObserver observer, FrpcTracer tracer) {
+  public CallExecutor(RemoteNodes client, PayloadCodec codec, FrpcObserver observer, FrpcTracer tracer) {
     this.client = client;
     this.codec = codec;
     this.instrumentation = new Instrumentation(observer, tracer, client.clock());
@@ -83,7 +83,7 @@ public final class CallExecutor {
     Instrumentation.Call call = instrumentation.start(target, command);
     try {
       Route route = await(routeFor(target), client.settings().connectWait());
-      NodeConnection connection = route.connection();
+      OutgoingConnection connection = route.connection();
       InboundResponse response = await(invoke(route, target, command, args, call.traceContext()), timeout(target));
       R result = decoder.decode(connection.node().id(), response);
       call.called(null);
@@ -182,9 +182,9 @@ public final class CallExecutor {
    * Encodes the request once and hands each connection its own copy of the bytes (each patches its own
    * request id into it); a node whose limit the message exceeds fails on its own.
    */
-  private <R> List<CompletableFuture<R>> toEach(NodeConnection[] connections, CallTarget target, String command,
+  private <R> List<CompletableFuture<R>> toEach(OutgoingConnection[] connections, CallTarget target, String command,
       Object[] args, boolean replyWanted, String traceContext,
-      BiFunction<NodeConnection, ByteBuf, CompletableFuture<R>> write) {
+      BiFunction<OutgoingConnection, ByteBuf, CompletableFuture<R>> write) {
     List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
     if (connections.length == 0) {
       return results;
@@ -194,7 +194,7 @@ public final class CallExecutor {
         && Arrays.stream(connections).allMatch(c -> c.supports(FrameType.FEATURE_TRACE)) ? traceContext : null;
     ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted, traced);
     try {
-      for (NodeConnection connection : connections) {
+      for (OutgoingConnection connection : connections) {
         CompletableFuture<R> result;
         try {
           result = write.apply(connection, checked(connection, encoded.copy()));
@@ -209,7 +209,7 @@ public final class CallExecutor {
     return results;
   }
 
-  private <R> CompletableFuture<AllNodesReply<R>> collect(CallTarget target, NodeConnection[] connections,
+  private <R> CompletableFuture<AllNodesReply<R>> collect(CallTarget target, OutgoingConnection[] connections,
       List<CompletableFuture<R>> results) {
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
       SortedMap<Integer, R> values = new TreeMap<>();
@@ -253,7 +253,7 @@ public final class CallExecutor {
     });
   }
 
-  private CompletableFuture<NodeConnection> awaitAny(NodeGroup group, CallTarget target) {
+  private CompletableFuture<OutgoingConnection> awaitAny(NodeGroup group, CallTarget target) {
     String unknown = client.explainUnknownName(target.nodeName());
     if (unknown != null) {
       return CompletableFuture.failedFuture(new UnknownNodeNameException(target.nodeName(), target.nodeId(),
@@ -279,9 +279,9 @@ public final class CallExecutor {
         });
   }
 
-  private CompletableFuture<NodeConnection[]> allConnections(CallTarget target) {
+  private CompletableFuture<OutgoingConnection[]> allConnections(CallTarget target) {
     NodeGroup group = client.group(target.nodeName());
-    NodeConnection[] connections = group.all();
+    OutgoingConnection[] connections = group.all();
     if (connections.length > 0) {
       return CompletableFuture.completedFuture(connections);
     }
@@ -309,7 +309,7 @@ public final class CallExecutor {
   }
 
   /** The frame, if the connection's peer accepts its size; otherwise releases it and throws. */
-  private static ByteBuf checked(NodeConnection connection, ByteBuf frame) {
+  private static ByteBuf checked(OutgoingConnection connection, ByteBuf frame) {
     int size = Frames.messageSize(frame);
     if (size > connection.maxMessageSize()) {
       frame.release();

@@ -1,7 +1,7 @@
 package io.frpc.internal.routing;
 
-import io.frpc.status.FrpcObserver;
-import io.frpc.status.FrpcTracer;
+import io.frpc.observability.FrpcObserver;
+import io.frpc.observability.FrpcTracer;
 import io.frpc.time.FrpcClock;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,7 +1,7 @@
 package io.frpc.internal.routing;
 
 import io.frpc.internal.protocol.InstanceSelection;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 
 /**
  * Which connected node of a name a call goes to, and the key its instance is then picked by: a given node
@@ -17,14 +17,14 @@ final class NodeChoice {
   /** The route for {@code target} among {@code group}'s connected nodes, or {@code null} when none fits. */
   static Route choose(NodeGroup group, CallTarget target) {
     if (target.nodeId() != null) {
-      NodeConnection connection = group.byId(target.nodeId());
+      OutgoingConnection connection = group.byId(target.nodeId());
       return connection == null ? null : new Route(connection, target.modKey());
     }
     if (target.selection() != InstanceSelection.MOD) {
-      NodeConnection connection = group.next();
+      OutgoingConnection connection = group.next();
       return connection == null ? null : new Route(connection, 0);
     }
-    NodeConnection[] nodes = group.all();
+    OutgoingConnection[] nodes = group.all();
     if (nodes.length == 0) {
       return null;
     }
@@ -33,6 +33,6 @@ final class NodeChoice {
   }
 
   /** A chosen connection and the key its instance is picked by (for {@code mod}). */
-  record Route(NodeConnection connection, long instanceKey) {
+  record Route(OutgoingConnection connection, long instanceKey) {
   }
 }

@@ -2,7 +2,7 @@ package io.frpc.internal.routing;
 
 import io.frpc.FrpcException;
 import io.frpc.NoNodeConnectedException;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.time.FrpcClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class NodeGroup {
 
-  private static final NodeConnection[] NONE = new NodeConnection[0];
+  private static final OutgoingConnection[] NONE = new OutgoingConnection[0];
 
   private final String name;
   private final AtomicInteger roundRobin = new AtomicInteger();
-  private volatile NodeConnection[] active = NONE;
+  private volatile OutgoingConnection[] active = NONE;
   private final List<Waiter> waiters = new ArrayList<>();
 
   NodeGroup(String name) {
@@ -32,13 +32,13 @@ final class NodeGroup {
   }
 
   /** Round-robin over the connected nodes, or {@code null} if none is. */
-  NodeConnection next() {
-    NodeConnection[] nodes = active;
+  OutgoingConnection next() {
+    OutgoingConnection[] nodes = active;
     return nodes.length == 0 ? null : nodes[Math.floorMod(roundRobin.getAndIncrement(), nodes.length)];
   }
 
-  NodeConnection byId(int id) {
-    for (NodeConnection node : active) {
+  OutgoingConnection byId(int id) {
+    for (OutgoingConnection node : active) {
       if (node.node().id().id() == id) {
         return node;
       }
@@ -46,7 +46,7 @@ final class NodeGroup {
     return null;
   }
 
-  NodeConnection[] all() {
+  OutgoingConnection[] all() {
     return active;
   }
 
@@ -54,10 +54,10 @@ final class NodeGroup {
    * Completes with a connection of node {@code id} (any node when {@code id} is null) once one is
    * connected, or fails with {@link NoNodeConnectedException} after {@code wait}.
    */
-  CompletableFuture<NodeConnection> await(Integer id, Duration wait, FrpcClock clock) {
+  CompletableFuture<OutgoingConnection> await(Integer id, Duration wait, FrpcClock clock) {
     Waiter waiter;
     synchronized (this) {
-      NodeConnection ready = id == null ? next() : byId(id);
+      OutgoingConnection ready = id == null ? next() : byId(id);
       if (ready != null) {
         return CompletableFuture.completedFuture(ready);
       }
@@ -77,10 +77,10 @@ final class NodeGroup {
   }
 
   /** Adds a connection and hands it to the waiters it satisfies, on {@code executor}. */
-  void add(NodeConnection connection, Executor executor) {
+  void add(OutgoingConnection connection, Executor executor) {
     List<Waiter> satisfied = new ArrayList<>();
     synchronized (this) {
-      NodeConnection[] nodes = Arrays.copyOf(active, active.length + 1);
+      OutgoingConnection[] nodes = Arrays.copyOf(active, active.length + 1);
       nodes[nodes.length - 1] = connection;
       Arrays.sort(nodes, Comparator.comparingInt(c -> c.node().id().id()));
       active = nodes;
@@ -105,13 +105,13 @@ final class NodeGroup {
     }
   }
 
-  synchronized void remove(NodeConnection connection) {
-    active = Arrays.stream(active).filter(c -> c != connection).toArray(NodeConnection[]::new);
+  synchronized void remove(OutgoingConnection connection) {
+    active = Arrays.stream(active).filter(c -> c != connection).toArray(OutgoingConnection[]::new);
   }
 
   private static final class Waiter {
     final Integer id;
-    final CompletableFuture<NodeConnection> future = new CompletableFuture<>();
+    final CompletableFuture<OutgoingConnection> future = new CompletableFuture<>();
     FrpcClock.ScheduledTask timeout;
 
     Waiter(Integer id) {

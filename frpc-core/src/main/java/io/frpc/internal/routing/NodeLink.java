@@ -4,7 +4,7 @@ import io.frpc.FrpcException;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.internal.UntrustedText;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.status.RemoteNodeState;
 import io.frpc.status.RemoteNodeStatus;
 import java.time.Duration;
@@ -30,19 +30,19 @@ final class NodeLink {
   private static final Duration DRAIN_GRACE = Duration.ofMillis(250);
 
   private final NodeId id;
-  private final FrpcClient client;
+  private final RemoteNodes client;
   private String host;
   private int port;
-  private NodeConnection connection;
+  private OutgoingConnection connection;
   /** The connection of a node that announced its shutdown, until it closes. */
-  private NodeConnection draining;
-  private CompletableFuture<NodeConnection> attempt;
+  private OutgoingConnection draining;
+  private CompletableFuture<OutgoingConnection> attempt;
   private final Reconnects reconnects;
   private boolean removed;
   private RemoteNodeState state = RemoteNodeState.CONNECTING;
   private Instant since;
 
-  NodeLink(NodeId id, String host, int port, FrpcClient client) {
+  NodeLink(NodeId id, String host, int port, RemoteNodes client) {
     this.id = id;
     this.host = host;
     this.port = port;
@@ -78,7 +78,7 @@ final class NodeLink {
    * one.
    */
   void remove(NodeDownReason reason) {
-    NodeConnection open;
+    OutgoingConnection open;
     synchronized (this) {
       removed = true;
       cancelRetry();
@@ -96,7 +96,7 @@ final class NodeLink {
   }
 
   /** The node announced its graceful shutdown (I/O thread). */
-  private void goingAway(NodeConnection announcing) {
+  private void goingAway(OutgoingConnection announcing) {
     synchronized (this) {
       if (connection != announcing) {
         return;
@@ -109,7 +109,7 @@ final class NodeLink {
     announcing.closeWhenIdle(DRAIN_GRACE);
   }
 
-  synchronized NodeConnection connection() {
+  synchronized OutgoingConnection connection() {
     return connection;
   }
 
@@ -119,7 +119,7 @@ final class NodeLink {
 
   /** The link's state for operations; {@code lastFailure} is why the last attempt failed, or null. */
   synchronized RemoteNodeStatus status(String lastFailure) {
-    NodeConnection current = connection != null ? connection : draining;
+    OutgoingConnection current = connection != null ? connection : draining;
     return new RemoteNodeStatus(id, address(), state, since, current == null || current.rttNanos() < 0 ? -1 : current.rttNanos() / 1000,
         current == null ? 0 : current.pendingCalls(), current == null ? 0 : current.bytesIn(),
         current == null ? 0 : current.bytesOut(), lastFailure);
@@ -137,12 +137,12 @@ final class NodeLink {
     if (removed) {
       return;
     }
-    CompletableFuture<NodeConnection> current = client.connector().connect(id, host, port);
+    CompletableFuture<OutgoingConnection> current = client.connector().connect(id, host, port);
     attempt = current;
     current.whenComplete((opened, error) -> attemptDone(current, opened, error));
   }
 
-  private void attemptDone(CompletableFuture<NodeConnection> done, NodeConnection opened, Throwable error) {
+  private void attemptDone(CompletableFuture<OutgoingConnection> done, OutgoingConnection opened, Throwable error) {
     synchronized (this) {
       if (done != attempt || removed) {
         if (opened != null) {
@@ -178,7 +178,7 @@ final class NodeLink {
   }
 
   /** The connection closed by itself (a removal or the node's shutdown has already reported the node down). */
-  private void closed(NodeConnection lost) {
+  private void closed(OutgoingConnection lost) {
     synchronized (this) {
       if (lost == draining) {
         draining = null;

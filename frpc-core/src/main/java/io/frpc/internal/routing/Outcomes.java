@@ -9,7 +9,7 @@ import io.frpc.RemoteCallException;
 import io.frpc.ReplyBindingException;
 import java.util.concurrent.CompletionException;
 
-/** The outcome tag of a call or send for {@link io.frpc.status.FrpcObserver}. */
+/** The outcome tag of a call or send for {@link io.frpc.observability.FrpcObserver}. */
 final class Outcomes {
 
   static final String SUCCESS = "SUCCESS";

@@ -84,8 +84,8 @@ public final class ClientConnector {
    * Connects to {@code host:port} and completes with the connection once the peer proved to be
    * {@code expected}; fails when the connect, the handshake or the identity check fails.
    */
-  public CompletableFuture<NodeConnection> connect(NodeId expected, String host, int port) {
-    CompletableFuture<NodeConnection> result = new CompletableFuture<>();
+  public CompletableFuture<OutgoingConnection> connect(NodeId expected, String host, int port) {
+    CompletableFuture<OutgoingConnection> result = new CompletableFuture<>();
     Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
@@ -105,7 +105,7 @@ public final class ClientConnector {
     private final NodeId expected;
     private final String host;
     private final int port;
-    private final CompletableFuture<NodeConnection> result;
+    private final CompletableFuture<OutgoingConnection> result;
     private ScheduledFuture<?> timeout;
     /** This side's nonce and key share when it authenticates the node, else null. */
     private byte[] nonce;
@@ -114,7 +114,7 @@ public final class ClientConnector {
     private Challenge proven;
     private FrameProtection protection;
 
-    Handshake(NodeId expected, String host, int port, CompletableFuture<NodeConnection> result) {
+    Handshake(NodeId expected, String host, int port, CompletableFuture<OutgoingConnection> result) {
       this.expected = expected;
       this.host = host;
       this.port = port;
@@ -178,7 +178,7 @@ public final class ClientConnector {
       } else if (result.isDone()) {
         channel.close();
       } else {
-        NodeConnection connection = new NodeConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
+        OutgoingConnection connection = new OutgoingConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
             Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.clock(),
             ack.features() == null ? Set.of() : Set.copyOf(ack.features()), errors);
         Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, protection, connection::pong,

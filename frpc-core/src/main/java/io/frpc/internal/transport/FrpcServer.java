@@ -5,7 +5,7 @@ import io.frpc.NodeId;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.security.SharedSecrets;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.frpc.time.FrpcClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -211,7 +211,7 @@ public final class FrpcServer {
     shuttingDown = true;
     List<ChannelFuture> written = new ArrayList<>();
     for (Channel child : channels) {
-      ServerConnection connection = child.pipeline().get(ServerConnection.class);
+      IncomingConnection connection = child.pipeline().get(IncomingConnection.class);
       ChannelFuture announcement = connection == null ? null : connection.goingAway();
       if (announcement != null) {
         written.add(announcement);
@@ -277,7 +277,7 @@ public final class FrpcServer {
 
   /** Whether {@code child} is open and its peer, told of the shutdown, will close it. */
   private static boolean closesItself(Channel child) {
-    ServerConnection connection = child.pipeline().get(ServerConnection.class);
+    IncomingConnection connection = child.pipeline().get(IncomingConnection.class);
     return child.isOpen() && connection != null && connection.drains();
   }
 }

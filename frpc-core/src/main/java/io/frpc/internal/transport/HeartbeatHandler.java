@@ -1,7 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.internal.protocol.Frames;
-import io.frpc.internal.protocol.Handshake.Heartbeat;
+import io.frpc.internal.protocol.Heartbeat;
 import io.frpc.internal.protocol.LimitExceededException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

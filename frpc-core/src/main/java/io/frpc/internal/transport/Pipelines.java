@@ -70,7 +70,7 @@ final class Pipelines {
     }
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
-    pipeline.replace(HANDSHAKE, "backpressure", new BackPressure(serving, limits.unwritableTimeout()));
+    pipeline.replace(HANDSHAKE, "backpressure", new UnwritableTimeoutHandler(serving, limits.unwritableTimeout()));
     // reader idle only: HeartbeatHandler finds write idleness without a listener on every write
     pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(), 0, 0,
         TimeUnit.MILLISECONDS));

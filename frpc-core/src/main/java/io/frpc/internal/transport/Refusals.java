@@ -1,7 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.internal.RateLimitedLog;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.frpc.time.FrpcClock;
 import java.time.Duration;
 import org.slf4j.Logger;

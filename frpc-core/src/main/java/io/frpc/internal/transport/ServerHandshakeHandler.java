@@ -207,7 +207,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     timeout.cancel(false);
-    ServerConnection connection = new ServerConnection(peer, ctx.channel(), terms.maxMessageSize(), dispatcher,
+    IncomingConnection connection = new IncomingConnection(peer, ctx.channel(), terms.maxMessageSize(), dispatcher,
         channels, terms.features(), errors);
     ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO_ACK, codec, new HelloAck(
         FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, terms.maxMessageSize(), terms.features())),

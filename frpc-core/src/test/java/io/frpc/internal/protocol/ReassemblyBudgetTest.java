@@ -69,7 +69,7 @@ class ReassemblyBudgetTest {
     peer.writeInbound(fragment(true, false, message.length, first));
     peer.writeInbound(fragment(false, true, 0, new byte[message.length - first.length]));
 
-    assertThat((Object) peer.readInbound()).isInstanceOf(Handshake.Heartbeat.class);
+    assertThat((Object) peer.readInbound()).isInstanceOf(Heartbeat.class);
     assertThat(budget.used()).isZero();
     peer.finishAndReleaseAll();
   }

@@ -3,7 +3,7 @@ package io.frpc.internal.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.NoNodeConnectedException;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.time.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +19,7 @@ class NodeGroupTest {
 
   @Test
   void aWaitingCallerFailsWithNoNodeConnectedWhenTheConnectWaitHasPassedAndNotBefore() {
-    CompletableFuture<NodeConnection> waiting = group.await(null, CONNECT_WAIT, clock);
+    CompletableFuture<OutgoingConnection> waiting = group.await(null, CONNECT_WAIT, clock);
 
     clock.advance(CONNECT_WAIT.minusMillis(1));
     assertThat(waiting).isNotDone();
@@ -30,7 +30,7 @@ class NodeGroupTest {
 
   @Test
   void aWaitOfZeroFailsAtOnceWithoutATimer() {
-    CompletableFuture<NodeConnection> waiting = group.await(2, Duration.ZERO, clock);
+    CompletableFuture<OutgoingConnection> waiting = group.await(2, Duration.ZERO, clock);
 
     assertThat(waiting).isCompletedExceptionally();
     assertThat(clock.pendingTasks()).isZero();

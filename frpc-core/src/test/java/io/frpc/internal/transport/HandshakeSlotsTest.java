@@ -3,7 +3,7 @@ package io.frpc.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.frpc.testing.CapturedLogs;
 import io.frpc.time.ManualClock;
 import io.netty.channel.Channel;

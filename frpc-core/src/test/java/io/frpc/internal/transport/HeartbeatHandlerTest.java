@@ -37,7 +37,7 @@ class HeartbeatHandlerTest {
   private final CapturedLogs logs = CapturedLogs.of(LOGGER);
   private final ManualClock clock = new ManualClock();
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final NodeConnection connection;
+  private final OutgoingConnection connection;
 
   HeartbeatHandlerTest() {
     TransportSettings settings = new TransportSettings(1 << 20, 64 * 1024, INTERVAL, TIMEOUT, Duration.ofSeconds(10));
@@ -46,7 +46,7 @@ class HeartbeatHandlerTest {
     channel.freezeTime();
     Pipelines.initialize(channel.pipeline(), null, settings, limits, limits.inboundBudget(), new PayloadCodec(),
         new Traffic(), clock, new ChannelInboundHandlerAdapter());
-    connection = new NodeConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7", 9000, "boot"), channel,
+    connection = new OutgoingConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7", 9000, "boot"), channel,
         1 << 20, clock, Set.of(), new ConnectionErrors(LoggerFactory.getLogger(LOGGER), clock));
     Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, null, connection::pong, "replies",
         connection);

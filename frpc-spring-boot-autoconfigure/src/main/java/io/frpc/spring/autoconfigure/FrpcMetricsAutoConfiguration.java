@@ -1,7 +1,7 @@
 package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcNode;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

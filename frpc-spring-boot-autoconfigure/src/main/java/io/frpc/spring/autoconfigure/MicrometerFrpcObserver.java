@@ -1,6 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,6 +1,6 @@
 package io.frpc.spring.autoconfigure;
 
-import io.frpc.status.FrpcTracer;
+import io.frpc.observability.FrpcTracer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;

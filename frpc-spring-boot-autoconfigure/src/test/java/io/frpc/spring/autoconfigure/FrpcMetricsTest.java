@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
-import io.frpc.status.FrpcObserver;
+import io.frpc.observability.FrpcObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

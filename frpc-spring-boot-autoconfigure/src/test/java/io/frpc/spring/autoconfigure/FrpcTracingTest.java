@@ -10,7 +10,7 @@ import brave.propagation.ThreadLocalCurrentTraceContext;
 import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
 import io.frpc.spring.FrpcHandler;
-import io.frpc.status.FrpcTracer;
+import io.frpc.observability.FrpcTracer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.brave.bridge.BraveBaggageManager;

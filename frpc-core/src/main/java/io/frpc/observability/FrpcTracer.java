@@ -1,4 +1,4 @@
-package io.frpc.status;
+package io.frpc.observability;
 
 /**
  * Carries a trace across nodes (the Spring Boot starter binds it to Micrometer Tracing): a call made on a

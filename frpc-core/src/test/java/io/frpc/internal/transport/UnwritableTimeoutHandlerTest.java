@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
  * A peer that stops reading, on the connection's event loop (the embedded channel's time): the serving side stops
  * reading from it at once and fails the connection when it has not read for the unwritable timeout.
  */
-class BackPressureTest {
+class UnwritableTimeoutHandlerTest {
 
   private static final Duration UNWRITABLE_TIMEOUT = Duration.ofSeconds(2);
 
   private final List<Throwable> failures = new ArrayList<>();
   private final EmbeddedChannel channel = new EmbeddedChannel();
 
-  BackPressureTest() {
+  UnwritableTimeoutHandlerTest() {
     channel.freezeTime();
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
-    channel.pipeline().addLast(new BackPressure(true, UNWRITABLE_TIMEOUT), new ChannelInboundHandlerAdapter() {
+    channel.pipeline().addLast(new UnwritableTimeoutHandler(true, UNWRITABLE_TIMEOUT), new ChannelInboundHandlerAdapter() {
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         failures.add(cause);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The pending calls of an outgoing connection against a manual clock: a deadline fires exactly at the call's
  * timeout, a reply before it wins, and a draining connection closes once idle but not within its grace.
  */
-class NodeConnectionTest {
+class OutgoingConnectionTest {
 
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   private static final Payload RESULT = new Payload(new byte[] {1}, 0, 1);
@@ -36,11 +36,11 @@ class NodeConnectionTest {
   private final PayloadCodec codec = new PayloadCodec();
   private final ManualClock clock = new ManualClock();
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final NodeConnection connection = new NodeConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7",
+  private final OutgoingConnection connection = new OutgoingConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7",
       9000, "boot"), channel, 1 << 20, clock, Set.of(), new ConnectionErrors(LoggerFactory.getLogger(getClass()),
       clock));
 
-  NodeConnectionTest() {
+  OutgoingConnectionTest() {
     channel.pipeline().addLast(connection);
   }
 

@@ -1,4 +1,4 @@
-package io.frpc.status;
+package io.frpc.observability;
 
 /**
  * Receives a measurement for every call, send and served request, for metrics (the Spring Boot starter

@@ -5,7 +5,7 @@ import io.frpc.ConnectionLostException;
 import io.frpc.RemoteNode;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
-import io.frpc.internal.protocol.Handshake;
+import io.frpc.internal.protocol.GoingAway;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.ProtocolException;
 import io.frpc.internal.protocol.PubSubFrames;
@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * connection closes. Frames the node publishes for this node's subscriptions go to the
  * {@link PublicationSink} set once the connection is in use.
  */
-public final class NodeConnection extends ChannelInboundHandlerAdapter {
+public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
 
-  private static final Logger log = LoggerFactory.getLogger(NodeConnection.class);
+  private static final Logger log = LoggerFactory.getLogger(OutgoingConnection.class);
 
   private final RemoteNode node;
   private final Channel channel;
@@ -61,7 +61,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
   /** @param clock sets the deadlines of calls and pings and the grace of {@link #closeWhenIdle} */
-  NodeConnection(RemoteNode node, Channel channel, int maxMessageSize, FrpcClock clock, Set<String> features,
+  OutgoingConnection(RemoteNode node, Channel channel, int maxMessageSize, FrpcClock clock, Set<String> features,
       ConnectionErrors errors) {
     this.node = node;
     this.errors = errors;
@@ -281,7 +281,7 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
       sink.received(this, msg);
       return;
     }
-    if (msg instanceof Handshake.GoingAway) {
+    if (msg instanceof GoingAway) {
       if (!supports(FrameType.FEATURE_DRAIN)) {
         throw new ProtocolException("GOING_AWAY without the drain feature");
       }
@@ -384,6 +384,6 @@ public final class NodeConnection extends ChannelInboundHandlerAdapter {
   public interface PublicationSink {
 
     /** A {@link PubSubFrames.Publication} or {@link PubSubFrames.SubscribeReject} arrived. */
-    void received(NodeConnection connection, Object frame);
+    void received(OutgoingConnection connection, Object frame);
   }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * server stops reading from it (so it stops producing replies for it); either side closes the
  * connection when the peer has not read for the unwritable timeout.
  */
-final class BackPressure extends ChannelInboundHandlerAdapter {
+final class UnwritableTimeoutHandler extends ChannelInboundHandlerAdapter {
 
   private final boolean stopReading;
   private final Duration unwritableTimeout;
@@ -21,7 +21,7 @@ final class BackPressure extends ChannelInboundHandlerAdapter {
   /**
    * @param stopReading whether to stop reading while unwritable (the serving side)
    */
-  BackPressure(boolean stopReading, Duration unwritableTimeout) {
+  UnwritableTimeoutHandler(boolean stopReading, Duration unwritableTimeout) {
     this.stopReading = stopReading;
     this.unwritableTimeout = unwritableTimeout;
   }

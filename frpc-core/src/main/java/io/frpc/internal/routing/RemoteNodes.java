@@ -9,7 +9,7 @@ import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
 import io.frpc.internal.transport.ClientConnector;
 import io.frpc.status.RemoteNodeStatus;
-import io.frpc.internal.transport.NodeConnection;
+import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.transport.TransportResources;
 import io.frpc.time.Backoff;
 import io.frpc.time.FrpcClock;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * The calling side of a node: keeps one connection to every discovered node, knows which are usable,
  * and tells {@link NodeListener}s about every transition.
  */
-public final class FrpcClient implements AutoCloseable {
+public final class RemoteNodes implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(FrpcClient.class);
+  private static final Logger log = LoggerFactory.getLogger(RemoteNodes.class);
 
   private final ClientSettings settings;
   private final ClientConnector connector;
@@ -57,7 +57,7 @@ public final class FrpcClient implements AutoCloseable {
    * @param unknownNames why a node name can never be discovered, or {@code null} when it may be
    * @param observer     told about every connection that comes into use or goes, before node listeners
    */
-  public FrpcClient(ClientSettings settings, ClientConnector connector, TransportResources resources,
+  public RemoteNodes(ClientSettings settings, ClientConnector connector, TransportResources resources,
       Function<String, String> unknownNames, ConnectionObserver observer) {
     this.settings = settings;
     this.connector = connector;
@@ -98,7 +98,7 @@ public final class FrpcClient implements AutoCloseable {
   /** Whether the connection to {@code node} answers a heartbeat within {@code timeout}. */
   public CompletableFuture<Boolean> probe(NodeId node, Duration timeout) {
     NodeLink link = links.get(node);
-    NodeConnection connection = link == null ? null : link.connection();
+    OutgoingConnection connection = link == null ? null : link.connection();
     if (connection == null || !connection.isOpen()) {
       return CompletableFuture.completedFuture(false);
     }
@@ -122,7 +122,7 @@ public final class FrpcClient implements AutoCloseable {
     TreeSet<Integer> ids = new TreeSet<>();
     NodeGroup group = groups.get(name);
     if (group != null) {
-      for (NodeConnection connection : group.all()) {
+      for (OutgoingConnection connection : group.all()) {
         ids.add(connection.node().id().id());
       }
     }
@@ -130,8 +130,8 @@ public final class FrpcClient implements AutoCloseable {
   }
 
   /** Every connected node with its connection, for diagnostics. */
-  public List<NodeConnection> activeConnections() {
-    List<NodeConnection> result = new ArrayList<>();
+  public List<OutgoingConnection> activeConnections() {
+    List<OutgoingConnection> result = new ArrayList<>();
     groups.values().forEach(group -> result.addAll(List.of(group.all())));
     result.sort((a, b) -> a.node().id().compareTo(b.node().id()));
     return result;
@@ -262,7 +262,7 @@ public final class FrpcClient implements AutoCloseable {
     }
   }
 
-  void activated(NodeConnection connection) {
+  void activated(OutgoingConnection connection) {
     RemoteNode node = connection.node();
     log.info("Connected to node {} at {}", node.id(), node.address());
     group(node.id().name()).add(connection, resources.callbacks());
@@ -271,12 +271,12 @@ public final class FrpcClient implements AutoCloseable {
   }
 
   /** {@code connection}'s node announced its graceful shutdown: it is down for callers from now on. */
-  void shuttingDown(NodeConnection connection) {
+  void shuttingDown(OutgoingConnection connection) {
     lastFailures.put(connection.node().id(), new ShutDown(null));
     deactivated(connection, NodeDownReason.SHUTDOWN);
   }
 
-  void deactivated(NodeConnection connection, NodeDownReason reason) {
+  void deactivated(OutgoingConnection connection, NodeDownReason reason) {
     RemoteNode node = connection.node();
     group(node.id().name()).remove(connection);
     observer.disconnected(connection, reason);
@@ -311,10 +311,10 @@ public final class FrpcClient implements AutoCloseable {
   public interface ConnectionObserver {
 
     /** {@code connection} is in use from now on. */
-    void connected(NodeConnection connection);
+    void connected(OutgoingConnection connection);
 
     /** {@code connection} is no longer used, for {@code reason}. */
-    void disconnected(NodeConnection connection, NodeDownReason reason);
+    void disconnected(OutgoingConnection connection, NodeDownReason reason);
   }
 
   /** Why a node that announced its graceful shutdown cannot be called (until it reconnects). */

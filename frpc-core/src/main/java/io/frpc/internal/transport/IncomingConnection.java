@@ -20,7 +20,7 @@ import java.util.Set;
  * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
  * the peer's subscriptions to this node's channels.
  */
-final class ServerConnection extends ChannelInboundHandlerAdapter implements ServedConnection {
+final class IncomingConnection extends ChannelInboundHandlerAdapter implements ServedConnection {
 
 
   private final NodeId peer;
@@ -39,7 +39,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
   /**
    * @param features the features both sides announced in the handshake
    */
-  ServerConnection(NodeId peer, Channel channel, int maxMessageSize, InboundRequestHandler dispatcher,
+  IncomingConnection(NodeId peer, Channel channel, int maxMessageSize, InboundRequestHandler dispatcher,
       ServedChannels channels, Set<String> features, ConnectionErrors errors) {
     this.peer = peer;
     this.errors = errors;
