@@ -35,7 +35,7 @@ class PackageMapTest {
 
   /** The public API packages; the root package {@code io.frpc} is both vocabulary and the node's assembly. */
   private static final String[] API = {"io.frpc", "io.frpc.client..", "io.frpc.discovery..", "io.frpc.pubsub..",
-      "io.frpc.status..", "io.frpc.time.."};
+      "io.frpc.observability..", "io.frpc.status..", "io.frpc.time.."};
 
   @Test
   void packagesBelowTheRootFormNoCycle() {
@@ -73,7 +73,7 @@ class PackageMapTest {
   @Test
   void apiPackagesOtherThanTheRootUseNoInternalLayer() {
     noClasses().that().resideInAnyPackage("io.frpc.client..", "io.frpc.discovery..", "io.frpc.pubsub..",
-            "io.frpc.status..", "io.frpc.time..")
+            "io.frpc.observability..", "io.frpc.status..", "io.frpc.time..")
         .should().dependOnClassesThat().resideInAPackage("io.frpc.internal.*..")
         .check(CORE);
   }
