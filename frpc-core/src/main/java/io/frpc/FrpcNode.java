@@ -87,7 +87,7 @@ public final class FrpcNode implements AutoCloseable {
   /** How long running and queued requests may finish on shutdown ({@code frpc.server.shutdown-timeout}): 30 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Time a connection has to complete its handshake ({@code frpc.server.handshake-timeout}): 10 s. */
+  /** Time a connection has to complete its handshake ({@code frpc.handshake-timeout}): 10 s. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   /** Connections that may be in the handshake at once ({@code frpc.server.max-handshaking}): {@value}. */
@@ -840,7 +840,7 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * A connection whose handshake has not completed by then is closed ({@code frpc.server.handshake-timeout},
+     * A connection whose handshake has not completed by then is closed ({@code frpc.handshake-timeout},
      * {@link FrpcNode#DEFAULT_HANDSHAKE_TIMEOUT}).
      */
     public Builder handshakeTimeout(Duration timeout) {

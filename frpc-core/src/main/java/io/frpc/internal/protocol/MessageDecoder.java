@@ -193,7 +193,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       discardPartial();
       ctx.fireExceptionCaught(new LimitExceededException("an unfinished message (" + filled + " of " + total
           + " bytes) received no fragment for " + TimeUnit.NANOSECONDS.toMillis(stallNanos)
-          + " ms (frpc.server.handshake-timeout)"));
+          + " ms (frpc.handshake-timeout)"));
       ctx.close();
     }
   }

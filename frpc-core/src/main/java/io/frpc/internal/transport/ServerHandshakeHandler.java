@@ -91,9 +91,9 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     timeout = ctx.executor().schedule(() -> {
       refused = true;
-      refusals.refused("frpc.server.handshake-timeout", "Closing connection from " + ctx.channel().remoteAddress()
+      refusals.refused("frpc.handshake-timeout", "Closing connection from " + ctx.channel().remoteAddress()
           + ": no handshake within "
-          + settings.handshakeTimeout().toMillis() + " ms (frpc.server.handshake-timeout)");
+          + settings.handshakeTimeout().toMillis() + " ms (frpc.handshake-timeout)");
       ctx.close();
     }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();

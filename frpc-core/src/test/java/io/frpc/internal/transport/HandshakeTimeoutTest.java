@@ -85,9 +85,9 @@ class HandshakeTimeoutTest {
     advance(Duration.ofMillis(1));
 
     assertThat(channel.isOpen()).isFalse();
-    assertThat(refusals).containsExactly("frpc.server.handshake-timeout");
+    assertThat(refusals).containsExactly("frpc.handshake-timeout");
     assertThat(logs.messages(Level.WARN)).singleElement().asString()
-        .endsWith(": no handshake within 500 ms (frpc.server.handshake-timeout)");
+        .endsWith(": no handshake within 500 ms (frpc.handshake-timeout)");
   }
 
   @Test

@@ -10,17 +10,19 @@ import io.frpc.NodeListener;
 import io.frpc.TlsClientAuth;
 import io.frpc.TlsSettings;
 import io.frpc.discovery.NodeDiscovery;
+import io.frpc.discovery.StaticNodeDiscovery.HostPort;
+import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.internal.Names;
-import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.observability.FrpcObserver;
 import io.frpc.observability.FrpcTracer;
-import io.frpc.discovery.StaticNodeDiscovery;
-import io.frpc.discovery.StaticNodeDiscovery.HostPort;
+import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.spring.FrpcNodeCustomizer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -35,9 +37,9 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Scope;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
-import org.springframework.context.annotation.Scope;
 
 /**
  * Auto-configuration of an frpc node from {@code frpc.*} properties: the {@link FrpcNode} serving the
@@ -87,7 +89,7 @@ public final class FrpcAutoConfiguration {
     map.from(server::getMailboxCapacity).to(builder::mailboxCapacity);
     map.from(server::isIncludeStacktrace).to(builder::includeStackTrace);
     map.from(server::getShutdownTimeout).to(builder::shutdownTimeout);
-    map.from(server::getHandshakeTimeout).to(builder::handshakeTimeout);
+    map.from(handshakeTimeout(properties)).to(builder::handshakeTimeout);
     map.from(server::getMaxConnections).to(builder::maxConnections);
     map.from(server::getMaxHandshaking).to(builder::maxHandshaking);
     map.from(server::getMaxHandshakingPerNetwork).to(builder::maxHandshakingPerNetwork);
@@ -223,6 +225,21 @@ public final class FrpcAutoConfiguration {
     return new TlsSettings(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory(),
         options.getEnabledProtocols() == null ? Set.of() : Set.of(options.getEnabledProtocols()),
         options.getCiphers() == null ? Set.of() : Set.of(options.getCiphers()));
+  }
+
+  /**
+   * {@code frpc.handshake-timeout}, or its former name {@code frpc.server.handshake-timeout} while an application
+   * still sets that one.
+   */
+  @SuppressWarnings("removal")
+  private static Duration handshakeTimeout(FrpcProperties properties) {
+    Duration former = properties.getServer().getHandshakeTimeout();
+    if (former == null) {
+      return properties.getHandshakeTimeout();
+    }
+    LoggerFactory.getLogger(FrpcAutoConfiguration.class).warn("frpc.server.handshake-timeout is deprecated: it also "
+        + "governs the handshakes this node opens; rename it to frpc.handshake-timeout");
+    return former;
   }
 
   private static int toIntBytes(long bytes, String property) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -45,6 +46,12 @@ public class FrpcProperties {
 
   /** Messages larger than this travel as fragments of this size, interleaved with small messages. */
   private DataSize fragmentSize = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE);
+
+  /**
+   * A connection, accepted or opened by this node, that has not completed its handshake within this time is
+   * closed.
+   */
+  private Duration handshakeTimeout = FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT;
 
   /** A heartbeat is sent on every connection every this long. */
   private Duration heartbeatInterval = FrpcNode.DEFAULT_HEARTBEAT_INTERVAL;
@@ -116,6 +123,14 @@ public class FrpcProperties {
 
   public Duration getHeartbeatInterval() {
     return heartbeatInterval;
+  }
+
+  public Duration getHandshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public void setHandshakeTimeout(Duration handshakeTimeout) {
+    this.handshakeTimeout = handshakeTimeout;
   }
 
   public void setHeartbeatInterval(Duration heartbeatInterval) {
@@ -209,8 +224,8 @@ public class FrpcProperties {
      */
     private String advertisedHost;
 
-    /** A connection that has not completed its handshake within this time is closed. */
-    private Duration handshakeTimeout = FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT;
+    /** Former name of frpc.handshake-timeout, which also governs the handshakes this node opens. */
+    private Duration handshakeTimeout;
 
     /** On shutdown, running and queued requests get this long to finish before connections close. */
     private Duration shutdownTimeout = FrpcNode.DEFAULT_SHUTDOWN_TIMEOUT;
@@ -282,10 +297,14 @@ public class FrpcProperties {
       this.advertisedHost = advertisedHost;
     }
 
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = "frpc.handshake-timeout",
+        reason = "the timeout also governs the handshakes this node opens, not only the server's")
     public Duration getHandshakeTimeout() {
       return handshakeTimeout;
     }
 
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public void setHandshakeTimeout(Duration handshakeTimeout) {
       this.handshakeTimeout = handshakeTimeout;
     }

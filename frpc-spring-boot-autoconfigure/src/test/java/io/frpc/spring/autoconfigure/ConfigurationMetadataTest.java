@@ -45,7 +45,7 @@ class ConfigurationMetadataTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "frpc.node.name", "frpc.node.id",
-      "frpc.server.enabled", "frpc.server.host", "frpc.server.port", "frpc.server.handshake-timeout",
+      "frpc.server.enabled", "frpc.server.host", "frpc.server.port", "frpc.handshake-timeout",
       "frpc.server.shutdown-timeout", "frpc.server.include-stacktrace", "frpc.server.mailbox-capacity",
       "frpc.client.connect-wait", "frpc.client.call-timeout", "frpc.client.connect-timeout",
       "frpc.client.reconnect-initial-backoff", "frpc.client.reconnect-max-backoff",
@@ -137,7 +137,7 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.server.enabled", FrpcNode.DEFAULT_SERVE),
       Map.entry("frpc.server.host", FrpcNode.DEFAULT_HOST),
       Map.entry("frpc.server.port", FrpcNode.DEFAULT_PORT),
-      Map.entry("frpc.server.handshake-timeout", FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT),
+      Map.entry("frpc.handshake-timeout", FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT),
       Map.entry("frpc.server.shutdown-timeout", FrpcNode.DEFAULT_SHUTDOWN_TIMEOUT),
       Map.entry("frpc.server.include-stacktrace", FrpcNode.DEFAULT_INCLUDE_STACK_TRACE),
       Map.entry("frpc.server.mailbox-capacity", FrpcNode.DEFAULT_MAILBOX_CAPACITY),

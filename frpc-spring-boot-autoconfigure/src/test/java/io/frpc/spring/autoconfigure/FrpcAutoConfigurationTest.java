@@ -17,6 +17,7 @@ import io.frpc.discovery.NodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery;
 import io.frpc.spring.FrpcHandler;
 import io.frpc.spring.FrpcNodeCustomizer;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -57,6 +60,19 @@ class FrpcAutoConfigurationTest {
       assertThat(node.isListening()).isTrue();
       assertThat(node.listenAddress()).isNotNull();
       assertThat(node.listenAddress().getPort()).isPositive();
+    });
+  }
+
+  /** The default is 10 s, so a connection closed within 5 s shows the property was applied. */
+  @ParameterizedTest
+  @ValueSource(strings = {"frpc.handshake-timeout", "frpc.server.handshake-timeout"})
+  void theHandshakeTimeoutIsTakenFromItsPropertyOrItsFormerName(String property) {
+    namedNode.withPropertyValues(property + "=300ms").run(context -> {
+      FrpcNode node = context.getBean(FrpcNode.class);
+      try (Socket silent = new Socket("127.0.0.1", node.listenAddress().getPort())) {
+        silent.setSoTimeout(5_000);
+        assertThat(silent.getInputStream().read()).as("closed by the node before the default timeout").isEqualTo(-1);
+      }
     });
   }
 
