@@ -2,8 +2,8 @@ package io.frpc.bench.scale;
 
 import io.frpc.NodeId;
 import io.frpc.bench.Await;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.time.SystemClock;
 import java.time.Duration;
 import java.util.ArrayList;

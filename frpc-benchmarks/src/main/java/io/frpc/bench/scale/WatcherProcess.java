@@ -1,8 +1,8 @@
 package io.frpc.bench.scale;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.time.SystemClock;
 import java.io.BufferedReader;
 import java.io.IOException;
