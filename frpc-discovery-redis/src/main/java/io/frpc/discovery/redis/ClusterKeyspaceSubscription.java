@@ -1,5 +1,7 @@
 package io.frpc.discovery.redis;
 
+import io.frpc.time.Backoff;
+import io.frpc.time.FrpcClock;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -8,10 +10,12 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -33,12 +37,16 @@ import reactor.core.Disposable;
 final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterKeyspaceSubscription.class);
-  private static final long RETRY_MILLIS = 500;
+  /** Waits before following the topology again after a failure. */
+  private static final Backoff RETRY = Backoff.fixed(Duration.ofMillis(500));
   private static final long CHECK_SECONDS = 5;
 
   private final RedisClusterClient client;
   private final String[] patterns;
   private final Listener listener;
+  private final FrpcClock clock;
+  /** Draws the retries' jitter; used under this object's monitor. */
+  private final SplittableRandom random = new SplittableRandom();
   /** Node ids of the masters the patterns were (or are being) requested on. */
   private final Set<String> asked = ConcurrentHashMap.newKeySet();
   /** The node connections the patterns were requested on, by node id, until unsubscribed. */
@@ -51,10 +59,13 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
   private volatile Future<?> periodicCheck;
   private volatile boolean closed;
 
-  ClusterKeyspaceSubscription(LettuceConnectionFactory connections, List<String> patterns, Listener listener) {
+  /** @param clock sets the timers of retries, which run on Lettuce's event executors */
+  ClusterKeyspaceSubscription(LettuceConnectionFactory connections, List<String> patterns, Listener listener,
+      FrpcClock clock) {
     this.client = (RedisClusterClient) connections.getRequiredNativeClient();
     this.patterns = patterns.toArray(String[]::new);
     this.listener = listener;
+    this.clock = clock;
   }
 
   @Override
@@ -107,7 +118,7 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
       confirmed.retainAll(present);
       requested.keySet().retainAll(present);
     } catch (RuntimeException e) {
-      log.warn("Cannot follow the cluster topology: {}; retrying in {} ms", e.getMessage(), RETRY_MILLIS);
+      log.warn("Cannot follow the cluster topology: {}; retrying in {} ms", e.getMessage(), RETRY.initial().toMillis());
       retryLater();
     }
   }
@@ -130,10 +141,15 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
 
   private void retryLater() {
     if (!closed && retryScheduled.compareAndSet(false, true)) {
-      client.getResources().eventExecutorGroup().schedule(() -> {
+      long delay;
+      synchronized (this) {
+        delay = RETRY.delayNanos(1, random);
+      }
+      // the clock's timer thread only hands the retry over: following the topology runs on Lettuce's executors
+      clock.schedule(() -> client.getResources().eventExecutorGroup().execute(() -> {
         retryScheduled.set(false);
         follow(connection.getPartitions());
-      }, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      }), delay, TimeUnit.NANOSECONDS);
     }
   }
 

@@ -1,7 +1,11 @@
 package io.frpc.discovery.redis;
 
+import io.frpc.time.Backoff;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.task.SyncTaskExecutor;
@@ -11,7 +15,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * Keyspace notifications of one server (standalone, or the master Sentinel names) through Spring's listener
@@ -21,13 +26,14 @@ import org.springframework.util.backoff.FixedBackOff;
 final class ContainerKeyspaceSubscription implements KeyspaceSubscription {
 
   private static final Logger log = LoggerFactory.getLogger(ContainerKeyspaceSubscription.class);
-  private static final long RECOVERY_MILLIS = 500;
+  /** Waits between the container's attempts to subscribe again after a connection loss. */
+  private static final Backoff RECOVERY = Backoff.fixed(Duration.ofMillis(500));
 
   private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 
   ContainerKeyspaceSubscription(RedisConnectionFactory connections, List<String> patterns, Listener listener) {
     container.setConnectionFactory(connections);
-    container.setRecoveryBackoff(new FixedBackOff(RECOVERY_MILLIS));
+    container.setRecoveryBackoff(new RecoveryBackOff(RECOVERY));
     // Deliver on the subscription's own thread, in the order Redis sent them. (The default executor starts a
     // thread per message: no order at all.)
     container.setTaskExecutor(new SyncTaskExecutor());
@@ -51,6 +57,20 @@ final class ContainerKeyspaceSubscription implements KeyspaceSubscription {
       container.destroy();
     } catch (Exception e) {
       log.debug("Closing a keyspace subscription failed", e);
+    }
+  }
+
+  /**
+   * {@code backoff} as the container's recovery back-off: the container sleeps its own thread between attempts, for
+   * as long as this says.
+   */
+  private record RecoveryBackOff(Backoff backoff) implements BackOff {
+
+    @Override
+    public BackOffExecution start() {
+      SplittableRandom random = new SplittableRandom();
+      int[] attempts = {0};
+      return () -> TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(++attempts[0], random));
     }
   }
 

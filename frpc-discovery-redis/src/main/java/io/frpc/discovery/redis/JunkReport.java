@@ -23,7 +23,8 @@ final class JunkReport {
       return size() > REMEMBERED;
     }
   };
-  private long windowStart = System.nanoTime();
+  /** When the current minute of lines began, on the watcher's clock; none before the first report. */
+  private long windowStart = Long.MIN_VALUE;
   private int linesInWindow;
   private long heldBack;
 
@@ -31,13 +32,16 @@ final class JunkReport {
     this.log = log;
   }
 
-  /** Reports {@code key}, unless reported recently; {@code problem} completes "it ..." and is safe to log. */
-  void report(String key, String problem) {
+  /**
+   * Reports {@code key}, unless reported recently; {@code problem} completes "it ..." and is safe to log.
+   *
+   * @param now the watcher's clock ({@link io.frpc.time.FrpcClock#nanoTime()})
+   */
+  void report(String key, String problem, long now) {
     if (reported.put(key, Boolean.TRUE) != null) {
       return;
     }
-    long now = System.nanoTime();
-    if (now - windowStart > TimeUnit.MINUTES.toNanos(1)) {
+    if (windowStart == Long.MIN_VALUE || now - windowStart > TimeUnit.MINUTES.toNanos(1)) {
       windowStart = now;
       linesInWindow = 0;
     }

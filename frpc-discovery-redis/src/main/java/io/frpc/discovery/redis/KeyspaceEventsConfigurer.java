@@ -21,7 +21,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * a Redis Cluster. Flags already set are kept.
  * Where the server refuses {@code CONFIG} (managed services), it says exactly what the operator must set.
  */
-public final class KeyspaceEventsConfigurer {
+final class KeyspaceEventsConfigurer {
 
   private static final Logger log = LoggerFactory.getLogger(KeyspaceEventsConfigurer.class);
   private static final String PARAMETER = "notify-keyspace-events";
@@ -37,7 +37,7 @@ public final class KeyspaceEventsConfigurer {
   /**
    * @param configure whether to change the server's setting, or only to check it
    */
-  public KeyspaceEventsConfigurer(StringRedisTemplate redis, boolean configure) {
+  KeyspaceEventsConfigurer(StringRedisTemplate redis, boolean configure) {
     this.redis = redis;
     this.configure = configure;
   }
@@ -60,7 +60,7 @@ public final class KeyspaceEventsConfigurer {
    * periodically, since an operator, a restart or a failover can change it at runtime. Returns whether
    * notifications are on everywhere.
    */
-  public boolean ensureEnabled() {
+  boolean ensureEnabled() {
     Boolean on;
     try {
       on = redis.execute((RedisCallback<Boolean>) connection -> {
@@ -101,7 +101,7 @@ public final class KeyspaceEventsConfigurer {
    * Whether the last check found notifications on; {@code null} before the first check and where the
    * server does not let frpc read its configuration.
    */
-  public Boolean isEnabled() {
+  Boolean isEnabled() {
     return enabled;
   }
 

@@ -1,33 +1,33 @@
 package io.frpc.discovery.redis;
 
-import io.frpc.NodeDownReason;
-import io.frpc.NodeId;
 import io.frpc.discovery.DiscoveryContext;
-import io.frpc.internal.RateLimitedLog;
-import io.frpc.internal.UntrustedText;
-import io.frpc.internal.protocol.FrameType;
+import io.frpc.discovery.redis.WatcherStateMachine.Action;
+import io.frpc.discovery.redis.WatcherStateMachine.ConfirmRemoval;
+import io.frpc.discovery.redis.WatcherStateMachine.ListKeys;
+import io.frpc.discovery.redis.WatcherStateMachine.NodeAvailable;
+import io.frpc.discovery.redis.WatcherStateMachine.NodeUnavailable;
+import io.frpc.discovery.redis.WatcherStateMachine.Probe;
+import io.frpc.discovery.redis.WatcherStateMachine.Read;
+import io.frpc.time.Backoff;
+import io.frpc.time.FrpcClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
@@ -36,39 +36,34 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps the client's view of the watched node names in step with Redis. It subscribes to the keyspace
- * notifications of their registration keys first, then lists the keys (SCAN), so no node is missed at
- * start-up; on every (re-)subscription, e.g. after Redis comes back, it lists them again and reconciles.
+ * Keeps the client's view of the watched node names in step with Redis: the driver of
+ * {@link WatcherStateMachine}, which makes every decision. It subscribes to the keyspace notifications of the
+ * registration keys first, then lists the keys (SCAN), so no node is missed at start-up; on every
+ * (re-)subscription, e.g. after Redis comes back, it lists them again and reconciles.
  *
  * <p>Notifications are handed over in the order Redis sent them and applied one at a time on the watcher thread. An
  * event is a hint, not a fact: {@code set}, {@code del} and {@code expired} make the watcher read the key's current
  * value and TTL, so a reordered or coalesced sequence converges to what Redis holds. The {@code expire} of a
  * refresh needs no read: it moves the key's deadline (TTL from now), and a known key past its deadline is read,
  * which makes Redis expire it at once (its own {@code expired} notification can come many seconds late among many
- * keys with a TTL). A registration that vanished (expired or deleted) is a dead node only if its connection does not
- * answer a heartbeat either: otherwise it is a Redis stall or a lost or deleted key, and the healthy connection stays
- * (a node that shuts down gracefully announces it on its connection first). Values are validated, and their
- * signature checked where this node has a secret for the name; junk is ignored and reported in a bounded,
- * rate-limited way. At most {@link RedisDiscoverySettings#maxNodesPerName()} registrations are followed per name:
- * keys past that are neither read nor connected to, only counted.
+ * keys with a TTL). What the machine asks for (read keys, probe a connection, tell the node) this class does, and
+ * hands the outcome back on the watcher thread. Time and timers come from the node's clock.
  */
-public final class KeyspaceNodeWatcher implements AutoCloseable {
+final class KeyspaceNodeWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KeyspaceNodeWatcher.class);
-  /** First wait before trying Redis again (subscribing, listing after a subscription); doubles up to 8 s. */
-  private static final long RETRY_MILLIS = 500;
-  private static final long MAX_RETRY_MILLIS = 8_000;
+  /** Waits before subscribing again while Redis is unreachable at start-up. */
+  private static final Backoff SUBSCRIBE_RETRY = Backoff.fixed(Duration.ofMillis(500));
+  /** Waits before listing again after a failed listing that followed a subscription: doubling, up to 8 s. */
+  private static final Backoff RESYNC_RETRY = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(8));
   /** How long one sweep may spend reading, so a slow server cannot hold up the watcher thread for long. */
   private static final long SWEEP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-  /** How long a node whose registration vanished has to answer a heartbeat to be kept. */
-  static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
-  private static final long NOTIFICATION_CHECK_MILLIS = 5_000;
+  private static final Duration NOTIFICATION_CHECK = Duration.ofSeconds(5);
   /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
-  private static final long SWEEP_MILLIS = 100;
+  private static final Duration SWEEP = Duration.ofMillis(100);
   /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
   private static final int BATCH = 256;
   /**
@@ -76,55 +71,27 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * past this they are dropped, and one full resync reads what Redis holds instead.
    */
   static final int MAX_PENDING = 10_000;
-  /** A capped name whose keys were not counted by a listing yet. */
-  private static final long UNCOUNTED = -1;
-  /** How often at most a key ignored past the cap makes the watcher list the keys, to count them. */
-  private static final long CAP_COUNT_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** How often at most a node kept despite Redis is warned about. */
-  private static final long KEPT_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final RedisDiscoverySettings settings;
   private final StringRedisTemplate redis;
   private final RedisConnectionFactory connectionFactory;
   private final KeyspaceEventsConfigurer keyspaceEvents;
   private final DiscoveryContext nodes;
-  private final RegistrationCodec codec;
-  private final ScheduledExecutorService thread;
-  private final boolean callsOverTls;
+  private final FrpcClock clock;
+  /** The watcher thread itself, for closing when the timers no longer run. */
+  private final Executor executor;
+  /** The watcher thread: every read, decision and timer of the view runs here, in order. */
+  private final ClockedExecutor thread;
   private final RegistrationReader reader;
-  private final long ttlNanos;
-  private final int maxNodesPerName;
+  private final WatcherStateMachine machine;
   // Owned by the watcher thread.
-  private final Map<NodeId, NodeRegistration> known = new HashMap<>();
-  private final Set<NodeId> missing = new HashSet<>();
-  /**
-   * When each node kept because its connection answered although Redis lost its registration was last warned
-   * about (System.nanoTime); a node leaves it when it leaves the view.
-   */
-  private final Map<NodeId, Long> keptDespiteRedis = new HashMap<>();
-  /**
-   * Known nodes whose key names another process while the connected one still answers (two processes under one
-   * identity, or an overwrite), with when to look again (System.nanoTime): callers keep the connected process.
-   */
-  private final Map<NodeId, Long> contested = new HashMap<>();
-  /** A Redis writer can flip a key back and forth: one ERROR a minute about contested keys, whatever it does. */
-  private final RateLimitedLog contestedReport = new RateLimitedLog(log, Level.ERROR, 1, TimeUnit.MINUTES);
-  private final JunkReport junk = new JunkReport(log);
-  /** When a key ignored past the cap last made the watcher list the keys (System.nanoTime), or 0. */
-  private long lastCapCount;
-  /** Per name, values read since its last listing under keys the watcher does not follow that were unusable. */
-  private final Map<String, Integer> unusableSinceListing = new HashMap<>();
-  /** Wait before the next listing after a failed one that followed a subscription. */
-  private long resyncRetryMillis = RETRY_MILLIS;
+  private final RandomGenerator random = new SplittableRandom();
+  /** Failed listings in a row since the last subscription. */
+  private int resyncFailures;
   private boolean reportedUnreachable;
   private boolean reportedClusterWithoutLettuce;
   private boolean reportedListingFailure;
   // Shared with the subscription thread.
-  /**
-   * When each known registration expires unless refreshed (System.nanoTime), by key. Written by the watcher thread
-   * on every read and by the subscription thread on every refresh notification ({@code expire}).
-   */
-  private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
   /** Notifications not applied yet, in arrival order, at most {@link #MAX_PENDING}; drained by the watcher thread. */
   private final Queue<Notification> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
@@ -132,46 +99,40 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   private final AtomicBoolean overflowed = new AtomicBoolean();
   private final AtomicBoolean drainQueued = new AtomicBoolean();
   private final AtomicBoolean fullResyncQueued = new AtomicBoolean();
-  /**
-   * The watched names with more keys than the watcher follows, with their number of keys at the last listing
-   * ({@link #UNCOUNTED} before one). Written by the watcher thread, read by health checks.
-   */
-  private final Map<String, Long> capped = new ConcurrentHashMap<>();
   private volatile KeyspaceSubscription subscription;
   private volatile boolean synced;
   private volatile boolean closed;
 
   /**
+   * @param nodes        what the watcher reports to; its clock paces the watcher
+   * @param codec        reads registrations, checking signatures where this node has a secret
    * @param thread       the single thread all reads and view changes run on
    * @param callsOverTls whether this node calls others over TLS, to name a mismatch with a registration
    */
-  public KeyspaceNodeWatcher(RedisDiscoverySettings settings, StringRedisTemplate redis,
+  KeyspaceNodeWatcher(RedisDiscoverySettings settings, StringRedisTemplate redis,
       RedisConnectionFactory connectionFactory, KeyspaceEventsConfigurer keyspaceEvents, DiscoveryContext nodes,
-      JsonMapper json, ScheduledExecutorService thread, boolean callsOverTls) {
-    this.callsOverTls = callsOverTls;
+      RegistrationCodec codec, Executor thread, boolean callsOverTls) {
     this.settings = settings;
     this.redis = redis;
     this.connectionFactory = connectionFactory;
     this.keyspaceEvents = keyspaceEvents;
     this.nodes = nodes;
-    this.codec = new RegistrationCodec(json, nodes.registrationSignatures());
-    this.thread = thread;
-    this.ttlNanos = settings.ttl().toNanos();
-    this.maxNodesPerName = settings.maxNodesPerName();
-    this.reader = new RegistrationReader(redis, settings.commandTimeout());
+    this.clock = nodes.clock();
+    this.executor = thread;
+    this.thread = new ClockedExecutor(clock, thread);
+    this.reader = new RegistrationReader(redis, settings.commandTimeout(), clock);
+    this.machine = new WatcherStateMachine(settings, codec, callsOverTls);
   }
 
   /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */
-  public void start() {
+  void start() {
     thread.execute(this::subscribe);
-    long resync = settings.resyncInterval().toMillis();
-    thread.scheduleWithFixedDelay(guarded(() -> resync(false)), resync, resync, TimeUnit.MILLISECONDS);
-    thread.scheduleWithFixedDelay(guarded(this::checkNotifications), NOTIFICATION_CHECK_MILLIS,
-        NOTIFICATION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-    thread.scheduleWithFixedDelay(guarded(this::sweep), SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(guarded(() -> resync(false)), settings.resyncInterval());
+    thread.scheduleWithFixedDelay(guarded(this::checkNotifications), NOTIFICATION_CHECK);
+    thread.scheduleWithFixedDelay(guarded(this::sweep), SWEEP);
   }
 
-  /** {@code task}, logging instead of throwing: a periodic task that throws is never run again. */
+  /** {@code task}, logging instead of throwing: a periodic task keeps its schedule. */
   private static Runnable guarded(Runnable task) {
     return () -> {
       try {
@@ -183,37 +144,72 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Reads the registrations whose deadline passed without a refresh notification. Redis reports an expired key
+   * Reads the registrations whose time came ({@link WatcherStateMachine#overdue}). Redis reports an expired key
    * only once it finds it, walking the keys with a TTL a few hundred a second, so among many keys its
-   * {@code expired} notification can come long after the TTL; reading the key expires it at once. Costs one
-   * comparison per known node, and a read only for a node that missed its refresh.
+   * {@code expired} notification can come long after the TTL; reading the key expires it at once.
    */
   private void sweep() {
-    long now = System.nanoTime();
-    List<String> overdue = new ArrayList<>();
-    deadlines.forEach((key, deadline) -> {
-      if (now - deadline > 0) {
-        overdue.add(key);
-      }
-    });
-    contested.forEach((id, due) -> {
-      if (now - due > 0) {
-        overdue.add(settings.key(id));
-      }
-    });
-    for (int from = 0; from < overdue.size() && System.nanoTime() - now < SWEEP_BUDGET_NANOS; from += BATCH) {
-      for (RegistrationReader.Read read : reader.readAll(overdue.subList(from, Math.min(from + BATCH,
-          overdue.size())))) {
-        if (read.failure() != null) {
-          // Redis, or the master holding this key, is away: this key waits, the others are read.
-          log.debug("Cannot read overdue registration {}: {}", read.key(), read.failure().getMessage());
-          long retry = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-          deadlines.computeIfPresent(read.key(), (ignored, deadline) -> retry);
-        } else {
-          apply(read.key(), "expired", read.registration());
+    long started = clock.nanoTime();
+    List<Read> overdue = machine.overdue(started);
+    for (int from = 0; from < overdue.size() && clock.nanoTime() - started < SWEEP_BUDGET_NANOS; from += BATCH) {
+      List<Read> batch = overdue.subList(from, Math.min(from + BATCH, overdue.size()));
+      List<RegistrationReader.Read> reads = reader.readAll(batch.stream().map(Read::key).toList());
+      for (int i = 0; i < batch.size(); i++) {
+        Read due = batch.get(i);
+        RegistrationReader.Read read = reads.get(i);
+        if (read.failure() == null) {
+          execute(machine.read(due.key(), due.event(), read.registration(), clock.nanoTime()));
+          continue;
         }
+        // Redis, or the master holding this key, is away: this key waits, the others are read.
+        if (due.event() == KeyEvent.MISSING) {
+          log.warn("Cannot read registration {}: {}", due.key(), read.failure().getMessage());
+        } else {
+          log.debug("Cannot read overdue registration {}: {}", due.key(), read.failure().getMessage());
+        }
+        machine.readFailed(due.key(), due.event(), clock.nanoTime());
       }
     }
+  }
+
+  /** Carries out what the state machine decided, in order. */
+  private void execute(List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof NodeAvailable available) {
+        nodes.nodeAvailable(available.node(), available.host(), available.port());
+      } else if (action instanceof NodeUnavailable unavailable) {
+        nodes.nodeUnavailable(unavailable.node(), unavailable.reason());
+      } else if (action instanceof Probe probe) {
+        probe(probe);
+      } else if (action instanceof ConfirmRemoval removal) {
+        confirmRemoval(removal);
+      } else if (action instanceof Read read) {
+        readAndApply(List.of(read.key()), read.event());
+      } else if (action instanceof ListKeys) {
+        thread.execute(guarded(() -> resync(false)));
+      }
+    }
+  }
+
+  /** Asks the node's connection for a heartbeat; the answer goes back to the machine on the watcher thread. */
+  private void probe(Probe probe) {
+    nodes.probe(probe.node(), WatcherStateMachine.PROBE_TIMEOUT).whenComplete((alive, error) -> {
+      if (!closed) {
+        thread.execute(() -> execute(machine.probed(probe, Boolean.TRUE.equals(alive), clock.nanoTime())));
+      }
+    });
+  }
+
+  /** Reads the key of a node about to be removed once more: it stays if it registered again meanwhile. */
+  private void confirmRemoval(ConfirmRemoval removal) {
+    RegistrationReader.Registration read;
+    try {
+      read = reader.read(settings.key(removal.node()));
+    } catch (DataAccessException e) {
+      log.debug("Cannot re-read the registration of {}: {}", removal.node(), e.getMessage());
+      read = null;
+    }
+    execute(machine.removalChecked(removal.node(), removal.reason(), read, clock.nanoTime()));
   }
 
   /**
@@ -225,7 +221,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       return;
     }
     KeyspaceSubscription attempt = KeyspaceSubscription.to(connectionFactory,
-        settings.watch().stream().map(settings::channelPattern).toList(), new Listener());
+        settings.watch().stream().map(settings::channelPattern).toList(), new Listener(), clock);
     try {
       attempt.start();
       subscription = attempt;
@@ -234,26 +230,26 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       if (!reportedUnreachable) {
         reportedUnreachable = true;
         log.warn("Redis unreachable, cannot watch {} yet ({}); retrying every {} ms", settings.watch(),
-            e.getMessage(), RETRY_MILLIS);
+            e.getMessage(), SUBSCRIBE_RETRY.initial().toMillis());
       }
-      thread.schedule(this::subscribe, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      thread.schedule(this::subscribe, Duration.ofNanos(SUBSCRIBE_RETRY.delayNanos(1, random)));
     }
   }
 
   /** Whether the subscription stands, the view was reconciled since, and notifications are on. */
-  public boolean isSynced() {
+  boolean isSynced() {
     KeyspaceSubscription current = subscription;
     return synced && current != null && current.isListening();
   }
 
   /** Where the subscription stands on a Redis Cluster (e.g. {@code 3 of 3 masters}), else {@code null}. */
-  public String coverage() {
+  String coverage() {
     KeyspaceSubscription current = subscription;
     return current == null ? null : current.coverage();
   }
 
   /** Whether Redis publishes the notifications discovery needs; {@code null} before the first check. */
-  public Boolean notificationsEnabled() {
+  Boolean notificationsEnabled() {
     return keyspaceEvents.isEnabled();
   }
 
@@ -261,26 +257,20 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
    * The watched names with more registration keys than the watcher follows, e.g.
    * {@code game (1,024 of 20,000 keys)}, or {@code null} when none is capped.
    */
-  public String capped() {
-    if (capped.isEmpty()) {
-      return null;
-    }
-    List<String> names = new ArrayList<>();
-    new TreeMap<>(capped).forEach((name, keys) -> names.add(String.format(Locale.ROOT, "%s (%,d of %s keys)", name,
-        maxNodesPerName, keys == UNCOUNTED ? String.format(Locale.ROOT, "more than %,d", maxNodesPerName)
-            : String.format(Locale.ROOT, "%,d", keys))));
-    return String.join("; ", names);
+  String capped() {
+    return machine.capped();
   }
 
   @Override
   public void close() {
     closed = true;
+    thread.close();
     try {
-      thread.submit(() -> {
+      CompletableFuture.runAsync(() -> {
         if (subscription != null) {
           subscription.close();
         }
-      }).get(5, TimeUnit.SECONDS);
+      }, executor).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("Closing the keyspace subscription failed", e);
     }
@@ -298,45 +288,21 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /**
-   * Lists every registration; a full resync also re-reads the keys it knows, to catch missed restarts. Of the keys
-   * it does not know, it reads only as many as the cap leaves room for, and counts the rest. Returns whether it
-   * could list them.
+   * Lists every registration and reads what the state machine's listing asks for; a full resync also re-reads the
+   * keys it knows, to catch missed restarts. Returns whether it could list them.
    */
   private boolean resync(boolean full) {
     try {
-      Set<NodeId> listed = new HashSet<>();
-      List<String> toRead = new ArrayList<>();
+      WatcherStateMachine.Listing listing = machine.listing(full);
       boolean complete = true;
       for (String name : settings.watch()) {
-        long[] keys = {0};
-        // a listing starts the count of unusable values afresh: those it reads begin the next one
-        unusableSinceListing.remove(name);
-        int[] room = {roomFor(name)};
-        complete &= forEachKey(settings.keyPattern(name), key -> {
-          NodeId id = parse(key, name);
-          if (id == null) {
-            return;
-          }
-          keys[0]++;
-          if (known.containsKey(id)) {
-            listed.add(id);
-            if (full) {
-              toRead.add(key);
-            }
-          } else if (room[0] > 0) {
-            room[0]--;
-            toRead.add(key);
-          }
-        });
-        counted(name, keys[0]);
+        listing.begin(name);
+        complete &= forEachKey(settings.keyPattern(name), key -> listing.found(name, key, clock.nanoTime()));
+        listing.end(name);
       }
-      readAndApply(toRead, "listed");
+      readAndApply(listing.toRead(), KeyEvent.LISTED);
       if (complete) {
-        for (NodeId id : Set.copyOf(known.keySet())) {
-          if (!listed.contains(id) && missing.add(id)) {
-            thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
-          }
-        }
+        listing.completed(clock.nanoTime());
       }
       synced = true;
       reportedListingFailure = false;
@@ -402,20 +368,14 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     }
   }
 
-  /** A node missing from a listing is reconciled once the TTL and a refresh have passed. */
-  private void confirmGone(NodeId id) {
-    if (missing.remove(id)) {
-      reconcile(settings.key(id), "expired");
-    }
-  }
-
   /**
-   * Applies the notifications received so far, a batch at a time: the keys are read together, each once however
-   * many events it had (what Redis holds now is what counts; the last event gives the reason of a removal).
+   * Applies the notifications received so far, a batch at a time: the keys the state machine asks for are read
+   * together, each once however many events it had (what Redis holds now is what counts; the last event gives the
+   * reason of a removal).
    */
   private void drain() {
     drainQueued.set(false);
-    Map<String, String> batch = new LinkedHashMap<>();
+    Map<String, KeyEvent> batch = new LinkedHashMap<>();
     Notification notification;
     while (batch.size() < BATCH && (notification = pending.poll()) != null) {
       pendingCount.decrementAndGet();
@@ -424,29 +384,23 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
     if (!pending.isEmpty() && drainQueued.compareAndSet(false, true)) {
       thread.execute(this::drain);
     }
-    List<String> keys = new ArrayList<>();
-    Map<String, Integer> room = new HashMap<>();
-    for (String key : batch.keySet()) {
-      String name = nameOf(key);
-      NodeId id = name == null ? null : parse(key, name);
-      if (id == null) {
-        continue;
+    List<Action> decided = machine.notified(batch, clock.nanoTime());
+    List<Read> toRead = new ArrayList<>(decided.size());
+    List<Action> others = new ArrayList<>(1);
+    for (Action action : decided) {
+      if (action instanceof Read read) {
+        toRead.add(read);
+      } else {
+        others.add(action);
       }
-      if (!known.containsKey(id)) {
-        int left = room.computeIfAbsent(name, this::roomFor);
-        if (left <= 0) {
-          ignoredPastCap(name);
-          continue;
-        }
-        room.put(name, left - 1);
-      }
-      keys.add(key);
     }
     int failed = 0;
     RegistrationReader.Read firstFailure = null;
-    for (RegistrationReader.Read read : reader.readAll(keys)) {
+    List<RegistrationReader.Read> reads = reader.readAll(toRead.stream().map(Read::key).toList());
+    for (int i = 0; i < reads.size(); i++) {
+      RegistrationReader.Read read = reads.get(i);
       if (read.failure() == null) {
-        apply(read.key(), batch.get(read.key()), read.registration());
+        execute(machine.read(read.key(), toRead.get(i).event(), read.registration(), clock.nanoTime()));
       } else if (failed++ == 0) {
         firstFailure = read;
       }
@@ -456,276 +410,19 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       log.warn("Cannot read {} registration(s) after their notifications, e.g. {}: {}", failed, firstFailure.key(),
           firstFailure.failure().getMessage());
     }
+    execute(others);
   }
 
   /** Reads {@code keys} together, a batch at a time, and applies what each holds; {@code event} says why. */
-  private void readAndApply(List<String> keys, String event) {
+  private void readAndApply(List<String> keys, KeyEvent event) {
     for (int from = 0; from < keys.size(); from += BATCH) {
       for (RegistrationReader.Read read : reader.readAll(keys.subList(from, Math.min(from + BATCH, keys.size())))) {
         if (read.failure() != null) {
           throw read.failure();
         }
-        apply(read.key(), event, read.registration());
+        execute(machine.read(read.key(), event, read.registration(), clock.nanoTime()));
       }
     }
-  }
-
-  /** Reads the key and brings the view in line with it; {@code event} says why, for the reason of a removal. */
-  private void reconcile(String key, String event) {
-    RegistrationReader.Registration registration;
-    try {
-      registration = reader.read(key);
-    } catch (DataAccessException e) {
-      log.warn("Cannot read registration {}: {}", key, e.getMessage());
-      return;
-    }
-    apply(key, event, registration);
-  }
-
-  /** Brings the view in line with what Redis holds under {@code key}, a valid registration key. */
-  private void apply(String key, String event, RegistrationReader.Registration read) {
-    NodeId id = parse(key, nameOf(key));
-    if (read.value() == null && read.unreadable() == null) {
-      deadlines.remove(key);
-      vanished(id, "del".equals(event) ? NodeDownReason.DEREGISTERED : NodeDownReason.EXPIRED);
-      return;
-    }
-    NodeRegistration registration = read.unreadable() != null ? unreadable(key, read.unreadable())
-        : validate(key, id, read.value(), read.ttlMillis());
-    if (registration == null) {
-      if (!known.containsKey(id)) {
-        deadlines.remove(key);
-        unusableSinceListing.merge(id.name(), 1, Integer::sum);
-        return;
-      }
-      // A known node's key holds something unusable (a foreign write, a process of another protocol version
-      // under its id): the node stays while its connection answers, checked once a TTL like a missing key.
-      deadlines.put(key, System.nanoTime() + ttlNanos);
-      if ("expired".equals(event)) {
-        vanished(id, NodeDownReason.EXPIRED);
-      }
-      return;
-    }
-    deadlines.put(key, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(read.ttlMillis(), 0)));
-    missing.remove(id);
-    NodeRegistration previous = known.get(id);
-    if (previous != null && !previous.bootId().equals(registration.bootId())) {
-      nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
-        if (!closed) {
-          thread.execute(() -> afterBootChange(id, previous, registration, Boolean.TRUE.equals(alive)));
-        }
-      });
-      return;
-    }
-    follow(id, previous, registration);
-  }
-
-  /** Takes {@code registration} as where node {@code id} is from now on. */
-  private void follow(NodeId id, NodeRegistration previous, NodeRegistration registration) {
-    contested.remove(id);
-    known.put(id, registration);
-    if (registration.tls() != callsOverTls && (previous == null || previous.tls() != registration.tls())) {
-      log.warn("Node {} registered a {} listener, but this node calls {}: connections to it will fail; {}", id,
-          registration.tls() ? "TLS" : "plain", callsOverTls ? "over TLS" : "without TLS", registration.tls()
-              ? "set frpc.client.ssl.bundle" : "remove frpc.client.ssl.bundle or give that node frpc.server.ssl.bundle");
-    }
-    nodes.nodeAvailable(id, registration.host(), registration.port());
-  }
-
-  /**
-   * The key of known node {@code id} names another process than the one this node follows: a restart when the
-   * followed process no longer answers its connection; while it does, it is kept (two processes under one
-   * identity, or an overwrite by a Redis writer), and the key is looked at again once a TTL.
-   */
-  private void afterBootChange(NodeId id, NodeRegistration previous, NodeRegistration replacing, boolean alive) {
-    if (known.get(id) != previous) {
-      return;
-    }
-    if (alive) {
-      if (contested.put(id, System.nanoTime() + ttlNanos) == null) {
-        contestedReport.log("The registration of node " + id + " names another process (" + UntrustedText.escape(
-            "boot id " + replacing.bootId() + " at " + replacing.host() + ":" + replacing.port()) + ") while the one "
-            + "this node is connected to (boot id " + previous.bootId() + ") answers: keeping the connected one. Two "
-            + "processes run under one identity (give each its own frpc.node.id), or the key was overwritten");
-      }
-      return;
-    }
-    log.info("Node {} restarted (boot id {} -> {})", id, previous.bootId(), replacing.bootId());
-    nodes.nodeUnavailable(id, NodeDownReason.RESTARTED);
-    follow(id, previous, replacing);
-  }
-
-  /** Reports a key whose value was not read ({@code problem}); never a registration. */
-  private NodeRegistration unreadable(String key, String problem) {
-    junk.report(key, problem);
-    return null;
-  }
-
-  /**
-   * The registration of {@code id} in {@code value}, or {@code null} (reported) when it is not one this node can
-   * use: junk, unsigned or wrongly signed where this node has a secret for the name, of another protocol version.
-   */
-  private NodeRegistration validate(String key, NodeId id, String value, long ttlMillis) {
-    if (ttlMillis == -1) {
-      junk.report(key, "has no TTL, so it would keep an address known forever");
-      return null;
-    }
-    RegistrationCodec.Decoded decoded = codec.decode(id, value);
-    String problem = decoded.problem();
-    if (problem == null && decoded.registration().protocolVersion() != FrameType.PROTOCOL_VERSION) {
-      problem = "is unusable: speaks protocol version " + decoded.registration().protocolVersion() + ", this node "
-          + FrameType.PROTOCOL_VERSION;
-    }
-    if (problem != null) {
-      junk.report(key, problem);
-      return null;
-    }
-    return decoded.registration();
-  }
-
-  /**
-   * The registration of a known node is gone: deleted or expired. Its connection is asked for a heartbeat first,
-   * and only a node that does not answer is removed. A node shutting down gracefully announces it on its
-   * connection before it deletes its key, so it has no usable connection by then and leaves at once
-   * ({@code DEREGISTERED}); a key deleted by anyone else does not take a live node away.
-   */
-  private void vanished(NodeId id, NodeDownReason reason) {
-    missing.remove(id);
-    if (!known.containsKey(id)) {
-      return;
-    }
-    nodes.probe(id, PROBE_TIMEOUT).whenComplete((alive, error) -> {
-      if (!closed) {
-        thread.execute(() -> afterProbe(id, Boolean.TRUE.equals(alive), reason));
-      }
-    });
-  }
-
-  /** Keeps a node whose connection answered; removes one that did not, unless it registered again meanwhile. */
-  private void afterProbe(NodeId id, boolean alive, NodeDownReason reason) {
-    if (!known.containsKey(id)) {
-      return;
-    }
-    if (alive) {
-      long now = System.nanoTime();
-      Long warned = keptDespiteRedis.get(id);
-      if (warned == null || now - warned > KEPT_WARNING_NANOS) {
-        keptDespiteRedis.put(id, now);
-        log.warn("Registration of node {} vanished from Redis, but its connection answers: keeping it (a Redis "
-            + "stall, or the key was deleted, lost or overwritten); it registers again on its next refresh", id);
-      }
-      if (missing.add(id)) {
-        thread.schedule(() -> confirmGone(id), settings.grace().toMillis(), TimeUnit.MILLISECONDS);
-      }
-      return;
-    }
-    confirmRemoval(id, reason);
-  }
-
-  /** Removes {@code id} unless a registration reappeared while its connection was being probed. */
-  private void confirmRemoval(NodeId id, NodeDownReason reason) {
-    try {
-      String key = settings.key(id);
-      RegistrationReader.Registration read = reader.read(key);
-      if (read.value() != null && validate(key, id, read.value(), read.ttlMillis()) != null) {
-        return;
-      }
-    } catch (DataAccessException e) {
-      log.debug("Cannot re-read the registration of {}: {}", id, e.getMessage());
-    }
-    remove(id, reason);
-  }
-
-  private void remove(NodeId id, NodeDownReason reason) {
-    missing.remove(id);
-    keptDespiteRedis.remove(id);
-    contested.remove(id);
-    deadlines.remove(settings.key(id));
-    if (known.remove(id) != null) {
-      log.info("Node {} left Redis discovery: {}", id, reason);
-      nodes.nodeUnavailable(id, reason);
-    }
-  }
-
-  /** How many registrations of {@code name} the watcher follows. */
-  private int followed(String name) {
-    int followed = 0;
-    for (NodeId id : known.keySet()) {
-      if (id.name().equals(name)) {
-        followed++;
-      }
-    }
-    return followed;
-  }
-
-  /**
-   * How many more keys of {@code name} it does not follow the watcher may read before the next listing: as many
-   * as the cap leaves room for, less the unusable values read since the last listing (fake keys count like nodes).
-   */
-  private int roomFor(String name) {
-    return maxNodesPerName - followed(name) - unusableSinceListing.getOrDefault(name, 0);
-  }
-
-  /**
-   * A notification of a key of {@code name} was not read: the watcher follows as many as it may. The first such key
-   * makes it list the keys soon, to count them for health (at most one listing every 5 s).
-   */
-  private void ignoredPastCap(String name) {
-    if (capped.putIfAbsent(name, UNCOUNTED) == null) {
-      warnCapped(name);
-    }
-    long now = System.nanoTime();
-    if (capped.get(name) == UNCOUNTED && (lastCapCount == 0 || now - lastCapCount > CAP_COUNT_NANOS)) {
-      lastCapCount = now;
-      thread.execute(guarded(() -> resync(false)));
-    }
-  }
-
-  /** A listing found {@code keys} registration keys of {@code name}. */
-  private void counted(String name, long keys) {
-    if (keys <= maxNodesPerName) {
-      if (capped.remove(name) != null) {
-        log.info("Redis holds {} registration key(s) of {}: following them all again", keys, name);
-      }
-      return;
-    }
-    if (capped.put(name, keys) == null) {
-      warnCapped(name);
-    }
-  }
-
-  private void warnCapped(String name) {
-    log.warn("Redis holds more registration keys of {} than frpc.discovery.redis.max-nodes-per-name ({}): following "
-        + "at most that many, the others are neither read nor connected to (anyone who can write to Redis can add "
-        + "keys; raise the setting if the cluster has more nodes of that name)", name, maxNodesPerName);
-  }
-
-  /** The watched name a key belongs to, or {@code null}. */
-  private String nameOf(String key) {
-    for (String name : settings.watch()) {
-      if (key.startsWith(settings.keyPrefix() + ":rpc:" + name + ":")) {
-        return name;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * The node id of {@code prefix:rpc:name:id}, a non-negative id in canonical decimal form, or {@code null}
-   * (reported). The name is a watched one, so it follows the rule of node names.
-   */
-  private NodeId parse(String key, String name) {
-    String id = key.substring(settings.keyPrefix().length() + ":rpc:".length() + name.length() + 1);
-    try {
-      int parsed = Integer.parseInt(id);
-      if (parsed >= 0 && Integer.toString(parsed).equals(id)) {
-        return new NodeId(name, parsed);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    junk.report(key, "does not end in a node id (a non-negative integer written in canonical decimal form)");
-    return null;
   }
 
   /**
@@ -742,12 +439,11 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         return;
       }
       String key = channel.substring(channelPrefix.length());
-      if ("expire".equals(event)) {
+      KeyEvent keyEvent = KeyEvent.ofNotification(event);
+      if (keyEvent == KeyEvent.REFRESHED) {
         // A refresh, the one event that comes every second per node: nothing changed but the deadline, moved
-        // here without a hop to the watcher thread (and only for a key the watcher knows). One TTL from now: a node
-        // configured to refresh less often than this TTL costs a read when each deadline passes, nothing more.
-        long deadline = System.nanoTime() + ttlNanos;
-        deadlines.computeIfPresent(key, (ignored, previous) -> deadline);
+        // here without a hop to the watcher thread.
+        machine.refreshed(key, clock.nanoTime());
         return;
       }
       // Anything else: the watcher looks at what Redis holds now.
@@ -760,7 +456,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
         }
         return;
       }
-      pending.add(new Notification(key, event));
+      pending.add(new Notification(key, keyEvent));
       if (drainQueued.compareAndSet(false, true)) {
         thread.execute(KeyspaceNodeWatcher.this::drain);
       }
@@ -780,7 +476,7 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
   }
 
   /** A notification waiting for the watcher thread. */
-  private record Notification(String key, String event) {
+  private record Notification(String key, KeyEvent event) {
   }
 
   private void queueFullResync() {
@@ -809,10 +505,9 @@ public final class KeyspaceNodeWatcher implements AutoCloseable {
       listed = false;
     }
     if (listed) {
-      resyncRetryMillis = RETRY_MILLIS;
+      resyncFailures = 0;
     } else if (fullResyncQueued.compareAndSet(false, true)) {
-      thread.schedule(this::fullResync, resyncRetryMillis, TimeUnit.MILLISECONDS);
-      resyncRetryMillis = Math.min(2 * resyncRetryMillis, MAX_RETRY_MILLIS);
+      thread.schedule(this::fullResync, Duration.ofNanos(RESYNC_RETRY.delayNanos(++resyncFailures, random)));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.frpc.discovery.redis;
 
+import io.frpc.time.FrpcClock;
 import java.util.List;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -48,10 +49,13 @@ interface KeyspaceSubscription extends AutoCloseable {
   /**
    * The subscription that fits the deployment {@code connections} reach: every master of a Redis Cluster through
    * Lettuce, else the one server (standalone, or the master Sentinel names) through Spring's listener container.
+   *
+   * @param clock sets the timers of retries
    */
-  static KeyspaceSubscription to(RedisConnectionFactory connections, List<String> patterns, Listener listener) {
+  static KeyspaceSubscription to(RedisConnectionFactory connections, List<String> patterns, Listener listener,
+      FrpcClock clock) {
     if (connections instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
-      return new ClusterKeyspaceSubscription(lettuce, patterns, listener);
+      return new ClusterKeyspaceSubscription(lettuce, patterns, listener, clock);
     }
     return new ContainerKeyspaceSubscription(connections, patterns, listener);
   }

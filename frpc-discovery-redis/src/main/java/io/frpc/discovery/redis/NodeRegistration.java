@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
  * @param startedAt       when the node started, in milliseconds since the epoch (0: unknown); of two processes
  *                        under one identity, the one that started first keeps it
  */
-public record NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId,
+record NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId,
     long startedAt) {
 
   /** A registration whose start time is unknown (0). */
-  public NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId) {
+  NodeRegistration(String host, int port, boolean tls, int protocolVersion, String bootId) {
     this(host, port, tls, protocolVersion, bootId, 0);
   }
 

@@ -1,18 +1,15 @@
 package io.frpc.discovery.redis;
 
 import io.frpc.NodeId;
-import io.frpc.discovery.RegistrationSignatures;
+import io.frpc.discovery.redis.RedisNodeDiscovery.RegistrationState;
 import io.frpc.internal.UntrustedText;
-import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import io.frpc.time.FrpcClock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps this node's registration key alive: claims it with {@code SET NX PX}, then renews its TTL every
@@ -26,26 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
  * started first keeps the identity and takes the key back, the other is not renewed and stays unregistered. A
  * value that is not a registration, without a secret, is never overwritten: this node waits until it expires.
  */
-public final class RedisNodeRegistrar implements AutoCloseable {
+final class RedisNodeRegistrar implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistrar.class);
-  private static final RedisScript<Long> DELETE_IF_OURS = RedisScript.of(
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-      Long.class);
-  /** "+": renewed; "-": the key is gone; "=" followed by the value another writer put there. */
-  private static final RedisScript<String> RENEW_IF_OURS = RedisScript.of(
-      "local v = redis.call('get', KEYS[1]) "
-          + "if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return '+' end "
-          + "if not v then return '-' end "
-          + "return '=' .. v", String.class);
-  /** Replaces the value ARGV[1] with ARGV[2] (TTL ARGV[3] ms) only if the key still holds ARGV[1]. */
-  private static final RedisScript<Long> REPLACE_IF_HOLDS = RedisScript.of(
-      "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 "
-          + "end return 0", Long.class);
   private static final long CONFLICT_REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
-
-  /** Where the registrar stands; read by health reporting. */
-  public enum State { STARTING, REGISTERED, CONFLICT, REDIS_UNAVAILABLE, STOPPED }
+  /** A time that never happened: no conflict yet, nothing reported yet. */
+  private static final long NEVER = Long.MIN_VALUE;
 
   private final NodeId node;
   private final NodeRegistration registration;
@@ -55,69 +38,77 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   private final boolean signed;
   private final String bootId;
   private final RedisDiscoverySettings settings;
-  private final StringRedisTemplate redis;
+  private final RegistrationStore redis;
   private final RegistrationCodec codec;
-  private final ScheduledExecutorService scheduler;
-  private volatile State state = State.STARTING;
+  private final FrpcClock clock;
+  /** The registrar's thread, where every refresh runs: a frozen thread is exactly a hung node. */
+  private final Executor executor;
+  private final ClockedExecutor thread;
+  private volatile RegistrationState state = RegistrationState.STARTING;
+  private boolean started;
+  // Owned by the registrar's thread.
   private boolean claimed;
-  private long conflictSince;
-  private long lastConflictReport;
-  private long lastTakeBackReport;
+  private long conflictSince = NEVER;
+  private long lastConflictReport = NEVER;
+  private long lastTakeBackReport = NEVER;
   private int takenBackSinceReport;
-  private ScheduledFuture<?> refreshing;
 
   /**
-   * @param signatures signs the value (when this node has a secret) and checks foreign values
-   * @param scheduler  runs the refreshes; a frozen scheduler is exactly a hung node
+   * @param redis  where the key lives
+   * @param codec  encodes the value, signed when this node has a secret, and checks foreign values
+   * @param clock  paces the refreshes and the reports
+   * @param thread runs the refreshes and the deregistration, one at a time
    */
-  public RedisNodeRegistrar(NodeId node, NodeRegistration registration, RedisDiscoverySettings settings,
-      StringRedisTemplate redis, JsonMapper json, RegistrationSignatures signatures,
-      ScheduledExecutorService scheduler) {
+  RedisNodeRegistrar(NodeId node, NodeRegistration registration, RedisDiscoverySettings settings,
+      RegistrationStore redis, RegistrationCodec codec, FrpcClock clock, Executor thread) {
     this.node = node;
     this.registration = registration;
     this.key = settings.key(node);
-    this.codec = new RegistrationCodec(json, signatures);
+    this.codec = codec;
     RegistrationCodec.Encoded encoded = codec.encode(node, registration);
     this.value = encoded.value();
     this.signed = encoded.signed();
     this.bootId = registration.bootId();
     this.settings = settings;
     this.redis = redis;
-    this.scheduler = scheduler;
+    this.clock = clock;
+    this.executor = thread;
+    this.thread = new ClockedExecutor(clock, thread);
   }
 
-  /** Registers now (in the background) and keeps refreshing. Never blocks on Redis. */
-  public synchronized void start() {
-    if (refreshing == null) {
-      refreshing = scheduler.scheduleWithFixedDelay(this::refresh, 0, settings.refreshInterval().toMillis(),
-          TimeUnit.MILLISECONDS);
+  /** Registers now (in the background) and refreshes every refresh interval. Never blocks on Redis. */
+  synchronized void start() {
+    if (!started) {
+      started = true;
+      thread.execute(() -> {
+        try {
+          refresh();
+        } finally {
+          thread.scheduleWithFixedDelay(this::refresh, settings.refreshInterval());
+        }
+      });
     }
   }
 
   /** Current state. */
-  public State state() {
+  RegistrationState state() {
     return state;
   }
 
   /** Stops refreshing and deletes the key if it is still this process's, so watchers see the node leave at once. */
   @Override
   public void close() {
-    synchronized (this) {
-      if (refreshing != null) {
-        refreshing.cancel(false);
-      }
-    }
+    thread.close();
     try {
-      scheduler.submit(this::deregister).get(settings.ttl().toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.runAsync(this::deregister, executor).get(settings.ttl().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Could not deregister {} from Redis; its key expires within {} ms", node, settings.ttl().toMillis());
     }
-    state = State.STOPPED;
+    state = RegistrationState.STOPPED;
   }
 
   private void deregister() {
-    Long deleted = redis.execute(DELETE_IF_OURS, List.of(key), value);
-    if (deleted != null && deleted > 0) {
+    if (redis.deleteIfHolds(key, value)) {
       log.info("Deregistered {} from Redis ({})", node, key);
     }
   }
@@ -125,10 +116,9 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   private void refresh() {
     try {
       if (claimed) {
-        String renewed = redis.execute(RENEW_IF_OURS, List.of(key), value,
-            Long.toString(settings.ttl().toMillis()));
+        String renewed = redis.renewIfHolds(key, value, settings.ttl());
         if ("+".equals(renewed)) {
-          state = State.REGISTERED;
+          state = RegistrationState.REGISTERED;
           return;
         }
         claimed = false;
@@ -140,30 +130,30 @@ public final class RedisNodeRegistrar implements AutoCloseable {
       }
       claim();
     } catch (DataAccessException | IllegalStateException e) {
-      if (state != State.REDIS_UNAVAILABLE) {
+      if (state != RegistrationState.REDIS_UNAVAILABLE) {
         log.warn("Redis unavailable, cannot refresh registration {}: {}; calls between connected nodes continue",
             key, e.getMessage());
       }
-      state = State.REDIS_UNAVAILABLE;
+      state = RegistrationState.REDIS_UNAVAILABLE;
     }
   }
 
   private void claim() {
-    if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, value, settings.ttl()))) {
+    if (redis.claim(key, value, settings.ttl())) {
       claimed = true;
-      conflictSince = 0;
-      state = State.REGISTERED;
+      conflictSince = NEVER;
+      state = RegistrationState.REGISTERED;
       log.info("Registered {} in Redis as {} = {}", node, key, value);
       return;
     }
-    String current = redis.opsForValue().get(key);
+    String current = redis.get(key);
     if (current == null) {
       return;
     }
     if (current.equals(value)) {
       // Our own earlier claim succeeded although its answer was lost.
       claimed = true;
-      state = State.REGISTERED;
+      state = RegistrationState.REGISTERED;
       return;
     }
     foreignValue(current);
@@ -189,8 +179,8 @@ public final class RedisNodeRegistrar implements AutoCloseable {
     if (!takeBack(current)) {
       return;
     }
-    long now = System.nanoTime();
-    if (lastTakeBackReport == 0 || now - lastTakeBackReport > CONFLICT_REPORT_INTERVAL_NANOS) {
+    long now = clock.nanoTime();
+    if (lastTakeBackReport == NEVER || now - lastTakeBackReport > CONFLICT_REPORT_INTERVAL_NANOS) {
       log.warn("Key {} held a foreign value that {} (a write by someone without the shared secret); took it "
           + "back{}", key, problem, takenBackSinceReport == 0 ? ""
               : " (taken back " + takenBackSinceReport + " more time(s) since the last warning)");
@@ -204,19 +194,18 @@ public final class RedisNodeRegistrar implements AutoCloseable {
 
   /** Replaces {@code current} by this process's value; false when the key changed meanwhile (looked at again later). */
   private boolean takeBack(String current) {
-    if (!Long.valueOf(1).equals(redis.execute(REPLACE_IF_HOLDS, List.of(key), current, value,
-        Long.toString(settings.ttl().toMillis())))) {
+    if (!redis.replaceIfHolds(key, current, value, settings.ttl())) {
       return false;
     }
     claimed = true;
-    conflictSince = 0;
-    state = State.REGISTERED;
+    conflictSince = NEVER;
+    state = RegistrationState.REGISTERED;
     return true;
   }
 
   private void reportTakenFromLaterProcess(NodeRegistration later) {
-    long now = System.nanoTime();
-    if (lastConflictReport == 0 || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS) {
+    long now = clock.nanoTime();
+    if (lastConflictReport == NEVER || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS) {
       lastConflictReport = now;
       log.error("Two live processes claim node {}: another process ({}) registered under key {}. This process "
           + "(boot id {}) started first and keeps the identity: it took the key back; stop the other process or give "
@@ -226,26 +215,26 @@ public final class RedisNodeRegistrar implements AutoCloseable {
   }
 
   private void reportConflict(String current) {
-    long now = System.nanoTime();
-    if (state == State.REGISTERED) {
+    long now = clock.nanoTime();
+    if (state == RegistrationState.REGISTERED) {
       lastConflictReport = now;
       conflictSince = now;
       log.error("Registration {} of node {} was overwritten by {} while this process (boot id {}) held it. It is "
           + "not renewed: this process is NOT registered and gets no discovered traffic until the key is free "
           + "(of two processes under one identity, the one that started first keeps it).",
           key, node, describe(current), bootId);
-    } else if (conflictSince == 0) {
+    } else if (conflictSince == NEVER) {
       conflictSince = now;
       log.warn("Key {} is held by another process ({}); waiting up to {} ms for it to expire", key,
           describe(current), settings.grace().toMillis());
     } else if (now - conflictSince > settings.grace().toNanos()
-        && (lastConflictReport == 0 || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS)) {
+        && (lastConflictReport == NEVER || now - lastConflictReport > CONFLICT_REPORT_INTERVAL_NANOS)) {
       lastConflictReport = now;
       log.error("Two live processes claim node {}: another process ({}) keeps key {} alive. This process (boot id"
           + " {}) is NOT registered and gets no discovered traffic; give each process its own frpc.node.id.",
           node, describe(current), key, bootId);
     }
-    state = State.CONFLICT;
+    state = RegistrationState.CONFLICT;
   }
 
   /** What another writer put under the key, escaped: whoever wrote it chose every character. */

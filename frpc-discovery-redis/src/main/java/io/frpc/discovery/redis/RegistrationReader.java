@@ -1,5 +1,6 @@
 package io.frpc.discovery.redis;
 
+import io.frpc.time.FrpcClock;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
@@ -40,6 +41,7 @@ final class RegistrationReader {
 
   private final StringRedisTemplate redis;
   private final Duration timeout;
+  private final FrpcClock clock;
 
   /**
    * What Redis holds under a key: its value (or {@code null}) and remaining TTL in milliseconds.
@@ -55,10 +57,12 @@ final class RegistrationReader {
 
   /**
    * @param timeout how long a batch may take before its unanswered keys count as failed
+   * @param clock   measures that time
    */
-  RegistrationReader(StringRedisTemplate redis, Duration timeout) {
+  RegistrationReader(StringRedisTemplate redis, Duration timeout, FrpcClock clock) {
     this.redis = redis;
     this.timeout = timeout;
+    this.clock = clock;
   }
 
   /** Reads one key. */
@@ -104,12 +108,12 @@ final class RegistrationReader {
       futures.add(commands.eval(SCRIPT_BYTES, ScriptOutputType.MULTI, new byte[][] {key.getBytes(
           StandardCharsets.UTF_8)}, MAX_BYTES_ARGUMENT));
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = clock.nanoTime() + timeout.toNanos();
     List<Read> reads = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       String key = keys.get(i);
       try {
-        List<Object> read = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        List<Object> read = futures.get(i).get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
         reads.add(new Read(key, registration(read), null));
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

@@ -1,24 +1,23 @@
 package io.frpc.discovery.redis;
 
 import io.frpc.NodeId;
-import io.frpc.discovery.RegistrationSignatures;
-import io.frpc.internal.protocol.FrameType;
+import io.frpc.time.SystemClock;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
-/** A registrar driven by a test, on a scheduler the test can freeze like a hung process. */
+/** A registrar driven by a test, on a thread the test can freeze like a hung process. */
 final class ManualRegistration implements AutoCloseable {
 
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(
       new DefaultThreadFactory("test-registrar", true));
+  private final SystemClock clock = new SystemClock("test-registrar");
   private final CountDownLatch unfreeze = new CountDownLatch(1);
   private final LettuceConnectionFactory factory;
-  private final RedisNodeRegistrar registrar;
+  private final StandaloneRegistration registration;
 
   ManualRegistration(RedisDeployment redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId) {
     this(redis, settings, node, port, bootId, false);
@@ -28,19 +27,18 @@ final class ManualRegistration implements AutoCloseable {
   ManualRegistration(RedisDeployment redis, RedisDiscoverySettings settings, NodeId node, int port, String bootId,
       boolean tls) {
     factory = redis.connectionFactory();
-    registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1", port, tls,
-        FrameType.PROTOCOL_VERSION, bootId), settings, new StringRedisTemplate(factory),
-        JsonMapper.builder().build(), RegistrationSignatures.NONE, scheduler);
+    registration = new StandaloneRegistration(node, port, bootId, tls, settings, new StringRedisTemplate(factory),
+        clock, thread);
   }
 
   ManualRegistration start() {
-    registrar.start();
+    registration.start();
     return this;
   }
 
   /** Freezes the registrar's thread like a hung process: no refresh, no deregistration. */
   void hang() {
-    scheduler.execute(() -> {
+    thread.execute(() -> {
       try {
         unfreeze.await();
       } catch (InterruptedException e) {
@@ -49,10 +47,12 @@ final class ManualRegistration implements AutoCloseable {
     });
   }
 
+  /** Stops the registrar without deregistering (its key expires), like a process that is killed. */
   @Override
   public void close() {
     unfreeze.countDown();
-    scheduler.shutdownNow();
+    thread.shutdownNow();
+    clock.close();
     factory.destroy();
   }
 }

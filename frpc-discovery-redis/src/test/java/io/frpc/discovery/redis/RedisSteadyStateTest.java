@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 
 /**
  * What a quiet cluster costs Redis: three registered nodes and two watchers over 30 s. A refresh renews
@@ -24,8 +24,8 @@ class RedisSteadyStateTest {
   @Test
   void aQuietClusterCostsOneCommandPerNodePerSecondAndNoWatcherReads(TestRedis redis) {
     try (RedisNodes nodes = new RedisNodes(redis)) {
-      ConfigurableApplicationContext lobby1 = nodes.lobby(1);
-      ConfigurableApplicationContext lobby2 = nodes.lobby(2);
+      Node lobby1 = nodes.lobby(1);
+      Node lobby2 = nodes.lobby(2);
       nodes.game(1);
       nodes.game(2);
       nodes.game(3);

@@ -1,5 +1,6 @@
 package io.frpc.discovery.redis;
 
+import static io.frpc.discovery.redis.RedisNodes.Option.notRegistering;
 import static io.frpc.discovery.redis.RedisNodes.events;
 import static io.frpc.discovery.redis.RedisNodes.frpc;
 import static io.frpc.discovery.redis.RedisNodes.local;
@@ -20,14 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Redis discovery end to end: real Redis, real Spring nodes, real TCP between them. Latencies are
+ * Redis discovery end to end: real Redis, real nodes, real TCP between them. Latencies are
  * printed (and recorded in docs/benchmarks.md); the assertions use generous bounds.
  */
 @ExtendWith(RedisServerExtension.class)
@@ -55,33 +54,31 @@ class RedisDiscoveryTest {
 
   @Test
   void aServingNodeRegistersAndAWatcherConnectsToIt() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1);
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
     assertThat(events(lobby).log()).containsExactly("up game:1");
-    RedisDiscoverySettings settings = game.getBean(RedisNodeDiscovery.class).settings();
+    RedisDiscoverySettings settings = game.discovery().settings();
     NodeRegistration registration = JsonMapper.builder().build()
         .readValue(redis.execute("GET", settings.key(new NodeId("game", 1))), NodeRegistration.class);
     assertThat(registration).usingRecursiveComparison().ignoringFields("startedAt").isEqualTo(
         new NodeRegistration("127.0.0.1", port(game), false, FrameType.PROTOCOL_VERSION, local(game).bootId()));
     assertThat(registration.startedAt()).as("when the node started")
         .isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
-    assertThat(game.getBean(FrpcNode.class).status().advertisedAddress()).as("the status shows what is registered")
-        .isEqualTo("127.0.0.1:" + port(game));
     assertThat(redis.execute("PTTL", nodes.key(1))).satisfies(ttl -> assertThat(Long.parseLong(ttl)).isBetween(1L, 2000L));
     assertThat(redis.execute("CONFIG", "GET", "notify-keyspace-events")).contains("K", "g", "$", "x");
   }
 
   @Test
   void aNodeIsVisibleWithinHalfASecondOfItsRegistration() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1, notRegistering());
     awaitWatching(lobby);
 
     try (ManualRegistration registration = new ManualRegistration(redis,
-        game.getBean(RedisNodeDiscovery.class).settings(), local(game).id(), port(game), local(game).bootId())) {
+        game.discovery().settings(), local(game).id(), port(game), local(game).bootId())) {
       long registered = System.nanoTime();
       registration.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> events(lobby).firstNanos("up game:1") > 0);
@@ -93,8 +90,8 @@ class RedisDiscoveryTest {
 
   @Test
   void aGracefullyStoppedNodeIsReportedDownWithinHalfASecond() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1);
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
 
     long stopping = System.nanoTime();
@@ -114,8 +111,8 @@ class RedisDiscoveryTest {
 
   @Test
   void aNodeWhoseRegistrationExpiresButWhoseConnectionAnswersIsKeptAsARedisStall() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1, notRegistering());
     try (CapturedLogs logs = CapturedLogs.of("io.frpc.discovery.redis");
         ManualRegistration registration = registeredAndSeen(game, lobby)) {
       registration.hang();
@@ -129,7 +126,7 @@ class RedisDiscoveryTest {
 
   @Test
   void aFrozenNodeLeavesEveryViewWithinTtlPlusOneSecond() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     long millis = millisUntilAFrozenNodeLeaves(lobby, Duration.ofSeconds(10));
     System.out.printf("MEASURED frozen node removed after it froze: %d ms (ttl 2000 ms)%n", millis);
     assertThat(millis).as("TTL + 1 s").isLessThan(2_000 + 1_000);
@@ -154,9 +151,9 @@ class RedisDiscoveryTest {
    * Registers game:1 by hand for a node that answers heartbeats, waits until {@code lobby} is connected, freezes
    * both (registrar and node), and returns how long {@code lobby} took to report it gone (EXPIRED).
    */
-  private long millisUntilAFrozenNodeLeaves(ConfigurableApplicationContext lobby, Duration atMost) throws Exception {
+  private long millisUntilAFrozenNodeLeaves(Node lobby, Duration atMost) throws Exception {
     awaitWatching(lobby);
-    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    RedisDiscoverySettings settings = lobby.discovery().settings();
     try (FakeNode frozen = new FakeNode("game", 1, "boot-frozen");
         ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1),
             frozen.port(), "boot-frozen").start()) {
@@ -173,7 +170,7 @@ class RedisDiscoveryTest {
   void aBurstOfRegistrationsAndDeletionsReachesTheViewCompletely() {
     // Hundreds of notifications at once are read together (one batch of reads, not one round trip each);
     // none may be lost on the way, and a deletion after a registration wins.
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     awaitWatching(lobby);
     registerInOneGo(300, "");
     awaitKnown(lobby, 300, Duration.ofSeconds(10));
@@ -184,7 +181,7 @@ class RedisDiscoveryTest {
 
   @Test
   void moreNotificationsThanTheWatcherQueuesAreDroppedAndAFullListingRecoversTheView() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     awaitWatching(lobby);
     try (CapturedLogs logs = CapturedLogs.of("io.frpc.discovery.redis")) {
       // Far more change notifications at once than the watcher queues: anyone may publish on a keyspace channel,
@@ -208,19 +205,18 @@ class RedisDiscoveryTest {
         + ", 'PX', 60000)" + then + " end", "1", nodes.prefix() + ":rpc:game:");
   }
 
-  /** Waits until {@code lobby}'s health counts {@code count} known game nodes. */
-  private static void awaitKnown(ConfigurableApplicationContext lobby, int count, Duration atMost) {
-    HealthIndicator health = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
-    await().atMost(atMost).untilAsserted(() -> assertThat(health.health().getDetails().get("nodes")).asString()
-        .contains("known=" + count + "}"));
+  /** Waits until {@code lobby} knows {@code count} game nodes. */
+  private static void awaitKnown(Node lobby, int count, Duration atMost) {
+    await().atMost(atMost).untilAsserted(() -> assertThat(lobby.node().knownNodes().keySet())
+        .filteredOn(id -> id.name().equals("game")).hasSize(count));
   }
 
   @Test
   void aNewProcessUnderTheSameIdIsTreatedAsARestartOnceTheOldOneNoLongerAnswers() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     awaitWatching(lobby);
-    ConfigurableApplicationContext game = nodes.game(1, "--frpc.discovery.redis.register=false");
-    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    Node game = nodes.game(1, notRegistering());
+    RedisDiscoverySettings settings = lobby.discovery().settings();
     // the old process: registered, connected, then silent like a machine that died without closing its sockets
     try (FakeNode old = new FakeNode("game", 1, "boot-old");
         ManualRegistration first = new ManualRegistration(redis, settings, new NodeId("game", 1), old.port(),
@@ -241,7 +237,7 @@ class RedisDiscoveryTest {
 
   @Test
   void aCallToANameThatIsNotWatchedFailsAtOnceNamingTheWatchProperty() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     long started = System.nanoTime();
 
     assertThatThrownBy(() -> frpc(lobby).module("gaem", "where").call("id", Integer.class))
@@ -254,18 +250,18 @@ class RedisDiscoveryTest {
   @Test
   void aSecondProcessClaimingTheSameNodeIdDoesNotStealTheRegistration() {
     try (CapturedLogs logs = CapturedLogs.of("io.frpc.discovery.redis")) {
-      ConfigurableApplicationContext first = nodes.game(1);
+      Node first = nodes.game(1);
       await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(1)) != null);
-      ConfigurableApplicationContext second = nodes.game(1);
-      RedisNodeDiscovery secondDiscovery = second.getBean(RedisNodeDiscovery.class);
+      Node second = nodes.game(1);
+      RedisNodeDiscovery secondDiscovery = second.discovery();
 
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> secondDiscovery.registrationState() == RedisNodeRegistrar.State.CONFLICT);
+          .until(() -> secondDiscovery.registrationState() == RedisNodeDiscovery.RegistrationState.CONFLICT);
       await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
           .until(() -> redis.execute("GET", nodes.key(1)).contains(local(first).bootId()));
-      assertThat(secondDiscovery.registrationState()).isEqualTo(RedisNodeRegistrar.State.CONFLICT);
-      assertThat(first.getBean(RedisNodeDiscovery.class).registrationState())
-          .isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+      assertThat(secondDiscovery.registrationState()).isEqualTo(RedisNodeDiscovery.RegistrationState.CONFLICT);
+      assertThat(first.discovery().registrationState())
+          .isEqualTo(RedisNodeDiscovery.RegistrationState.REGISTERED);
       assertThat(logs.messages(Level.ERROR)).anySatisfy(message -> assertThat(message)
           .contains("Two live processes claim node game:1", local(first).bootId(), local(second).bootId()));
     }
@@ -274,16 +270,16 @@ class RedisDiscoveryTest {
   @Test
   void theProcessThatStartedFirstKeepsItsIdentityAcrossSixteenFlushAlls() {
     try (CapturedLogs logs = CapturedLogs.of("io.frpc.discovery.redis")) {
-      ConfigurableApplicationContext original = nodes.game(1);
+      Node original = nodes.game(1);
       String originalBoot = local(original).bootId();
       await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
           .contains(originalBoot));
-      ConfigurableApplicationContext lobby = nodes.lobby(1);
+      Node lobby = nodes.lobby(1);
       await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
-      ConfigurableApplicationContext duplicate = nodes.game(1);
+      Node duplicate = nodes.game(1);
       String duplicateBoot = local(duplicate).bootId();
-      await().atMost(Duration.ofSeconds(5)).until(() -> duplicate.getBean(RedisNodeDiscovery.class)
-          .registrationState() == RedisNodeRegistrar.State.CONFLICT);
+      await().atMost(Duration.ofSeconds(5)).until(() -> duplicate.discovery()
+          .registrationState() == RedisNodeDiscovery.RegistrationState.CONFLICT);
 
       for (int round = 0; round < 16; round++) {
         redis.flushAll();
@@ -294,8 +290,8 @@ class RedisDiscoveryTest {
       await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(
           redis.execute("GET", nodes.key(1))).contains(originalBoot));
 
-      assertThat(original.getBean(RedisNodeDiscovery.class).registrationState())
-          .isEqualTo(RedisNodeRegistrar.State.REGISTERED);
+      assertThat(original.discovery().registrationState())
+          .isEqualTo(RedisNodeDiscovery.RegistrationState.REGISTERED);
       assertThat(events(lobby).log()).as("the caller stayed with the process it was connected to")
           .containsExactly("up game:1");
       assertThat(frpc(lobby).module("game", "where").call("id", Integer.class)).isEqualTo(1);
@@ -311,7 +307,7 @@ class RedisDiscoveryTest {
       redis.execute("SET", nodes.key(7), "{not json", "PX", "60000");
       redis.execute("SET", nodes.key(8), "{\"host\":\"\",\"port\":0,\"tls\":false,\"protocolVersion\":1,"
           + "\"bootId\":\"b-8\"}", "PX", "60000");
-      ConfigurableApplicationContext lobby = nodes.lobby(1);
+      Node lobby = nodes.lobby(1);
       nodes.game(1);
       await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
       redis.execute("SET", nodes.key(9), "garbage after start", "PX", "60000");
@@ -334,7 +330,7 @@ class RedisDiscoveryTest {
 
   @Test
   void callsContinueWhileRedisIsDownAndANodeStartedMeanwhileIsFoundWhenItReturns() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     nodes.game(1);
     nodes.game(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
@@ -342,7 +338,7 @@ class RedisDiscoveryTest {
     redis.stop();
     long outageEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     int calls = 0;
-    ConfigurableApplicationContext third = null;
+    Node third = null;
     while (System.nanoTime() < outageEnds) {
       frpc(lobby).module("game", "where").call("id", Integer.class);
       calls++;
@@ -369,10 +365,10 @@ class RedisDiscoveryTest {
   @Test
   void aNodeStartsWhileRedisIsUnreachableAndFindsTheClusterWhenItAppears() {
     redis.stop();
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1);
-    assertThat(lobby.isRunning()).isTrue();
-    assertThat(game.isRunning()).isTrue();
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1);
+    assertThat(lobby.node().isRunning()).isTrue();
+    assertThat(game.node().isRunning()).isTrue();
 
     redis.start();
 
@@ -383,35 +379,33 @@ class RedisDiscoveryTest {
   @Test
   void healthIsDownWhileRedisIsUnreachableAndUpOnceDiscoveryWorks() {
     redis.stop();
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1);
-    HealthIndicator gameHealth = game.getBean("frpcHealthIndicator", HealthIndicator.class);
-    HealthIndicator lobbyHealth = lobby.getBean("frpcHealthIndicator", HealthIndicator.class);
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1);
 
-    assertThat(gameHealth.health().getStatus()).isEqualTo(Status.DOWN);
-    assertThat(lobbyHealth.health().getStatus()).isEqualTo(Status.DOWN);
-    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("type=redis");
+    assertThat(game.node().discoveryHealth().healthy()).isFalse();
+    assertThat(lobby.node().discoveryHealth().healthy()).isFalse();
+    assertThat(game.node().discoveryHealth().details()).containsEntry("type", "redis");
 
     redis.start();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> gameHealth.health().getStatus().equals(Status.UP)
-        && lobbyHealth.health().getStatus().equals(Status.UP) && frpc(lobby).isActive("game", 1));
-    assertThat(gameHealth.health().getDetails().get("discovery")).asString().contains("registration=REGISTERED");
-    assertThat(lobbyHealth.health().getDetails().get("nodes")).asString().isEqualTo("{game={connected=1, known=1}}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> game.node().discoveryHealth().healthy()
+        && lobby.node().discoveryHealth().healthy() && frpc(lobby).isActive("game", 1));
+    assertThat(game.node().discoveryHealth().details()).containsEntry("registration", "REGISTERED");
+    assertThat(lobby.node().knownNodes()).containsOnlyKeys(new NodeId("game", 1));
   }
 
   /** Registers {@code game} by hand and waits until {@code lobby} is connected to it. */
-  private ManualRegistration registeredAndSeen(ConfigurableApplicationContext game,
-      ConfigurableApplicationContext lobby) {
+  private ManualRegistration registeredAndSeen(Node game,
+      Node lobby) {
     awaitWatching(lobby);
     ManualRegistration registration = new ManualRegistration(redis,
-        game.getBean(RedisNodeDiscovery.class).settings(), local(game).id(), port(game), local(game).bootId()).start();
+        game.discovery().settings(), local(game).id(), port(game), local(game).bootId()).start();
     await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
     return registration;
   }
 
-  private static void awaitWatching(ConfigurableApplicationContext lobby) {
-    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+  private static void awaitWatching(Node lobby) {
+    RedisNodeDiscovery discovery = lobby.discovery();
     // A calling node does not register: it is healthy once its subscription stands and its view is reconciled.
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.health().healthy());
   }

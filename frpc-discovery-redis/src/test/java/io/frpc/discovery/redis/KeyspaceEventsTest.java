@@ -1,5 +1,7 @@
 package io.frpc.discovery.redis;
 
+import static io.frpc.discovery.redis.RedisNodes.Option.keyspaceEventsLeftAlone;
+import static io.frpc.discovery.redis.RedisNodes.Option.resyncInterval;
 import static io.frpc.discovery.redis.RedisNodes.frpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 
 /** The keyspace notifications discovery relies on, and what happens where they cannot be configured. */
 class KeyspaceEventsTest {
@@ -48,7 +50,7 @@ class KeyspaceEventsTest {
     @Test
     void theOperatorIsToldWhatToSetAndNodesAreStillFoundByTheResync(TestRedis redis) {
       try (RedisNodes nodes = new RedisNodes(redis)) {
-        ConfigurableApplicationContext lobby = nodes.lobby(1, "--frpc.discovery.redis.resync-interval=1s");
+        Node lobby = nodes.lobby(1, resyncInterval(Duration.ofSeconds(1)));
         nodes.game(1);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
@@ -69,7 +71,7 @@ class KeyspaceEventsTest {
       redis.execute("CONFIG", "SET", "notify-keyspace-events", "Ex");
       String before = redis.execute("CONFIG", "GET", "notify-keyspace-events").split("\n")[1];
       try (CapturedLogs logs = CapturedLogs.of("io.frpc"); RedisNodes nodes = new RedisNodes(redis)) {
-        nodes.lobby(1, "--frpc.discovery.redis.configure-keyspace-events=false");
+        nodes.lobby(1, keyspaceEventsLeftAlone());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream().anyMatch(message ->
             message.contains("set it to '" + KeyspaceEventsConfigurer.merge(before) + "'")));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 
 /**
  * Discovery through {@code spring.data.redis.sentinel.*} on real processes: a master, a replica and three
@@ -47,7 +47,7 @@ class RedisSentinelDiscoveryTest {
 
   @Test
   void aMasterCrashCostsNoCallAndANodeStartedAfterTheFailoverIsFound() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     nodes.game(1);
     nodes.game(2);
     FrpcTemplate frpc = frpc(lobby);
@@ -65,7 +65,7 @@ class RedisSentinelDiscoveryTest {
       long found = System.nanoTime();
 
       // Registrations re-claimed on the new master, the watcher healthy on it again.
-      RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+      RedisNodeDiscovery discovery = lobby.discovery();
       await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
         assertThat(discovery.health().healthy()).as("watcher healthy: %s", discovery.health()).isTrue();
         assertThat(List.of(1, 2, 3)).as("registered again")

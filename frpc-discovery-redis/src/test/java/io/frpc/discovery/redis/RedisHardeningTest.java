@@ -1,5 +1,6 @@
 package io.frpc.discovery.redis;
 
+import static io.frpc.discovery.redis.RedisNodes.Option.maxNodesPerName;
 import static io.frpc.discovery.redis.RedisNodes.events;
 import static io.frpc.discovery.redis.RedisNodes.frpc;
 import static io.frpc.discovery.redis.RedisNodes.local;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 
 /**
  * No Redis entry and no Redis fault may hijack a node, hide it or tear down healthy connections: against
@@ -45,7 +46,7 @@ class RedisHardeningTest {
 
   private static final String VALID =
       "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
-  private static final String SECRET = "--frpc.security.secret=the-shared-secret-of-this-cluster";
+  private static final RedisNodes.Option SECRET = RedisNodes.Option.secret("the-shared-secret-of-this-cluster");
 
   private final TestRedis redis;
   private RedisNodes nodes;
@@ -72,7 +73,7 @@ class RedisHardeningTest {
 
   @Test
   void aForeignValueWrittenUnderANodesKeyIsNotRenewedAndTheNodeReclaimsItsKey() {
-    ConfigurableApplicationContext game = nodes.game(1);
+    Node game = nodes.game(1);
     String bootId = local(game).bootId();
     await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
         .contains(bootId));
@@ -90,8 +91,8 @@ class RedisHardeningTest {
 
   @Test
   void aNodeWhoseKeyWasOverwrittenWithJunkStaysWhileItAnswersAndLeavesOnceFrozen() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    Node lobby = nodes.lobby(1);
+    RedisNodeDiscovery discovery = lobby.discovery();
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.health().healthy());
     try (FakeNode node = new FakeNode("game", 1, "boot-1");
         ManualRegistration registration = new ManualRegistration(redis, discovery.settings(), new NodeId("game", 1),
@@ -118,7 +119,7 @@ class RedisHardeningTest {
 
   @Test
   void aRegistrationWithoutAValidSignatureNeverReceivesAConnectionFromWatchersWithTheSecret() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET);
+    Node lobby = nodes.lobby(1, SECRET);
     nodes.game(3, SECRET);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 3));
     try (AcceptCounter forgedAddress = new AcceptCounter()) {
@@ -141,8 +142,8 @@ class RedisHardeningTest {
 
   @Test
   void aNodeWithTheSecretTakesItsKeyBackFromAnUnsignedValueWithinOneRefresh() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET);
-    ConfigurableApplicationContext game = nodes.game(1, SECRET);
+    Node lobby = nodes.lobby(1, SECRET);
+    Node game = nodes.game(1, SECRET);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
     String bootId = local(game).bootId();
     try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
@@ -166,8 +167,8 @@ class RedisHardeningTest {
 
   @Test
   void aRegistrationOfATlsListenerMetByAPlainCallerIsNamedAsAMismatch() throws Exception {
-    ConfigurableApplicationContext lobby = watchingLobby();
-    RedisDiscoverySettings settings = lobby.getBean(RedisNodeDiscovery.class).settings();
+    Node lobby = watchingLobby();
+    RedisDiscoverySettings settings = lobby.discovery().settings();
     try (FakeNode node = new FakeNode("game", 1, "boot-tls");
         ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1), node.port(),
             "boot-tls", true).start()) {
@@ -179,8 +180,8 @@ class RedisHardeningTest {
 
   @Test
   void aDeleteAndARewriteOfALiveKeyInOneStepKeepTheNodeUp() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    ConfigurableApplicationContext game = nodes.game(1);
+    Node lobby = nodes.lobby(1);
+    Node game = nodes.game(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
     String value = redis.execute("GET", nodes.key(1));
 
@@ -191,12 +192,12 @@ class RedisHardeningTest {
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(events(lobby).log()).containsExactly("up game:1");
-    assertThat(game.isActive()).isTrue();
+    assertThat(game.node().isRunning()).isTrue();
   }
 
   @Test
   void deletingALiveNodesKeyEvery200MsFailsNoCallOfAConnectedCaller() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     nodes.game(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
     ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor();
@@ -216,7 +217,7 @@ class RedisHardeningTest {
 
   @Test
   void twentyThousandFakeRegistrationsAreCappedAndAHealthyNodeOfTheNameKeepsBeingCalled() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1, "--frpc.discovery.redis.max-nodes-per-name=100");
+    Node lobby = nodes.lobby(1, maxNodesPerName(100));
     nodes.game(1);
     callsSurviveTwentyThousandFakeRegistrations(lobby, 100);
   }
@@ -224,7 +225,7 @@ class RedisHardeningTest {
   @Test
   void twentyThousandUnsignedRegistrationsAreNeverFollowedAndAHealthyNodeOfTheNameKeepsBeingCalled()
       throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1, SECRET, "--frpc.discovery.redis.max-nodes-per-name=100");
+    Node lobby = nodes.lobby(1, SECRET, maxNodesPerName(100));
     nodes.game(1, SECRET);
     callsSurviveTwentyThousandFakeRegistrations(lobby, 1);
   }
@@ -233,10 +234,10 @@ class RedisHardeningTest {
    * Writes 20,000 unsigned registrations of game (besides game:1, which {@code lobby} calls meanwhile) and checks
    * that no call fails, health names the cap of 100, and {@code lobby} knows at most {@code maxKnown} nodes.
    */
-  private void callsSurviveTwentyThousandFakeRegistrations(ConfigurableApplicationContext lobby, int maxKnown)
+  private void callsSurviveTwentyThousandFakeRegistrations(Node lobby, int maxKnown)
       throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).isActive("game", 1));
-    FrpcNode watcher = lobby.getBean(FrpcNode.class);
+    FrpcNode watcher = lobby.node();
     try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
       redis.execute("EVAL", "for i = 1, 20000 do redis.call('set', KEYS[1] .. (100 + i), '{\"host\":\"127.0.0.1\","
           + "\"port\":1,\"tls\":false,\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"fake-' .. i"
@@ -257,7 +258,7 @@ class RedisHardeningTest {
 
   @Test
   void aRedisStallLongerThanTheTtlDropsNoHealthyConnectionAndNoCall() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     nodes.game(1);
     nodes.game(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
@@ -295,7 +296,7 @@ class RedisHardeningTest {
     redis.execute("PEXPIRE", nodes.key(99), "60000");
     await().atMost(Duration.ofSeconds(5)).until(() -> redis.execute("GET", nodes.key(2)) != null);
 
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
 
     await().atMost(Duration.ofSeconds(1)).until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
     // reported without reading the values: the first ten of the 51 keys, each once
@@ -306,7 +307,7 @@ class RedisHardeningTest {
 
   @Test
   void junkUnderThePrefixIsIgnoredAndReportedInABoundedWay() {
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
     String valid = "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
     redis.execute("SET", nodes.prefix() + ":rpc:game:01", valid, "PX", "60000");
     redis.execute("SET", nodes.prefix() + ":rpc:game:+1", valid, "PX", "60000");
@@ -329,7 +330,7 @@ class RedisHardeningTest {
 
   @Test
   void keysWithControlCharactersAreIgnoredAndLoggedEscaped() {
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
     redis.execute("SET", nodes.key(1) + "\r\nERROR frpc node game:1 was hijacked", VALID, "PX", "60000");
     redis.execute("SET", nodes.key(2) + "\u001b[2J\u202Eevil", VALID, "PX", "60000");
 
@@ -343,17 +344,17 @@ class RedisHardeningTest {
 
   @Test
   void aKeyWithANegativeIdIsIgnoredAsJunk() {
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
     redis.execute("SET", nodes.prefix() + ":rpc:game:-1", VALID, "PX", "60000");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
         .anyMatch(message -> message.contains(":rpc:game:-1") && message.contains("non-negative")));
-    assertThat(lobby.getBean(FrpcNode.class).knownNodes()).isEmpty();
+    assertThat(lobby.node().knownNodes()).isEmpty();
   }
 
   @Test
   void aForeignValueWithControlCharactersInItsHostIsLoggedEscaped() {
-    ConfigurableApplicationContext game = nodes.game(1);
+    Node game = nodes.game(1);
     String bootId = local(game).bootId();
     await().atMost(Duration.ofSeconds(5)).until(() -> String.valueOf(redis.execute("GET", nodes.key(1)))
         .contains(bootId));
@@ -370,7 +371,7 @@ class RedisHardeningTest {
 
   @Test
   void aKeyWithoutTtlAndAnOversizedOrMalformedValueAreNotNodes() {
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
     String valid = "{\"host\":\"127.0.0.1\",\"port\":1,\"tls\":false,\"protocolVersion\":1,\"bootId\":\"b\"}";
     redis.execute("SET", nodes.key(5), valid);
     redis.execute("SET", nodes.key(6), valid.replace("\"b\"", "\"" + "b".repeat(2000) + "\""), "PX", "60000");
@@ -386,7 +387,7 @@ class RedisHardeningTest {
 
   @Test
   void notificationsSwitchedOffAtRuntimeAreRestoredAndNewNodesFoundPromptly() {
-    ConfigurableApplicationContext lobby = watchingLobby();
+    Node lobby = watchingLobby();
 
     redis.execute("CONFIG", "SET", "notify-keyspace-events", "");
 
@@ -398,9 +399,9 @@ class RedisHardeningTest {
   }
 
   /** A lobby node whose subscription stands and whose view has been reconciled with Redis. */
-  private ConfigurableApplicationContext watchingLobby() {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> lobby.getBean(RedisNodeDiscovery.class).health().healthy());
+  private Node watchingLobby() {
+    Node lobby = nodes.lobby(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> lobby.discovery().health().healthy());
     return lobby;
   }
 

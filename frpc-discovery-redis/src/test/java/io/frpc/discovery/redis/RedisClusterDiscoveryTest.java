@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.frpc.discovery.redis.RedisNodes.Node;
 
 /**
  * Discovery through {@code spring.data.redis.cluster.*} on a real Redis Cluster of three masters with a replica
@@ -52,8 +52,8 @@ class RedisClusterDiscoveryTest {
 
   @Test
   void nodesOnEveryMasterAreFoundAndAFrozenNodeOnAnyMasterLeavesWithinTtlPlusOneSecond() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    Node lobby = nodes.lobby(1);
+    RedisNodeDiscovery discovery = lobby.discovery();
     await().atMost(Duration.ofSeconds(15)).until(() -> discovery.health().healthy());
     assertThat(discovery.health().details()).containsEntry("watching", "subscribed (3 of 3 masters)");
     List<Integer> ids = oneIdPerMaster();
@@ -90,7 +90,7 @@ class RedisClusterDiscoveryTest {
 
   @Test
   void aMasterCrashCostsNoHealthyConnectionAndANodeStartedAfterTheFailoverIsFound() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
+    Node lobby = nodes.lobby(1);
     List<Integer> ids = oneIdPerMaster();
     ids.forEach(nodes::game);
     FrpcTemplate frpc = frpc(lobby);
@@ -109,7 +109,7 @@ class RedisClusterDiscoveryTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> frpc.isActive("game", late));
       long found = System.nanoTime();
 
-      RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+      RedisNodeDiscovery discovery = lobby.discovery();
       await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
         assertThat(discovery.health().healthy()).as("watcher healthy: %s", discovery.health()).isTrue();
         assertThat(ids).as("registered again")
@@ -132,8 +132,8 @@ class RedisClusterDiscoveryTest {
 
   @Test
   void aMasterAddedByReshardingIsWatchedAndTheNodesMovedToItStay() throws Exception {
-    ConfigurableApplicationContext lobby = nodes.lobby(1);
-    RedisNodeDiscovery discovery = lobby.getBean(RedisNodeDiscovery.class);
+    Node lobby = nodes.lobby(1);
+    RedisNodeDiscovery discovery = lobby.discovery();
     await().atMost(Duration.ofSeconds(15)).until(() -> discovery.health().healthy());
     FrpcTemplate frpc = frpc(lobby);
     try (FakeNode moved = new FakeNode("game", 1, "boot-moved");
