@@ -49,7 +49,12 @@ final class ClockedExecutor {
     }
     Timer timer = new Timer(task);
     timers.add(timer);
-    timer.handle = clock.schedule(timer, delay.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      timer.handle = clock.schedule(timer, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (IllegalStateException e) {
+      // the clock's timer was stopped: its owner, and with it this thread's, is closing
+      timers.remove(timer);
+    }
   }
 
   /** Runs {@code task} every {@code delay} (measured from the end of a run to the start of the next). */

@@ -145,11 +145,17 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
       synchronized (this) {
         delay = RETRY.delayNanos(1, random);
       }
-      // the clock's timer thread only hands the retry over: following the topology runs on Lettuce's executors
-      clock.schedule(() -> client.getResources().eventExecutorGroup().execute(() -> {
+      try {
+        // the clock's timer thread only hands the retry over: following the topology runs on Lettuce's executors
+        clock.schedule(() -> client.getResources().eventExecutorGroup().execute(() -> {
+          retryScheduled.set(false);
+          follow(connection.getPartitions());
+        }), delay, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException e) {
+        // the node's clock stopped: the node is closing, and so is this subscription
         retryScheduled.set(false);
-        follow(connection.getPartitions());
-      }), delay, TimeUnit.NANOSECONDS);
+        log.debug("Cannot schedule following the cluster topology again: {}", e.getMessage());
+      }
     }
   }
 

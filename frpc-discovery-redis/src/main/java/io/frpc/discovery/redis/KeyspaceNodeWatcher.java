@@ -184,11 +184,23 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
       } else if (action instanceof ConfirmRemoval removal) {
         confirmRemoval(removal);
       } else if (action instanceof Read read) {
-        readAndApply(List.of(read.key()), read.event());
+        reconcile(read.key(), read.event());
       } else if (action instanceof ListKeys) {
         thread.execute(guarded(() -> resync(false)));
       }
     }
+  }
+
+  /** Reads one key and brings the view in line with it; {@code event} says why. */
+  private void reconcile(String key, KeyEvent event) {
+    RegistrationReader.Registration registration;
+    try {
+      registration = reader.read(key);
+    } catch (DataAccessException e) {
+      log.warn("Cannot read registration {}: {}", key, e.getMessage());
+      return;
+    }
+    execute(machine.read(key, event, registration, clock.nanoTime()));
   }
 
   /** Asks the node's connection for a heartbeat; the answer goes back to the machine on the watcher thread. */
