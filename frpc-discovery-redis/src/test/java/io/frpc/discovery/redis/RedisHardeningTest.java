@@ -100,8 +100,10 @@ class RedisHardeningTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
 
       redis.execute("SET", nodes.key(1), "not a registration", "PX", "60000");
-      // A foreign write does not take a healthy node away...
-      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> frpc(lobby).isActive("game", 1));
+      // A foreign write does not take a healthy node away: a TTL later its connection is asked, and answers...
+      await().atMost(Duration.ofSeconds(7)).until(() -> logs.messages(Level.WARN).stream()
+          .anyMatch(message -> message.contains("but its connection answers")));
+      assertThat(frpc(lobby).isActive("game", 1)).isTrue();
       assertThat(events(lobby).log()).containsExactly("up game:1");
 
       // ...nor keep a dead one: the node is checked once a TTL while its key holds junk.
@@ -132,11 +134,12 @@ class RedisHardeningTest {
       redis.execute("SET", nodes.key(2), registration(forgedAddress.port(), "boot-wrong-key").replace("}",
           ",\"sig\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}"), "PX", "60000");
 
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> forgedAddress.accepted() == 0);
-      assertThat(events(lobby).log()).containsExactly("up game:3");
-      assertThat(logs.messages(Level.WARN))
+      // both values were read and refused (the watcher decides before it reports): never connected to
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logs.messages(Level.WARN))
           .anySatisfy(message -> assertThat(message).contains(nodes.key(1), "is not signed with the shared secret"))
-          .anySatisfy(message -> assertThat(message).contains(nodes.key(2), "does not verify"));
+          .anySatisfy(message -> assertThat(message).contains(nodes.key(2), "does not verify")));
+      assertThat(forgedAddress.accepted()).isZero();
+      assertThat(events(lobby).log()).containsExactly("up game:3");
     }
   }
 
@@ -190,7 +193,8 @@ class RedisHardeningTest {
           nodes.key(1), value);
     }
 
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> frpc(lobby).isActive("game", 1));
+    // nothing tells when the watcher is done with these notifications: half a second is many times what it takes
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> frpc(lobby).isActive("game", 1));
     assertThat(events(lobby).log()).containsExactly("up game:1");
     assertThat(game.node().isRunning()).isTrue();
   }
@@ -203,9 +207,9 @@ class RedisHardeningTest {
     ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor();
     try (CallingLoop calls = new CallingLoop(frpc(lobby), List.of(1))) {
       deleter.scheduleAtFixedRate(() -> redis.execute("DEL", nodes.key(1)), 0, 200, TimeUnit.MILLISECONDS);
-      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> frpc(lobby).isActive("game", 1));
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> frpc(lobby).isActive("game", 1));
       deleter.shutdownNow();
-      System.out.printf("MEASURED key deleted every 200 ms for 5 s: %d calls, %d failed%n", calls.calls(),
+      System.out.printf("MEASURED key deleted every 200 ms for 2 s: %d calls, %d failed%n", calls.calls(),
           calls.failures().size());
       assertThat(calls.failures()).isEmpty();
     } finally {
@@ -243,10 +247,10 @@ class RedisHardeningTest {
           + "\"port\":1,\"tls\":false,\"protocolVersion\":" + FrameType.PROTOCOL_VERSION + ",\"bootId\":\"fake-' .. i"
           + " .. '\"}', 'PX', 60000) end", "1", nodes.prefix() + ":rpc:game:");
 
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
-          .until(() -> watcher.knownNodes().size() <= maxKnown);
+      // counted by a listing after all 20,000 were written; never followed past the cap (WatcherStateMachineTest)
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watcher.discoveryHealth().details())
           .containsEntry("capped", "game (100 of 20,001 keys)"));
+      assertThat(watcher.knownNodes()).hasSizeLessThanOrEqualTo(maxKnown);
       System.out.printf("MEASURED 20,000 fake registrations, cap 100: %d known, %d calls, %d failed%n",
           watcher.knownNodes().size(), calls.calls(), calls.failures().size());
       assertThat(calls.failures()).isEmpty();
@@ -276,8 +280,7 @@ class RedisHardeningTest {
     }
     stall.join();
 
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-        .until(() -> frpc(lobby).activeNodeIds("game").size() == 2);
+    assertThat(frpc(lobby).activeNodeIds("game")).hasSize(2);
     System.out.printf("MEASURED during a 5 s Redis stall: %d calls, %d failed, events %s%n", calls.get(),
         failures.get(), events(lobby).log());
     assertThat(failures.get()).isZero();
@@ -318,9 +321,8 @@ class RedisHardeningTest {
       redis.execute("SET", nodes.prefix() + ":rpc:game:junk" + i, "x", "PX", "60000");
     }
 
+    // at most ten lines a minute however many junk keys (the rule is WatcherStateMachineTest's), with one of slack
     await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).size() >= 10);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-        .until(() -> logs.messages(Level.WARN).size() <= 11);
     assertThat(logs.messages(Level.WARN)).hasSizeLessThanOrEqualTo(11)
         .anySatisfy(message -> assertThat(message).contains(":rpc:game:01", "canonical decimal"))
         .anySatisfy(message -> assertThat(message).contains(":rpc:game:+1", "canonical decimal"));
