@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -56,10 +56,10 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   private volatile StatefulRedisClusterPubSubConnection<String, String> connection;
   private volatile Disposable topologyChanges;
-  private volatile Future<?> periodicCheck;
+  private volatile FrpcClock.ScheduledTask periodicCheck;
   private volatile boolean closed;
 
-  /** @param clock sets the timers of retries, which run on Lettuce's event executors */
+  /** @param clock sets the timers of retries and of the periodic check, whose tasks run on Lettuce's executors */
   ClusterKeyspaceSubscription(LettuceConnectionFactory connections, List<String> patterns, Listener listener,
       FrpcClock clock) {
     this.client = (RedisClusterClient) connections.getRequiredNativeClient();
@@ -79,8 +79,7 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
         .subscribe(change -> follow(((ClusterTopologyChangedEvent) change).after()),
             error -> log.warn("Stopped following cluster topology changes; checking every {} s", CHECK_SECONDS,
                 error));
-    periodicCheck = client.getResources().eventExecutorGroup().scheduleWithFixedDelay(
-        () -> follow(connection.getPartitions()), CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
+    checkPeriodically();
     follow(connection.getPartitions());
   }
 
@@ -145,17 +144,41 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
       synchronized (this) {
         delay = RETRY.delayNanos(1, random);
       }
-      try {
-        // the clock's timer thread only hands the retry over: following the topology runs on Lettuce's executors
-        clock.schedule(() -> client.getResources().eventExecutorGroup().execute(() -> {
-          retryScheduled.set(false);
-          follow(connection.getPartitions());
-        }), delay, TimeUnit.NANOSECONDS);
-      } catch (RuntimeException e) {
-        // the node's clock stopped: the node is closing, and so is this subscription
+      if (later(() -> {
         retryScheduled.set(false);
-        log.debug("Cannot schedule following the cluster topology again: {}", e.getMessage());
+        follow(connection.getPartitions());
+      }, delay, TimeUnit.NANOSECONDS) == null) {
+        retryScheduled.set(false);
       }
+    }
+  }
+
+  /** Follows the topology every few seconds besides its change events, which Lettuce may not publish for all. */
+  private void checkPeriodically() {
+    if (!closed) {
+      periodicCheck = later(() -> {
+        follow(connection.getPartitions());
+        checkPeriodically();
+      }, CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Runs {@code task} on Lettuce's event executors once {@code delay} has passed on the node's clock (whose timer
+   * thread only hands it over); {@code null} when the clock no longer sets timers (the node is closing).
+   */
+  private FrpcClock.ScheduledTask later(Runnable task, long delay, TimeUnit unit) {
+    try {
+      return clock.schedule(() -> {
+        try {
+          client.getResources().eventExecutorGroup().execute(task);
+        } catch (RejectedExecutionException e) {
+          // Lettuce's resources are shutting down: so is this subscription
+        }
+      }, delay, unit);
+    } catch (RuntimeException e) {
+      log.debug("Cannot follow the cluster topology later: {}", e.getMessage());
+      return null;
     }
   }
 
@@ -211,7 +234,7 @@ final class ClusterKeyspaceSubscription implements KeyspaceSubscription {
       topologyChanges.dispose();
     }
     if (periodicCheck != null) {
-      periodicCheck.cancel(false);
+      periodicCheck.cancel();
     }
     if (connection != null) {
       connection.close();

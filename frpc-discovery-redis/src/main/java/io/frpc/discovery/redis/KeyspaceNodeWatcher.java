@@ -121,7 +121,7 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
     this.executor = thread;
     this.thread = new ClockedExecutor(clock, thread);
     this.reader = new RegistrationReader(redis, settings.commandTimeout(), clock);
-    this.machine = new WatcherStateMachine(settings, codec, callsOverTls);
+    this.machine = new WatcherStateMachine(settings, codec, callsOverTls, clock);
   }
 
   /** Subscribes (in the background, retrying while Redis is away) and schedules the periodic checks. */

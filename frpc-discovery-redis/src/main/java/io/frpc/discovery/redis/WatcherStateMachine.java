@@ -5,6 +5,7 @@ import io.frpc.NodeId;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.FrameType;
+import io.frpc.time.FrpcClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The decisions of the Redis watcher, with no Redis, no thread and no clock of its own: {@link KeyspaceNodeWatcher}
+ * The decisions of the Redis watcher, with no Redis and no thread of its own: {@link KeyspaceNodeWatcher}
  * feeds it what happened to a registration key ({@link KeyEvent}), what the key holds and the time ({@code now},
  * monotonic nanoseconds), and carries out the {@link Action}s it answers with: tell the node a node is available or
  * unavailable, probe a node's connection, read keys.
@@ -116,7 +117,7 @@ final class WatcherStateMachine {
   private final int maxNodesPerName;
   private final JunkReport junk = new JunkReport(log);
   /** A Redis writer can flip a key back and forth: one ERROR a minute about contested keys, whatever it does. */
-  private final RateLimitedLog contestedReport = new RateLimitedLog(log, Level.ERROR, 1, TimeUnit.MINUTES);
+  private final RateLimitedLog contestedReport;
   // Owned by the watcher thread.
   /** The registration followed for each node: what the node was told. */
   private final Map<NodeId, NodeRegistration> known = new HashMap<>();
@@ -148,9 +149,13 @@ final class WatcherStateMachine {
   /**
    * @param codec        reads values, checking signatures where this node has a secret for the name
    * @param callsOverTls whether this node calls others over TLS, to name a mismatch with a registration
+   * @param clock        paces the one report that is rate-limited across keys (contested identities); every
+   *                     decision takes the time as {@code now}
    */
-  WatcherStateMachine(RedisDiscoverySettings settings, RegistrationCodec codec, boolean callsOverTls) {
+  WatcherStateMachine(RedisDiscoverySettings settings, RegistrationCodec codec, boolean callsOverTls,
+      FrpcClock clock) {
     this.settings = settings;
+    this.contestedReport = new RateLimitedLog(log, Level.ERROR, Duration.ofMinutes(1), clock);
     this.codec = codec;
     this.callsOverTls = callsOverTls;
     this.ttlNanos = settings.ttl().toNanos();

@@ -41,7 +41,7 @@ class WatcherStateMachineTest {
   private static final RegistrationReader.Registration GONE = new RegistrationReader.Registration(null, -2, null);
 
   private final ManualClock clock = new ManualClock();
-  private final WatcherStateMachine machine = new WatcherStateMachine(SETTINGS, CODEC, false);
+  private final WatcherStateMachine machine = new WatcherStateMachine(SETTINGS, CODEC, false, clock);
   private final CapturedLogs logs = CapturedLogs.of("io.frpc.discovery.redis");
 
   /** Class loading and a first round of each step, so that each test's time is its own. */
@@ -49,7 +49,7 @@ class WatcherStateMachineTest {
   static void warmUp() {
     try (CapturedLogs ignored = CapturedLogs.of("io.frpc.discovery.redis")) {
       ManualClock clock = new ManualClock();
-      WatcherStateMachine machine = new WatcherStateMachine(SETTINGS, CODEC, false);
+      WatcherStateMachine machine = new WatcherStateMachine(SETTINGS, CODEC, false, clock);
       machine.read(key(1), KeyEvent.CHANGED, registered(1, "boot-warm-up"), clock.nanoTime());
       clock.advance(Duration.ofSeconds(3));
       machine.probed((Probe) machine.read(key(1), KeyEvent.OVERDUE, GONE, clock.nanoTime()).get(0), false,
@@ -225,6 +225,23 @@ class WatcherStateMachineTest {
     assertThat(read(1, KeyEvent.CHANGED, registered(1, "boot-a"))).containsExactly(available(1));
     advance(1_000);
     assertThat(overdue()).isEmpty();
+  }
+
+  @Test
+  void aKeyFlippedBetweenTwoProcessesIsReportedOnceAMinuteWithTheCountOfTheRest() {
+    read(1, KeyEvent.CHANGED, registered(1, "boot-a"));
+
+    for (int flip = 0; flip < 10; flip++) {
+      probed(read(1, KeyEvent.CHANGED, registered(1, "boot-b", "10.0.0.66", 6666)), true);
+      read(1, KeyEvent.CHANGED, registered(1, "boot-a"));
+      advance(5_000);
+    }
+    assertThat(logs.messages(Level.ERROR)).hasSize(1);
+
+    advance(10_000);
+    probed(read(1, KeyEvent.CHANGED, registered(1, "boot-b", "10.0.0.66", 6666)), true);
+    assertThat(logs.messages(Level.ERROR)).hasSize(2).last().asString()
+        .contains("names another process", "(9 similar line(s) held back since the last)");
   }
 
   @Test
