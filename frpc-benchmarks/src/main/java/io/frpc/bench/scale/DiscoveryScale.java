@@ -2,8 +2,8 @@ package io.frpc.bench.scale;
 
 import io.frpc.NodeId;
 import io.frpc.bench.Await;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.time.SystemClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ final class DiscoveryScale {
   static Result run(int redisPort, int registrations, int watcherCount, int measuredSeconds) throws Exception {
     ProcessPhase processes = inProcesses(redisPort, registrations, watcherCount, measuredSeconds);
     RedisDiscoverySettings settings = new RedisDiscoverySettings("scale", TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE, false);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", redisPort));
     application.afterPropertiesSet();
@@ -67,7 +67,7 @@ final class DiscoveryScale {
         RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:scale:rpc:game:*")) {
       for (int i = 1; i <= watcherCount; i++) {
         RecordingContext view = new RecordingContext(i, clock);
-        RedisNodeDiscovery watcher = new RedisNodeDiscovery(null, false, false, settings, application);
+        RedisNodeDiscovery watcher = RedisNodeDiscovery.builder(application).settings(settings).build();
         watcher.start(view);
         views.add(view);
         watchers.add(watcher);
@@ -133,7 +133,7 @@ final class DiscoveryScale {
       throws Exception {
     String prefix = "scale-processes";
     RedisDiscoverySettings settings = new RedisDiscoverySettings(prefix, TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE, false);
     try (SystemClock clock = new SystemClock("scale");
         SimulatedRegistrations load = new SimulatedRegistrations(redisPort, settings);
         RedisStats redis = new RedisStats(redisPort, load.resources(), "__keyspace@0__:" + prefix + ":rpc:game:*");

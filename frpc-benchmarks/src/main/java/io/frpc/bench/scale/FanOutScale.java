@@ -10,9 +10,8 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
 import io.frpc.bench.Await;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeDiscovery;
-import io.frpc.internal.redis.RedisNodeRegistrar;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +57,9 @@ final class FanOutScale {
 
   static Result run(int redisPort, int nodes) throws Exception {
     RedisDiscoverySettings registering = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of(), true, 0, Integer.MAX_VALUE);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of(), true, 0, Integer.MAX_VALUE, true);
     RedisDiscoverySettings watching = new RedisDiscoverySettings("fanout", DiscoveryScale.TTL,
-        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
+        Duration.ofSeconds(1), Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE, false);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", redisPort));
     application.afterPropertiesSet();
@@ -70,7 +69,8 @@ final class FanOutScale {
     try {
       for (int id = 1; id <= nodes; id++) {
         int self = id;
-        RedisNodeDiscovery discovery = new RedisNodeDiscovery("127.0.0.1", false, false, registering, application);
+        RedisNodeDiscovery discovery = RedisNodeDiscovery.builder(application).settings(registering)
+            .advertisedHost("127.0.0.1").build();
         FrpcNode server = FrpcNode.builder("game", id).listen("127.0.0.1", 0).ioThreads(1)
             .shutdownTimeout(Duration.ofSeconds(1))
             .handler(HandlerDefinition.of("where", null, 1, instance -> new Where(self)).runNonBlocking())
@@ -80,7 +80,7 @@ final class FanOutScale {
         registrations.add(discovery);
       }
       Await.until(() -> registrations.stream()
-          .allMatch(discovery -> discovery.registrationState() == RedisNodeRegistrar.State.REGISTERED),
+          .allMatch(discovery -> discovery.registrationState() == RedisNodeDiscovery.RegistrationState.REGISTERED),
           Duration.ofSeconds(60), "every node registered");
       progress("%d nodes registered; starting the caller", nodes);
 
@@ -89,7 +89,7 @@ final class FanOutScale {
       Map<Integer, Long> downNanos = new ConcurrentHashMap<>();
       long start = System.nanoTime();
       caller = FrpcNode.builder("lobby", 1).serve(false).ioThreads(2)
-          .discovery(new RedisNodeDiscovery(null, false, false, watching, application))
+          .discovery(RedisNodeDiscovery.builder(application).settings(watching).build())
           .listener(new NodeListener() {
             @Override
             public void nodeUp(RemoteNode node) {

@@ -1,11 +1,9 @@
 package io.frpc.bench.scale;
 
 import io.frpc.NodeId;
-import io.frpc.discovery.RegistrationSignatures;
-import io.frpc.internal.protocol.FrameType;
-import io.frpc.internal.redis.NodeRegistration;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeRegistrar;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.StandaloneRegistration;
+import io.frpc.time.SystemClock;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -20,7 +18,6 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The load generator: frpc's own registrar, once per simulated node, refreshing keys exactly as real nodes do,
@@ -38,11 +35,11 @@ final class SimulatedRegistrations implements AutoCloseable {
   private final RedisDiscoverySettings settings;
   private final ScheduledExecutorService shared = Executors.newScheduledThreadPool(2,
       new DefaultThreadFactory("load-registrar", true));
-  private final JsonMapper json = JsonMapper.builder().build();
+  private final SystemClock clock = new SystemClock("load");
   private final Map<NodeId, Registration> registrations = new ConcurrentHashMap<>();
   private final CountDownLatch thaw = new CountDownLatch(1);
 
-  private record Registration(RedisNodeRegistrar registrar, long startNanos, ScheduledExecutorService own) {
+  private record Registration(StandaloneRegistration registrar, long startNanos, ScheduledExecutorService own) {
   }
 
   SimulatedRegistrations(int redisPort, RedisDiscoverySettings settings) {
@@ -62,9 +59,8 @@ final class SimulatedRegistrations implements AutoCloseable {
   void register(NodeId node, boolean freezable) {
     ScheduledExecutorService own = freezable ? Executors.newSingleThreadScheduledExecutor(
         new DefaultThreadFactory("load-frozen", true)) : null;
-    RedisNodeRegistrar registrar = new RedisNodeRegistrar(node, new NodeRegistration("127.0.0.1",
-        10_000 + node.id() % 50_000, false, FrameType.PROTOCOL_VERSION, UUID.randomUUID().toString()), settings,
-        redis, json, RegistrationSignatures.NONE, own != null ? own : shared);
+    StandaloneRegistration registrar = new StandaloneRegistration(node, 10_000 + node.id() % 50_000,
+        UUID.randomUUID().toString(), false, settings, redis, clock, own != null ? own : shared);
     registrations.put(node, new Registration(registrar, System.nanoTime(), own));
     registrar.start();
   }
@@ -94,6 +90,7 @@ final class SimulatedRegistrations implements AutoCloseable {
         registration.own().shutdownNow();
       }
     });
+    clock.close();
     connections.destroy();
     resources.shutdown(0, 1, TimeUnit.SECONDS);
   }

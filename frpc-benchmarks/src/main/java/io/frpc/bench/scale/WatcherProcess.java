@@ -1,8 +1,8 @@
 package io.frpc.bench.scale;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.internal.redis.RedisDiscoverySettings;
-import io.frpc.internal.redis.RedisNodeDiscovery;
+import io.frpc.discovery.redis.RedisDiscoverySettings;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.time.SystemClock;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,11 +30,11 @@ public final class WatcherProcess {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
     int port = Integer.parseInt(args[0]);
     RedisDiscoverySettings settings = new RedisDiscoverySettings(args[1], DiscoveryScale.TTL, Duration.ofSeconds(1),
-        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE);
+        Duration.ofSeconds(60), List.of("game"), true, 0, Integer.MAX_VALUE, false);
     LettuceConnectionFactory application = new LettuceConnectionFactory(
         new RedisStandaloneConfiguration("127.0.0.1", port));
     application.afterPropertiesSet();
-    RedisNodeDiscovery watcher = new RedisNodeDiscovery(null, false, false, settings, application);
+    RedisNodeDiscovery watcher = RedisNodeDiscovery.builder(application).settings(settings).build();
     watcher.start(new RecordingContext(Integer.parseInt(args[2]), new SystemClock("watcher")));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!watcher.health().healthy()) {

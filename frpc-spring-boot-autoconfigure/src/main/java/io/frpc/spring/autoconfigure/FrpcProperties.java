@@ -700,35 +700,39 @@ public class FrpcProperties {
     }
   }
 
-  /** Discovery through Redis: each node registers a key with a short TTL; watchers follow keyspace notifications. */
+  /**
+   * Discovery through Redis: each node registers a key with a short TTL; watchers follow keyspace notifications.
+   * The defaults are those of {@link io.frpc.discovery.redis.RedisDiscoverySettings}.
+   */
   public static class Redis {
 
     /** First segment of every registration key: keys are {prefix}:rpc:{name}:{id}. */
-    private String keyPrefix = "frpc";
+    private String keyPrefix = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_KEY_PREFIX;
 
     /** Time to live of a registration; a node that stops refreshing it leaves every view after this. */
-    private Duration ttl = Duration.ofSeconds(2);
+    private Duration ttl = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_TTL;
 
     /** How often a node refreshes its registration; must be shorter than the ttl. */
-    private Duration refreshInterval = Duration.ofSeconds(1);
+    private Duration refreshInterval = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_REFRESH_INTERVAL;
 
     /** Node names this node calls and therefore watches. */
     private List<String> watch = new ArrayList<>();
 
     /** Whether to add the flags discovery needs (K, g, $, x) to Redis's notify-keyspace-events. */
-    private boolean configureKeyspaceEvents = true;
+    private boolean configureKeyspaceEvents =
+        io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_CONFIGURE_KEYSPACE_EVENTS;
 
     /** How often watchers list the registrations (SCAN) to heal notifications lost in transit. */
-    private Duration resyncInterval = Duration.ofSeconds(60);
+    private Duration resyncInterval = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_RESYNC_INTERVAL;
 
     /** Whether this node registers itself (when its server is enabled). */
-    private boolean register = true;
+    private boolean register = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_REGISTER;
 
     /**
      * Registrations a watcher follows per watched name at most; keys past it are neither read nor connected to,
      * and health shows the name as capped. Defaults to {@code 1024}.
      */
-    private int maxNodesPerName = 1024;
+    private int maxNodesPerName = io.frpc.discovery.redis.RedisDiscoverySettings.DEFAULT_MAX_NODES_PER_NAME;
 
     public String getKeyPrefix() {
       return keyPrefix;

@@ -209,7 +209,7 @@ class ConfigurationMetadataTest {
     return property.path("description").asString("");
   }
 
-  private static Map<String, JsonNode> frpcProperties(JsonNode metadata) {
+  static Map<String, JsonNode> frpcProperties(JsonNode metadata) {
     Map<String, JsonNode> result = new LinkedHashMap<>();
     for (JsonNode property : metadata.path("properties")) {
       String name = property.path("name").asString("");
@@ -224,7 +224,7 @@ class ConfigurationMetadataTest {
    * The metadata file of this module. Other jars on the test classpath carry a file of the same name,
    * so the one describing {@link FrpcProperties} is picked; target/classes is the fallback.
    */
-  private static JsonNode readFrpcMetadata() throws IOException {
+  static JsonNode readFrpcMetadata() throws IOException {
     JsonMapper mapper = JsonMapper.builder().build();
     for (URL url : Collections.list(ConfigurationMetadataTest.class.getClassLoader().getResources(METADATA))) {
       try (InputStream in = url.openStream()) {
