@@ -2,10 +2,8 @@ package io.frpc.internal;
 
 import io.frpc.time.FrpcClock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
@@ -21,7 +19,7 @@ public final class RateLimitedLog {
   private final Logger log;
   private final Level level;
   private final long intervalNanos;
-  private final LongSupplier nanoTime;
+  private final FrpcClock clock;
   private final AtomicLong nextNanos = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
   private final AtomicReference<String> latestSuppressed = new AtomicReference<>();
@@ -32,30 +30,15 @@ public final class RateLimitedLog {
   }
 
   public RateLimitedLog(Logger log, Level level, Duration interval, FrpcClock clock) {
-    this(log, level, interval.toNanos(), clock::nanoTime);
-  }
-
-  /**
-   * Measured on the system's monotonic clock.
-   *
-   * @deprecated only until the Redis discovery passes its {@code DiscoveryContext.clock()}; use
-   *     {@link #RateLimitedLog(Logger, Level, Duration, FrpcClock)}
-   */
-  @Deprecated(forRemoval = true)
-  public RateLimitedLog(Logger log, Level level, long interval, TimeUnit unit) {
-    this(log, level, unit.toNanos(interval), System::nanoTime);
-  }
-
-  private RateLimitedLog(Logger log, Level level, long intervalNanos, LongSupplier nanoTime) {
     this.log = log;
     this.level = level;
-    this.intervalNanos = intervalNanos;
-    this.nanoTime = nanoTime;
+    this.intervalNanos = interval.toNanos();
+    this.clock = clock;
   }
 
   /** Logs {@code message} at this log's level (WARN unless given) unless a line was logged within the interval. */
   public void log(String message) {
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     long next = nextNanos.get();
     if ((next == Long.MIN_VALUE || now - next >= 0) && nextNanos.compareAndSet(next, now + intervalNanos)) {
       long held = suppressed.getAndSet(0);

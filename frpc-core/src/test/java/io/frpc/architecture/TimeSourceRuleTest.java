@@ -45,20 +45,10 @@ class TimeSourceRuleTest {
       "set a task on a Netty Timer", access -> access.getTarget().getOwner().isAssignableTo(Timer.class)
           && access.getTarget().getName().equals("newTimeout"));
 
-  /**
-   * RateLimitedLog's constructor of system time, deprecated for removal: the Redis watcher (autoconfigure module)
-   * uses it until it passes {@code DiscoveryContext.clock()}.
-   */
-  private static final DescribedPredicate<JavaAccess<?>> IN_A_CONSTRUCTOR_MARKED_FOR_REMOVAL =
-      DescribedPredicate.describe("in a constructor marked for removal", access ->
-          access.getOrigin().getOwner().getName().equals("io.frpc.internal.RateLimitedLog")
-              && access.getOrigin().isAnnotatedWith(Deprecated.class));
-
   @Test
   void onlyTheSystemClockReadsTheSystemsTime() {
     ArchRule rule = noClasses().that().doNotBelongToAnyOf(SystemClock.class)
-        .should().accessTargetWhere(READS_THE_SYSTEMS_TIME.and(DescribedPredicate.not(
-            IN_A_CONSTRUCTOR_MARKED_FOR_REMOVAL)))
+        .should().accessTargetWhere(READS_THE_SYSTEMS_TIME)
         .because("the time comes from the node's FrpcClock, or in a channel handler from ctx.executor().ticker()");
     rule.check(CORE);
   }
