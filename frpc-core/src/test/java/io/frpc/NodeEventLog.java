@@ -3,7 +3,7 @@ package io.frpc;
 import java.util.List;
 
 /** Writes each node transition into {@code events}, as {@code "up game:1"} or {@code "down game:1 SHUTDOWN"}. */
-record NodeEventLog(List<String> events) implements NodeListener {
+public record NodeEventLog(List<String> events) implements NodeListener {
 
   @Override
   public void nodeUp(RemoteNode node) {

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcNode;
 import io.frpc.HandlerDefinition;
-import io.frpc.NodeDownReason;
-import io.frpc.NodeListener;
-import io.frpc.RemoteNode;
+import io.frpc.NodeEventLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,17 +30,7 @@ class PlainJavaRedisDiscoveryTest {
         .build();
     FrpcNode lobby = FrpcNode.builder("lobby", 1).serve(false)
         .discovery(RedisNodeDiscovery.builder(connections).keyPrefix("plain").watch("game").build())
-        .listener(new NodeListener() {
-          @Override
-          public void nodeUp(RemoteNode node) {
-            events.add("up " + node.id());
-          }
-
-          @Override
-          public void nodeDown(RemoteNode node, NodeDownReason reason) {
-            events.add("down " + node.id() + " " + reason);
-          }
-        })
+        .listener(new NodeEventLog(events))
         .build();
     try {
       game.start();
