@@ -30,9 +30,14 @@ final class WatcherProcesses implements AutoCloseable {
     for (Process process : processes) {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.UTF_8));
+      // a watcher that found Redis busy logs a WARN and retries; only its exit without READY is a failure
       String line = out.readLine();
-      if (!"READY".equals(line)) {
-        throw new IllegalStateException("A watcher process did not start: " + line);
+      while (line != null && !"READY".equals(line)) {
+        System.err.println("  watcher process: " + line);
+        line = out.readLine();
+      }
+      if (line == null) {
+        throw new IllegalStateException("A watcher process ended before it subscribed");
       }
     }
   }
