@@ -2,6 +2,7 @@ package io.frpc.time;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -31,13 +32,36 @@ public final class SystemClock implements FrpcClock, AutoCloseable {
 
   @Override
   public ScheduledTask schedule(Runnable task, long delay, TimeUnit unit) {
-    Timeout timeout = timer.newTimeout(ignored -> task.run(), delay, unit);
-    return timeout::cancel;
+    WheelTask scheduled = new WheelTask(task);
+    scheduled.timeout = timer.newTimeout(scheduled, delay, unit);
+    return scheduled;
   }
 
   /** Stops the timer thread; tasks not yet run are dropped. */
   @Override
   public void close() {
     timer.stop();
+  }
+
+  /** One object per task, both what the wheel runs and the caller's handle: a call's deadline allocates no more. */
+  private static final class WheelTask implements TimerTask, ScheduledTask {
+
+    private final Runnable task;
+    private volatile Timeout timeout;
+
+    WheelTask(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run(Timeout ignored) {
+      task.run();
+    }
+
+    @Override
+    public boolean cancel() {
+      Timeout scheduled = timeout;
+      return scheduled != null && scheduled.cancel();
+    }
   }
 }
