@@ -1,4 +1,4 @@
-package io.frpc.time;
+package io.frpc.internal;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -65,7 +65,7 @@ class TimeSourceRuleTest {
   @Test
   void backOffIsDrawnFromAGivenRandomGenerator() {
     noClasses().should().dependOnClassesThat().belongToAnyOf(ThreadLocalRandom.class)
-        .because("back-off waits come from io.frpc.time.Backoff with a RandomGenerator a test can seed")
+        .because("back-off waits come from io.frpc.internal.Backoff with a RandomGenerator a test can seed")
         .check(CORE);
   }
 }

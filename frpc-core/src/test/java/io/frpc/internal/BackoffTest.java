@@ -1,4 +1,4 @@
-package io.frpc.time;
+package io.frpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

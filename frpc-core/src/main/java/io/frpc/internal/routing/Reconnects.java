@@ -1,6 +1,6 @@
 package io.frpc.internal.routing;
 
-import io.frpc.time.Backoff;
+import io.frpc.internal.Backoff;
 import io.frpc.time.FrpcClock;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;

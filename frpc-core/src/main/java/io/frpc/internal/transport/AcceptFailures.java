@@ -1,7 +1,7 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.Backoff;
 import io.frpc.internal.RateLimitedLog;
-import io.frpc.time.Backoff;
 import io.frpc.time.FrpcClock;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,7 +3,7 @@ package io.frpc.internal.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frpc.FrpcNode;
-import io.frpc.time.Backoff;
+import io.frpc.internal.Backoff;
 import io.frpc.time.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;

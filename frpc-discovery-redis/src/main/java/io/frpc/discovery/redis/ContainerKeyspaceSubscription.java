@@ -1,6 +1,6 @@
 package io.frpc.discovery.redis;
 
-import io.frpc.time.Backoff;
+import io.frpc.internal.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.frpc.discovery.redis.WatcherStateMachine.NodeAvailable;
 import io.frpc.discovery.redis.WatcherStateMachine.NodeUnavailable;
 import io.frpc.discovery.redis.WatcherStateMachine.Probe;
 import io.frpc.discovery.redis.WatcherStateMachine.Read;
-import io.frpc.time.Backoff;
+import io.frpc.internal.Backoff;
 import io.frpc.time.FrpcClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
