@@ -114,8 +114,25 @@ public final class FrpcNode implements AutoCloseable {
   /** How long a call or send waits for a matching node ({@code frpc.client.connect-wait}): 3 s. */
   public static final Duration DEFAULT_CONNECT_WAIT = Duration.ofSeconds(3);
 
-  /** Default deadline of a call ({@code frpc.client.call-timeout}): 5 s. */
+  /**
+   * The timeout a call's deadline is set by, unless the call sets its own ({@code frpc.client.call-timeout}): 5 s.
+   */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Most attempts of one call, the first included ({@code frpc.client.retry.max-attempts}): {@value}. */
+  public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
+
+  /**
+   * The wait before a call is retried on the node it failed on, doubling per attempt
+   * ({@code frpc.client.retry.backoff}): 20 ms.
+   */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(20);
+
+  /** Retries and hedges allowed per call made ({@code frpc.client.retry.budget-ratio}): {@value}. */
+  public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
+
+  /** Retries allowed per second however few calls are made ({@code frpc.client.retry.budget-min-per-second}): {@value}. */
+  public static final int DEFAULT_RETRY_BUDGET_MIN_PER_SECOND = 10;
 
   /** Limit of one TCP connect attempt ({@code frpc.client.connect-timeout}): 3 s. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -622,12 +639,13 @@ public final class FrpcNode implements AutoCloseable {
       this.includeStackTrace = builder.includeStackTrace;
       this.shutdownTimeout = builder.shutdownTimeout;
       this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
-          builder.heartbeatTimeout, builder.handshakeTimeout);
+          builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures);
       this.limits = new ConnectionLimits(builder.maxInboundBytes, builder.maxQueuedOutboundBytes,
           builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
       this.clientSettings = new ClientSettings(builder.connectWait, builder.callTimeout, builder.connectTimeout,
-          builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion);
+          builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion,
+          builder.retryMaxAttempts, builder.retryBackoff, builder.retryBudgetRatio, builder.retryBudgetMinPerSecond);
       this.ioThreads = builder.ioThreads;
       this.discovery = builder.discovery;
       this.smileMapper = builder.smileMapper;
@@ -681,6 +699,11 @@ public final class FrpcNode implements AutoCloseable {
     private Duration reconnectInitialBackoff = DEFAULT_RECONNECT_INITIAL_BACKOFF;
     private Duration reconnectMaxBackoff = DEFAULT_RECONNECT_MAX_BACKOFF;
     private boolean directCompletion = DEFAULT_DIRECT_COMPLETION;
+    private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
+    private Set<String> protocolFeatures = FrameType.FEATURES;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
+    private int retryBudgetMinPerSecond = DEFAULT_RETRY_BUDGET_MIN_PER_SECOND;
     private int ioThreads = DEFAULT_IO_THREADS;
     private long maxInboundBytes = DEFAULT_MAX_INBOUND_BYTES;
     private long maxQueuedOutboundBytes = DEFAULT_MAX_QUEUED_OUTBOUND_BYTES;
@@ -857,9 +880,52 @@ public final class FrpcNode implements AutoCloseable {
       return this;
     }
 
-    /** Default deadline of a call ({@code frpc.client.call-timeout}, {@link FrpcNode#DEFAULT_CALL_TIMEOUT}). */
+    /**
+     * The timeout a call's deadline is set by when the call sets none ({@code frpc.client.call-timeout},
+     * {@link FrpcNode#DEFAULT_CALL_TIMEOUT}). The deadline covers the wait for a node, every attempt and the reply.
+     */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Announces only {@code features} of this version's optional protocol features in handshakes, as an older
+     * version would: for tests of interoperability between versions.
+     */
+    Builder protocolFeatures(Set<String> features) {
+      this.protocolFeatures = Set.copyOf(features);
+      return this;
+    }
+
+    /**
+     * Most attempts of one call, the first included ({@code frpc.client.retry.max-attempts},
+     * {@link FrpcNode#DEFAULT_RETRY_MAX_ATTEMPTS}); 1 turns retries, failover and hedging off.
+     */
+    public Builder retryMaxAttempts(int attempts) {
+      this.retryMaxAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * The wait before a call is retried on the node it failed on, doubling per attempt, ±20 %
+     * ({@code frpc.client.retry.backoff}, {@link FrpcNode#DEFAULT_RETRY_BACKOFF}); failing over to another node
+     * does not wait.
+     */
+    public Builder retryBackoff(Duration backoff) {
+      this.retryBackoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * The retry budget: retries and hedges allowed per call made ({@code frpc.client.retry.budget-ratio},
+     * {@link FrpcNode#DEFAULT_RETRY_BUDGET_RATIO}) and per second however few calls are made
+     * ({@code frpc.client.retry.budget-min-per-second}, {@link FrpcNode#DEFAULT_RETRY_BUDGET_MIN_PER_SECOND}).
+     * When every node fails, calls are not retried beyond it.
+     */
+    public Builder retryBudget(double ratio, int minPerSecond) {
+      this.retryBudgetRatio = ratio;
+      this.retryBudgetMinPerSecond = minPerSecond;
       return this;
     }
 

@@ -56,9 +56,33 @@ public final class ModuleCall {
     return new BroadcastCall(executor, target.withSelection(InstanceSelection.BROADCAST, 0));
   }
 
-  /** Overrides {@code frpc.client.call-timeout} for this call. */
+  /**
+   * Overrides {@code frpc.client.call-timeout} for this call: its deadline is this long from the moment the call
+   * starts, covering the wait for a node, every attempt and the reply (and never later than the deadline of the
+   * call being served on this thread).
+   */
   public ModuleCall timeout(Duration timeout) {
     return new ModuleCall(executor, target.withTimeout(timeout));
+  }
+
+  /**
+   * Declares the command safe to run more than once: a call that may have run (its connection closed after the
+   * request was written) is then retried, on another node when there is one, within its deadline,
+   * {@code frpc.client.retry.max-attempts} and the retry budget. Calls that provably did not run are failed over
+   * without it.
+   */
+  public ModuleCall idempotent() {
+    return new ModuleCall(executor, target.withIdempotent());
+  }
+
+  /**
+   * Hedges the call (and declares it {@linkplain #idempotent() idempotent}): when no reply came within
+   * {@code after}, another node of the name is asked as well, and again after each further {@code after}, up to
+   * {@code frpc.client.retry.max-attempts} attempts within the retry budget; the first reply wins and the other
+   * attempts are cancelled. Only calls routed by round robin or load are hedged.
+   */
+  public ModuleCall hedge(Duration after) {
+    return new ModuleCall(executor, target.withHedge(after));
   }
 
   /**

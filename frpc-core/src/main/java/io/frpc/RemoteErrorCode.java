@@ -22,9 +22,14 @@ public enum RemoteErrorCode {
   /** The instance's mailbox was full; the command did not run ({@link OverloadedException}). */
   OVERLOADED(7),
   /** The caller's deadline passed while the command waited in the mailbox; it did not run. */
-  DEADLINE_EXCEEDED(8);
+  DEADLINE_EXCEEDED(8),
+  /**
+   * The node was shutting down and no longer took requests; the command did not run, so a call may go to another
+   * node (frpc does so itself for calls routed by round robin or load).
+   */
+  SHUTTING_DOWN(9);
 
-  private static final RemoteErrorCode[] BY_WIRE_CODE = new RemoteErrorCode[9];
+  private static final RemoteErrorCode[] BY_WIRE_CODE = new RemoteErrorCode[10];
 
   static {
     for (RemoteErrorCode code : values()) {

@@ -1,9 +1,11 @@
 package io.frpc.internal;
 
+import io.frpc.FrpcCommand;
 import io.frpc.FrpcConfigurationException;
+import java.lang.reflect.Method;
 import java.util.Collection;
 
-/** The rule of node names and ids, and suggestions for mistyped names. */
+/** The rule of node names and ids, the names of commands, and suggestions for mistyped names. */
 public final class Names {
 
   /**
@@ -15,6 +17,12 @@ public final class Names {
   private static final int MAX_NODE_NAME_LENGTH = 255;
 
   private Names() {
+  }
+
+  /** The command a handler or typed client method stands for: its {@link FrpcCommand} name, else its own. */
+  public static String commandName(Method method) {
+    FrpcCommand named = method.getAnnotation(FrpcCommand.class);
+    return named != null && !named.value().isEmpty() ? named.value() : method.getName();
   }
 
   /** Whether {@code name} follows {@link #NODE_NAME_RULE}. */

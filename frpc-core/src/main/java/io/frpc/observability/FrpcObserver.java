@@ -6,8 +6,10 @@ package io.frpc.observability;
  * fast, thread-safe and must not block. Tag values are bounded: node names, modules and commands the
  * application calls or serves; requests for a module or command this node does not serve are reported as
  * {@code "(unknown)"}. Outcomes are {@code SUCCESS}, {@code TIMEOUT}, {@code CONNECTION_LOST},
- * {@code NO_NODE}, {@code BAD_REPLY}, {@code AUTHENTICATION}, {@code TOO_LARGE}, {@code ERROR}, or the
- * {@link io.frpc.RemoteErrorCode} name of a remote error ({@code OVERLOADED}, {@code COMMAND_FAILED}, …).
+ * {@code NO_NODE}, {@code BAD_REPLY}, {@code AUTHENTICATION}, {@code TOO_LARGE}, {@code CANCELLED} (the caller
+ * cancelled the call, or the call it was made for was cancelled; for a served request: its caller cancelled it, so it
+ * did not run or its reply was not sent), {@code ERROR}, or the {@link io.frpc.RemoteErrorCode} name of a remote
+ * error ({@code OVERLOADED}, {@code COMMAND_FAILED}, …).
  * Without an observer nothing is measured.
  */
 public interface FrpcObserver {
@@ -18,6 +20,18 @@ public interface FrpcObserver {
 
   /** A call to one node (one per node for an all-nodes call) ended after {@code nanos}. */
   default void callCompleted(String nodeName, String module, String command, String outcome, long nanos) {
+  }
+
+  /**
+   * A call is attempted once more within its deadline: {@code kind} is {@code FAILOVER} (the last attempt provably
+   * did not run, so another node is asked), {@code RETRY} (it may have run, and the call is idempotent) or
+   * {@code HEDGE} (no reply yet within the hedge delay).
+   */
+  default void callRetried(String nodeName, String module, String command, String kind) {
+  }
+
+  /** A retry or hedge was not made because the retry budget was spent; the call failed with its last error. */
+  default void retryDenied(String nodeName, String module, String command) {
   }
 
   /** A send was written ({@code SUCCESS}) or failed. */

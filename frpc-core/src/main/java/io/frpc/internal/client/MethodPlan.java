@@ -1,5 +1,6 @@
 package io.frpc.internal.client;
 
+import io.frpc.internal.Names;
 import io.frpc.AllNodesCall;
 import io.frpc.AllNodesReply;
 import io.frpc.FrpcCommand;
@@ -75,8 +76,8 @@ final class MethodPlan {
   /** Resolves {@code method}, or fails naming it. */
   static MethodPlan of(FrpcTemplate frpc, FrpcClient spec, Method method) {
     String where = describe(method);
+    String command = Names.commandName(method);
     FrpcCommand named = method.getAnnotation(FrpcCommand.class);
-    String command = named != null ? named.value() : method.getName();
     boolean all = method.isAnnotationPresent(AllNodes.class);
     boolean broadcast = method.isAnnotationPresent(Broadcast.class);
     boolean send = method.isAnnotationPresent(Send.class);
@@ -155,6 +156,13 @@ final class MethodPlan {
         throw invalid(method, where + " has @Timeout(millis = " + timeout.millis() + "); it must be positive");
       }
       base = base.timeout(Duration.ofMillis(timeout.millis()));
+    }
+    if (named != null && named.idempotent()) {
+      if (send || all) {
+        throw invalid(method, where + " is @FrpcCommand(idempotent = true) but " + (send ? "a @Send" : "@AllNodes")
+            + "; only calls to one node are retried");
+      }
+      base = base.idempotent();
     }
     int modIndex = mod;
     int nodeIndex = node;

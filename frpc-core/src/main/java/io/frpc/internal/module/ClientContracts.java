@@ -1,6 +1,6 @@
 package io.frpc.internal.module;
 
-import io.frpc.FrpcCommand;
+import io.frpc.internal.Names;
 import io.frpc.client.FrpcClient;
 import io.frpc.client.Mod;
 import io.frpc.client.Node;
@@ -48,8 +48,7 @@ final class ClientContracts {
         if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
           continue;
         }
-        FrpcCommand named = method.getAnnotation(FrpcCommand.class);
-        String command = named != null ? named.value() : method.getName();
+        String command = Names.commandName(method);
         Command served = table.find(command);
         String where = contract.getSimpleName() + "." + method.getName();
         if (served == null) {

@@ -1,6 +1,6 @@
 package io.frpc.internal.module;
 
-import io.frpc.FrpcCommand;
+import io.frpc.internal.Names;
 import io.frpc.FrpcIgnore;
 import io.frpc.internal.protocol.PayloadCodec;
 import java.lang.annotation.Annotation;
@@ -54,8 +54,7 @@ final class CommandTable {
   static CommandTable of(String module, Class<?> handlerType, PayloadCodec codec) {
     Map<String, Command> commands = new TreeMap<>();
     for (Method method : exposedMethods(handlerType)) {
-      FrpcCommand override = method.getAnnotation(FrpcCommand.class);
-      String name = override != null ? override.value() : method.getName();
+      String name = Names.commandName(method);
       Command previous = commands.get(name);
       if (previous != null) {
         throw new IllegalStateException("module '" + module + "' (" + handlerType.getName()

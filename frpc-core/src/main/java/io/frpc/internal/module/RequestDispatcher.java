@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
   /** The tag of a module or command this node does not serve. */
   private static final String UNKNOWN = "(unknown)";
+  /** The outcome of a request its caller cancelled: it did not run, or its reply was not sent. */
+  private static final String CANCELLED = "CANCELLED";
 
   private final ModuleRegistry registry;
   private final PayloadCodec codec;
@@ -46,6 +49,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private final boolean observed;
   private final FrpcTracer tracer;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Set once the node's listener stops: requests arriving from then on are refused without running. */
+  private volatile boolean refusing;
   /** A peer can make every one of its sends be dropped: one line a minute, not one per send. */
   private final RateLimitedLog droppedSends;
   private final FrpcClock clock;
@@ -81,10 +86,20 @@ public final class RequestDispatcher implements InboundRequestHandler {
     return inFlight.get();
   }
 
+  @Override
+  public void refuseNewRequests() {
+    refusing = true;
+  }
+
   /** Routes one request; called on the I/O thread that decoded it. */
   @Override
   public void dispatch(InboundRequest request, ServedConnection target) {
     RequestEnvelope envelope = request.envelope();
+    if (refusing) {
+      refuse(request, target, null, RemoteErrorCode.SHUTTING_DOWN, "the node is shutting down; the command did "
+          + "not run");
+      return;
+    }
     ServedModule module = registry.module(envelope.module());
     if (module == null) {
       refuse(request, target, null, RemoteErrorCode.UNKNOWN_MODULE, "no module '" + envelope.module()
@@ -106,17 +121,34 @@ public final class RequestDispatcher implements InboundRequestHandler {
       return;
     }
     switch (envelope.selection()) {
-      case BALANCE -> submit(new Invocation(request, target, group.nextBalanced(), null, 0));
-      case MOD -> submit(new Invocation(request, target, group.byKey(envelope.modKey()), null, 0));
+      case BALANCE -> submitOne(new Invocation(request, target, group.nextBalanced(), null, 0));
+      case MOD -> submitOne(new Invocation(request, target, group.byKey(envelope.modKey()), null, 0));
       case BROADCAST -> {
         ModuleInstance[] members = group.members();
         BroadcastReply collector = envelope.replyWanted()
             ? new BroadcastReply(envelope.requestId(), target, members.length) : null;
+        Invocation[] invocations = new Invocation[members.length];
         for (int i = 0; i < members.length; i++) {
-          submit(new Invocation(request, target, members[i], collector, i));
+          invocations[i] = new Invocation(request, target, members[i], collector, i);
+        }
+        if (collector != null) {
+          collector.invocations = invocations;
+          target.track(envelope.requestId(), collector);
+        }
+        for (Invocation invocation : invocations) {
+          submit(invocation);
         }
       }
     }
+  }
+
+  /** Submits a balance or mod request, which its caller may cancel while it waits for the reply. */
+  private void submitOne(Invocation invocation) {
+    if (invocation.request.envelope().replyWanted()) {
+      invocation.onCancel = invocation::cancel;
+      invocation.target.track(invocation.request.envelope().requestId(), invocation.onCancel);
+    }
+    submit(invocation);
   }
 
   private void submit(Invocation invocation) {
@@ -124,6 +156,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
     boolean small = invocation.request.arguments().length() <= Mailbox.INLINE_MAX_ARGUMENT_BYTES;
     if (!invocation.instance.mailbox().offer(invocation, small)) {
       inFlight.decrementAndGet();
+      invocation.answered();
       invocation.fail(RemoteErrorCode.OVERLOADED, null, "mailbox of " + invocation.instance.describe()
           + " is full (" + invocation.instance.mailbox().capacity + " messages)", null);
       invocation.observe();
@@ -156,15 +189,19 @@ public final class RequestDispatcher implements InboundRequestHandler {
   }
 
   /**
-   * Whether a call's caller has stopped waiting: more than its timeout has passed since the request arrived (the
+   * Whether a call's caller has stopped waiting: more than the time it had left has passed since the request arrived (the
    * caller's own deadline started earlier, so this errs towards running it). A send has no caller waiting.
    */
   static boolean callerDeadlinePassed(RequestEnvelope envelope, long arrivalNanos, long nowNanos) {
-    return envelope.replyWanted() && envelope.timeoutMillis() > 0
-        && nowNanos - arrivalNanos > TimeUnit.MILLISECONDS.toNanos(envelope.timeoutMillis());
+    return envelope.replyWanted() && envelope.deadlineMillis() > 0
+        && nowNanos - arrivalNanos > TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis());
   }
 
-  /** One request for one instance; runs on a worker in the instance's turn. */
+  /**
+   * One request for one instance; runs on a worker in the instance's turn. As the cancel action of a tracked
+   * request it runs on the connection's I/O thread: a request not yet started is then skipped, a running one
+   * sees its {@link FrpcCall} cancelled.
+   */
   private final class Invocation implements Runnable {
     final InboundRequest request;
     final ServedConnection target;
@@ -173,6 +210,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
     final int slot;
     /** SUCCESS, or the error code this request was answered with. */
     String outcome = "SUCCESS";
+    volatile boolean cancelled;
+    /** The running command's context, while it runs. */
+    volatile FrpcCall call;
+    /** What the connection runs when the caller cancels this balance or mod call; null when not tracked. */
+    Runnable onCancel;
 
     Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -185,14 +227,48 @@ public final class RequestDispatcher implements InboundRequestHandler {
 
     @Override
     public void run() {
+      if (cancelled) {
+        // the caller cancelled it while it waited: it never runs, and nobody waits for an answer
+        dropCancelled();
+        inFlight.decrementAndGet();
+        observe();
+        return;
+      }
       try {
         execute();
       } catch (RuntimeException | Error e) {
         log.error("Unexpected failure handling {}.{} from {}", UntrustedText.escape(request.envelope().module()),
             UntrustedText.escape(request.envelope().command()), target.peer(), e);
       } finally {
+        if (broadcast == null) {
+          answered();
+        }
         inFlight.decrementAndGet();
         observe();
+      }
+    }
+
+    /** Ends a request its caller cancelled without answering it. */
+    private void dropCancelled() {
+      outcome = CANCELLED;
+      if (broadcast != null) {
+        broadcast.complete(slot, null);
+      }
+    }
+
+    /** The caller cancelled the request, or its connection closed. */
+    void cancel() {
+      cancelled = true;
+      FrpcCall running = call;
+      if (running != null) {
+        running.cancel();
+      }
+    }
+
+    /** A balance or mod call was answered (or will not be): its caller can no longer cancel it. */
+    void answered() {
+      if (onCancel != null) {
+        target.untrack(request.envelope().requestId(), onCancel);
       }
     }
 
@@ -206,7 +282,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
     private void execute() {
       RequestEnvelope envelope = request.envelope();
       if (callerDeadlinePassed(envelope, request.arrivalNanos(), clock.nanoTime())) {
-        fail(RemoteErrorCode.DEADLINE_EXCEEDED, null, "the caller's deadline of " + envelope.timeoutMillis()
+        fail(RemoteErrorCode.DEADLINE_EXCEEDED, null, "the caller's deadline of " + envelope.deadlineMillis()
             + " ms passed before " + instance.describe() + " could run it", null);
         return;
       }
@@ -220,13 +296,25 @@ public final class RequestDispatcher implements InboundRequestHandler {
         return;
       }
       Object result;
-      CallContext.set(new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted()));
+      FrpcCall running = envelope.replyWanted() && envelope.deadlineMillis() > 0
+          ? new FrpcCall(target.peer(), instance.identity(), command.name(), false, clock, Duration.ofNanos(
+              request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis()) - clock.nanoTime()))
+          : new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted());
+      call = running;
+      if (cancelled) {
+        running.cancel();
+      }
+      CallContext.set(running);
       FrpcTracer.ServerScope trace = tracer.requestStarted(envelope.traceContext(), envelope.module(), command.name());
       try {
         result = command.invoke(instance.handler(), args);
-        trace.close(null);
+        trace.close(running.isCancelled() ? new CancellationException("the caller cancelled the call") : null);
       } catch (Throwable t) {
         trace.close(t);
+        if (running.isCancelled()) {
+          dropCancelled();
+          return;
+        }
         if (!envelope.replyWanted()) {
           log.warn("Send {}.{} from {} failed on {}", envelope.module(), envelope.command(), target.peer(),
               instance.describe(), t);
@@ -236,6 +324,10 @@ public final class RequestDispatcher implements InboundRequestHandler {
         return;
       } finally {
         CallContext.clear();
+      }
+      if (running.isCancelled()) {
+        dropCancelled();
+        return;
       }
       if (envelope.replyWanted()) {
         reply(command, result);
@@ -287,12 +379,17 @@ public final class RequestDispatcher implements InboundRequestHandler {
     }
   }
 
-  /** Collects every instance's part of a broadcast call; the last one to finish sends the reply. */
-  private final class BroadcastReply {
+  /**
+   * Collects every instance's part of a broadcast call; the last one to finish sends the reply. As the cancel
+   * action of the tracked request it cancels every part.
+   */
+  private final class BroadcastReply implements Runnable {
     private final int requestId;
     private final ServedConnection target;
     private final BroadcastItem[] items;
     private final AtomicInteger remaining;
+    Invocation[] invocations;
+    private volatile boolean cancelled;
 
     BroadcastReply(int requestId, ServedConnection target, int count) {
       this.requestId = requestId;
@@ -301,9 +398,22 @@ public final class RequestDispatcher implements InboundRequestHandler {
       this.remaining = new AtomicInteger(count);
     }
 
+    @Override
+    public void run() {
+      cancelled = true;
+      for (Invocation invocation : invocations) {
+        invocation.cancel();
+      }
+    }
+
+    /** One part is done; {@code item} is null for a part cancelled before it could answer. */
     void complete(int slot, BroadcastItem item) {
       items[slot] = item;
       if (remaining.decrementAndGet() == 0) {
+        target.untrack(requestId, this);
+        if (cancelled) {
+          return;
+        }
         ByteBuf frame = Frames.broadcast(target.alloc(), requestId, Arrays.asList(items));
         if (Frames.messageSize(frame) > target.maxMessageSize()) {
           int size = Frames.messageSize(frame);

@@ -23,6 +23,7 @@ public final class FrameType {
   public static final byte GOING_AWAY = 0x09;
   public static final byte REQUEST = 0x10;
   public static final byte RESPONSE = 0x11;
+  public static final byte CANCEL = 0x12;
   public static final byte SUBSCRIBE = 0x20;
   public static final byte UNSUBSCRIBE = 0x21;
   public static final byte SUBSCRIBE_REJECT = 0x22;
@@ -38,8 +39,11 @@ public final class FrameType {
   /** The handshake feature that admits a trace context in REQUEST envelopes (flag 0x08). */
   public static final String FEATURE_TRACE = "trace";
 
+  /** The handshake feature that admits CANCEL: the caller tells the callee it no longer waits for a reply. */
+  public static final String FEATURE_CANCEL = "cancel";
+
   /** The features this implementation announces in its handshake. */
-  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN, FEATURE_TRACE);
+  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN, FEATURE_TRACE, FEATURE_CANCEL);
 
   private FrameType() {
   }
@@ -58,6 +62,7 @@ public final class FrameType {
       case GOING_AWAY -> "GOING_AWAY";
       case REQUEST -> "REQUEST";
       case RESPONSE -> "RESPONSE";
+      case CANCEL -> "CANCEL";
       case SUBSCRIBE -> "SUBSCRIBE";
       case UNSUBSCRIBE -> "UNSUBSCRIBE";
       case SUBSCRIBE_REJECT -> "SUBSCRIBE_REJECT";

@@ -108,6 +108,13 @@ public final class Frames {
     return finish(begin(alloc, FrameType.GOING_AWAY, 8));
   }
 
+  /** A CANCEL frame: the caller no longer waits for the reply to {@code requestId}. */
+  public static ByteBuf cancel(ByteBufAllocator alloc, int requestId) {
+    ByteBuf frame = begin(alloc, FrameType.CANCEL, 12);
+    frame.writeInt(requestId);
+    return finish(frame);
+  }
+
   /** Parses the body of a BROADCAST response. */
   public static List<BroadcastItem> readBroadcast(Payload body) {
     ByteBuf in = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length());

@@ -114,6 +114,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in));
       }
       case FrameType.GOING_AWAY -> new GoingAway();
+      case FrameType.CANCEL -> new Cancel(in.readInt());
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);

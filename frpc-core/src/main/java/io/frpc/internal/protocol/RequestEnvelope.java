@@ -14,17 +14,18 @@ import java.nio.charset.StandardCharsets;
  * @param module        module name
  * @param instanceName  instance-name filter, or {@code null} for all instances
  * @param command       command name
- * @param timeoutMillis the caller's deadline, relative to arrival; 0 for none
+ * @param deadlineMillis how long the caller still waits, counted from arrival: the time left before its
+ *                      deadline when the request was written (at least 1); 0 for none (a send)
  * @param traceContext  the caller's trace context (W3C {@code traceparent}), or {@code null}; sent only to a
  *                      node that announced the {@code trace} feature
  */
 public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelection selection, long modKey,
-    String module, String instanceName, String command, int timeoutMillis, String traceContext) {
+    String module, String instanceName, String command, int deadlineMillis, String traceContext) {
 
   /** An envelope without a trace context. */
   public RequestEnvelope(int requestId, boolean replyWanted, InstanceSelection selection, long modKey,
-      String module, String instanceName, String command, int timeoutMillis) {
-    this(requestId, replyWanted, selection, modKey, module, instanceName, command, timeoutMillis, null);
+      String module, String instanceName, String command, int deadlineMillis) {
+    this(requestId, replyWanted, selection, modKey, module, instanceName, command, deadlineMillis, null);
   }
 
   /** Offset of the request id inside an encoded frame, counted from the length prefix. */
@@ -37,7 +38,7 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
   void writeTo(ByteBuf out) {
     out.writeByte((replyWanted ? REPLY_WANTED : 0) | (selection.wireCode() << 1) | (traceContext != null ? TRACED : 0));
     out.writeInt(requestId);
-    out.writeInt(timeoutMillis);
+    out.writeInt(deadlineMillis);
     if (selection == InstanceSelection.MOD) {
       out.writeLong(modKey);
     }
@@ -56,14 +57,14 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     }
     InstanceSelection selection = InstanceSelection.ofWireCode((flags >> 1) & 0x03);
     int requestId = in.readInt();
-    int timeoutMillis = in.readInt();
+    int deadlineMillis = in.readInt();
     long modKey = selection == InstanceSelection.MOD ? in.readLong() : 0;
     String module = readShortString(in);
     String instanceName = readShortString(in);
     String command = readShortString(in);
     String traceContext = (flags & TRACED) != 0 ? readShortString(in) : null;
     return new RequestEnvelope(requestId, (flags & REPLY_WANTED) != 0, selection, modKey, module,
-        instanceName.isEmpty() ? null : instanceName, command, timeoutMillis, traceContext);
+        instanceName.isEmpty() ? null : instanceName, command, deadlineMillis, traceContext);
   }
 
   static void writeShortString(ByteBuf out, String value) {

@@ -2,11 +2,15 @@ package io.frpc.internal.routing;
 
 import io.frpc.AllNodesReply;
 import io.frpc.AuthenticationException;
+import io.frpc.CallCancelledException;
+import io.frpc.CallTimeoutException;
+import io.frpc.FrpcCall;
 import io.frpc.FrpcException;
 import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.UnknownNodeNameException;
+import io.frpc.internal.Backoff;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
@@ -17,6 +21,7 @@ import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.observability.FrpcObserver;
 import io.frpc.observability.FrpcTracer;
+import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -24,8 +29,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,12 +55,14 @@ public final class CallExecutor {
 
   private static final Logger log = LoggerFactory.getLogger(CallExecutor.class);
   private static final Object[] NO_ARGS = new Object[0];
-  /** Extra time a synchronous caller waits beyond the deadline the timer enforces. */
-  private static final long GRACE_MILLIS = 5_000;
 
   private final RemoteNodes client;
   private final PayloadCodec codec;
   private final Instrumentation instrumentation;
+  private final RetryBudget retryBudget;
+  private final Backoff retryBackoff;
+  /** Thread-safe; drawn from only when a call is retried. */
+  private final Random retryJitter = new Random();
   private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
   private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
@@ -61,6 +70,10 @@ public final class CallExecutor {
     this.client = client;
     this.codec = codec;
     this.instrumentation = new Instrumentation(observer, tracer, client.clock());
+    ClientSettings settings = client.settings();
+    this.retryBudget = new RetryBudget(settings.retryBudgetRatio(), settings.retryBudgetMinPerSecond(),
+        client.clock());
+    this.retryBackoff = Backoff.exponential(settings.retryBackoff(), settings.retryBackoff().multipliedBy(16));
   }
 
   /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
@@ -76,16 +89,18 @@ public final class CallExecutor {
         t -> ReplyDecoder.broadcast(codec, codec.reader(t)));
   }
 
-  /** Calls one node and waits for the reply. */
+  /**
+   * Calls one node and waits for the reply, never past the call's deadline (which covers the wait for a node,
+   * retries and the reply).
+   */
   public <R> R call(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
     checkCommand(command);
     client.checkMayBlock();
     Instrumentation.Call call = instrumentation.start(target, command);
     try {
-      Route route = await(routeFor(target), client.settings().connectWait());
-      OutgoingConnection connection = route.connection();
-      InboundResponse response = await(invoke(route, target, command, args, call.traceContext()), timeout(target));
-      R result = decoder.decode(connection.node().id(), response);
+      OneCall one = startOne(target, command, args, call.traceContext());
+      InboundResponse response = await(one);
+      R result = decoder.decode(one.repliedBy, response);
       call.called(null);
       return result;
     } catch (RuntimeException e) {
@@ -96,32 +111,72 @@ public final class CallExecutor {
 
   /**
    * Calls one node; the future completes on a callback thread, or with direct completion on the I/O thread
-   * that read the reply.
+   * that read the reply. Cancelling the future cancels the call: the node is told, and drops the request if it
+   * has not started it.
    */
   public <R> CompletableFuture<R> callAsync(CallTarget target, String command, Object[] args,
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
-    NodeGroup group = client.group(target.nodeName());
-    Route ready = NodeChoice.choose(group, target);
-    if (ready != null) {
-      // the common case, a node connected: no future to compose the route with
-      CompletableFuture<R> result;
-      try {
-        result = invokeAndDecode(ready, target, command, args, call.traceContext(), decoder);
-      } catch (RuntimeException e) {
-        result = CompletableFuture.failedFuture(e);
-      }
-      return call.calling(result);
+    OneCall one;
+    try {
+      one = startOne(target, command, args, call.traceContext());
+    } catch (RuntimeException e) {
+      return call.calling(CompletableFuture.failedFuture(e));
     }
-    return call.calling(awaitRoute(group, target).thenCompose(route -> invokeAndDecode(route, target, command, args,
-        call.traceContext(), decoder)));
+    CompletableFuture<R> result = call.calling(completed(one.result, response -> decoder.decode(one.repliedBy,
+        response)));
+    result.whenComplete((value, error) -> {
+      if (error instanceof CancellationException) {
+        one.cancel(new CancellationException("the caller cancelled the call"));
+      }
+    });
+    return result;
   }
 
-  private <R> CompletableFuture<R> invokeAndDecode(Route route, CallTarget target, String command, Object[] args,
-      String traceContext, ReplyDecoder<R> decoder) {
-    return completed(invoke(route, target, command, args, traceContext),
-        response -> decoder.decode(route.connection().node().id(), response));
+  /** Starts a call to one node, with its deadline and what it inherits from the call served on this thread. */
+  private OneCall startOne(CallTarget target, String command, Object[] args, String traceContext) {
+    FrpcCall parent = FrpcCall.find().orElse(null);
+    Duration timeout = timeout(target);
+    long now = client.clock().nanoTime();
+    long deadline = now + timeout.toNanos();
+    if (parent != null && parent.hasDeadline()) {
+      long inherited = parent.remainingNanos();
+      if (inherited < timeout.toNanos()) {
+        deadline = now + inherited;
+        timeout = Duration.ofNanos(Math.max(0, inherited));
+      }
+    }
+    OneCall one = new OneCall(this, target, command, args == null ? NO_ARGS : args, traceContext, parent, deadline,
+        timeout);
+    one.start();
+    return one;
+  }
+
+  /**
+   * Waits for a call's reply until its deadline, on the node's clock; then ends it as the deadline timer would,
+   * so that a caller never waits past it however late the timer runs.
+   */
+  private InboundResponse await(OneCall one) {
+    FrpcClock clock = client.clock();
+    while (true) {
+      long left = one.deadlineNanos - clock.nanoTime();
+      try {
+        if (left <= 0) {
+          one.run();
+          return one.result.join();
+        }
+        return one.result.get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // the clock decides: a manual clock may not have moved
+      } catch (ExecutionException | CompletionException e) {
+        throw asFrpcException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        one.cancel(new CancellationException("the calling thread was interrupted"));
+        throw new FrpcException("interrupted while waiting", e);
+      }
+    }
   }
 
   /**
@@ -142,16 +197,30 @@ public final class CallExecutor {
   public CompletableFuture<Void> send(CallTarget target, String command, Object[] args) {
     checkCommand(command);
     Instrumentation.Call send = instrumentation.start(target, command);
-    return send.sending(logFailure(routeFor(target).thenCompose(route -> route.connection().send(
-        checked(route.connection(), encode(route, target, command, args, false, send.traceContext())))), target,
+    FrpcCall parent = FrpcCall.find().orElse(null);
+    if (parent != null && parent.isCancelled()) {
+      return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
+          command));
+    }
+    return send.sending(logFailure(routeFor(target, connectWait(parent)).thenCompose(route -> route.connection().send(
+        checked(route.connection(), encode(route, target, command, args, false, send.traceContext(), 0)))), target,
         command));
   }
 
   /** Calls every connected node of the name and waits for all replies or failures. */
   public <R> AllNodesReply<R> callAll(CallTarget target, String command, Object[] args, ReplyDecoder<R> decoder) {
     client.checkMayBlock();
-    return await(callAllAsync(target, command, args, decoder),
-        client.settings().connectWait().plus(timeout(target)));
+    // every node's part ends by the deadline, a wait for the first node by the connect wait
+    CompletableFuture<AllNodesReply<R>> reply = callAllAsync(target, command, args, decoder);
+    try {
+      return reply.get();
+    } catch (ExecutionException e) {
+      throw asFrpcException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply.cancel(false);
+      throw new FrpcException("interrupted while waiting", e);
+    }
   }
 
   /** Calls every connected node of the name; the future completes where {@link #callAsync}'s do. */
@@ -159,11 +228,55 @@ public final class CallExecutor {
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.startForAll(target, command);
-    return call.calling(allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, true, call.traceContext(), (connection, frame) ->
-            instrumentation.measureCall(completed(connection.call(frame, timeout(target), target.module(), command),
-                response -> decoder.decode(connection.node().id(), response)),
-                target, command)))));
+    FrpcCall parent = FrpcCall.find().orElse(null);
+    if (parent != null && parent.isCancelled()) {
+      return call.calling(CompletableFuture.failedFuture(cancelledWith(parent, target, command)));
+    }
+    Duration timeout = timeout(target);
+    long deadline = client.clock().nanoTime() + Math.min(timeout.toNanos(),
+        parent == null ? Long.MAX_VALUE : parent.remainingNanos());
+    List<OutgoingConnection.Request> requests = new ArrayList<>();
+    CompletableFuture<AllNodesReply<R>> result = call.calling(allConnections(target, connectWait(parent))
+        .thenCompose(connections -> collect(target, connections, toEach(connections, target, command, args, true,
+            call.traceContext(), deadline, (connection, frame) -> {
+              OutgoingConnection.Request request = connection.call(frame, target.module(), command);
+              synchronized (requests) {
+                requests.add(request);
+              }
+              return instrumentation.measureCall(completed(within(request, deadline, timeout, parent, target,
+                  command), response -> decoder.decode(connection.node().id(), response)), target, command);
+            }))));
+    result.whenComplete((value, error) -> {
+      if (error instanceof CancellationException) {
+        synchronized (requests) {
+          requests.forEach(r -> r.cancel(new CancellationException("the caller cancelled the call")));
+        }
+      }
+    });
+    return result;
+  }
+
+  /**
+   * The reply of one node's part of an all-nodes call, failed (and the node told) when the deadline passes or the
+   * call being served on the caller's thread is cancelled.
+   */
+  private CompletableFuture<InboundResponse> within(OutgoingConnection.Request request, long deadline,
+      Duration timeout, FrpcCall parent, CallTarget target, String command) {
+    FrpcClock clock = client.clock();
+    FrpcClock.ScheduledTask timer = clock.schedule(() -> request.cancel(new CallTimeoutException(
+        request.connection().node().id(), target.module(), command, timeout)),
+        Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
+    Runnable onParentCancel = parent == null ? null
+        : () -> request.cancel(cancelledWith(parent, target, command));
+    if (onParentCancel != null) {
+      parent.addCancelListener(onParentCancel);
+    }
+    return request.reply().whenComplete((response, error) -> {
+      timer.cancel();
+      if (onParentCancel != null) {
+        parent.removeCancelListener(onParentCancel);
+      }
+    });
   }
 
   /**
@@ -173,8 +286,14 @@ public final class CallExecutor {
   public CompletableFuture<AllNodesReply<Void>> sendAll(CallTarget target, String command, Object[] args) {
     checkCommand(command);
     Instrumentation.Call send = instrumentation.startForAll(target, command);
-    return send.sending(logFailure(allConnections(target).thenCompose(connections -> collect(target, connections,
-        toEach(connections, target, command, args, false, send.traceContext(), (connection, frame) ->
+    FrpcCall parent = FrpcCall.find().orElse(null);
+    if (parent != null && parent.isCancelled()) {
+      return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
+          command));
+    }
+    return send.sending(logFailure(allConnections(target, connectWait(parent)).thenCompose(connections -> collect(
+        target, connections, toEach(connections, target, command, args, false, send.traceContext(), 0,
+        (connection, frame) ->
             instrumentation.measureSend(connection.send(frame), target, command)))), target, command));
   }
 
@@ -183,7 +302,7 @@ public final class CallExecutor {
    * request id into it); a node whose limit the message exceeds fails on its own.
    */
   private <R> List<CompletableFuture<R>> toEach(OutgoingConnection[] connections, CallTarget target, String command,
-      Object[] args, boolean replyWanted, String traceContext,
+      Object[] args, boolean replyWanted, String traceContext, long deadlineNanos,
       BiFunction<OutgoingConnection, ByteBuf, CompletableFuture<R>> write) {
     List<CompletableFuture<R>> results = new ArrayList<>(connections.length);
     if (connections.length == 0) {
@@ -192,7 +311,14 @@ public final class CallExecutor {
     // one encoding for all: the trace context goes along only if every node understands it
     String traced = traceContext != null
         && Arrays.stream(connections).allMatch(c -> c.supports(FrameType.FEATURE_TRACE)) ? traceContext : null;
-    ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted, traced);
+    long left = replyWanted ? deadlineNanos - client.clock().nanoTime() : 0;
+    if (replyWanted && left <= 0) {
+      results.add(CompletableFuture.failedFuture(new CallTimeoutException("call " + target.module() + "." + command
+          + " to every node of " + target.nodeName() + " not sent: its deadline passed while it waited for a node")));
+      return results;
+    }
+    ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted, traced,
+        left);
     try {
       for (OutgoingConnection connection : connections) {
         CompletableFuture<R> result;
@@ -236,24 +362,24 @@ public final class CallExecutor {
   }
 
   /**
-   * Picks the node of a one-node call, waiting for one to connect when none is. Fails at once for a name
+   * Picks the node of a send, waiting up to {@code wait} for one to connect when none is. Fails at once for a name
    * discovery can never report.
    */
-  private CompletableFuture<Route> routeFor(CallTarget target) {
+  private CompletableFuture<Route> routeFor(CallTarget target, Duration wait) {
     NodeGroup group = client.group(target.nodeName());
     Route ready = NodeChoice.choose(group, target);
-    return ready != null ? CompletableFuture.completedFuture(ready) : awaitRoute(group, target);
+    return ready != null ? CompletableFuture.completedFuture(ready) : awaitNode(group, target, wait)
+        .thenApply(connected -> {
+          Route selected = NodeChoice.choose(group, target);
+          return selected != null ? selected : new Route(connected, target.modKey());
+        });
   }
 
-  /** Waits for a node of the group to connect and picks the route then. */
-  private CompletableFuture<Route> awaitRoute(NodeGroup group, CallTarget target) {
-    return awaitAny(group, target).thenApply(connected -> {
-      Route selected = NodeChoice.choose(group, target);
-      return selected != null ? selected : new Route(connected, target.modKey());
-    });
-  }
-
-  private CompletableFuture<OutgoingConnection> awaitAny(NodeGroup group, CallTarget target) {
+  /**
+   * Waits up to {@code wait} for a node of the group that fits {@code target} to connect. Fails at once for a name
+   * discovery can never report, a node that refused to authenticate, or one that announced its shutdown.
+   */
+  CompletableFuture<OutgoingConnection> awaitNode(NodeGroup group, CallTarget target, Duration wait) {
     String unknown = client.explainUnknownName(target.nodeName());
     if (unknown != null) {
       return CompletableFuture.failedFuture(new UnknownNodeNameException(target.nodeName(), target.nodeId(),
@@ -267,38 +393,49 @@ public final class CallExecutor {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    // A node that refused authentication while the caller waited: say so, rather than "no node connected".
-    return group.await(target.nodeId(), client.settings().connectWait(), client.clock())
-        .exceptionallyCompose(noNode -> {
-          AuthenticationException refused = client.authenticationFailure(target.nodeName(), target.nodeId());
-          String lastFailure = client.lastFailure(target.nodeName(), target.nodeId());
-          Throwable failure = refused != null ? refused : lastFailure == null ? noNode
-              : new NoNodeConnectedException(target.nodeName(), target.nodeId(), client.settings().connectWait(),
-                  lastFailure);
-          return CompletableFuture.failedFuture(failure);
-        });
+    return group.await(target.nodeId(), wait, client.clock())
+        .exceptionallyCompose(noNode -> CompletableFuture.failedFuture(noNodeFailure(target, wait)));
   }
 
-  private CompletableFuture<OutgoingConnection[]> allConnections(CallTarget target) {
+  /**
+   * Why no node took a call within {@code waited}: a node that refused authentication meanwhile, or the last
+   * connection failure, rather than only "no node connected".
+   */
+  FrpcException noNodeFailure(CallTarget target, Duration waited) {
+    AuthenticationException refused = client.authenticationFailure(target.nodeName(), target.nodeId());
+    if (refused != null) {
+      return refused;
+    }
+    String lastFailure = client.lastFailure(target.nodeName(), target.nodeId());
+    return lastFailure == null ? new NoNodeConnectedException(target.nodeName(), target.nodeId(), waited)
+        : new NoNodeConnectedException(target.nodeName(), target.nodeId(), waited, lastFailure);
+  }
+
+  private CompletableFuture<OutgoingConnection[]> allConnections(CallTarget target, Duration wait) {
     NodeGroup group = client.group(target.nodeName());
     OutgoingConnection[] connections = group.all();
     if (connections.length > 0) {
       return CompletableFuture.completedFuture(connections);
     }
-    return awaitAny(group, target).thenApply(any -> group.all());
+    return awaitNode(group, target, wait).thenApply(any -> group.all());
   }
 
-  private CompletableFuture<InboundResponse> invoke(Route route, CallTarget target, String command, Object[] args,
-      String traceContext) {
-    ByteBuf frame = checked(route.connection(), encode(route, target, command, args, true, traceContext));
-    return route.connection().call(frame, timeout(target), target.module(), command);
+  /** The request frame of one attempt of a call, {@code leftNanos} before its deadline; checked against the size limit. */
+  ByteBuf requestFrame(Route route, CallTarget target, String command, Object[] args, String traceContext,
+      long leftNanos) {
+    return checked(route.connection(), encode(route, target, command, args, true, traceContext, leftNanos));
   }
 
-  /** Encodes a request; {@code traceContext} is sent when not null and the node understands it. */
+  /**
+   * Encodes a request; {@code traceContext} is sent when not null and the node understands it. A call carries the
+   * time left before its deadline, {@code leftNanos}, rounded up to a millisecond.
+   */
   private ByteBuf encode(Route route, CallTarget target, String command, Object[] args, boolean replyWanted,
-      String traceContext) {
+      String traceContext, long leftNanos) {
+    int deadlineMillis = replyWanted ? (int) Math.min(Integer.MAX_VALUE,
+        Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999))) : 0;
     RequestEnvelope envelope = new RequestEnvelope(0, replyWanted, target.selection(), route.instanceKey(),
-        target.module(), target.instanceName(), command, replyWanted ? (int) timeout(target).toMillis() : 0,
+        target.module(), target.instanceName(), command, deadlineMillis,
         traceContext != null && route.connection().supports(FrameType.FEATURE_TRACE) ? traceContext : null);
     try {
       return Frames.request(route.connection().alloc(), envelope, codec, args == null ? NO_ARGS : args);
@@ -322,18 +459,51 @@ public final class CallExecutor {
     return target.timeout() != null ? target.timeout() : client.settings().callTimeout();
   }
 
-  private static <T> T await(CompletableFuture<T> future, Duration limit) {
-    try {
-      return future.get(limit.toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw asFrpcException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(false);
-      throw new FrpcException("interrupted while waiting", e);
-    } catch (TimeoutException e) {
-      throw new FrpcException("no answer within " + (limit.toMillis() + GRACE_MILLIS) + " ms", e);
+  /** The connect wait of a send or all-nodes call: no longer than the call served on this thread still has. */
+  private Duration connectWait(FrpcCall parent) {
+    Duration wait = client.settings().connectWait();
+    if (parent == null || !parent.hasDeadline()) {
+      return wait;
     }
+    long left = Math.max(0, parent.remainingNanos());
+    return left < wait.toNanos() ? Duration.ofNanos(left) : wait;
+  }
+
+  static CallCancelledException cancelledWith(FrpcCall parent, CallTarget target, String command) {
+    return new CallCancelledException("call " + target.module() + "." + command + " to " + target.nodeName()
+        + " cancelled: the call it was made for (" + parent.command() + " from " + parent.caller()
+        + ") was cancelled by its caller");
+  }
+
+  // what a call of one node needs from here
+
+  FrpcClock clock() {
+    return client.clock();
+  }
+
+  ClientSettings settings() {
+    return client.settings();
+  }
+
+  NodeGroup group(String name) {
+    return client.group(name);
+  }
+
+  PayloadCodec codec() {
+    return codec;
+  }
+
+  RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
+  /** The back-off before attempt {@code attempt + 1} on a node that failed before. */
+  long retryDelayNanos(int attempt) {
+    return retryBackoff.delayNanos(attempt, retryJitter);
   }
 
   private static void checkCommand(String command) {

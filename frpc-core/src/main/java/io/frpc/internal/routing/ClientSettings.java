@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param reconnectMaxBackoff     the delay doubles per failed attempt up to this
  * @param directCompletion        whether asynchronous calls complete, and run their continuations, on the I/O
  *                                thread that read the reply instead of a callback thread
+ * @param maxAttempts             most attempts of one call, the first included (1: no retries, no failover)
+ * @param retryBackoff            the wait before retrying on the same node (doubling per attempt, jittered); a
+ *                                call that failed over to another node goes at once
+ * @param retryBudgetRatio        retries and hedges allowed per call made, as a fraction
+ * @param retryBudgetMinPerSecond retries allowed per second whatever the number of calls
  */
 public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
-    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion) {
+    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion, int maxAttempts,
+    Duration retryBackoff, double retryBudgetRatio, int retryBudgetMinPerSecond) {
 
   public ClientSettings {
     if (connectWait.isNegative()) {
@@ -30,6 +36,19 @@ public record ClientSettings(Duration connectWait, Duration callTimeout, Duratio
       throw new FrpcConfigurationException("frpc.client.reconnect-initial-backoff", "reconnect backoff must be "
           + "positive and frpc.client.reconnect-max-backoff at least frpc.client.reconnect-initial-backoff",
           "e.g. 100ms and 5s");
+    }
+    if (maxAttempts < 1) {
+      throw new FrpcConfigurationException("frpc.client.retry.max-attempts", "frpc.client.retry.max-attempts must be "
+          + "at least 1 but was " + maxAttempts, "set it to 1 for no retries, or e.g. 3");
+    }
+    if (retryBackoff.compareTo(Duration.ZERO) <= 0) {
+      throw new FrpcConfigurationException("frpc.client.retry.backoff", "frpc.client.retry.backoff must be positive",
+          "e.g. 20ms");
+    }
+    if (!(retryBudgetRatio >= 0 && retryBudgetRatio <= 1) || retryBudgetMinPerSecond < 0) {
+      throw new FrpcConfigurationException("frpc.client.retry.budget-ratio", "frpc.client.retry.budget-ratio must be "
+          + "between 0 and 1 and frpc.client.retry.budget-min-per-second not negative, but were " + retryBudgetRatio
+          + " and " + retryBudgetMinPerSecond, "e.g. 0.2 and 10");
     }
   }
 }

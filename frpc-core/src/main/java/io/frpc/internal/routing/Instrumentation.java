@@ -49,6 +49,23 @@ final class Instrumentation {
     return observed ? new Call(observer, target, command, FrpcTracer.ClientSpan.NONE, clock).sending(send) : send;
   }
 
+  /**
+   * A call to {@code target} is attempted once more: {@code kind} is {@code FAILOVER} (the last attempt did not
+   * run), {@code RETRY} (it may have run; the call is idempotent) or {@code HEDGE}.
+   */
+  void retried(CallTarget target, String command, String kind) {
+    if (observed) {
+      observer.callRetried(target.nodeName(), target.module(), command, kind);
+    }
+  }
+
+  /** A retry or hedge of a call to {@code target} was refused: the retry budget is spent. */
+  void retryDenied(CallTarget target, String command) {
+    if (observed) {
+      observer.retryDenied(target.nodeName(), target.module(), command);
+    }
+  }
+
   /** One call or send being measured (when it has an observer) and traced. */
   static final class Call {
 

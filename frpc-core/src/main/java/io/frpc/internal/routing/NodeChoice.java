@@ -2,6 +2,7 @@ package io.frpc.internal.routing;
 
 import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.transport.OutgoingConnection;
+import java.util.List;
 
 /**
  * Which connected node of a name a call goes to, and the key its instance is then picked by: a given node
@@ -30,6 +31,15 @@ final class NodeChoice {
     }
     long key = target.modKey();
     return new Route(nodes[(int) Math.floorMod(key, (long) nodes.length)], Math.floorDiv(key, (long) nodes.length));
+  }
+
+  /**
+   * The route of a retry or hedge of a call routed by round robin: the next connected node not in {@code avoid},
+   * or {@code null} when every connected node is in it.
+   */
+  static Route chooseAvoiding(NodeGroup group, List<OutgoingConnection> avoid) {
+    OutgoingConnection connection = group.next(avoid);
+    return connection == null ? null : new Route(connection, 0);
   }
 
   /** A chosen connection and the key its instance is picked by (for {@code mod}). */

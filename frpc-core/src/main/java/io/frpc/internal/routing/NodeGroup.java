@@ -23,18 +23,49 @@ final class NodeGroup {
   private static final OutgoingConnection[] NONE = new OutgoingConnection[0];
 
   private final String name;
+  private final FrpcClock clock;
   private final AtomicInteger roundRobin = new AtomicInteger();
   private volatile OutgoingConnection[] active = NONE;
   private final List<Waiter> waiters = new ArrayList<>();
 
-  NodeGroup(String name) {
+  /** @param clock tells whether a node that refused a call is still avoided */
+  NodeGroup(String name, FrpcClock clock) {
     this.name = name;
+    this.clock = clock;
   }
 
   /** Round-robin over the connected nodes, or {@code null} if none is. */
   OutgoingConnection next() {
+    return next(List.of());
+  }
+
+  /**
+   * Round-robin over the connected nodes not in {@code avoid}, passing over a node that refused a call unrun a
+   * moment ago while another is available; {@code null} when every connected node is in {@code avoid}.
+   */
+  OutgoingConnection next(List<OutgoingConnection> avoid) {
     OutgoingConnection[] nodes = active;
-    return nodes.length == 0 ? null : nodes[Math.floorMod(roundRobin.getAndIncrement(), nodes.length)];
+    int count = nodes.length;
+    if (count == 0) {
+      return null;
+    }
+    int start = Math.floorMod(roundRobin.getAndIncrement(), count);
+    OutgoingConnection refusing = null;
+    for (int i = 0; i < count; i++) {
+      OutgoingConnection candidate = nodes[(start + i) % count];
+      if (!avoid.isEmpty() && avoid.contains(candidate)) {
+        continue;
+      }
+      long avoidedUntil = candidate.avoidedUntilNanos();
+      if (avoidedUntil != 0 && avoidedUntil - clock.nanoTime() > 0) {
+        if (refusing == null) {
+          refusing = candidate;
+        }
+        continue;
+      }
+      return candidate;
+    }
+    return refusing;
   }
 
   OutgoingConnection byId(int id) {

@@ -1,12 +1,14 @@
 package io.frpc.internal.routing;
 
 import io.frpc.AuthenticationException;
+import io.frpc.CallCancelledException;
 import io.frpc.CallTimeoutException;
 import io.frpc.ConnectionLostException;
 import io.frpc.MessageTooLargeException;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.RemoteCallException;
 import io.frpc.ReplyBindingException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /** The outcome tag of a call or send for {@link io.frpc.observability.FrpcObserver}. */
@@ -25,6 +27,9 @@ final class Outcomes {
     }
     if (cause instanceof RemoteCallException remote) {
       return remote.code().name();
+    }
+    if (cause instanceof CancellationException || cause instanceof CallCancelledException) {
+      return "CANCELLED";
     }
     if (cause instanceof CallTimeoutException) {
       return "TIMEOUT";

@@ -226,7 +226,7 @@ public final class RemoteNodes implements AutoCloseable {
   }
 
   NodeGroup group(String name) {
-    return groups.computeIfAbsent(name, NodeGroup::new);
+    return groups.computeIfAbsent(name, key -> new NodeGroup(key, resources.clock()));
   }
 
   ClientSettings settings() {

@@ -62,7 +62,8 @@ public interface ReplyDecoder<R> {
     }
   }
 
-  private static RemoteCallException error(PayloadCodec codec, NodeId node, Payload body) {
+  /** The exception an error reply carries. */
+  static RemoteCallException error(PayloadCodec codec, NodeId node, Payload body) {
     RemoteError error;
     try {
       error = codec.readControl(body, RemoteError.class);

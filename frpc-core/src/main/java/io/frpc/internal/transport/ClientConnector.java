@@ -133,7 +133,7 @@ public final class ClientConnector {
         keyShare = KeyShare.generate();
       }
       ctx.writeAndFlush(Frames.control(ctx.alloc(), FrameType.HELLO, codec, new Hello(FrameType.PROTOCOL_VERSION,
-          self.name(), self.id(), bootId, settings.maxMessageSize(), FrameType.FEATURES, nonce,
+          self.name(), self.id(), bootId, settings.maxMessageSize(), settings.features(), nonce,
           keyShare == null ? null : keyShare.publicBytes())), ctx.voidPromise());
       ctx.fireChannelActive();
     }
@@ -209,7 +209,7 @@ public final class ClientConnector {
           new SharedSecrets.Identity(self.name(), self.id(), bootId),
           new SharedSecrets.Identity(challenge.name(), challenge.id(), challenge.bootId()), nonce, challenge.nonce(),
           keyShare.publicBytes(), challenge.keyShare(),
-          new SharedSecrets.Terms(settings.maxMessageSize(), FrameType.FEATURES),
+          new SharedSecrets.Terms(settings.maxMessageSize(), settings.features()),
           new SharedSecrets.Terms(challenge.maxMessageSize(), challenge.features()),
           Tls.binding(ctx.pipeline(), false));
       if (!secrets.verifyServer(expected.name(), transcript, challenge.proof())) {

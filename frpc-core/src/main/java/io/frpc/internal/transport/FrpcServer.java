@@ -247,6 +247,8 @@ public final class FrpcServer {
         break;
       }
     }
+    // whatever arrives from now on is refused unrun, so its caller can take it elsewhere
+    dispatcher.refuseNewRequests();
     if (dispatcher.inFlight() > 0) {
       log.warn("frpc node {} closing with {} request(s) still running after {} ms (frpc.server.shutdown-timeout)",
           self, dispatcher.inFlight(), timeout.toMillis());

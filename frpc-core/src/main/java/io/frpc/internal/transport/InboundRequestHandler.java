@@ -10,4 +10,10 @@ public interface InboundRequestHandler {
 
   /** Requests queued or running: the graceful shutdown waits for them. */
   int inFlight();
+
+  /**
+   * The node stops serving: requests arriving from now on are answered {@code SHUTTING_DOWN} without running,
+   * so their callers may safely send them to another node.
+   */
+  void refuseNewRequests();
 }

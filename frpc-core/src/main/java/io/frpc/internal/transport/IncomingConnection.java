@@ -1,6 +1,7 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.internal.protocol.Cancel;
 import io.frpc.internal.protocol.FragmentingWriter;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
@@ -14,7 +15,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
@@ -33,6 +36,11 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   private final boolean drains;
   /** Whether the peer may send a trace context with its requests. */
   private final boolean traces;
+  /** Whether the peer may cancel its requests. */
+  private final boolean cancels;
+  /** The peer's requests still being served, by request id: told when the peer cancels or goes. */
+  private final Map<Integer, Runnable> served = new ConcurrentHashMap<>();
+  private volatile boolean inactive;
   private final FragmentingWriter writer;
   private final ConnectionErrors errors;
 
@@ -49,6 +57,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
     this.subscriptions = features.contains(FrameType.FEATURE_PUBSUB) ? channels.open(this) : null;
     this.drains = features.contains(FrameType.FEATURE_DRAIN);
     this.traces = features.contains(FrameType.FEATURE_TRACE);
+    this.cancels = features.contains(FrameType.FEATURE_CANCEL);
     this.writer = channel.pipeline().get(FragmentingWriter.class);
   }
 
@@ -74,6 +83,14 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
         throw new ProtocolException("REQUEST with a trace context (flag bit 3) without the trace feature");
       }
       dispatcher.dispatch(request, this);
+    } else if (msg instanceof Cancel cancel) {
+      if (!cancels) {
+        throw new ProtocolException("CANCEL without the cancel feature");
+      }
+      Runnable onCancel = served.remove(cancel.requestId());
+      if (onCancel != null) {
+        onCancel.run();
+      }
     } else if (msg instanceof PubSubFrames.Subscribe subscribe && subscriptions != null) {
       subscriptions.subscribe(subscribe);
     } else if (msg instanceof PubSubFrames.Unsubscribe unsubscribe && subscriptions != null) {
@@ -94,10 +111,31 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    inactive = true;
+    // nobody waits for these replies any more
+    for (Integer id : served.keySet()) {
+      Runnable onCancel = served.remove(id);
+      if (onCancel != null) {
+        onCancel.run();
+      }
+    }
     if (subscriptions != null) {
       subscriptions.closed();
     }
     super.channelInactive(ctx);
+  }
+
+  @Override
+  public void track(int requestId, Runnable onCancel) {
+    served.put(requestId, onCancel);
+    if (inactive && served.remove(requestId, onCancel)) {
+      onCancel.run();
+    }
+  }
+
+  @Override
+  public void untrack(int requestId, Runnable onCancel) {
+    served.remove(requestId, onCancel);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.frpc.internal.transport;
 
-import io.frpc.CallTimeoutException;
 import io.frpc.ConnectionLostException;
 import io.frpc.RemoteNode;
 import io.frpc.internal.protocol.FrameType;
@@ -14,6 +13,8 @@ import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An established outgoing connection to one node: correlates replies with pending calls by request id,
- * frees a pending call when its deadline passes, and fails every pending call at once when the
- * connection closes. Frames the node publishes for this node's subscriptions go to the
+ * cancels one when its caller gives up, and fails every pending call at once when the connection closes,
+ * saying whether its request was written. Frames the node publishes for this node's subscriptions go to the
  * {@link PublicationSink} set once the connection is in use.
  */
 public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
@@ -53,10 +54,12 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   /** Run once the connection closed, before pending calls fail; guarded by itself. */
   private final List<Runnable> closeActions = new ArrayList<>();
   private boolean closeActionsRan;
-  private final ConcurrentHashMap<Integer, PendingCall> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Request> pending = new ConcurrentHashMap<>();
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
   private volatile long rttNanos = -1;
+  /** Set by routing: until when (node clock) calls pass this node over, or 0. */
+  private volatile long avoidedUntilNanos;
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
@@ -151,6 +154,19 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     return traffic == null ? 0 : traffic.bytesOut();
   }
 
+  /**
+   * Until when, on the node's clock, calls routed by round robin or load pass this node over while another is up
+   * (it refused a call unrun); 0 when never set.
+   */
+  public long avoidedUntilNanos() {
+    return avoidedUntilNanos;
+  }
+
+  /** Passes this node over until {@code nanos} on the node's clock (never 0). */
+  public void avoidUntil(long nanos) {
+    avoidedUntilNanos = nanos == 0 ? 1 : nanos;
+  }
+
   /** Calls waiting for their reply. */
   public int pendingCalls() {
     return pending.size();
@@ -236,24 +252,23 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Writes a REQUEST frame (taking ownership of it) and returns the future of its reply. The future
-   * fails with {@link CallTimeoutException} when {@code timeout} passes and with
-   * {@link ConnectionLostException} when the connection closes first.
+   * Writes a REQUEST frame (taking ownership of it); its reply completes {@link Request#reply()}. The reply fails
+   * with {@link ConnectionLostException} when the connection closes first — saying whether the request may have
+   * reached the node — and with whatever {@link Request#cancel} is given. Deadlines are the caller's: the
+   * connection keeps a request pending until it is answered, cancelled or the connection closes.
    */
-  public CompletableFuture<InboundResponse> call(ByteBuf requestFrame, Duration timeout, String module,
-      String command) {
+  public Request call(ByteBuf requestFrame, String module, String command) {
     int id = nextRequestId();
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
-    PendingCall call = new PendingCall(module, command, timeout);
+    Request call = new Request(this, id, module, command);
     pending.put(id, call);
-    call.deadline = clock.schedule(() -> expire(id), timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (closed) {
       requestFrame.release();
-      fail(id, new ConnectionLostException(node.id(), "connection closed"));
+      fail(id, new ConnectionLostException(node.id(), "connection closed before the request was written", false));
     } else {
-      channel.writeAndFlush(requestFrame, channel.voidPromise());
+      channel.writeAndFlush(requestFrame).addListener(call);
     }
-    return call.future;
+    return call;
   }
 
   /** Writes and flushes a frame that expects no reply, taking ownership of it; failures close the connection. */
@@ -292,13 +307,12 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " on a client connection");
     }
-    PendingCall call = pending.remove(response.requestId());
+    Request call = pending.remove(response.requestId());
     if (call == null) {
-      log.debug("Reply {} from {} arrived after its call timed out", response.requestId(), node.id());
+      log.debug("Reply {} from {} arrived after its call was given up", response.requestId(), node.id());
       return;
     }
-    call.finish();
-    call.future.complete(response);
+    call.reply.complete(response);
     closeIfIdle();
   }
 
@@ -331,51 +345,84 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     return id;
   }
 
-  private void expire(int id) {
-    PendingCall call = pending.get(id);
-    if (call != null) {
-      fail(id, new CallTimeoutException(node.id(), call.module, call.command, call.timeout));
+  private boolean fail(int id, RuntimeException error) {
+    Request call = pending.remove(id);
+    if (call == null) {
+      return false;
     }
+    call.reply.completeExceptionally(error);
+    closeIfIdle();
+    return true;
   }
 
-  private void fail(int id, RuntimeException error) {
-    PendingCall call = pending.remove(id);
-    if (call != null) {
-      call.finish();
-      call.future.completeExceptionally(error);
-      closeIfIdle();
-    }
-  }
-
+  /**
+   * Fails the pending calls of a closed connection: those written as possibly run, those whose write failed as
+   * not run; a call whose write has not completed yet is failed by its write's outcome, which follows.
+   */
   private void failAll() {
     closed = true;
     failPings();
-    for (Integer id : pending.keySet()) {
-      fail(id, new ConnectionLostException(node.id(), "connection closed while the call was pending"));
+    for (Request call : pending.values()) {
+      if (call.writeState == Request.WRITTEN) {
+        fail(call.id, new ConnectionLostException(node.id(), "connection closed while the call was pending", true));
+      }
     }
   }
 
-  private static final class PendingCall {
-    final CompletableFuture<InboundResponse> future = new CompletableFuture<>();
-    final String module;
-    final String command;
-    final Duration timeout;
-    volatile FrpcClock.ScheduledTask deadline;
+  /** One pending call on this connection: its reply, and whether its request reached the socket. */
+  public static final class Request implements ChannelFutureListener {
+    private static final int UNKNOWN = 0;
+    private static final int WRITTEN = 1;
+    private static final int NOT_WRITTEN = 2;
 
-    PendingCall(String module, String command, Duration timeout) {
+    private final OutgoingConnection connection;
+    private final int id;
+    private final String module;
+    private final String command;
+    private final CompletableFuture<InboundResponse> reply = new CompletableFuture<>();
+    private volatile int writeState = UNKNOWN;
+
+    private Request(OutgoingConnection connection, int id, String module, String command) {
+      this.connection = connection;
+      this.id = id;
       this.module = module;
       this.command = command;
-      this.timeout = timeout;
+    }
+
+    /** The reply; see {@link OutgoingConnection#call}. */
+    public CompletableFuture<InboundResponse> reply() {
+      return reply;
+    }
+
+    /** The connection the request went out on. */
+    public OutgoingConnection connection() {
+      return connection;
     }
 
     /**
-     * Cancels the deadline. A call can finish (reply, connection closed) before its deadline is set;
-     * a deadline set afterwards then fires into an empty map and does nothing.
+     * Stops waiting for the reply, failing it with {@code failure} unless it is already complete, and tells the
+     * node (CANCEL, when it understands it) so that it drops the request or lets a running command know.
      */
-    void finish() {
-      FrpcClock.ScheduledTask scheduled = deadline;
-      if (scheduled != null) {
-        scheduled.cancel();
+    public void cancel(RuntimeException failure) {
+      if (connection.fail(id, failure) && writeState != NOT_WRITTEN && connection.supports(FrameType.FEATURE_CANCEL)
+          && !connection.closed) {
+        connection.write(Frames.cancel(connection.alloc(), id));
+      }
+    }
+
+    /** The write of the request completed (an I/O thread). */
+    @Override
+    public void operationComplete(ChannelFuture write) {
+      if (write.isSuccess()) {
+        writeState = WRITTEN;
+        if (connection.closed) {
+          connection.fail(id, new ConnectionLostException(connection.node.id(),
+              "connection closed while the call was pending", true));
+        }
+      } else {
+        writeState = NOT_WRITTEN;
+        connection.fail(id, new ConnectionLostException(connection.node.id(), "the request of " + module + "."
+            + command + " could not be written (" + write.cause() + ")", false));
       }
     }
   }

@@ -27,4 +27,14 @@ public interface ServedConnection {
 
   /** Runs {@code task} on the connection's I/O thread. */
   void execute(Runnable task);
+
+  /**
+   * Registers a request whose caller waits for its reply: {@code onCancel} runs (once, on the I/O thread) when
+   * the caller cancels it (CANCEL) or the connection closes, unless {@link #untrack} came first. When the
+   * connection has already closed it runs at once.
+   */
+  void track(int requestId, Runnable onCancel);
+
+  /** The request was answered: its cancellation no longer matters. */
+  void untrack(int requestId, Runnable onCancel);
 }

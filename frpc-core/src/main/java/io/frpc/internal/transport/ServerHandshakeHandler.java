@@ -190,7 +190,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
   /** The largest message both sides accept and the features both support. */
   private SharedSecrets.Terms terms(Hello hello) {
-    Set<String> features = new HashSet<>(FrameType.FEATURES);
+    Set<String> features = new HashSet<>(settings.features());
     features.retainAll(hello.features() == null ? Set.of() : hello.features());
     return new SharedSecrets.Terms(Math.min(settings.maxMessageSize(), hello.maxMessageSize()), Set.copyOf(features));
   }

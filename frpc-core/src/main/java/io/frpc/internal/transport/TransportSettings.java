@@ -2,7 +2,9 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.internal.protocol.FrameDecoder;
+import io.frpc.internal.protocol.FrameType;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Settings shared by the server and the client side of a node.
@@ -12,9 +14,18 @@ import java.time.Duration;
  * @param heartbeatInterval a PING is sent every this long, whether or not the connection is busy
  * @param heartbeatTimeout  a connection is closed after this long without reading anything
  * @param handshakeTimeout  a connection whose handshake has not completed by then is closed
+ * @param features          the optional protocol features this node announces in its handshakes: all of
+ *                          {@link FrameType#FEATURES}, or fewer to speak as an older version (interoperability
+ *                          tests)
  */
 public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
-    Duration heartbeatTimeout, Duration handshakeTimeout) {
+    Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features) {
+
+  /** Settings announcing every feature this version has. */
+  public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
+      Duration handshakeTimeout) {
+    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, FrameType.FEATURES);
+  }
 
   public TransportSettings {
     if (fragmentSize < 1024 || fragmentSize > FrameDecoder.MAX_FRAME_LENGTH - 64) {
@@ -30,5 +41,10 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
           + ") must be longer than frpc.heartbeat-interval (" + heartbeatInterval + ")",
           "make the timeout at least two intervals, e.g. 5s and 15s");
     }
+    if (!FrameType.FEATURES.containsAll(features)) {
+      throw new IllegalArgumentException("unknown protocol features in " + features + "; known: "
+          + FrameType.FEATURES);
+    }
+    features = Set.copyOf(features);
   }
 }

@@ -2,6 +2,7 @@ package io.frpc.internal.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.FrpcCall;
 import io.frpc.HandlerDefinition;
 import io.frpc.NodeId;
 import io.frpc.RemoteErrorCode;
@@ -26,14 +27,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request that waited in its instance's mailbox past its caller's deadline is answered DEADLINE_EXCEEDED
- * instead of being run: the caller has given up on it. Time is a manual clock; the worker pool is a queue the test
- * drains, so the request waits exactly as long as the test says.
+ * The callee's side of a caller's deadline and cancellation: a request that waited in its instance's mailbox past its
+ * caller's deadline is answered DEADLINE_EXCEEDED instead of being run; one its caller cancelled (CANCEL, or its
+ * connection closed) is dropped unrun and unanswered; a running command sees the time its caller has left and its
+ * cancellation through FrpcCall. Time is a manual clock; the worker pool is a queue the test drains, so the request
+ * waits exactly as long as the test says.
  */
 class CallerDeadlineTest {
 
@@ -42,10 +47,13 @@ class CallerDeadlineTest {
   private final ManualClock clock = new ManualClock();
   private final PayloadCodec codec = new PayloadCodec();
   private final Queue<Runnable> workers = new ArrayDeque<>();
+  /** Runs in the middle of {@code room.watch}. */
+  private Runnable during = () -> { };
   private final List<String> joined = new CopyOnWriteArrayList<>();
   private final List<ByteBuf> replies = new ArrayList<>();
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
-      List.of(HandlerDefinition.of("room", null, 1, identity -> new Room(joined))), 100, codec, workers::add), codec,
+      List.of(HandlerDefinition.of("room", null, 1, identity -> new Room(joined, () -> during.run()))), 100, codec,
+      workers::add), codec,
       false, FrpcObserver.NONE, FrpcTracer.NONE, clock);
   private final ServedConnection caller = new ServedConnection() {
     @Override
@@ -77,30 +85,68 @@ class CallerDeadlineTest {
     public void execute(Runnable task) {
       task.run();
     }
+
+    @Override
+    public void track(int requestId, Runnable onCancel) {
+      tracked.put(requestId, onCancel);
+    }
+
+    @Override
+    public void untrack(int requestId, Runnable onCancel) {
+      tracked.remove(requestId, onCancel);
+    }
   };
+  /** The requests the dispatcher registered as cancellable, as the connection keeps them. */
+  private final Map<Integer, Runnable> tracked = new ConcurrentHashMap<>();
 
   /** Handler of module "room". */
   public static final class Room {
     private final List<String> joined;
 
-    Room(List<String> joined) {
+    private final Runnable during;
+
+    Room(List<String> joined, Runnable during) {
       this.joined = joined;
+      this.during = during;
     }
 
     public String join(String who) {
       joined.add(who);
       return "welcome " + who;
     }
+
+    /** Runs what the test set for the middle of a command, then records what the command sees of its call. */
+    public String watch(String who) {
+      during.run();
+      FrpcCall call = FrpcCall.current();
+      joined.add(who + " remaining=" + call.timeRemaining().map(Duration::toMillis).orElse(-1L) + " cancelled="
+          + call.isCancelled());
+      return "watched";
+    }
   }
 
+
+
   private void arrives(String who, boolean replyWanted, int timeoutMillis) {
+    arrives("join", who, replyWanted, timeoutMillis);
+  }
+
+  private void arrives(String command, String who, boolean replyWanted, int timeoutMillis) {
     ByteBuf arguments = Unpooled.buffer();
     codec.writeArguments(arguments, new Object[] {who});
     byte[] bytes = ByteBufUtil.getBytes(arguments);
     arguments.release();
     dispatcher.dispatch(new InboundRequest(new RequestEnvelope(7, replyWanted, InstanceSelection.BALANCE, 0, "room",
-        null, "join", timeoutMillis), new Payload(bytes, 0, bytes.length), clock.nanoTime()), caller);
+        null, command, timeoutMillis), new Payload(bytes, 0, bytes.length), clock.nanoTime()), caller);
   }
+
+  /** The caller cancels request 7, as the connection does when CANCEL arrives or the connection closes. */
+  private void callerCancels() {
+    Runnable onCancel = tracked.remove(7);
+    assertThat(onCancel).as("the request is registered as cancellable").isNotNull();
+    onCancel.run();
+  }
+
 
   private void workersRun() {
     for (Runnable task = workers.poll(); task != null; task = workers.poll()) {
@@ -171,5 +217,72 @@ class CallerDeadlineTest {
     assertThat(RequestDispatcher.callerDeadlinePassed(call, arrival, arrival + timeout + 1)).isTrue();
     assertThat(RequestDispatcher.callerDeadlinePassed(new RequestEnvelope(1, true, InstanceSelection.BALANCE, 0,
         "room", null, "join", 0), arrival, Long.MAX_VALUE)).as("no timeout sent").isFalse();
+  }
+
+  @Test
+  void aQueuedCallItsCallerCancelledNeverRunsAndIsNotAnswered() {
+    arrives("alice", true, TIMEOUT_MILLIS);
+
+    callerCancels();
+    workersRun();
+
+    assertThat(joined).as("the command never ran").isEmpty();
+    assertThat(replies).as("nobody waits for an answer").isEmpty();
+    assertThat(dispatcher.inFlight()).isZero();
+  }
+
+  @Test
+  void anAnsweredCallIsNoLongerCancellable() {
+    arrives("alice", true, TIMEOUT_MILLIS);
+    workersRun();
+
+    assertThat(onlyReplyError()).isNull();
+    assertThat(tracked).as("forgotten once answered").isEmpty();
+  }
+
+  @Test
+  void aRunningCommandSeesTheTimeItsCallerHasLeftAndItsCancellationAndItsReplyIsNotSent() {
+    arrives("watch", "carol", true, TIMEOUT_MILLIS);
+    clock.advance(Duration.ofMillis(30));
+    during = this::callerCancels;
+
+    workersRun();
+
+    assertThat(joined).containsExactly("carol remaining=70 cancelled=true");
+    assertThat(replies).as("the caller gave up: no reply").isEmpty();
+    assertThat(dispatcher.inFlight()).isZero();
+  }
+
+  @Test
+  void aRunningCommandNotCancelledSeesItsDeadlineAndIsAnswered() {
+    arrives("watch", "dave", true, TIMEOUT_MILLIS);
+    clock.advance(Duration.ofMillis(40));
+
+    workersRun();
+
+    assertThat(joined).containsExactly("dave remaining=60 cancelled=false");
+    assertThat(onlyReplyError()).isNull();
+  }
+
+  @Test
+  void aSendHasNoDeadlineAndCannotBeCancelled() {
+    arrives("watch", "erin", false, 0);
+
+    workersRun();
+
+    assertThat(joined).containsExactly("erin remaining=-1 cancelled=false");
+    assertThat(tracked).isEmpty();
+  }
+
+  @Test
+  void aNodeThatStoppedServingRefusesNewCallsUnrunWithShuttingDown() {
+    dispatcher.refuseNewRequests();
+
+    arrives("frank", true, TIMEOUT_MILLIS);
+    workersRun();
+
+    RemoteError error = onlyReplyError();
+    assertThat(error.errorCode()).isEqualTo(RemoteErrorCode.SHUTTING_DOWN);
+    assertThat(joined).isEmpty();
   }
 }

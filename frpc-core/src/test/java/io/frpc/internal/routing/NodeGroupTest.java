@@ -15,7 +15,7 @@ class NodeGroupTest {
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(3);
 
   private final ManualClock clock = new ManualClock();
-  private final NodeGroup group = new NodeGroup("game");
+  private final NodeGroup group = new NodeGroup("game", clock);
 
   @Test
   void aWaitingCallerFailsWithNoNodeConnectedWhenTheConnectWaitHasPassedAndNotBefore() {

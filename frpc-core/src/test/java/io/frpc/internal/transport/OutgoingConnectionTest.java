@@ -6,6 +6,7 @@ import io.frpc.CallTimeoutException;
 import io.frpc.ConnectionLostException;
 import io.frpc.NodeId;
 import io.frpc.RemoteNode;
+import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.InstanceSelection;
@@ -15,7 +16,12 @@ import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pending calls of an outgoing connection against a manual clock: a deadline fires exactly at the call's
- * timeout, a reply before it wins, and a draining connection closes once idle but not within its grace.
+ * The pending calls of an outgoing connection: a reply completes its call, a cancelled call is freed and its node told
+ * (CANCEL, only to a node that agreed the feature), a close fails pending calls saying whether their request was
+ * written, and a draining connection closes once idle but not within its grace (a manual clock).
  */
 class OutgoingConnectionTest {
 
@@ -36,12 +43,15 @@ class OutgoingConnectionTest {
   private final PayloadCodec codec = new PayloadCodec();
   private final ManualClock clock = new ManualClock();
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final OutgoingConnection connection = new OutgoingConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7",
-      9000, "boot"), channel, 1 << 20, clock, Set.of(), new ConnectionErrors(LoggerFactory.getLogger(getClass()),
-      clock));
+  private final OutgoingConnection connection = connection(Set.of(FrameType.FEATURE_CANCEL));
 
   OutgoingConnectionTest() {
     channel.pipeline().addLast(connection);
+  }
+
+  private OutgoingConnection connection(Set<String> features) {
+    return new OutgoingConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7", 9000, "boot"), channel, 1 << 20,
+        clock, features, new ConnectionErrors(LoggerFactory.getLogger(getClass()), clock));
   }
 
   @AfterEach
@@ -49,53 +59,87 @@ class OutgoingConnectionTest {
     channel.finishAndReleaseAll();
   }
 
-  /** Calls {@code svc.echo} with {@code timeout}; returns the reply and the request id it was written with. */
-  private Call call(Duration timeout) {
-    ByteBuf frame = Frames.request(channel.alloc(), new RequestEnvelope(0, true, InstanceSelection.BALANCE, 0,
-        "svc", null, "echo", (int) timeout.toMillis()), codec, new Object[] {"x"});
-    CompletableFuture<InboundResponse> reply = connection.call(frame, timeout, "svc", "echo");
+  /** Calls {@code svc.echo}; returns the pending call and the request id it was written with. */
+  private Call call() {
+    OutgoingConnection.Request request = connection.call(frame(), "svc", "echo");
     ByteBuf written = channel.readOutbound();
     int requestId = written.getInt(RequestEnvelope.REQUEST_ID_OFFSET);
     written.release();
-    return new Call(reply, requestId);
+    return new Call(request, request.reply(), requestId);
   }
 
-  private record Call(CompletableFuture<InboundResponse> reply, int requestId) {
+  private ByteBuf frame() {
+    return Frames.request(channel.alloc(), new RequestEnvelope(0, true, InstanceSelection.BALANCE, 0, "svc", null,
+        "echo", (int) TIMEOUT.toMillis()), codec, new Object[] {"x"});
   }
 
-  @Test
-  void aCallFailsWithCallTimeoutExactlyWhenItsTimeoutHasPassed() {
-    Call call = call(TIMEOUT);
+  private record Call(OutgoingConnection.Request request, CompletableFuture<InboundResponse> reply, int requestId) {
+  }
 
-    clock.advance(TIMEOUT.minusNanos(1));
-    assertThat(call.reply()).as("a nanosecond before the deadline").isNotDone();
-    assertThat(connection.pendingCalls()).isOne();
-
-    clock.advance(Duration.ofNanos(1));
-    assertThat(call.reply()).isCompletedExceptionally();
-    assertThat(call.reply().handle((reply, error) -> error).join())
-        .isInstanceOf(CallTimeoutException.class)
-        .hasMessage("call svc.echo on game:1 timed out after 500 ms");
-    assertThat(connection.pendingCalls()).as("the pending call is freed").isZero();
+  private static Throwable failure(CompletableFuture<?> future) {
+    return future.handle((value, error) -> error).join();
   }
 
   @Test
-  void aReplyBeforeTheDeadlineWinsAndCancelsTheDeadline() {
-    Call call = call(TIMEOUT);
-    clock.advance(TIMEOUT.minusNanos(1));
+  void aReplyCompletesItsCallAndFreesIt() {
+    Call call = call();
 
     channel.writeInbound(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
 
     assertThat(call.reply()).isCompletedWithValue(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
-    assertThat(clock.pendingTasks()).as("the deadline was cancelled").isZero();
-    clock.advance(TIMEOUT);
-    assertThat(call.reply()).isCompletedWithValue(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
+    assertThat(connection.pendingCalls()).isZero();
+    assertThat(clock.pendingTasks()).as("the connection keeps no timer per call: deadlines are the caller's").isZero();
   }
 
   @Test
-  void aReplyAfterTheDeadlineFindsNoCallAndIsDropped() {
-    Call call = call(TIMEOUT);
-    clock.advance(TIMEOUT);
+  void aCancelledCallIsFreedAndItsNodeToldWithACancelFrame() {
+    Call call = call();
+
+    call.request().cancel(new CallTimeoutException(new NodeId("game", 1), "svc", "echo", TIMEOUT));
+
+    assertThat(failure(call.reply())).isInstanceOf(CallTimeoutException.class);
+    assertThat(connection.pendingCalls()).isZero();
+    ByteBuf cancel = channel.readOutbound();
+    try {
+      assertThat(cancel.getByte(4)).isEqualTo(FrameType.CANCEL);
+      assertThat(cancel.getInt(5)).isEqualTo(call.requestId());
+    } finally {
+      cancel.release();
+    }
+  }
+
+  @Test
+  void aNodeWithoutTheCancelFeatureIsNotSentCancel() {
+    EmbeddedChannel old = new EmbeddedChannel();
+    OutgoingConnection olderPeer = new OutgoingConnection(new RemoteNode(new NodeId("game", 2), "10.0.0.8", 9000,
+        "boot"), old, 1 << 20, clock, Set.of(), new ConnectionErrors(LoggerFactory.getLogger(getClass()), clock));
+    old.pipeline().addLast(olderPeer);
+    OutgoingConnection.Request request = olderPeer.call(frame(), "svc", "echo");
+    ((ByteBuf) old.readOutbound()).release();
+
+    request.cancel(new CallTimeoutException(new NodeId("game", 2), "svc", "echo", TIMEOUT));
+
+    assertThat(failure(request.reply())).isInstanceOf(CallTimeoutException.class);
+    assertThat((Object) old.readOutbound()).as("nothing more is written").isNull();
+    old.finishAndReleaseAll();
+  }
+
+  @Test
+  void cancellingAnAnsweredCallWritesNothing() {
+    Call call = call();
+    channel.writeInbound(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
+
+    call.request().cancel(new CallTimeoutException(new NodeId("game", 1), "svc", "echo", TIMEOUT));
+
+    assertThat(call.reply()).isCompletedWithValue(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
+    assertThat((Object) channel.readOutbound()).isNull();
+  }
+
+  @Test
+  void aReplyAfterTheCallWasCancelledFindsNoCallAndIsDropped() {
+    Call call = call();
+    call.request().cancel(new CallTimeoutException(new NodeId("game", 1), "svc", "echo", TIMEOUT));
+    ((ByteBuf) channel.readOutbound()).release();
 
     channel.writeInbound(new InboundResponse(call.requestId(), ResponseStatus.OK, RESULT));
 
@@ -104,31 +148,45 @@ class OutgoingConnectionTest {
   }
 
   @Test
-  void eachCallHasItsOwnDeadline() {
-    Call longer = call(Duration.ofSeconds(2));
-    clock.advance(Duration.ofMillis(100));
-    Call shorter = call(TIMEOUT);
-
-    clock.advance(TIMEOUT);
-    assertThat(shorter.reply()).as("500 ms after it was made").isCompletedExceptionally();
-    assertThat(longer.reply()).as("600 ms into its 2 s").isNotDone();
-    clock.advance(Duration.ofMillis(1400));
-    assertThat(longer.reply()).isCompletedExceptionally();
-  }
-
-  @Test
-  void pendingCallsFailAtOnceWhenTheConnectionClosesAndTheirDeadlinesThenDoNothing() {
-    Call call = call(TIMEOUT);
+  void aCallWrittenBeforeTheConnectionClosedMayHaveRun() {
+    Call call = call();
 
     channel.close();
 
-    assertThat(call.reply().handle((reply, error) -> error).join()).isInstanceOf(ConnectionLostException.class);
-    assertThat(clock.pendingTasks()).isZero();
+    assertThat(failure(call.reply())).isInstanceOfSatisfying(ConnectionLostException.class,
+        lost -> assertThat(lost.mayHaveRun()).isTrue());
+  }
+
+  @Test
+  void aCallOnAClosedConnectionProvablyDidNotRun() {
+    channel.close();
+
+    OutgoingConnection.Request request = connection.call(frame(), "svc", "echo");
+
+    assertThat(failure(request.reply())).isInstanceOfSatisfying(ConnectionLostException.class,
+        lost -> assertThat(lost.mayHaveRun()).isFalse());
+  }
+
+  @Test
+  void aCallWhoseWriteFailsProvablyDidNotRun() {
+    channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ReferenceCountUtil.release(msg);
+        promise.setFailure(new IOException("broken pipe"));
+      }
+    });
+
+    OutgoingConnection.Request request = connection.call(frame(), "svc", "echo");
+
+    assertThat(failure(request.reply())).isInstanceOfSatisfying(ConnectionLostException.class,
+        lost -> assertThat(lost.mayHaveRun()).isFalse()).hasMessageContaining("could not be written");
+    assertThat(connection.pendingCalls()).isZero();
   }
 
   @Test
   void aDrainingConnectionClosesOnceItsLastCallIsAnsweredButNotWithinTheGrace() {
-    Call call = call(Duration.ofSeconds(5));
+    Call call = call();
     connection.closeWhenIdle(Duration.ofMillis(250));
 
     clock.advance(Duration.ofMillis(249));

@@ -105,6 +105,10 @@ public final class FrpcAutoConfiguration {
     map.from(client::getConnectTimeout).to(builder::connectTimeout);
     builder.reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff());
     map.from(client::isDirectCompletion).to(builder::directCompletion);
+    FrpcProperties.Retry retry = client.getRetry();
+    map.from(retry::getMaxAttempts).to(builder::retryMaxAttempts);
+    map.from(retry::getBackoff).to(builder::retryBackoff);
+    builder.retryBudget(retry.getBudgetRatio(), retry.getBudgetMinPerSecond());
     map.from(properties::getIoThreads).to(builder::ioThreads);
     map.from(properties::getMaxInboundBytes).as(DataSize::toBytes).to(builder::maxInboundBytes);
     map.from(properties::getMaxQueuedOutboundBytes).as(DataSize::toBytes).to(builder::maxQueuedOutboundBytes);

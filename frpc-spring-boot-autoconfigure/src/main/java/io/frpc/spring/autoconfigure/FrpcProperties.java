@@ -467,8 +467,15 @@ public class FrpcProperties {
     /** How long a call or send waits for a matching node to be connected before failing. */
     private Duration connectWait = FrpcNode.DEFAULT_CONNECT_WAIT;
 
-    /** Default deadline of a call; override per call with timeout(...). */
+    /**
+     * The timeout a call's deadline is set by, unless the call sets its own (timeout(...), @Timeout): the deadline
+     * covers the wait for a node, every attempt and the reply, and calls made while serving a call get no more than
+     * what is left of it.
+     */
     private Duration callTimeout = FrpcNode.DEFAULT_CALL_TIMEOUT;
+
+    /** Retries, failover and hedging of calls. */
+    private final Retry retry = new Retry();
 
     /** Limit for one TCP connect attempt. */
     private Duration connectTimeout = FrpcNode.DEFAULT_CONNECT_TIMEOUT;
@@ -491,6 +498,10 @@ public class FrpcProperties {
 
     public ClientSsl getSsl() {
       return ssl;
+    }
+
+    public Retry getRetry() {
+      return retry;
     }
 
     public boolean isDirectCompletion() {
@@ -539,6 +550,57 @@ public class FrpcProperties {
 
     public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
       this.reconnectMaxBackoff = reconnectMaxBackoff;
+    }
+  }
+
+  /** Retries, failover and hedging of calls to one node. */
+  public static class Retry {
+
+    /**
+     * Most attempts of one call, the first included: a call that provably did not run goes to another node, an
+     * idempotent one that may have run is retried. 1 turns retries, failover and hedging off.
+     */
+    private int maxAttempts = FrpcNode.DEFAULT_RETRY_MAX_ATTEMPTS;
+
+    /** The wait before a call is retried on the node it failed on, doubling per attempt; failover does not wait. */
+    private Duration backoff = FrpcNode.DEFAULT_RETRY_BACKOFF;
+
+    /** Retries and hedges allowed per call made, so that a failing cluster is not hit several times as hard. */
+    private double budgetRatio = FrpcNode.DEFAULT_RETRY_BUDGET_RATIO;
+
+    /** Retries allowed per second however few calls are made. */
+    private int budgetMinPerSecond = FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND;
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getBackoff() {
+      return backoff;
+    }
+
+    public void setBackoff(Duration backoff) {
+      this.backoff = backoff;
+    }
+
+    public double getBudgetRatio() {
+      return budgetRatio;
+    }
+
+    public void setBudgetRatio(double budgetRatio) {
+      this.budgetRatio = budgetRatio;
+    }
+
+    public int getBudgetMinPerSecond() {
+      return budgetMinPerSecond;
+    }
+
+    public void setBudgetMinPerSecond(int budgetMinPerSecond) {
+      this.budgetMinPerSecond = budgetMinPerSecond;
     }
   }
 
