@@ -283,4 +283,91 @@ class FailoverTest {
       return socket.getLocalPort();
     }
   }
+
+  /** A typed client of GracefulDrainTest.Service: {@code slow} declared idempotent by one method, not by the other. */
+  @io.frpc.client.FrpcClient(node = "game", module = "svc")
+  public interface Svc {
+    @FrpcCommand(value = "slow", idempotent = true)
+    int slowIdempotent(int millis);
+
+    @FrpcCommand("slow")
+    int slow(int millis);
+  }
+
+  @Test
+  void aTypedClientMethodDeclaredIdempotentIsRetriedAfterALossThatMayHaveRunAndTheOtherIsNot() throws Exception {
+    TestNode server = server(1, 0);
+    try (Relay relay = new Relay(server.port())) {
+      TestNode caller = caller(FrpcObserver.NONE);
+      caller.client.nodeAvailable(server.id(), "127.0.0.1", relay.port());
+      await().atMost(WAIT).until(() -> caller.frpc.isActive("game", 1));
+      Svc svc = caller.frpc.client(Svc.class);
+
+      CompletableFuture<Integer> idempotent = CompletableFuture.supplyAsync(() -> svc.slowIdempotent(500));
+      await().atMost(WAIT).until(() -> server.requestsInFlight() == 1);
+      relay.cut();
+      assertThat(idempotent.get(20, TimeUnit.SECONDS)).as("retried once the node was back").isEqualTo(500);
+
+      await().atMost(WAIT).until(() -> caller.frpc.isActive("game", 1) && server.requestsInFlight() == 0);
+      CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> svc.slow(500));
+      await().atMost(WAIT).until(() -> server.requestsInFlight() == 1);
+      relay.cut();
+      assertThat(other).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause().isInstanceOfSatisfying(ConnectionLostException.class,
+              lost -> assertThat(lost.mayHaveRun()).isTrue());
+    }
+  }
+
+  /** Module "svc" whose {@code answer} is slow on node 1 and fast elsewhere. */
+  public static final class Uneven {
+    private final int node;
+
+    Uneven(FrpcInstance self) {
+      this.node = self.node().id();
+    }
+
+    public int answer() throws InterruptedException {
+      if (node == 1) {
+        Thread.sleep(2_000);
+      }
+      return node;
+    }
+  }
+
+  @Test
+  void aHedgedCallIsAnsweredByTheFastNodeAndTheSlowAttemptIsCancelled() {
+    List<String> outcomesOnSlowNode = new CopyOnWriteArrayList<>();
+    TestNode slow = TestNode.builder("game", 1).handler(HandlerDefinition.of("svc", null, 4, Uneven::new)
+        .runConcurrently()).configure(b -> b.observer(new FrpcObserver() {
+          @Override
+          public void requestCompleted(String module, String command, String outcome, long nanos) {
+            outcomesOnSlowNode.add(outcome);
+          }
+        })).start();
+    nodes.add(slow);
+    TestNode fast = TestNode.builder("game", 2).handler(HandlerDefinition.of("svc", null, 4, Uneven::new)
+        .runConcurrently()).start();
+    nodes.add(fast);
+    List<String> retries = new CopyOnWriteArrayList<>();
+    TestNode caller = caller(new FrpcObserver() {
+      @Override
+      public void callRetried(String nodeName, String module, String command, String kind) {
+        retries.add(kind);
+      }
+    });
+    caller.connectedTo(slow).connectedTo(fast);
+
+    ModuleCall hedged = caller.frpc.module("game", "svc").timeout(Duration.ofSeconds(5)).hedge(Duration.ofMillis(50));
+    for (int i = 0; i < 6; i++) {
+      long started = System.nanoTime();
+      assertThat(hedged.call("answer", Integer.class)).isEqualTo(2);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("never waits for the slow node")
+          .isLessThan(1_000);
+    }
+
+    assertThat(retries).as("every call that went to node 1 first was hedged").isNotEmpty().allMatch("HEDGE"::equals);
+    await().atMost(WAIT).until(() -> outcomesOnSlowNode.size() == retries.size());
+    assertThat(outcomesOnSlowNode).as("node 1 was told: no reply sent for the attempts that lost")
+        .allMatch("CANCELLED"::equals);
+  }
 }

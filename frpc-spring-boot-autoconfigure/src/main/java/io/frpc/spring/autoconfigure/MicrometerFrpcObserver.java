@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records frpc's measurements as Micrometer meters: timers {@code frpc.client.calls} (tags node, module,
  * command, outcome) and {@code frpc.server.requests} (module, command, outcome), counters
- * {@code frpc.client.sends} (node, module, command, outcome) and {@code frpc.server.connections.refused}
+ * {@code frpc.client.sends} (node, module, command, outcome), {@code frpc.client.retries} (node, module, command,
+ * kind), {@code frpc.client.retries.denied} (node, module, command) and {@code frpc.server.connections.refused}
  * (reason). Meters are looked up once per tag combination.
  */
 final class MicrometerFrpcObserver implements FrpcObserver {
@@ -21,6 +22,8 @@ final class MicrometerFrpcObserver implements FrpcObserver {
   private final Map<Tags, Counter> sends = new ConcurrentHashMap<>();
   private final Map<Tags, Timer> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final Map<Tags, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<Tags, Counter> retriesDenied = new ConcurrentHashMap<>();
 
   MicrometerFrpcObserver(MeterRegistry registry) {
     this.registry = registry;
@@ -39,6 +42,24 @@ final class MicrometerFrpcObserver implements FrpcObserver {
     sends.computeIfAbsent(new Tags(nodeName, module, command, outcome), tags -> Counter.builder("frpc.client.sends")
         .description("Sends to other nodes, by node name, module, command and whether they were written")
         .tags("node", tags.node(), "module", tags.module(), "command", tags.command(), "outcome", tags.outcome())
+        .register(registry)).increment();
+  }
+
+  @Override
+  public void callRetried(String nodeName, String module, String command, String kind) {
+    retries.computeIfAbsent(new Tags(nodeName, module, command, kind), tags -> Counter.builder("frpc.client.retries")
+        .description("Extra attempts of calls: FAILOVER (the last attempt did not run), RETRY (it may have run; "
+            + "idempotent call) or HEDGE")
+        .tags("node", tags.node(), "module", tags.module(), "command", tags.command(), "kind", tags.outcome())
+        .register(registry)).increment();
+  }
+
+  @Override
+  public void retryDenied(String nodeName, String module, String command) {
+    retriesDenied.computeIfAbsent(new Tags(nodeName, module, command, null), tags -> Counter
+        .builder("frpc.client.retries.denied")
+        .description("Retries and hedges the retry budget refused; the call failed with its last error")
+        .tags("node", tags.node(), "module", tags.module(), "command", tags.command())
         .register(registry)).increment();
   }
 

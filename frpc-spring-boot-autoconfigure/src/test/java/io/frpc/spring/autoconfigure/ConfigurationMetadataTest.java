@@ -151,6 +151,10 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.client.reconnect-initial-backoff", FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF),
       Map.entry("frpc.client.reconnect-max-backoff", FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF),
       Map.entry("frpc.client.direct-completion", FrpcNode.DEFAULT_DIRECT_COMPLETION),
+      Map.entry("frpc.client.retry.max-attempts", FrpcNode.DEFAULT_RETRY_MAX_ATTEMPTS),
+      Map.entry("frpc.client.retry.backoff", FrpcNode.DEFAULT_RETRY_BACKOFF),
+      Map.entry("frpc.client.retry.budget-ratio", FrpcNode.DEFAULT_RETRY_BUDGET_RATIO),
+      Map.entry("frpc.client.retry.budget-min-per-second", FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND),
       Map.entry("frpc.max-message-size", DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE)),
       Map.entry("frpc.fragment-size", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE)),
       Map.entry("frpc.heartbeat-interval", FrpcNode.DEFAULT_HEARTBEAT_INTERVAL),
@@ -179,6 +183,9 @@ class ConfigurationMetadataTest {
     }
     if (type == Boolean.class) {
       return defaultValue.isBoolean() ? defaultValue.asBoolean() : null;
+    }
+    if (type == Double.class) {
+      return defaultValue.isNumber() ? defaultValue.asDouble() : null;
     }
     return defaultValue.isString() ? defaultValue.asString() : null;
   }
