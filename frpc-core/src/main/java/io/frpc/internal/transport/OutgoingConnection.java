@@ -57,6 +57,8 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
   private volatile long rttNanos = -1;
+  /** Round trips of calls, replies and deadlines alike: the load signal of least-loaded routing. */
+  private final LatencyAverage latency = new LatencyAverage();
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
@@ -156,6 +158,14 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     return pending.size();
   }
 
+  /**
+   * Average round trip of this connection's calls in nanoseconds, on the node's clock: rises at once with a slower
+   * call, falls over about 10 s (a call that timed out counts as the time it waited); -1 before the first call ended.
+   */
+  public long latencyNanos() {
+    return latency.nanos(clock.nanoTime());
+  }
+
   /** Runs {@code action} once the connection has closed (at once if it already has). */
   public void onClose(Runnable action) {
     boolean now;
@@ -245,6 +255,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     int id = nextRequestId();
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
     PendingCall call = new PendingCall(module, command, timeout);
+    call.sentAt = clock.nanoTime();
     pending.put(id, call);
     call.deadline = clock.schedule(() -> expire(id), timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (closed) {
@@ -298,6 +309,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     call.finish();
+    latency.record(call.sentAt, clock.nanoTime());
     call.future.complete(response);
     closeIfIdle();
   }
@@ -334,6 +346,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   private void expire(int id) {
     PendingCall call = pending.get(id);
     if (call != null) {
+      latency.record(call.sentAt, clock.nanoTime());
       fail(id, new CallTimeoutException(node.id(), call.module, call.command, call.timeout));
     }
   }
@@ -361,6 +374,8 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     final String command;
     final Duration timeout;
     volatile FrpcClock.ScheduledTask deadline;
+    /** When the call was registered, on the node's clock; set before it is published in {@code pending}. */
+    long sentAt;
 
     PendingCall(String module, String command, Duration timeout) {
       this.module = module;
