@@ -132,6 +132,12 @@ public final class FrpcNode implements AutoCloseable {
    */
   public static final boolean DEFAULT_DIRECT_COMPLETION = false;
 
+  /**
+   * How a call without a node id or {@code mod} key picks one of the connected nodes
+   * ({@code frpc.client.load-balancing}): {@link LoadBalancing#ROUND_ROBIN}.
+   */
+  public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ROUND_ROBIN;
+
   /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}): 128 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
@@ -627,7 +633,8 @@ public final class FrpcNode implements AutoCloseable {
           builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
       this.clientSettings = new ClientSettings(builder.connectWait, builder.callTimeout, builder.connectTimeout,
-          builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion);
+          builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion,
+          builder.loadBalancing);
       this.ioThreads = builder.ioThreads;
       this.discovery = builder.discovery;
       this.smileMapper = builder.smileMapper;
@@ -681,6 +688,7 @@ public final class FrpcNode implements AutoCloseable {
     private Duration reconnectInitialBackoff = DEFAULT_RECONNECT_INITIAL_BACKOFF;
     private Duration reconnectMaxBackoff = DEFAULT_RECONNECT_MAX_BACKOFF;
     private boolean directCompletion = DEFAULT_DIRECT_COMPLETION;
+    private LoadBalancing loadBalancing = DEFAULT_LOAD_BALANCING;
     private int ioThreads = DEFAULT_IO_THREADS;
     private long maxInboundBytes = DEFAULT_MAX_INBOUND_BYTES;
     private long maxQueuedOutboundBytes = DEFAULT_MAX_QUEUED_OUTBOUND_BYTES;
@@ -872,6 +880,19 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder directCompletion(boolean direct) {
       this.directCompletion = direct;
+      return this;
+    }
+
+    /**
+     * How a call without a node id or {@code mod} key picks one of the connected nodes of the name
+     * ({@code frpc.client.load-balancing}, {@link FrpcNode#DEFAULT_LOAD_BALANCING}): the less loaded of two drawn
+     * at random, by their calls waiting for a reply and the average round trip of their recent calls
+     * ({@link LoadBalancing#LEAST_LOADED}), so a slow or overloaded node gets fewer calls; or each in turn
+     * ({@link LoadBalancing#ROUND_ROBIN}). Calls to a node id, with {@code mod(key)} or to all nodes are not
+     * affected.
+     */
+    public Builder loadBalancing(LoadBalancing balancing) {
+      this.loadBalancing = Objects.requireNonNull(balancing, "balancing");
       return this;
     }
 

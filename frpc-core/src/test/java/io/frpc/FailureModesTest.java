@@ -267,7 +267,7 @@ class FailureModesTest {
 
   private static ClientSettings settings(Duration connectWait, Duration callTimeout) {
     return new ClientSettings(connectWait, callTimeout, Duration.ofSeconds(2), Duration.ofMillis(50),
-        Duration.ofMillis(500), false);
+        Duration.ofMillis(500), false, FrpcNode.DEFAULT_LOAD_BALANCING);
   }
 
   private static OutgoingConnection connectionTo(TestNode caller, String name) {

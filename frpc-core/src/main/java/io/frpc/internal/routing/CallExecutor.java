@@ -54,6 +54,7 @@ public final class CallExecutor {
   private final RemoteNodes client;
   private final PayloadCodec codec;
   private final Instrumentation instrumentation;
+  private final NodeChoice nodeChoice;
   private final Map<Type, ReplyDecoder<?>> valueDecoders = new ConcurrentHashMap<>();
   private final Map<Type, ReplyDecoder<?>> broadcastDecoders = new ConcurrentHashMap<>();
 
@@ -61,6 +62,7 @@ public final class CallExecutor {
     this.client = client;
     this.codec = codec;
     this.instrumentation = new Instrumentation(observer, tracer, client.clock());
+    this.nodeChoice = new NodeChoice(client.settings().loadBalancing());
   }
 
   /** Decoder of a single value of {@code type}; one per type, resolved on first use. */
@@ -103,7 +105,7 @@ public final class CallExecutor {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
     NodeGroup group = client.group(target.nodeName());
-    Route ready = NodeChoice.choose(group, target);
+    Route ready = nodeChoice.choose(group, target);
     if (ready != null) {
       // the common case, a node connected: no future to compose the route with
       CompletableFuture<R> result;
@@ -241,14 +243,14 @@ public final class CallExecutor {
    */
   private CompletableFuture<Route> routeFor(CallTarget target) {
     NodeGroup group = client.group(target.nodeName());
-    Route ready = NodeChoice.choose(group, target);
+    Route ready = nodeChoice.choose(group, target);
     return ready != null ? CompletableFuture.completedFuture(ready) : awaitRoute(group, target);
   }
 
   /** Waits for a node of the group to connect and picks the route then. */
   private CompletableFuture<Route> awaitRoute(NodeGroup group, CallTarget target) {
     return awaitAny(group, target).thenApply(connected -> {
-      Route selected = NodeChoice.choose(group, target);
+      Route selected = nodeChoice.choose(group, target);
       return selected != null ? selected : new Route(connected, target.modKey());
     });
   }

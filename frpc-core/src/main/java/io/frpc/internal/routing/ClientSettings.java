@@ -1,6 +1,7 @@
 package io.frpc.internal.routing;
 
 import io.frpc.FrpcConfigurationException;
+import io.frpc.LoadBalancing;
 import java.time.Duration;
 
 /**
@@ -13,9 +14,11 @@ import java.time.Duration;
  * @param reconnectMaxBackoff     the delay doubles per failed attempt up to this
  * @param directCompletion        whether asynchronous calls complete, and run their continuations, on the I/O
  *                                thread that read the reply instead of a callback thread
+ * @param loadBalancing           how a call without a node id or {@code mod} key picks a node
  */
 public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
-    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion) {
+    Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion,
+    LoadBalancing loadBalancing) {
 
   public ClientSettings {
     if (connectWait.isNegative()) {

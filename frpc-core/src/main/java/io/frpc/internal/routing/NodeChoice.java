@@ -1,27 +1,35 @@
 package io.frpc.internal.routing;
 
+import io.frpc.LoadBalancing;
 import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.transport.OutgoingConnection;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Which connected node of a name a call goes to, and the key its instance is then picked by: a given node
  * id; for {@code mod(key)}, N connected nodes in id order, node {@code key mod N} with instance key
  * {@code key / N} (so every node–instance pair receives keys, and a key sticks to its node while the set of
- * nodes is stable); otherwise round robin.
+ * nodes is stable); otherwise by the node's {@link LoadBalancing}: the less loaded of two random nodes
+ * ({@link PowerOfTwoChoices}), or round robin.
  */
 final class NodeChoice {
 
-  private NodeChoice() {
+  /** For {@link LoadBalancing#LEAST_LOADED}; {@code null} for round robin. */
+  private final PowerOfTwoChoices<OutgoingConnection> leastLoaded;
+
+  NodeChoice(LoadBalancing balancing) {
+    this.leastLoaded = balancing == LoadBalancing.LEAST_LOADED ? new PowerOfTwoChoices<>(
+        OutgoingConnection::pendingCalls, OutgoingConnection::latencyNanos, ThreadLocalRandom::current) : null;
   }
 
   /** The route for {@code target} among {@code group}'s connected nodes, or {@code null} when none fits. */
-  static Route choose(NodeGroup group, CallTarget target) {
+  Route choose(NodeGroup group, CallTarget target) {
     if (target.nodeId() != null) {
       OutgoingConnection connection = group.byId(target.nodeId());
       return connection == null ? null : new Route(connection, target.modKey());
     }
     if (target.selection() != InstanceSelection.MOD) {
-      OutgoingConnection connection = group.next();
+      OutgoingConnection connection = leastLoaded == null ? group.next() : leastLoaded.choose(group.all());
       return connection == null ? null : new Route(connection, 0);
     }
     OutgoingConnection[] nodes = group.all();

@@ -20,7 +20,7 @@ class ReconnectsTest {
 
   private static final Backoff DEFAULTS = Reconnects.backoff(new ClientSettings(FrpcNode.DEFAULT_CONNECT_WAIT,
       FrpcNode.DEFAULT_CALL_TIMEOUT, FrpcNode.DEFAULT_CONNECT_TIMEOUT, FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF,
-      FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF, false));
+      FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF, false, FrpcNode.DEFAULT_LOAD_BALANCING));
 
   private final ManualClock clock = new ManualClock();
   private final List<Long> attempts = new ArrayList<>();
