@@ -105,6 +105,7 @@ public final class FrpcAutoConfiguration {
     map.from(client::getConnectTimeout).to(builder::connectTimeout);
     builder.reconnectBackoff(client.getReconnectInitialBackoff(), client.getReconnectMaxBackoff());
     map.from(client::isDirectCompletion).to(builder::directCompletion);
+    map.from(client::getLoadBalancing).to(builder::loadBalancing);
     map.from(properties::getIoThreads).to(builder::ioThreads);
     map.from(properties::getMaxInboundBytes).as(DataSize::toBytes).to(builder::maxInboundBytes);
     map.from(properties::getMaxQueuedOutboundBytes).as(DataSize::toBytes).to(builder::maxQueuedOutboundBytes);
