@@ -134,9 +134,10 @@ public final class FrpcNode implements AutoCloseable {
 
   /**
    * How a call without a node id or {@code mod} key picks one of the connected nodes
-   * ({@code frpc.client.load-balancing}): {@link LoadBalancing#ROUND_ROBIN}.
+   * ({@code frpc.client.load-balancing}): {@link LoadBalancing#LEAST_LOADED}, as fast as round robin on equal
+   * nodes and far better when one is slow (docs/benchmarks.md, "Load-aware choice").
    */
-  public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ROUND_ROBIN;
+  public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.LEAST_LOADED;
 
   /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}): 128 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;

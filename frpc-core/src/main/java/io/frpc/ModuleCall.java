@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * A call to one instance on one node: the node is picked round-robin (by key with {@link #mod}) or
- * fixed with {@link #node}; the instance by round-robin ({@link #balance}) or key ({@link #mod}).
+ * A call to one instance on one node: the node is picked by the calling node's {@link LoadBalancing} (by key with
+ * {@link #mod}) or fixed with {@link #node}; the instance by round-robin ({@link #balance}) or key ({@link #mod}).
  */
 public final class ModuleCall {
 

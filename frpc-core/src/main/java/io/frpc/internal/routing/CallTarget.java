@@ -8,7 +8,7 @@ import java.util.Objects;
  * Where a call goes: which node(s), which instance(s), and its deadline.
  *
  * @param nodeName     node name
- * @param nodeId       a specific node id, or {@code null} for round-robin (or key-based with {@code MOD})
+ * @param nodeId       a specific node id, or {@code null} for the node's load balancing (or key-based with {@code MOD})
  * @param allNodes     every connected node of the name
  * @param module       module name
  * @param instanceName instance-name filter, or {@code null}
@@ -28,7 +28,7 @@ public record CallTarget(String nodeName, Integer nodeId, boolean allNodes, Stri
     }
   }
 
-  /** One node by round-robin, balanced instance, default deadline. */
+  /** One node by the node's load balancing, balanced instance, default deadline. */
   public static CallTarget of(String nodeName, String module) {
     return new CallTarget(nodeName, null, false, module, null, InstanceSelection.BALANCE, 0, null);
   }
