@@ -27,13 +27,17 @@
 #                            (thread CPU, notifications, Redis load, register -> seen, frozen -> gone), then one
 #                            caller with real frpc nodes (connect time, allNodes() fan-out); defaults 1000 10 30 50
 #                            (about 3 minutes)
+#   ./benchmarks.sh balance [warm-up s] [measured s] [repetitions] [callers]
+#                            least-loaded choice against round robin: three frpc server nodes of one name and a caller
+#                            node in one JVM, node 3 equal, 20 ms slower per call, or paused 50 ms every second;
+#                            defaults 2 5 5 8 (about 4 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale) ;;
-  *) echo "usage: $0 [quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale]" >&2; exit 2 ;;
+  quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale|balance) ;;
+  *) echo "usage: $0 [quick|full|fanout|custom|profile|jmh|security|metrics|typed|pubsub|scale|balance]" >&2; exit 2 ;;
 esac
 
 ./mvnw -B -q package -DskipTests -pl frpc-benchmarks -am
@@ -52,6 +56,11 @@ if [ "$mode" = scale ]; then
   # are started by it with the same class path
   exec java -Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
     io.frpc.bench.scale.ScaleBenchmark frpc-benchmarks/target/benchmark-scale.md "${@:2}"
+fi
+if [ "$mode" = balance ]; then
+  # servers and caller share this one JVM
+  exec java -Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$classpath" \
+    io.frpc.bench.balance.BalanceBenchmark frpc-benchmarks/target/benchmark-balance.md "${@:2}"
 fi
 if [ "$mode" = profile ]; then
   [ $# -eq 3 ] || { echo "usage: $0 profile <system> <scenario>, e.g. profile frpc-direct throughput-32-64" >&2; exit 2; }

@@ -149,6 +149,13 @@ public final class FrpcNode implements AutoCloseable {
    */
   public static final boolean DEFAULT_DIRECT_COMPLETION = false;
 
+  /**
+   * How a call without a node id or {@code mod} key picks one of the connected nodes
+   * ({@code frpc.client.load-balancing}): {@link LoadBalancing#LEAST_LOADED}, as fast as round robin on equal
+   * nodes and far better when one is slow (docs/benchmarks.md, "Load-aware choice").
+   */
+  public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.LEAST_LOADED;
+
   /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}): 128 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
@@ -645,7 +652,8 @@ public final class FrpcNode implements AutoCloseable {
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
       this.clientSettings = new ClientSettings(builder.connectWait, builder.callTimeout, builder.connectTimeout,
           builder.reconnectInitialBackoff, builder.reconnectMaxBackoff, builder.directCompletion,
-          builder.retryMaxAttempts, builder.retryBackoff, builder.retryBudgetRatio, builder.retryBudgetMinPerSecond);
+          builder.retryMaxAttempts, builder.retryBackoff, builder.retryBudgetRatio, builder.retryBudgetMinPerSecond,
+          builder.loadBalancing);
       this.ioThreads = builder.ioThreads;
       this.discovery = builder.discovery;
       this.smileMapper = builder.smileMapper;
@@ -704,6 +712,7 @@ public final class FrpcNode implements AutoCloseable {
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
     private int retryBudgetMinPerSecond = DEFAULT_RETRY_BUDGET_MIN_PER_SECOND;
+    private LoadBalancing loadBalancing = DEFAULT_LOAD_BALANCING;
     private int ioThreads = DEFAULT_IO_THREADS;
     private long maxInboundBytes = DEFAULT_MAX_INBOUND_BYTES;
     private long maxQueuedOutboundBytes = DEFAULT_MAX_QUEUED_OUTBOUND_BYTES;
@@ -938,6 +947,19 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder directCompletion(boolean direct) {
       this.directCompletion = direct;
+      return this;
+    }
+
+    /**
+     * How a call without a node id or {@code mod} key picks one of the connected nodes of the name
+     * ({@code frpc.client.load-balancing}, {@link FrpcNode#DEFAULT_LOAD_BALANCING}): the less loaded of two drawn
+     * at random, by their calls waiting for a reply and the average round trip of their recent calls
+     * ({@link LoadBalancing#LEAST_LOADED}), so a slow or overloaded node gets fewer calls; or each in turn
+     * ({@link LoadBalancing#ROUND_ROBIN}). Calls to a node id, with {@code mod(key)} or to all nodes are not
+     * affected.
+     */
+    public Builder loadBalancing(LoadBalancing balancing) {
+      this.loadBalancing = Objects.requireNonNull(balancing, "balancing");
       return this;
     }
 

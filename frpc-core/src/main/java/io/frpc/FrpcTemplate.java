@@ -11,7 +11,7 @@ import java.util.SortedSet;
 /**
  * Entry point for calling other nodes. Every seed call mode is one chain:
  * <pre>{@code
- * frpc.module("cluster_server", "test_m")      // one node, round-robin
+ * frpc.module("cluster_server", "test_m")      // one node: the less loaded of two
  *     .node(2)                                  // or: that node id; .allNodes() for every node
  *     .instance("test_one")                     // optional instance-name filter
  *     .mod(playerId)                            // or .balance() (default) or .broadcast()

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * A call to one instance on one node: the node is picked round-robin (by key with {@link #mod}) or
- * fixed with {@link #node}; the instance by round-robin ({@link #balance}) or key ({@link #mod}).
+ * A call to one instance on one node: the node is picked by the calling node's {@link LoadBalancing} (by key with
+ * {@link #mod}) or fixed with {@link #node}; the instance by round-robin ({@link #balance}) or key ({@link #mod}).
  */
 public final class ModuleCall {
 
@@ -79,7 +79,7 @@ public final class ModuleCall {
    * Hedges the call (and declares it {@linkplain #idempotent() idempotent}): when no reply came within
    * {@code after}, another node of the name is asked as well, and again after each further {@code after}, up to
    * {@code frpc.client.retry.max-attempts} attempts within the retry budget; the first reply wins and the other
-   * attempts are cancelled. Only calls routed by round robin or load are hedged.
+   * attempts are cancelled. Only calls without node id or key are hedged.
    */
   public ModuleCall hedge(Duration after) {
     return new ModuleCall(executor, target.withHedge(after));

@@ -25,7 +25,7 @@ public enum RemoteErrorCode {
   DEADLINE_EXCEEDED(8),
   /**
    * The node was shutting down and no longer took requests; the command did not run, so a call may go to another
-   * node (frpc does so itself for calls routed by round robin or load).
+   * node (frpc does so itself for calls without node id or key).
    */
   SHUTTING_DOWN(9);
 

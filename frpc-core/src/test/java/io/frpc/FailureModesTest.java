@@ -268,7 +268,8 @@ class FailureModesTest {
   private static ClientSettings settings(Duration connectWait, Duration callTimeout) {
     return new ClientSettings(connectWait, callTimeout, Duration.ofSeconds(2), Duration.ofMillis(50),
         Duration.ofMillis(500), false, FrpcNode.DEFAULT_RETRY_MAX_ATTEMPTS, FrpcNode.DEFAULT_RETRY_BACKOFF,
-        FrpcNode.DEFAULT_RETRY_BUDGET_RATIO, FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND);
+        FrpcNode.DEFAULT_RETRY_BUDGET_RATIO, FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND,
+        FrpcNode.DEFAULT_LOAD_BALANCING);
   }
 
   private static OutgoingConnection connectionTo(TestNode caller, String name) {

@@ -96,7 +96,8 @@ final class TestNode implements AutoCloseable {
     Builder client(ClientSettings settings) {
       node.connectWait(settings.connectWait()).callTimeout(settings.callTimeout())
           .connectTimeout(settings.connectTimeout())
-          .reconnectBackoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
+          .reconnectBackoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff())
+          .directCompletion(settings.directCompletion()).loadBalancing(settings.loadBalancing());
       return this;
     }
 

@@ -59,6 +59,7 @@ public final class CallExecutor {
   private final RemoteNodes client;
   private final PayloadCodec codec;
   private final Instrumentation instrumentation;
+  private final NodeChoice nodeChoice;
   private final RetryBudget retryBudget;
   private final Backoff retryBackoff;
   /** Thread-safe; drawn from only when a call is retried. */
@@ -70,6 +71,7 @@ public final class CallExecutor {
     this.client = client;
     this.codec = codec;
     this.instrumentation = new Instrumentation(observer, tracer, client.clock());
+    this.nodeChoice = new NodeChoice(client.settings().loadBalancing());
     ClientSettings settings = client.settings();
     this.retryBudget = new RetryBudget(settings.retryBudgetRatio(), settings.retryBudgetMinPerSecond(),
         client.clock());
@@ -367,10 +369,10 @@ public final class CallExecutor {
    */
   private CompletableFuture<Route> routeFor(CallTarget target, Duration wait) {
     NodeGroup group = client.group(target.nodeName());
-    Route ready = NodeChoice.choose(group, target);
+    Route ready = nodeChoice.choose(group, target);
     return ready != null ? CompletableFuture.completedFuture(ready) : awaitNode(group, target, wait)
         .thenApply(connected -> {
-          Route selected = NodeChoice.choose(group, target);
+          Route selected = nodeChoice.choose(group, target);
           return selected != null ? selected : new Route(connected, target.modKey());
         });
   }
@@ -491,6 +493,10 @@ public final class CallExecutor {
 
   PayloadCodec codec() {
     return codec;
+  }
+
+  NodeChoice nodeChoice() {
+    return nodeChoice;
   }
 
   RetryBudget retryBudget() {

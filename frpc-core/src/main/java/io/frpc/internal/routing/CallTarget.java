@@ -9,7 +9,7 @@ import java.util.Objects;
  * run twice.
  *
  * @param nodeName     node name
- * @param nodeId       a specific node id, or {@code null} for round-robin (or key-based with {@code MOD})
+ * @param nodeId       a specific node id, or {@code null} for the node's load balancing (or key-based with {@code MOD})
  * @param allNodes     every connected node of the name
  * @param module       module name
  * @param instanceName instance-name filter, or {@code null}
@@ -35,7 +35,7 @@ public record CallTarget(String nodeName, Integer nodeId, boolean allNodes, Stri
     }
   }
 
-  /** One node by round-robin, balanced instance, default deadline. */
+  /** One node by the node's load balancing, balanced instance, default deadline. */
   public static CallTarget of(String nodeName, String module) {
     return new CallTarget(nodeName, null, false, module, null, InstanceSelection.BALANCE, 0, null, false, null);
   }

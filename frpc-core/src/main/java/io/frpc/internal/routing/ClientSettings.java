@@ -1,6 +1,7 @@
 package io.frpc.internal.routing;
 
 import io.frpc.FrpcConfigurationException;
+import io.frpc.LoadBalancing;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,11 @@ import java.time.Duration;
  *                                call that failed over to another node goes at once
  * @param retryBudgetRatio        retries and hedges allowed per call made, as a fraction
  * @param retryBudgetMinPerSecond retries allowed per second whatever the number of calls
+ * @param loadBalancing           how a call without a node id or {@code mod} key picks a node
  */
 public record ClientSettings(Duration connectWait, Duration callTimeout, Duration connectTimeout,
     Duration reconnectInitialBackoff, Duration reconnectMaxBackoff, boolean directCompletion, int maxAttempts,
-    Duration retryBackoff, double retryBudgetRatio, int retryBudgetMinPerSecond) {
+    Duration retryBackoff, double retryBudgetRatio, int retryBudgetMinPerSecond, LoadBalancing loadBalancing) {
 
   public ClientSettings {
     if (connectWait.isNegative()) {

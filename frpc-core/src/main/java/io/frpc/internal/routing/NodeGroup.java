@@ -56,8 +56,7 @@ final class NodeGroup {
       if (!avoid.isEmpty() && avoid.contains(candidate)) {
         continue;
       }
-      long avoidedUntil = candidate.avoidedUntilNanos();
-      if (avoidedUntil != 0 && avoidedUntil - clock.nanoTime() > 0) {
+      if (refusedLately(candidate)) {
         if (refusing == null) {
           refusing = candidate;
         }
@@ -66,6 +65,40 @@ final class NodeGroup {
       return candidate;
     }
     return refusing;
+  }
+
+  /**
+   * The connected nodes a call may go to: those not in {@code avoid}, and of those the ones that did not refuse a
+   * call unrun a moment ago, unless every one did. The array of connected nodes itself when none is passed over.
+   */
+  OutgoingConnection[] candidates(List<OutgoingConnection> avoid) {
+    OutgoingConnection[] nodes = active;
+    int usable = 0;
+    int unrefused = 0;
+    for (OutgoingConnection node : nodes) {
+      if (avoid.isEmpty() || !avoid.contains(node)) {
+        usable++;
+        if (!refusedLately(node)) {
+          unrefused++;
+        }
+      }
+    }
+    if (unrefused == nodes.length) {
+      return nodes;
+    }
+    OutgoingConnection[] result = new OutgoingConnection[unrefused > 0 ? unrefused : usable];
+    int i = 0;
+    for (OutgoingConnection node : nodes) {
+      if ((avoid.isEmpty() || !avoid.contains(node)) && (unrefused == 0 || !refusedLately(node))) {
+        result[i++] = node;
+      }
+    }
+    return result;
+  }
+
+  private boolean refusedLately(OutgoingConnection node) {
+    long avoidedUntil = node.avoidedUntilNanos();
+    return avoidedUntil != 0 && avoidedUntil - clock.nanoTime() > 0;
   }
 
   OutgoingConnection byId(int id) {

@@ -9,7 +9,6 @@ import io.frpc.NodeId;
 import io.frpc.RemoteCallException;
 import io.frpc.RemoteErrorCode;
 import io.frpc.internal.protocol.InboundResponse;
-import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.internal.routing.NodeChoice.Route;
 import io.frpc.internal.transport.OutgoingConnection;
@@ -40,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 final class OneCall implements Runnable {
 
   /**
-   * How long calls routed by round robin pass over a node that refused a call unrun (overloaded, shutting down),
+   * How long calls without node id or key pass over a node that refused a call unrun (overloaded, shutting down),
    * while another node is up: about one call per this period then finds out whether it still refuses.
    */
   private static final long REFUSING_NODE_AVOIDED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -182,10 +181,7 @@ final class OneCall implements Runnable {
         }
       }
     }
-    if (avoid.isEmpty() || target.nodeId() != null || target.selection() == InstanceSelection.MOD) {
-      return NodeChoice.choose(group, target);
-    }
-    return NodeChoice.chooseAvoiding(group, avoid);
+    return executor.nodeChoice().choose(group, target, avoid);
   }
 
   private void send(Route route) {
@@ -221,7 +217,7 @@ final class OneCall implements Runnable {
         RemoteCallException remote = ReplyDecoder.error(executor.codec(), request.connection().node().id(),
             response.body());
         if (remote.code() == RemoteErrorCode.OVERLOADED || remote.code() == RemoteErrorCode.SHUTTING_DOWN) {
-          // calls routed by round robin pass it over for a moment, rather than each being refused and retried
+          // calls without node id or key pass it over for a moment, rather than each being refused and retried
           request.connection().avoidUntil(clock.nanoTime() + REFUSING_NODE_AVOIDED_NANOS);
           failed(request, remote, Failure.REFUSED);
           return;

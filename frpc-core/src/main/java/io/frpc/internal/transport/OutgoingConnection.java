@@ -58,6 +58,8 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   private final AtomicInteger nextRequestId = new AtomicInteger();
   private volatile boolean closed;
   private volatile long rttNanos = -1;
+  /** Round trips of calls, answered or given up: the load signal of least-loaded routing. */
+  private final LatencyAverage latency = new LatencyAverage();
   /** Set by routing: until when (node clock) calls pass this node over, or 0. */
   private volatile long avoidedUntilNanos;
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
@@ -167,6 +169,15 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     avoidedUntilNanos = nanos == 0 ? 1 : nanos;
   }
 
+  /**
+   * Average round trip of this connection's calls in nanoseconds, on the node's clock: rises at once with a slower
+   * call, falls over about 10 s (a call given up — past its deadline, or beaten by a hedge — counts as the time it
+   * waited); -1 before the first call ended.
+   */
+  public long latencyNanos() {
+    return latency.nanos(clock.nanoTime());
+  }
+
   /** Calls waiting for their reply. */
   public int pendingCalls() {
     return pending.size();
@@ -260,7 +271,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   public Request call(ByteBuf requestFrame, String module, String command) {
     int id = nextRequestId();
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
-    Request call = new Request(this, id, module, command);
+    Request call = new Request(this, id, module, command, clock.nanoTime());
     pending.put(id, call);
     if (closed) {
       requestFrame.release();
@@ -312,6 +323,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       log.debug("Reply {} from {} arrived after its call was given up", response.requestId(), node.id());
       return;
     }
+    latency.record(call.sentAt, clock.nanoTime());
     call.reply.complete(response);
     closeIfIdle();
   }
@@ -380,13 +392,16 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     private final String module;
     private final String command;
     private final CompletableFuture<InboundResponse> reply = new CompletableFuture<>();
+    /** When the call was registered, on the node's clock. */
+    private final long sentAt;
     private volatile int writeState = UNKNOWN;
 
-    private Request(OutgoingConnection connection, int id, String module, String command) {
+    private Request(OutgoingConnection connection, int id, String module, String command, long sentAt) {
       this.connection = connection;
       this.id = id;
       this.module = module;
       this.command = command;
+      this.sentAt = sentAt;
     }
 
     /** The reply; see {@link OutgoingConnection#call}. */
@@ -404,8 +419,12 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
      * node (CANCEL, when it understands it) so that it drops the request or lets a running command know.
      */
     public void cancel(RuntimeException failure) {
-      if (connection.fail(id, failure) && writeState != NOT_WRITTEN && connection.supports(FrameType.FEATURE_CANCEL)
-          && !connection.closed) {
+      if (!connection.fail(id, failure) || writeState == NOT_WRITTEN) {
+        return;
+      }
+      // the node has not answered in all this time: it is at least this slow
+      connection.latency.record(sentAt, connection.clock.nanoTime());
+      if (connection.supports(FrameType.FEATURE_CANCEL) && !connection.closed) {
         connection.write(Frames.cancel(connection.alloc(), id));
       }
     }

@@ -21,7 +21,8 @@ class ReconnectsTest {
   private static final Backoff DEFAULTS = Reconnects.backoff(new ClientSettings(FrpcNode.DEFAULT_CONNECT_WAIT,
       FrpcNode.DEFAULT_CALL_TIMEOUT, FrpcNode.DEFAULT_CONNECT_TIMEOUT, FrpcNode.DEFAULT_RECONNECT_INITIAL_BACKOFF,
       FrpcNode.DEFAULT_RECONNECT_MAX_BACKOFF, false, FrpcNode.DEFAULT_RETRY_MAX_ATTEMPTS,
-      FrpcNode.DEFAULT_RETRY_BACKOFF, FrpcNode.DEFAULT_RETRY_BUDGET_RATIO, FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND));
+      FrpcNode.DEFAULT_RETRY_BACKOFF, FrpcNode.DEFAULT_RETRY_BUDGET_RATIO, FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND,
+      FrpcNode.DEFAULT_LOAD_BALANCING));
 
   private final ManualClock clock = new ManualClock();
   private final List<Long> attempts = new ArrayList<>();

@@ -89,7 +89,7 @@ class DemoScenario implements CommandLineRunner {
   private void calls(ModuleCall testM) {
     check("one_balance_call x4", () -> {
       List<Pong> pongs = pings(testM, 4);
-      expect(nodes(pongs).equals(Set.of(1, 2)), "round-robin should reach both nodes: " + pongs);
+      expect(nodes(pongs).equals(Set.of(1, 2)), "round-robin (frpc.client.load-balancing) should reach both nodes: " + pongs);
       return "nodes " + nodes(pongs);
     });
     check("one_mod_call x3", () -> sticky(pings(testM.mod(42), 3)));

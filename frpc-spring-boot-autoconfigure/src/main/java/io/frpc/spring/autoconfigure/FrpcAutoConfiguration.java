@@ -109,6 +109,7 @@ public final class FrpcAutoConfiguration {
     map.from(retry::getMaxAttempts).to(builder::retryMaxAttempts);
     map.from(retry::getBackoff).to(builder::retryBackoff);
     builder.retryBudget(retry.getBudgetRatio(), retry.getBudgetMinPerSecond());
+    map.from(client::getLoadBalancing).to(builder::loadBalancing);
     map.from(properties::getIoThreads).to(builder::ioThreads);
     map.from(properties::getMaxInboundBytes).as(DataSize::toBytes).to(builder::maxInboundBytes);
     map.from(properties::getMaxQueuedOutboundBytes).as(DataSize::toBytes).to(builder::maxQueuedOutboundBytes);

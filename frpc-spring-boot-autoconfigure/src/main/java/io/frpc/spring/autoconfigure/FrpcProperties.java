@@ -1,6 +1,7 @@
 package io.frpc.spring.autoconfigure;
 
 import io.frpc.FrpcNode;
+import io.frpc.LoadBalancing;
 import io.frpc.TlsClientAuth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -496,6 +497,13 @@ public class FrpcProperties {
      */
     private boolean directCompletion = FrpcNode.DEFAULT_DIRECT_COMPLETION;
 
+    /**
+     * How a call to a node name without a node id or mod key picks a connected node: least-loaded (the less
+     * loaded of two drawn at random, by calls waiting for a reply and the average round trip of recent calls, so a
+     * slow or overloaded node gets fewer calls) or round-robin (each in turn).
+     */
+    private LoadBalancing loadBalancing = FrpcNode.DEFAULT_LOAD_BALANCING;
+
     public ClientSsl getSsl() {
       return ssl;
     }
@@ -550,6 +558,14 @@ public class FrpcProperties {
 
     public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
       this.reconnectMaxBackoff = reconnectMaxBackoff;
+    }
+
+    public LoadBalancing getLoadBalancing() {
+      return loadBalancing;
+    }
+
+    public void setLoadBalancing(LoadBalancing loadBalancing) {
+      this.loadBalancing = loadBalancing;
     }
   }
 

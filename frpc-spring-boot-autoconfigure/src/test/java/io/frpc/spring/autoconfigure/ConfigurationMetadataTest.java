@@ -155,6 +155,7 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.client.retry.backoff", FrpcNode.DEFAULT_RETRY_BACKOFF),
       Map.entry("frpc.client.retry.budget-ratio", FrpcNode.DEFAULT_RETRY_BUDGET_RATIO),
       Map.entry("frpc.client.retry.budget-min-per-second", FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND),
+      Map.entry("frpc.client.load-balancing", FrpcNode.DEFAULT_LOAD_BALANCING),
       Map.entry("frpc.max-message-size", DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE)),
       Map.entry("frpc.fragment-size", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE)),
       Map.entry("frpc.heartbeat-interval", FrpcNode.DEFAULT_HEARTBEAT_INTERVAL),
@@ -165,7 +166,10 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.pubsub.max-subscriptions-per-connection", FrpcNode.DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION),
       Map.entry("frpc.pubsub.subscriber-backlog", FrpcNode.DEFAULT_SUBSCRIBER_BACKLOG));
 
-  /** A metadata default as a value of {@code type}: {@code "5s"} as a Duration, {@code "static"} as an enum. */
+  /**
+   * A metadata default as a value of {@code type}: {@code "5s"} as a Duration, {@code "static"} or
+   * {@code "round-robin"} as an enum (its constant in lower case, dashes for underscores).
+   */
   private static Object parse(JsonNode defaultValue, Class<?> type) {
     if (type == Duration.class) {
       return DurationStyle.detectAndParse(defaultValue.asString());
@@ -175,7 +179,7 @@ class ConfigurationMetadataTest {
     }
     if (type.isEnum()) {
       return Arrays.stream(type.getEnumConstants())
-          .filter(constant -> ((Enum<?>) constant).name().equalsIgnoreCase(defaultValue.asString()))
+          .filter(constant -> ((Enum<?>) constant).name().replace('_', '-').equalsIgnoreCase(defaultValue.asString()))
           .findFirst().orElse(null);
     }
     if (type == Integer.class) {

@@ -8,6 +8,7 @@ import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
 import io.frpc.FrpcResources;
 import io.frpc.FrpcTemplate;
+import io.frpc.LoadBalancing;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
@@ -285,6 +286,16 @@ class FrpcAutoConfigurationTest {
         "frpc.server.max-handshaking=32", "frpc.server.max-handshaking-per-network=8",
         "frpc.server.handshake-rate-per-address=10", "frpc.unwritable-timeout=3s")
         .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void loadBalancingTakesItsValuesInKebabCaseAndAnUnknownOneFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.load-balancing=least-loaded")
+        .run(context -> assertThat(context.getBean(FrpcProperties.class).getClient().getLoadBalancing())
+            .isEqualTo(LoadBalancing.LEAST_LOADED));
+    namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.load-balancing=fastest")
+        .run(context -> assertThat(context.getStartupFailure())
+            .hasStackTraceContaining("Failed to bind properties under 'frpc.client.load-balancing'"));
   }
 
   @Test
