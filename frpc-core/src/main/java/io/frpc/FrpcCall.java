@@ -49,7 +49,7 @@ public final class FrpcCall {
    * @param send     whether the caller sent it without waiting for a reply
    */
   public FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send) {
-    this(caller, instance, command, send, null, null);
+    this(caller, instance, command, send, null, 0L);
   }
 
   /**
@@ -60,15 +60,33 @@ public final class FrpcCall {
    */
   public FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send, FrpcClock clock,
       Duration remaining) {
-    if (remaining != null && clock == null) {
-      throw new IllegalArgumentException("a deadline needs the clock it is kept on");
-    }
+    this(caller, instance, command, send, remaining == null ? null : requireClock(clock),
+        remaining == null ? 0 : clock.nanoTime() + remaining.toNanos());
+  }
+
+  /**
+   * A call whose caller waits until {@code deadlineNanos}, a reading of {@code clock.nanoTime()} (how frpc makes the
+   * calls it serves: the deadline is the request's arrival plus the time its caller had left).
+   */
+  public FrpcCall(NodeId caller, FrpcInstance instance, String command, FrpcClock clock, long deadlineNanos) {
+    this(caller, instance, command, false, requireClock(clock), deadlineNanos);
+  }
+
+  private FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send, FrpcClock clock,
+      long deadlineNanos) {
     this.caller = caller;
     this.instance = instance;
     this.command = command;
     this.send = send;
-    this.clock = remaining == null ? null : clock;
-    this.deadlineNanos = remaining == null ? 0 : clock.nanoTime() + remaining.toNanos();
+    this.clock = clock;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  private static FrpcClock requireClock(FrpcClock clock) {
+    if (clock == null) {
+      throw new IllegalArgumentException("a deadline needs the clock it is kept on");
+    }
+    return clock;
   }
 
   /**

@@ -131,7 +131,10 @@ public final class FrpcNode implements AutoCloseable {
   /** Retries and hedges allowed per call made ({@code frpc.client.retry.budget-ratio}): {@value}. */
   public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
 
-  /** Retries allowed per second however few calls are made ({@code frpc.client.retry.budget-min-per-second}): {@value}. */
+  /**
+   * Retries allowed per second however few calls are made ({@code frpc.client.retry.budget-min-per-second}):
+   * {@value}.
+   */
   public static final int DEFAULT_RETRY_BUDGET_MIN_PER_SECOND = 10;
 
   /** Limit of one TCP connect attempt ({@code frpc.client.connect-timeout}): 3 s. */

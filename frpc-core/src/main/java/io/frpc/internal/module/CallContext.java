@@ -20,6 +20,7 @@ public final class CallContext {
   }
 
   static void clear() {
-    CURRENT.remove();
+    // keeps the thread's entry for the next command, rather than removing and re-creating it per command
+    CURRENT.set(null);
   }
 }

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private static final String UNKNOWN = "(unknown)";
   /** The outcome of a request its caller cancelled: it did not run, or its reply was not sent. */
   private static final String CANCELLED = "CANCELLED";
+  private static final int NEW = 0;
+  private static final int TRACKED = 1;
+  private static final int ANSWERED = 2;
+  private static final AtomicIntegerFieldUpdater<Invocation> TRACKING =
+      AtomicIntegerFieldUpdater.newUpdater(Invocation.class, "tracking");
 
   private final ModuleRegistry registry;
   private final PayloadCodec codec;
@@ -142,13 +148,16 @@ public final class RequestDispatcher implements InboundRequestHandler {
     }
   }
 
-  /** Submits a balance or mod request, which its caller may cancel while it waits for the reply. */
+  /**
+   * Submits a balance or mod request; a call still queued or running once it is submitted (on this I/O thread, so
+   * before any CANCEL for it can be read) is registered as cancellable. One a non-blocking handler ran at once costs
+   * nothing more.
+   */
   private void submitOne(Invocation invocation) {
-    if (invocation.request.envelope().replyWanted()) {
-      invocation.onCancel = invocation::cancel;
-      invocation.target.track(invocation.request.envelope().requestId(), invocation.onCancel);
-    }
     submit(invocation);
+    if (invocation.request.envelope().replyWanted()) {
+      invocation.trackUnlessAnswered();
+    }
   }
 
   private void submit(Invocation invocation) {
@@ -189,8 +198,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
   }
 
   /**
-   * Whether a call's caller has stopped waiting: more than the time it had left has passed since the request arrived (the
-   * caller's own deadline started earlier, so this errs towards running it). A send has no caller waiting.
+   * Whether a call's caller has stopped waiting: more than the time it had left has passed since the request arrived
+   * (the time on the wire is not counted, so this errs towards running it). A send has no caller waiting.
    */
   static boolean callerDeadlinePassed(RequestEnvelope envelope, long arrivalNanos, long nowNanos) {
     return envelope.replyWanted() && envelope.deadlineMillis() > 0
@@ -213,8 +222,10 @@ public final class RequestDispatcher implements InboundRequestHandler {
     volatile boolean cancelled;
     /** The running command's context, while it runs. */
     volatile FrpcCall call;
-    /** What the connection runs when the caller cancels this balance or mod call; null when not tracked. */
+    /** What the connection runs when the caller cancels this balance or mod call; set before it is tracked. */
     Runnable onCancel;
+    /** {@link #NEW}, {@link #TRACKED} (cancellable through the connection) or {@link #ANSWERED}. */
+    volatile int tracking;
 
     Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -265,9 +276,22 @@ public final class RequestDispatcher implements InboundRequestHandler {
       }
     }
 
+    /** Registers a balance or mod call not yet answered with its connection, so that its caller can cancel it. */
+    void trackUnlessAnswered() {
+      if (tracking != NEW) {
+        return;
+      }
+      onCancel = this::cancel;
+      target.track(request.envelope().requestId(), onCancel);
+      if (!TRACKING.compareAndSet(this, NEW, TRACKED)) {
+        // answered by a worker meanwhile
+        target.untrack(request.envelope().requestId(), onCancel);
+      }
+    }
+
     /** A balance or mod call was answered (or will not be): its caller can no longer cancel it. */
     void answered() {
-      if (onCancel != null) {
+      if (TRACKING.getAndSet(this, ANSWERED) == TRACKED) {
         target.untrack(request.envelope().requestId(), onCancel);
       }
     }
@@ -297,8 +321,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
       }
       Object result;
       FrpcCall running = envelope.replyWanted() && envelope.deadlineMillis() > 0
-          ? new FrpcCall(target.peer(), instance.identity(), command.name(), false, clock, Duration.ofNanos(
-              request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis()) - clock.nanoTime()))
+          ? new FrpcCall(target.peer(), instance.identity(), command.name(), clock,
+              request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis()))
           : new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted());
       call = running;
       if (cancelled) {

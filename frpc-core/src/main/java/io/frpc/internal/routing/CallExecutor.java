@@ -8,6 +8,7 @@ import io.frpc.FrpcCall;
 import io.frpc.FrpcException;
 import io.frpc.InstanceReply;
 import io.frpc.MessageTooLargeException;
+import io.frpc.NodeId;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.UnknownNodeNameException;
 import io.frpc.internal.Backoff;
@@ -37,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -100,9 +103,10 @@ public final class CallExecutor {
     client.checkMayBlock();
     Instrumentation.Call call = instrumentation.start(target, command);
     try {
-      OneCall one = startOne(target, command, args, call.traceContext());
-      InboundResponse response = await(one);
-      R result = decoder.decode(one.repliedBy, response);
+      Awaited reply = new Awaited();
+      OneCall one = startOne(target, command, args, call.traceContext(), reply);
+      InboundResponse response = await(one, reply);
+      R result = decoder.decode(reply.node, response);
       call.called(null);
       return result;
     } catch (RuntimeException e) {
@@ -120,24 +124,14 @@ public final class CallExecutor {
       ReplyDecoder<R> decoder) {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
-    OneCall one;
-    try {
-      one = startOne(target, command, args, call.traceContext());
-    } catch (RuntimeException e) {
-      return call.calling(CompletableFuture.failedFuture(e));
-    }
-    CompletableFuture<R> result = call.calling(completed(one.result, response -> decoder.decode(one.repliedBy,
-        response)));
-    result.whenComplete((value, error) -> {
-      if (error instanceof CancellationException) {
-        one.cancel(new CancellationException("the caller cancelled the call"));
-      }
-    });
+    Pending<R> result = new Pending<>(decoder, call, client.settings().directCompletion() ? null : client.callbacks());
+    result.call = startOne(target, command, args, call.traceContext(), result);
     return result;
   }
 
   /** Starts a call to one node, with its deadline and what it inherits from the call served on this thread. */
-  private OneCall startOne(CallTarget target, String command, Object[] args, String traceContext) {
+  private OneCall startOne(CallTarget target, String command, Object[] args, String traceContext,
+      OneCall.Outcome outcome) {
     FrpcCall parent = FrpcCall.find().orElse(null);
     Duration timeout = timeout(target);
     long now = client.clock().nanoTime();
@@ -150,8 +144,8 @@ public final class CallExecutor {
       }
     }
     OneCall one = new OneCall(this, target, command, args == null ? NO_ARGS : args, traceContext, parent, deadline,
-        timeout);
-    one.start();
+        timeout, outcome);
+    one.start(now);
     return one;
   }
 
@@ -159,16 +153,16 @@ public final class CallExecutor {
    * Waits for a call's reply until its deadline, on the node's clock; then ends it as the deadline timer would,
    * so that a caller never waits past it however late the timer runs.
    */
-  private InboundResponse await(OneCall one) {
+  private InboundResponse await(OneCall one, Awaited reply) {
     FrpcClock clock = client.clock();
     while (true) {
       long left = one.deadlineNanos - clock.nanoTime();
       try {
         if (left <= 0) {
           one.run();
-          return one.result.join();
+          return reply.join();
         }
-        return one.result.get(left, TimeUnit.NANOSECONDS);
+        return reply.get(left, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         // the clock decides: a manual clock may not have moved
       } catch (ExecutionException | CompletionException e) {
@@ -178,6 +172,82 @@ public final class CallExecutor {
         one.cancel(new CancellationException("the calling thread was interrupted"));
         throw new FrpcException("interrupted while waiting", e);
       }
+    }
+  }
+
+  /** The reply a synchronous caller waits for, and the node that sent it. */
+  private static final class Awaited extends CompletableFuture<InboundResponse> implements OneCall.Outcome {
+    volatile NodeId node;
+
+    @Override
+    public void succeeded(NodeId from, InboundResponse response) {
+      node = from;
+      complete(response);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      completeExceptionally(failure);
+    }
+  }
+
+  /**
+   * The future of an asynchronous call: completed with the decoded reply on a callback thread (or, with direct
+   * completion, on the thread that delivered it), measured and traced as it completes; cancelling it cancels the
+   * call.
+   */
+  private static final class Pending<R> extends CompletableFuture<R> implements OneCall.Outcome {
+    private final ReplyDecoder<R> decoder;
+    private final Instrumentation.Call instrumented;
+    /** Where the reply is decoded; null to decode on the thread that delivered it. */
+    private final Executor callbacks;
+    volatile OneCall call;
+
+    Pending(ReplyDecoder<R> decoder, Instrumentation.Call instrumented, Executor callbacks) {
+      this.decoder = decoder;
+      this.instrumented = instrumented;
+      this.callbacks = callbacks;
+    }
+
+    @Override
+    public void succeeded(NodeId node, InboundResponse response) {
+      if (callbacks == null) {
+        decode(node, response);
+      } else {
+        try {
+          callbacks.execute(() -> decode(node, response));
+        } catch (RejectedExecutionException e) {
+          failed(new FrpcException("the node is shutting down: the reply of the call was dropped", e));
+        }
+      }
+    }
+
+    private void decode(NodeId node, InboundResponse response) {
+      R value;
+      try {
+        value = decoder.decode(node, response);
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+      instrumented.called(null);
+      complete(value);
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+      instrumented.called(failure);
+      completeExceptionally(failure);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      OneCall started = call;
+      if (cancelled && started != null) {
+        started.cancel(new CancellationException("the caller cancelled the call"));
+      }
+      return cancelled;
     }
   }
 
@@ -422,7 +492,10 @@ public final class CallExecutor {
     return awaitNode(group, target, wait).thenApply(any -> group.all());
   }
 
-  /** The request frame of one attempt of a call, {@code leftNanos} before its deadline; checked against the size limit. */
+  /**
+   * The request frame of one attempt of a call, {@code leftNanos} before its deadline; checked against the size
+   * limit.
+   */
   ByteBuf requestFrame(Route route, CallTarget target, String command, Object[] args, String traceContext,
       long leftNanos) {
     return checked(route.connection(), encode(route, target, command, args, true, traceContext, leftNanos));

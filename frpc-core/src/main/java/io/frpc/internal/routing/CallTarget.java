@@ -41,22 +41,26 @@ public record CallTarget(String nodeName, Integer nodeId, boolean allNodes, Stri
   }
 
   public CallTarget withNodeId(Integer id) {
-    return new CallTarget(nodeName, id, false, module, instanceName, selection, modKey, timeout, idempotent, hedgeAfter);
+    return new CallTarget(nodeName, id, false, module, instanceName, selection, modKey, timeout, idempotent,
+        hedgeAfter);
   }
 
   public CallTarget withAllNodes() {
-    return new CallTarget(nodeName, null, true, module, instanceName, selection, modKey, timeout, idempotent, hedgeAfter);
+    return new CallTarget(nodeName, null, true, module, instanceName, selection, modKey, timeout, idempotent,
+        hedgeAfter);
   }
 
   public CallTarget withInstanceName(String name) {
     if (name != null && name.isEmpty()) {
       throw new IllegalArgumentException("instance name must not be empty");
     }
-    return new CallTarget(nodeName, nodeId, allNodes, module, name, selection, modKey, timeout, idempotent, hedgeAfter);
+    return new CallTarget(nodeName, nodeId, allNodes, module, name, selection, modKey, timeout, idempotent,
+        hedgeAfter);
   }
 
   public CallTarget withSelection(InstanceSelection newSelection, long key) {
-    return new CallTarget(nodeName, nodeId, allNodes, module, instanceName, newSelection, key, timeout, idempotent, hedgeAfter);
+    return new CallTarget(nodeName, nodeId, allNodes, module, instanceName, newSelection, key, timeout, idempotent,
+        hedgeAfter);
   }
 
   public CallTarget withTimeout(Duration newTimeout) {

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <p>When the call ends — answered, failed, past its deadline, cancelled by its caller or by the call it was made
  * for — every attempt still under way is cancelled, and its node told.
  */
-final class OneCall implements Runnable {
+final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
 
   /**
    * How long calls without node id or key pass over a node that refused a call unrun (overloaded, shutting down),
@@ -68,14 +68,15 @@ final class OneCall implements Runnable {
   /** How long the whole call may take, for messages. */
   private final Duration budget;
   private final int maxAttempts;
-  final CompletableFuture<InboundResponse> result = new CompletableFuture<>();
-  /** The node whose reply completed the call. */
-  volatile NodeId repliedBy;
+  /** Told the outcome, once. */
+  private final Outcome outcome;
 
   // guarded by this
   private boolean done;
-  /** Attempts under way: usually one, more while hedging. */
-  private final List<OutgoingConnection.Request> inFlight = new ArrayList<>(1);
+  /** The attempt under way (usually the only one), or null. */
+  private OutgoingConnection.Request inFlight;
+  /** More attempts under way while hedging; null until a hedge is sent. */
+  private List<OutgoingConnection.Request> moreInFlight;
   /** Connections an attempt failed on, avoided by the next attempts while another node is up. */
   private List<OutgoingConnection> failed;
   private int attempts;
@@ -86,7 +87,7 @@ final class OneCall implements Runnable {
   private Runnable parentListener;
 
   OneCall(CallExecutor executor, CallTarget target, String command, Object[] args, String traceContext,
-      FrpcCall parent, long deadlineNanos, Duration budget) {
+      FrpcCall parent, long deadlineNanos, Duration budget, Outcome outcome) {
     this.executor = executor;
     this.target = target;
     this.command = command;
@@ -97,24 +98,33 @@ final class OneCall implements Runnable {
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
     this.maxAttempts = executor.settings().maxAttempts();
+    this.outcome = outcome;
   }
 
-  /** Starts the first attempt, or fails at once when the call it was made for is over. */
-  void start() {
+  /** Where a call delivers its outcome: the reply and the node that sent it, or why it failed. */
+  interface Outcome {
+
+    void succeeded(NodeId node, InboundResponse response);
+
+    void failed(Throwable failure);
+  }
+
+  /** Starts the first attempt at {@code now} (the node's clock), or fails at once when the call it serves is over. */
+  void start(long now) {
     if (parent != null) {
       if (parent.isCancelled()) {
-        finish(null, cancelledWithParent());
+        finish(cancelledWithParent());
         return;
       }
-      Runnable listener = () -> finish(null, cancelledWithParent());
+      Runnable listener = () -> finish(cancelledWithParent());
       synchronized (this) {
         parentListener = listener;
       }
       parent.addCancelListener(listener);
     }
-    long left = deadlineNanos - clock.nanoTime();
+    long left = deadlineNanos - now;
     if (left <= 0) {
-      finish(null, new CallTimeoutException("call " + target.module() + "." + command + " to " + target.nodeName()
+      finish(new CallTimeoutException("call " + target.module() + "." + command + " to " + target.nodeName()
           + " not sent: its deadline had passed" + (parent == null ? "" : " (inherited from " + parent.command()
           + " served for " + parent.caller() + ")")));
       return;
@@ -129,18 +139,18 @@ final class OneCall implements Runnable {
       }
     }
     executor.retryBudget().called();
-    proceed(false);
+    proceed(false, left);
   }
 
   /** The deadline passed: the call fails, and the attempts under way are cancelled. */
   @Override
   public void run() {
-    finish(null, pastDeadline());
+    finish(pastDeadline());
   }
 
   /** The caller gave up (it cancelled its future, or was interrupted). */
   void cancel(RuntimeException why) {
-    finish(null, why);
+    finish(why);
   }
 
   /**
@@ -148,23 +158,22 @@ final class OneCall implements Runnable {
    *
    * @param anyNode whether a node an attempt already failed on may be chosen (after a back-off)
    */
-  private void proceed(boolean anyNode) {
+  private void proceed(boolean anyNode, long left) {
     NodeGroup group = executor.group(target.nodeName());
     Route route = choose(group, anyNode, List.of());
     if (route != null) {
-      send(route);
+      send(route, left);
       return;
     }
-    long left = deadlineNanos - clock.nanoTime();
     Duration connectWait = executor.settings().connectWait();
     Duration wait = connectWait.toNanos() < left ? connectWait : Duration.ofNanos(Math.max(0, left));
     executor.awaitNode(group, target, wait).whenComplete((connection, error) -> {
       if (error != null) {
-        finish(null, unwrap(error));
+        finish(unwrap(error));
         return;
       }
       Route ready = choose(group, true, List.of());
-      send(ready != null ? ready : new Route(connection, target.modKey()));
+      send(ready != null ? ready : new Route(connection, target.modKey()), deadlineNanos - clock.nanoTime());
     });
   }
 
@@ -184,8 +193,8 @@ final class OneCall implements Runnable {
     return executor.nodeChoice().choose(group, target, avoid);
   }
 
-  private void send(Route route) {
-    long left = deadlineNanos - clock.nanoTime();
+  /** Sends an attempt on {@code route}, {@code left} nanoseconds before the deadline. */
+  private void send(Route route, long left) {
     if (left <= 0) {
       run();
       return;
@@ -195,23 +204,34 @@ final class OneCall implements Runnable {
     try {
       frame = executor.requestFrame(route, target, command, args, traceContext, left);
     } catch (RuntimeException e) {
-      finish(null, e);
+      finish(e);
       return;
     }
-    OutgoingConnection.Request request;
     synchronized (this) {
       if (done) {
         frame.release();
         return;
       }
       attempts++;
-      request = connection.call(frame, target.module(), command);
-      inFlight.add(request);
     }
-    request.reply().whenComplete((response, error) -> attemptDone(request, response, error));
+    // the outcome may come at once, on this thread: no lock is held while it is delivered
+    OutgoingConnection.Request request = connection.call(frame, target.module(), command, this);
+    boolean orphaned;
+    synchronized (this) {
+      orphaned = done && !request.completed();
+      if (!done && !request.completed()) {
+        addInFlight(request);
+      }
+    }
+    if (orphaned) {
+      // the call ended (deadline, cancellation) while this attempt was being written
+      request.cancel(new CallTimeoutException(connection.node().id(), target.module(), command, budget));
+    }
   }
 
-  private void attemptDone(OutgoingConnection.Request request, InboundResponse response, Throwable error) {
+  /** An attempt's reply or failure (an I/O thread, or whoever cancelled it). */
+  @Override
+  public void replied(OutgoingConnection.Request request, InboundResponse response, RuntimeException error) {
     if (error == null) {
       if (response.status() == ResponseStatus.ERROR) {
         RemoteCallException remote = ReplyDecoder.error(executor.codec(), request.connection().node().id(),
@@ -223,18 +243,30 @@ final class OneCall implements Runnable {
           return;
         }
       }
-      synchronized (this) {
-        inFlight.remove(request);
-      }
-      repliedBy = request.connection().node().id();
-      finish(response, null);
+      succeeded(request, response);
       return;
     }
-    Throwable cause = unwrap(error);
-    Failure kind = cause instanceof ConnectionLostException lost ? lost.mayHaveRun() ? Failure.UNSURE
+    Failure kind = error instanceof ConnectionLostException lost ? lost.mayHaveRun() ? Failure.UNSURE
         : Failure.NOT_SENT : Failure.FINAL;
-    failed(request, cause instanceof RuntimeException runtime ? runtime
-        : new FrpcException(String.valueOf(cause.getMessage()), cause), kind);
+    failed(request, error, kind);
+  }
+
+  /** The reply came: the call completes with it, and any other attempt under way is cancelled. */
+  private void succeeded(OutgoingConnection.Request request, InboundResponse response) {
+    List<OutgoingConnection.Request> others;
+    Runnable listener;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      removeInFlight(request);
+      others = takeInFlight();
+      cancelTimers();
+      listener = parentListener;
+    }
+    ended(listener, others, null);
+    outcome.succeeded(request.connection().node().id(), response);
   }
 
   /** An attempt failed: the call retries, waits for a hedge still under way, or fails. */
@@ -243,9 +275,9 @@ final class OneCall implements Runnable {
       if (done) {
         return;
       }
-      inFlight.remove(request);
+      removeInFlight(request);
       lastFailure = failure;
-      if (!inFlight.isEmpty()) {
+      if (anyInFlight()) {
         return;
       }
       if (!mayRetry(kind)) {
@@ -258,7 +290,7 @@ final class OneCall implements Runnable {
       }
     }
     if (kind == Failure.FINAL) {
-      finish(null, failure);
+      finish(failure);
       return;
     }
     NodeGroup group = executor.group(target.nodeName());
@@ -266,27 +298,28 @@ final class OneCall implements Runnable {
     boolean sameNode = elsewhere == null || elsewhere.connection() == request.connection();
     if (sameNode && (kind == Failure.REFUSED)) {
       // a node that refused is not asked again; there is no other
-      finish(null, failure);
+      finish(failure);
       return;
     }
     if (!executor.retryBudget().tryRetry()) {
       executor.instrumentation().retryDenied(target, command);
-      finish(null, failure);
+      finish(failure);
       return;
     }
     executor.instrumentation().retried(target, command, kind == Failure.UNSURE ? "RETRY" : "FAILOVER");
     if (!sameNode) {
-      send(elsewhere);
+      send(elsewhere, deadlineNanos - clock.nanoTime());
       return;
     }
     long delay = executor.retryDelayNanos(attempts());
     if (delay >= deadlineNanos - clock.nanoTime()) {
-      finish(null, failure);
+      finish(failure);
       return;
     }
     synchronized (this) {
       if (!done) {
-        retryTimer = clock.schedule(() -> proceed(true), delay, TimeUnit.NANOSECONDS);
+        retryTimer = clock.schedule(() -> proceed(true, deadlineNanos - clock.nanoTime()), delay,
+            TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -311,10 +344,10 @@ final class OneCall implements Runnable {
     List<OutgoingConnection> busy = new ArrayList<>(2);
     synchronized (this) {
       hedgeTimer = null;
-      if (done || attempts >= maxAttempts || inFlight.isEmpty()) {
+      if (done || attempts >= maxAttempts || !anyInFlight()) {
         return;
       }
-      for (OutgoingConnection.Request request : inFlight) {
+      for (OutgoingConnection.Request request : inFlight()) {
         busy.add(request.connection());
       }
     }
@@ -327,7 +360,7 @@ final class OneCall implements Runnable {
       return;
     }
     executor.instrumentation().retried(target, command, "HEDGE");
-    send(route);
+    send(route, deadlineNanos - clock.nanoTime());
     synchronized (this) {
       if (!done && attempts < maxAttempts) {
         hedgeTimer = clock.schedule(this::hedge, target.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
@@ -335,11 +368,8 @@ final class OneCall implements Runnable {
     }
   }
 
-  /**
-   * Completes the call once: with {@code response}, or with {@code failure}; cancels the attempts still under way
-   * (their nodes are told) and the timers.
-   */
-  private void finish(InboundResponse response, Throwable failure) {
+  /** Fails the call once with {@code failure}; cancels the attempts still under way (their nodes are told) and the timers. */
+  private void finish(Throwable failure) {
     List<OutgoingConnection.Request> others;
     Runnable listener;
     synchronized (this) {
@@ -347,15 +377,72 @@ final class OneCall implements Runnable {
         return;
       }
       done = true;
-      others = inFlight.isEmpty() ? List.of() : List.copyOf(inFlight);
-      inFlight.clear();
-      cancel(deadlineTimer);
-      cancel(retryTimer);
-      cancel(hedgeTimer);
+      others = takeInFlight();
+      cancelTimers();
       listener = parentListener;
     }
-    if (listener != null) {
-      parent.removeCancelListener(listener);
+    ended(listener, others, failure);
+    outcome.failed(failure);
+  }
+
+  // the attempts under way, guarded by this
+
+  private void addInFlight(OutgoingConnection.Request request) {
+    if (inFlight == null && moreInFlight == null) {
+      inFlight = request;
+      return;
+    }
+    if (moreInFlight == null) {
+      moreInFlight = new ArrayList<>(2);
+    }
+    moreInFlight.add(request);
+  }
+
+  private void removeInFlight(OutgoingConnection.Request request) {
+    if (inFlight == request) {
+      inFlight = null;
+    } else if (moreInFlight != null) {
+      moreInFlight.remove(request);
+    }
+  }
+
+  private boolean anyInFlight() {
+    return inFlight != null || moreInFlight != null && !moreInFlight.isEmpty();
+  }
+
+  private List<OutgoingConnection.Request> inFlight() {
+    List<OutgoingConnection.Request> all = new ArrayList<>(2);
+    if (inFlight != null) {
+      all.add(inFlight);
+    }
+    if (moreInFlight != null) {
+      all.addAll(moreInFlight);
+    }
+    return all;
+  }
+
+  /** The attempts under way, which are no longer tracked. */
+  private List<OutgoingConnection.Request> takeInFlight() {
+    if (!anyInFlight()) {
+      return List.of();
+    }
+    List<OutgoingConnection.Request> all = inFlight();
+    inFlight = null;
+    moreInFlight = null;
+    return all;
+  }
+
+  /** Called holding the lock, once the call is done. */
+  private void cancelTimers() {
+    cancel(deadlineTimer);
+    cancel(retryTimer);
+    cancel(hedgeTimer);
+  }
+
+  /** The call is done: it no longer listens to its parent, and the attempts still under way are cancelled. */
+  private void ended(Runnable parentListener, List<OutgoingConnection.Request> others, Throwable failure) {
+    if (parentListener != null) {
+      parent.removeCancelListener(parentListener);
     }
     if (!others.isEmpty()) {
       RuntimeException reason = failure instanceof RuntimeException runtime ? runtime
@@ -363,11 +450,6 @@ final class OneCall implements Runnable {
       for (OutgoingConnection.Request other : others) {
         other.cancel(reason);
       }
-    }
-    if (failure == null) {
-      result.complete(response);
-    } else {
-      result.completeExceptionally(failure);
     }
   }
 
@@ -381,7 +463,7 @@ final class OneCall implements Runnable {
     OutgoingConnection.Request waiting;
     RuntimeException last;
     synchronized (this) {
-      waiting = inFlight.isEmpty() ? null : inFlight.get(0);
+      waiting = anyInFlight() ? inFlight().get(0) : null;
       last = lastFailure;
     }
     if (waiting != null) {

@@ -2,7 +2,6 @@ package io.frpc.internal.routing;
 
 import io.frpc.time.FrpcClock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How many retries and hedges the calls of one node may add, so that a failing cluster is not hit several
@@ -10,11 +9,13 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code minPerSecond} every second (so that a node making few calls can still fail over), and it holds at most
  * {@code 10 × minPerSecond} (at least 10) attempts; each retry or hedge takes one. Over any period of
  * {@code T} seconds with {@code N} calls, the extra attempts are thus at most
- * {@code cap + ratio × N + minPerSecond × T}. Calls are counted without a lock; only a retry takes one.
+ * {@code cap + ratio × N + minPerSecond × T}. Calls are counted without a lock or an atomic operation: an increment
+ * lost to a race only makes the budget a little smaller. Only a retry takes the lock.
  */
 final class RetryBudget {
 
-  private final LongAdder calls = new LongAdder();
+  /** Racy by design (see above): a plain field, written by every calling thread. */
+  private long calls;
   private final double ratio;
   private final double minPerSecond;
   private final double cap;
@@ -36,13 +37,13 @@ final class RetryBudget {
 
   /** A call starts: it adds its share to the budget. */
   void called() {
-    calls.increment();
+    calls++;
   }
 
   /** Takes one extra attempt from the budget; false, taking nothing, when it is spent. */
   synchronized boolean tryRetry() {
     long now = clock.nanoTime();
-    long total = calls.sum();
+    long total = calls;
     double refill = ratio * (total - callsCounted)
         + minPerSecond * (now - refilledAt) / (double) TimeUnit.SECONDS.toNanos(1);
     callsCounted = total;

@@ -269,13 +269,27 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
    * connection keeps a request pending until it is answered, cancelled or the connection closes.
    */
   public Request call(ByteBuf requestFrame, String module, String command) {
+    return call(requestFrame, module, command, null);
+  }
+
+  /**
+   * Writes a REQUEST frame (taking ownership of it); {@code listener} is told the reply, or the failure, once — on
+   * the I/O thread that read it, the thread that cancels it, or at once on this thread when the connection is
+   * closed. The call path's form of {@link #call(ByteBuf, String, String)}: no future is made.
+   */
+  public Request call(ByteBuf requestFrame, String module, String command, ReplyListener listener) {
     int id = nextRequestId();
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
-    Request call = new Request(this, id, module, command, clock.nanoTime());
+    Request call = new Request(this, id, module, command, clock.nanoTime(), listener);
     pending.put(id, call);
     if (closed) {
       requestFrame.release();
       fail(id, new ConnectionLostException(node.id(), "connection closed before the request was written", false));
+    } else if (channel.eventLoop().inEventLoop()) {
+      // on the I/O thread the frame is flushed now, or queued behind a full socket: either way taken as possibly
+      // run, which spares a promise per call where calls are fastest (a failed write closes the connection)
+      call.writeState = Request.WRITTEN;
+      channel.writeAndFlush(requestFrame, channel.voidPromise());
     } else {
       channel.writeAndFlush(requestFrame).addListener(call);
     }
@@ -324,7 +338,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     latency.record(call.sentAt, clock.nanoTime());
-    call.reply.complete(response);
+    call.done(response, null);
     closeIfIdle();
   }
 
@@ -362,7 +376,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     if (call == null) {
       return false;
     }
-    call.reply.completeExceptionally(error);
+    call.done(null, error);
     closeIfIdle();
     return true;
   }
@@ -391,22 +405,52 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     private final int id;
     private final String module;
     private final String command;
-    private final CompletableFuture<InboundResponse> reply = new CompletableFuture<>();
+    /** Told the outcome, or null when the outcome completes {@link #reply}. */
+    private final ReplyListener listener;
+    private final CompletableFuture<InboundResponse> reply;
     /** When the call was registered, on the node's clock. */
     private final long sentAt;
     private volatile int writeState = UNKNOWN;
+    private volatile boolean completed;
 
-    private Request(OutgoingConnection connection, int id, String module, String command, long sentAt) {
+    private Request(OutgoingConnection connection, int id, String module, String command, long sentAt,
+        ReplyListener listener) {
       this.connection = connection;
       this.id = id;
       this.module = module;
       this.command = command;
       this.sentAt = sentAt;
+      this.listener = listener;
+      this.reply = listener == null ? new CompletableFuture<>() : null;
     }
 
-    /** The reply; see {@link OutgoingConnection#call}. */
+    /**
+     * The reply of a call made without a listener; see {@link OutgoingConnection#call(ByteBuf, String, String)}.
+     *
+     * @throws IllegalStateException for a call made with a listener
+     */
     public CompletableFuture<InboundResponse> reply() {
+      if (reply == null) {
+        throw new IllegalStateException("the call's outcome goes to its listener");
+      }
       return reply;
+    }
+
+    /** Whether the reply or a failure has been delivered. */
+    public boolean completed() {
+      return completed;
+    }
+
+    /** Delivers the outcome; called once, by whoever removed the call from the pending ones. */
+    private void done(InboundResponse response, RuntimeException failure) {
+      completed = true;
+      if (listener != null) {
+        listener.replied(this, response, failure);
+      } else if (failure == null) {
+        reply.complete(response);
+      } else {
+        reply.completeExceptionally(failure);
+      }
     }
 
     /** The connection the request went out on. */
@@ -444,6 +488,13 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
             + command + " could not be written (" + write.cause() + ")", false));
       }
     }
+  }
+
+  /** Told the outcome of a call. */
+  public interface ReplyListener {
+
+    /** {@code request} was answered with {@code response}, or failed with {@code failure} (then response is null). */
+    void replied(Request request, InboundResponse response, RuntimeException failure);
   }
 
   /** Receives the pub/sub frames of a connection, on its I/O thread. */
