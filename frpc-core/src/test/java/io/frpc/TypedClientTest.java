@@ -214,6 +214,13 @@ class TypedClientTest {
     String whoami();
   }
 
+  @FrpcClient(node = "game", module = "room_m")
+  interface IdempotentSend {
+    @Send
+    @FrpcCommand(idempotent = true)
+    void leaveAll(String player);
+  }
+
   @Test
   void invalidInterfacesFailNamingTheMethod() {
     assertInvalid(TwoKeys.class, "TwoKeys.join(long, long) has two @Mod parameters");
@@ -223,6 +230,8 @@ class TypedClientTest {
     assertInvalid(NodeOnAll.class, "NodeOnAll.whoami(int) is @AllNodes and has a @Node parameter");
     assertInvalid(WrongBroadcast.class, "it must be List<InstanceReply<T>>");
     assertInvalid(NotAnnotated.class, "is not annotated @FrpcClient");
+    assertInvalid(IdempotentSend.class, "IdempotentSend.leaveAll(String) is @FrpcCommand(idempotent = true) but a "
+        + "@Send; only calls to one node are retried");
   }
 
   /** A contract shared by caller and handler. */

@@ -17,9 +17,9 @@ import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One call to one node (by round robin or load, by id, or by key) from its start to its outcome, within one
@@ -35,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>When the call ends — answered, failed, past its deadline, cancelled by its caller or by the call it was made
  * for — every attempt still under way is cancelled, and its node told.
+ *
+ * <p>Threads: the caller's thread starts it, an I/O thread delivers each attempt's outcome, the timer thread its
+ * deadline, back-offs and hedges, any thread a cancellation. Whoever decides the outcome first wins one
+ * compare-and-set of {@code state}. A call answered at its first attempt takes no lock; retries and hedges keep
+ * their bookkeeping under the call's monitor.
  */
 final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
 
@@ -56,6 +61,11 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
     FINAL
   }
 
+  private static final int RUNNING = 0;
+  private static final int DONE = 1;
+  private static final AtomicIntegerFieldUpdater<OneCall> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(OneCall.class, "state");
+
   private final CallExecutor executor;
   private final CallTarget target;
   private final String command;
@@ -71,20 +81,28 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
   /** Told the outcome, once. */
   private final Outcome outcome;
 
-  // guarded by this
-  private boolean done;
-  /** The attempt under way (usually the only one), or null. */
-  private OutgoingConnection.Request inFlight;
-  /** More attempts under way while hedging; null until a hedge is sent. */
-  private List<OutgoingConnection.Request> moreInFlight;
+  /** {@link #RUNNING} until the outcome is decided, then {@link #DONE}. */
+  private volatile int state;
+  /** The first attempt, once written: cancelled if the call ends otherwise. */
+  private volatile OutgoingConnection.Request first;
+  private volatile FrpcClock.ScheduledTask deadlineTimer;
+  private volatile Runnable parentListener;
+  /** Whether the call has gone beyond one plain attempt (a failure, a retry, a hedge): see the fields below. */
+  private volatile boolean eventful;
+
+  // Guarded by this once the call is eventful; before, written only by the thread sending the first attempt, and
+  // read by the thread its outcome reaches (which the pending-call map orders after the write).
+  /** Attempts sent, the first included. */
+  private int attempts;
+  /** Attempts sent whose outcome has not been handled yet. */
+  private int outstanding;
+  /** Attempts after the first, for cancelling them; null until there is one. */
+  private List<OutgoingConnection.Request> later;
   /** Connections an attempt failed on, avoided by the next attempts while another node is up. */
   private List<OutgoingConnection> failed;
-  private int attempts;
   private RuntimeException lastFailure;
-  private FrpcClock.ScheduledTask deadlineTimer;
   private FrpcClock.ScheduledTask retryTimer;
   private FrpcClock.ScheduledTask hedgeTimer;
-  private Runnable parentListener;
 
   OneCall(CallExecutor executor, CallTarget target, String command, Object[] args, String traceContext,
       FrpcCall parent, long deadlineNanos, Duration budget, Outcome outcome) {
@@ -117,9 +135,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
         return;
       }
       Runnable listener = () -> finish(cancelledWithParent());
-      synchronized (this) {
-        parentListener = listener;
-      }
+      parentListener = listener;
       parent.addCancelListener(listener);
     }
     long left = deadlineNanos - now;
@@ -129,14 +145,17 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
           + " served for " + parent.caller() + ")")));
       return;
     }
-    synchronized (this) {
-      if (done) {
-        return;
-      }
-      deadlineTimer = clock.schedule(this, left, TimeUnit.NANOSECONDS);
-      if (target.hedgeAfter() != null && maxAttempts > 1) {
+    deadlineTimer = clock.schedule(this, left, TimeUnit.NANOSECONDS);
+    if (target.hedgeAfter() != null && maxAttempts > 1) {
+      synchronized (this) {
+        eventful = true;
         hedgeTimer = clock.schedule(this::hedge, target.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
       }
+    }
+    if (state == DONE) {
+      // ended meanwhile (cancelled with its parent): its timers may have been set after it looked
+      deadlineTimer.cancel();
+      return;
     }
     executor.retryBudget().called();
     proceed(false, left);
@@ -145,7 +164,9 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
   /** The deadline passed: the call fails, and the attempts under way are cancelled. */
   @Override
   public void run() {
-    finish(pastDeadline());
+    if (state == RUNNING) {
+      finish(pastDeadline());
+    }
   }
 
   /** The caller gave up (it cancelled its future, or was interrupted). */
@@ -179,15 +200,16 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
 
   /** The route of the next attempt: a node no attempt failed on or is waiting on, unless {@code anyNode}. */
   private Route choose(NodeGroup group, boolean anyNode, List<OutgoingConnection> busy) {
+    if (!eventful || anyNode) {
+      return executor.nodeChoice().choose(group, target, busy);
+    }
     List<OutgoingConnection> avoid;
     synchronized (this) {
-      if (failed == null && busy.isEmpty() || anyNode) {
+      if (failed == null) {
         avoid = busy;
       } else {
         avoid = new ArrayList<>(busy);
-        if (failed != null) {
-          avoid.addAll(failed);
-        }
+        avoid.addAll(failed);
       }
     }
     return executor.nodeChoice().choose(group, target, avoid);
@@ -207,25 +229,41 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
       finish(e);
       return;
     }
-    synchronized (this) {
-      if (done) {
+    boolean firstAttempt;
+    if (eventful) {
+      synchronized (this) {
+        if (state == DONE) {
+          frame.release();
+          return;
+        }
+        attempts++;
+        outstanding++;
+        firstAttempt = attempts == 1;
+      }
+    } else {
+      if (state == DONE) {
         frame.release();
         return;
       }
-      attempts++;
+      attempts = 1;
+      outstanding = 1;
+      firstAttempt = true;
     }
     // the outcome may come at once, on this thread: no lock is held while it is delivered
     OutgoingConnection.Request request = connection.call(frame, target.module(), command, this);
-    boolean orphaned;
-    synchronized (this) {
-      orphaned = done && !request.completed();
-      if (!done && !request.completed()) {
-        addInFlight(request);
+    if (firstAttempt) {
+      first = request;
+    } else {
+      synchronized (this) {
+        if (later == null) {
+          later = new ArrayList<>(2);
+        }
+        later.add(request);
       }
     }
-    if (orphaned) {
-      // the call ended (deadline, cancellation) while this attempt was being written
-      request.cancel(new CallTimeoutException(connection.node().id(), target.module(), command, budget));
+    if (state == DONE && !request.completed()) {
+      // the call ended (deadline, cancellation, another attempt's reply) while this attempt was being written
+      request.cancel(new FrpcException("call " + target.module() + "." + command + " ended"));
     }
   }
 
@@ -243,7 +281,10 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
           return;
         }
       }
-      succeeded(request, response);
+      if (STATE.compareAndSet(this, RUNNING, DONE)) {
+        ended(request, null);
+        outcome.succeeded(request.connection().node().id(), response);
+      }
       return;
     }
     Failure kind = error instanceof ConnectionLostException lost ? lost.mayHaveRun() ? Failure.UNSURE
@@ -251,33 +292,16 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
     failed(request, error, kind);
   }
 
-  /** The reply came: the call completes with it, and any other attempt under way is cancelled. */
-  private void succeeded(OutgoingConnection.Request request, InboundResponse response) {
-    List<OutgoingConnection.Request> others;
-    Runnable listener;
-    synchronized (this) {
-      if (done) {
-        return;
-      }
-      done = true;
-      removeInFlight(request);
-      others = takeInFlight();
-      cancelTimers();
-      listener = parentListener;
-    }
-    ended(listener, others, null);
-    outcome.succeeded(request.connection().node().id(), response);
-  }
-
   /** An attempt failed: the call retries, waits for a hedge still under way, or fails. */
   private void failed(OutgoingConnection.Request request, RuntimeException failure, Failure kind) {
     synchronized (this) {
-      if (done) {
+      if (state == DONE) {
         return;
       }
-      removeInFlight(request);
+      eventful = true;
+      outstanding--;
       lastFailure = failure;
-      if (anyInFlight()) {
+      if (outstanding > 0) {
         return;
       }
       if (!mayRetry(kind)) {
@@ -296,7 +320,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
     NodeGroup group = executor.group(target.nodeName());
     Route elsewhere = choose(group, false, List.of());
     boolean sameNode = elsewhere == null || elsewhere.connection() == request.connection();
-    if (sameNode && (kind == Failure.REFUSED)) {
+    if (sameNode && kind == Failure.REFUSED) {
       // a node that refused is not asked again; there is no other
       finish(failure);
       return;
@@ -317,7 +341,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
       return;
     }
     synchronized (this) {
-      if (!done) {
+      if (state == RUNNING) {
         retryTimer = clock.schedule(() -> proceed(true, deadlineNanos - clock.nanoTime()), delay,
             TimeUnit.NANOSECONDS);
       }
@@ -344,10 +368,10 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
     List<OutgoingConnection> busy = new ArrayList<>(2);
     synchronized (this) {
       hedgeTimer = null;
-      if (done || attempts >= maxAttempts || !anyInFlight()) {
+      if (state == DONE || attempts >= maxAttempts || outstanding == 0) {
         return;
       }
-      for (OutgoingConnection.Request request : inFlight()) {
+      for (OutgoingConnection.Request request : underWay()) {
         busy.add(request.connection());
       }
     }
@@ -362,95 +386,73 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
     executor.instrumentation().retried(target, command, "HEDGE");
     send(route, deadlineNanos - clock.nanoTime());
     synchronized (this) {
-      if (!done && attempts < maxAttempts) {
+      if (state == RUNNING && attempts < maxAttempts) {
         hedgeTimer = clock.schedule(this::hedge, target.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
       }
     }
   }
 
-  /** Fails the call once with {@code failure}; cancels the attempts still under way (their nodes are told) and the timers. */
+  /** Fails the call once with {@code failure}; cancels the attempts still under way (their nodes are told). */
   private void finish(Throwable failure) {
-    List<OutgoingConnection.Request> others;
-    Runnable listener;
-    synchronized (this) {
-      if (done) {
-        return;
+    if (STATE.compareAndSet(this, RUNNING, DONE)) {
+      ended(null, failure);
+      outcome.failed(failure);
+    }
+  }
+
+  /**
+   * The call is done: its timers are cancelled, it no longer listens to its parent, and the attempts still under way
+   * but {@code answered} are cancelled (their nodes told).
+   */
+  private void ended(OutgoingConnection.Request answered, Throwable failure) {
+    FrpcClock.ScheduledTask deadline = deadlineTimer;
+    if (deadline != null) {
+      deadline.cancel();
+    }
+    Runnable listener = parentListener;
+    if (listener != null) {
+      parent.removeCancelListener(listener);
+    }
+    List<OutgoingConnection.Request> others = List.of();
+    if (eventful) {
+      synchronized (this) {
+        cancel(retryTimer);
+        cancel(hedgeTimer);
+        others = underWay();
       }
-      done = true;
-      others = takeInFlight();
-      cancelTimers();
-      listener = parentListener;
+    } else {
+      OutgoingConnection.Request only = first;
+      if (only != null && only != answered && !only.completed()) {
+        others = List.of(only);
+      }
     }
-    ended(listener, others, failure);
-    outcome.failed(failure);
-  }
-
-  // the attempts under way, guarded by this
-
-  private void addInFlight(OutgoingConnection.Request request) {
-    if (inFlight == null && moreInFlight == null) {
-      inFlight = request;
-      return;
-    }
-    if (moreInFlight == null) {
-      moreInFlight = new ArrayList<>(2);
-    }
-    moreInFlight.add(request);
-  }
-
-  private void removeInFlight(OutgoingConnection.Request request) {
-    if (inFlight == request) {
-      inFlight = null;
-    } else if (moreInFlight != null) {
-      moreInFlight.remove(request);
-    }
-  }
-
-  private boolean anyInFlight() {
-    return inFlight != null || moreInFlight != null && !moreInFlight.isEmpty();
-  }
-
-  private List<OutgoingConnection.Request> inFlight() {
-    List<OutgoingConnection.Request> all = new ArrayList<>(2);
-    if (inFlight != null) {
-      all.add(inFlight);
-    }
-    if (moreInFlight != null) {
-      all.addAll(moreInFlight);
-    }
-    return all;
-  }
-
-  /** The attempts under way, which are no longer tracked. */
-  private List<OutgoingConnection.Request> takeInFlight() {
-    if (!anyInFlight()) {
-      return List.of();
-    }
-    List<OutgoingConnection.Request> all = inFlight();
-    inFlight = null;
-    moreInFlight = null;
-    return all;
-  }
-
-  /** Called holding the lock, once the call is done. */
-  private void cancelTimers() {
-    cancel(deadlineTimer);
-    cancel(retryTimer);
-    cancel(hedgeTimer);
-  }
-
-  /** The call is done: it no longer listens to its parent, and the attempts still under way are cancelled. */
-  private void ended(Runnable parentListener, List<OutgoingConnection.Request> others, Throwable failure) {
-    if (parentListener != null) {
-      parent.removeCancelListener(parentListener);
-    }
-    if (!others.isEmpty()) {
-      RuntimeException reason = failure instanceof RuntimeException runtime ? runtime
-          : new FrpcException("another node answered first");
-      for (OutgoingConnection.Request other : others) {
+    RuntimeException reason = null;
+    for (OutgoingConnection.Request other : others) {
+      if (other != answered) {
+        if (reason == null) {
+          reason = failure instanceof RuntimeException runtime ? runtime
+              : new FrpcException("another node answered first");
+        }
         other.cancel(reason);
       }
     }
+  }
+
+  /** The attempts written and not yet answered; called holding the lock. */
+  private List<OutgoingConnection.Request> underWay() {
+    List<OutgoingConnection.Request> all = new ArrayList<>(2);
+    OutgoingConnection.Request only = first;
+    if (only != null && !only.completed()) {
+      all.add(only);
+    }
+    if (later != null) {
+      for (OutgoingConnection.Request request : later) {
+        if (!request.completed()) {
+          all.add(request);
+        }
+      }
+    }
+    return all;
   }
 
   private static void cancel(FrpcClock.ScheduledTask task) {
@@ -460,11 +462,14 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
   }
 
   private RuntimeException pastDeadline() {
-    OutgoingConnection.Request waiting;
-    RuntimeException last;
-    synchronized (this) {
-      waiting = anyInFlight() ? inFlight().get(0) : null;
-      last = lastFailure;
+    OutgoingConnection.Request waiting = first;
+    RuntimeException last = null;
+    if (waiting == null || waiting.completed() || eventful) {
+      synchronized (this) {
+        List<OutgoingConnection.Request> open = underWay();
+        waiting = open.isEmpty() ? null : open.get(0);
+        last = lastFailure;
+      }
     }
     if (waiting != null) {
       return new CallTimeoutException(waiting.connection().node().id(), target.module(), command, budget);
