@@ -226,6 +226,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
     Runnable onCancel;
     /** {@link #NEW}, {@link #TRACKED} (cancellable through the connection) or {@link #ANSWERED}. */
     volatile int tracking;
+    /** The I/O thread that dispatched it, the only one that registers it. */
+    final Thread dispatchedOn = Thread.currentThread();
 
     Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -291,6 +293,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
 
     /** A balance or mod call was answered (or will not be): its caller can no longer cancel it. */
     void answered() {
+      if (tracking == NEW && Thread.currentThread() == dispatchedOn) {
+        // run at once by the I/O thread that dispatched it, which registers it (or not) only afterwards
+        TRACKING.lazySet(this, ANSWERED);
+        return;
+      }
       if (TRACKING.getAndSet(this, ANSWERED) == TRACKED) {
         target.untrack(request.envelope().requestId(), onCancel);
       }

@@ -250,7 +250,8 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
       firstAttempt = true;
     }
     // the outcome may come at once, on this thread: no lock is held while it is delivered
-    OutgoingConnection.Request request = connection.call(frame, target.module(), command, this);
+    OutgoingConnection.Request request = connection.call(frame, target.module(), command, this,
+        deadlineNanos - left);
     if (firstAttempt) {
       first = request;
     } else {

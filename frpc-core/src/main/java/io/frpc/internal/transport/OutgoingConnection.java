@@ -278,9 +278,17 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
    * closed. The call path's form of {@link #call(ByteBuf, String, String)}: no future is made.
    */
   public Request call(ByteBuf requestFrame, String module, String command, ReplyListener listener) {
+    return call(requestFrame, module, command, listener, clock.nanoTime());
+  }
+
+  /**
+   * As {@link #call(ByteBuf, String, String, ReplyListener)}, for a caller that has just read the node's clock:
+   * {@code nowNanos} is when the call counts as sent, for its round trip.
+   */
+  public Request call(ByteBuf requestFrame, String module, String command, ReplyListener listener, long nowNanos) {
     int id = nextRequestId();
     requestFrame.setInt(RequestEnvelope.REQUEST_ID_OFFSET, id);
-    Request call = new Request(this, id, module, command, clock.nanoTime(), listener);
+    Request call = new Request(this, id, module, command, nowNanos, listener);
     pending.put(id, call);
     if (closed) {
       requestFrame.release();
