@@ -51,10 +51,23 @@ class CallerDeadlineTest {
   private Runnable during = () -> { };
   private final List<String> joined = new CopyOnWriteArrayList<>();
   private final List<ByteBuf> replies = new ArrayList<>();
+  /** How each served request's span ended: "ok" or the failure's class. */
+  private final List<String> spans = new CopyOnWriteArrayList<>();
+  /** The outcome each served request was measured with. */
+  private final List<String> outcomes = new CopyOnWriteArrayList<>();
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("room", null, 1, identity -> new Room(joined, () -> during.run()))), 100, codec,
-      workers::add), codec,
-      false, FrpcObserver.NONE, FrpcTracer.NONE, clock);
+      workers::add), codec, false, new FrpcObserver() {
+        @Override
+        public void requestCompleted(String module, String command, String outcome, long nanos) {
+          outcomes.add(outcome);
+        }
+      }, new FrpcTracer() {
+        @Override
+        public ServerScope requestStarted(String traceContext, String module, String command) {
+          return failure -> spans.add(failure == null ? "ok" : failure.getClass().getSimpleName());
+        }
+      }, clock);
   private final ServedConnection caller = new ServedConnection() {
     @Override
     public NodeId peer() {
@@ -229,6 +242,8 @@ class CallerDeadlineTest {
     assertThat(joined).as("the command never ran").isEmpty();
     assertThat(replies).as("nobody waits for an answer").isEmpty();
     assertThat(dispatcher.inFlight()).isZero();
+    assertThat(outcomes).containsExactly("CANCELLED");
+    assertThat(spans).as("no span: the command never started").isEmpty();
   }
 
   @Test
@@ -251,6 +266,8 @@ class CallerDeadlineTest {
     assertThat(joined).containsExactly("carol remaining=70 cancelled=true");
     assertThat(replies).as("the caller gave up: no reply").isEmpty();
     assertThat(dispatcher.inFlight()).isZero();
+    assertThat(spans).as("the trace shows the cancellation").containsExactly("CancellationException");
+    assertThat(outcomes).as("and the metrics").containsExactly("CANCELLED");
   }
 
   @Test
