@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The command being run on this thread: who called it, which instance runs it, how long its caller still waits
@@ -36,6 +39,8 @@ public final class FrpcCall {
   private final FrpcClock clock;
   /** On {@code clock}'s {@code nanoTime()} scale; meaningless without a clock. */
   private final long deadlineNanos;
+  /** Where the cancel listeners run, or null for the thread that cancels. */
+  private final Executor listenerExecutor;
   private volatile boolean cancelled;
   /** Run once on cancellation; guarded by this; null until the first one is added. */
   private List<Runnable> cancelListeners;
@@ -49,7 +54,7 @@ public final class FrpcCall {
    * @param send     whether the caller sent it without waiting for a reply
    */
   public FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send) {
-    this(caller, instance, command, send, null, 0L);
+    this(caller, instance, command, send, null, 0L, null);
   }
 
   /**
@@ -61,25 +66,31 @@ public final class FrpcCall {
   public FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send, FrpcClock clock,
       Duration remaining) {
     this(caller, instance, command, send, remaining == null ? null : requireClock(clock),
-        remaining == null ? 0 : clock.nanoTime() + remaining.toNanos());
+        remaining == null ? 0 : clock.nanoTime() + remaining.toNanos(), null);
   }
 
   /**
-   * A call whose caller waits until {@code deadlineNanos}, a reading of {@code clock.nanoTime()} (how frpc makes the
-   * calls it serves: the deadline is the request's arrival plus the time its caller had left).
+   * A call whose caller waits until {@code deadlineNanos}, a reading of {@code clock.nanoTime()}, as frpc makes the
+   * calls it serves: the deadline is the request's arrival plus the time its caller had left.
+   *
+   * @param listeners runs the cancel listeners when the call is cancelled (frpc: its workers, so that no listener
+   *                  runs on the I/O thread that read the caller's CANCEL)
    */
-  public FrpcCall(NodeId caller, FrpcInstance instance, String command, FrpcClock clock, long deadlineNanos) {
-    this(caller, instance, command, false, requireClock(clock), deadlineNanos);
+  public FrpcCall(NodeId caller, FrpcInstance instance, String command, FrpcClock clock, long deadlineNanos,
+      Executor listeners) {
+    this(caller, instance, command, false, requireClock(clock), deadlineNanos,
+        Objects.requireNonNull(listeners, "listeners"));
   }
 
   private FrpcCall(NodeId caller, FrpcInstance instance, String command, boolean send, FrpcClock clock,
-      long deadlineNanos) {
+      long deadlineNanos, Executor listeners) {
     this.caller = caller;
     this.instance = instance;
     this.command = command;
     this.send = send;
     this.clock = clock;
     this.deadlineNanos = deadlineNanos;
+    this.listenerExecutor = listeners;
   }
 
   private static FrpcClock requireClock(FrpcClock clock) {
@@ -162,7 +173,7 @@ public final class FrpcCall {
   }
 
   /**
-   * Cancels the call, as frpc does when the caller gives up: {@link #isCancelled()} turns true, the cancel
+   * Cancels the call, as frpc does when the caller gives up: {@link #isCancelled()} turns true at once, the cancel
    * listeners run (frpc's nested calls made for it are cancelled, their callees told), and nested calls made from
    * now on fail at once. A handler may call it to abandon its own nested calls. Runs at most once.
    */
@@ -176,16 +187,25 @@ public final class FrpcCall {
       listeners = cancelListeners;
       cancelListeners = null;
     }
-    if (listeners != null) {
-      for (Runnable listener : listeners) {
-        listener.run();
-      }
+    if (listeners == null) {
+      return;
+    }
+    Runnable runAll = () -> listeners.forEach(Runnable::run);
+    if (listenerExecutor == null) {
+      runAll.run();
+      return;
+    }
+    try {
+      listenerExecutor.execute(runAll);
+    } catch (RejectedExecutionException e) {
+      // the node is shutting down: its workers take no more tasks
+      runAll.run();
     }
   }
 
   /**
-   * Runs {@code listener} when the call is cancelled, on the thread that cancels it (keep it short); at once
-   * when it already is.
+   * Runs {@code listener} when the call is cancelled: on an frpc worker when its caller gave up (never on an I/O
+   * thread), on the thread that calls {@link #cancel()} otherwise; at once, on this thread, when it already is.
    */
   public void addCancelListener(Runnable listener) {
     synchronized (this) {

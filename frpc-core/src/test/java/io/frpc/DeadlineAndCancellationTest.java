@@ -200,6 +200,20 @@ class DeadlineAndCancellationTest {
   }
 
   @Test
+  void aCallToEveryNodeEndsWithin50MillisecondsOfItsDeadlineEvenWaitingForANode() {
+    TestNode lobby = start(TestNode.builder("lobby", 1).configure(b -> b.connectWait(Duration.ofSeconds(3))));
+    lobby.client.nodeAvailable(new NodeId("game", 9), "127.0.0.1", 1);
+    AllNodesCall call = lobby.frpc.module("game", "game").timeout(Duration.ofMillis(500)).allNodes();
+
+    long started = System.nanoTime();
+    Throwable failure = failure(() -> call.call("relay", String.class, "x"));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(failure).isInstanceOf(NoNodeConnectedException.class);
+    assertThat(tookMillis).isBetween(450L, 550L);
+  }
+
+  @Test
   void aSynchronousCallersWaitEndsWithin50MillisecondsOfItsDeadlineWhenTheNodeDoesNotAnswer() {
     Chain chain = chain(FrameType.FEATURES);
     CompletableFuture<String> held = holdMatch(chain);

@@ -329,7 +329,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
       Object result;
       FrpcCall running = envelope.replyWanted() && envelope.deadlineMillis() > 0
           ? new FrpcCall(target.peer(), instance.identity(), command.name(), clock,
-              request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis()))
+              request.arrivalNanos() + TimeUnit.MILLISECONDS.toNanos(envelope.deadlineMillis()),
+              instance.mailbox().executor)
           : new FrpcCall(target.peer(), instance.identity(), command.name(), !envelope.replyWanted());
       call = running;
       if (cancelled) {

@@ -274,7 +274,7 @@ public final class CallExecutor {
       return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
           command));
     }
-    return send.sending(logFailure(routeFor(target, connectWait(parent)).thenCompose(route -> route.connection().send(
+    return send.sending(logFailure(routeFor(target, connectWait(inherited(parent))).thenCompose(route -> route.connection().send(
         checked(route.connection(), encode(route, target, command, args, false, send.traceContext(), 0)))), target,
         command));
   }
@@ -305,10 +305,10 @@ public final class CallExecutor {
       return call.calling(CompletableFuture.failedFuture(cancelledWith(parent, target, command)));
     }
     Duration timeout = timeout(target);
-    long deadline = client.clock().nanoTime() + Math.min(timeout.toNanos(),
-        parent == null ? Long.MAX_VALUE : parent.remainingNanos());
+    long left = Math.min(timeout.toNanos(), inherited(parent));
+    long deadline = client.clock().nanoTime() + left;
     List<OutgoingConnection.Request> requests = new ArrayList<>();
-    CompletableFuture<AllNodesReply<R>> result = call.calling(allConnections(target, connectWait(parent))
+    CompletableFuture<AllNodesReply<R>> result = call.calling(allConnections(target, connectWait(left))
         .thenCompose(connections -> collect(target, connections, toEach(connections, target, command, args, true,
             call.traceContext(), deadline, (connection, frame) -> {
               OutgoingConnection.Request request = connection.call(frame, target.module(), command);
@@ -363,7 +363,7 @@ public final class CallExecutor {
       return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
           command));
     }
-    return send.sending(logFailure(allConnections(target, connectWait(parent)).thenCompose(connections -> collect(
+    return send.sending(logFailure(allConnections(target, connectWait(inherited(parent))).thenCompose(connections -> collect(
         target, connections, toEach(connections, target, command, args, false, send.traceContext(), 0,
         (connection, frame) ->
             instrumentation.measureSend(connection.send(frame), target, command)))), target, command));
@@ -385,8 +385,12 @@ public final class CallExecutor {
         && Arrays.stream(connections).allMatch(c -> c.supports(FrameType.FEATURE_TRACE)) ? traceContext : null;
     long left = replyWanted ? deadlineNanos - client.clock().nanoTime() : 0;
     if (replyWanted && left <= 0) {
-      results.add(CompletableFuture.failedFuture(new CallTimeoutException("call " + target.module() + "." + command
-          + " to every node of " + target.nodeName() + " not sent: its deadline passed while it waited for a node")));
+      // a node connected just as the wait for one ended with the deadline
+      CallTimeoutException late = new CallTimeoutException("call " + target.module() + "." + command
+          + " to every node of " + target.nodeName() + " not sent: its deadline passed while it waited for a node");
+      for (int i = 0; i < connections.length; i++) {
+        results.add(CompletableFuture.failedFuture(late));
+      }
       return results;
     }
     ByteBuf encoded = encode(new Route(connections[0], target.modKey()), target, command, args, replyWanted, traced,
@@ -534,14 +538,15 @@ public final class CallExecutor {
     return target.timeout() != null ? target.timeout() : client.settings().callTimeout();
   }
 
-  /** The connect wait of a send or all-nodes call: no longer than the call served on this thread still has. */
-  private Duration connectWait(FrpcCall parent) {
+  /** How long a call or send may wait for a node: the connect wait, but no longer than {@code leftNanos}. */
+  Duration connectWait(long leftNanos) {
     Duration wait = client.settings().connectWait();
-    if (parent == null || !parent.hasDeadline()) {
-      return wait;
-    }
-    long left = Math.max(0, parent.remainingNanos());
-    return left < wait.toNanos() ? Duration.ofNanos(left) : wait;
+    return leftNanos < wait.toNanos() ? Duration.ofNanos(Math.max(0, leftNanos)) : wait;
+  }
+
+  /** What is left of the deadline of the call served on this thread, or {@link Long#MAX_VALUE}. */
+  private static long inherited(FrpcCall parent) {
+    return parent == null ? Long.MAX_VALUE : parent.remainingNanos();
   }
 
   static CallCancelledException cancelledWith(FrpcCall parent, CallTarget target, String command) {

@@ -40,31 +40,12 @@ final class NodeGroup {
   }
 
   /**
-   * Round-robin over the connected nodes not in {@code avoid}, passing over a node that refused a call unrun a
-   * moment ago while another is available; {@code null} when every connected node is in {@code avoid}.
+   * Round-robin over the connected nodes a call may go to ({@link #candidates}); {@code null} when every connected
+   * node is in {@code avoid}.
    */
   OutgoingConnection next(List<OutgoingConnection> avoid) {
-    OutgoingConnection[] nodes = active;
-    int count = nodes.length;
-    if (count == 0) {
-      return null;
-    }
-    int start = Math.floorMod(roundRobin.getAndIncrement(), count);
-    OutgoingConnection refusing = null;
-    for (int i = 0; i < count; i++) {
-      OutgoingConnection candidate = nodes[(start + i) % count];
-      if (!avoid.isEmpty() && avoid.contains(candidate)) {
-        continue;
-      }
-      if (refusedLately(candidate)) {
-        if (refusing == null) {
-          refusing = candidate;
-        }
-        continue;
-      }
-      return candidate;
-    }
-    return refusing;
+    OutgoingConnection[] nodes = candidates(avoid);
+    return nodes.length == 0 ? null : nodes[Math.floorMod(roundRobin.getAndIncrement(), nodes.length)];
   }
 
   /**
@@ -73,32 +54,39 @@ final class NodeGroup {
    */
   OutgoingConnection[] candidates(List<OutgoingConnection> avoid) {
     OutgoingConnection[] nodes = active;
+    long now = 0;
+    boolean[] refused = null;
     int usable = 0;
     int unrefused = 0;
-    for (OutgoingConnection node : nodes) {
-      if (avoid.isEmpty() || !avoid.contains(node)) {
-        usable++;
-        if (!refusedLately(node)) {
-          unrefused++;
+    for (int i = 0; i < nodes.length; i++) {
+      if (!avoid.isEmpty() && avoid.contains(nodes[i])) {
+        continue;
+      }
+      usable++;
+      long avoidedUntil = nodes[i].avoidedUntilNanos();
+      if (avoidedUntil != 0) {
+        // one reading of the clock for all: the passes below must agree on who is passed over
+        if (refused == null) {
+          now = clock.nanoTime();
+          refused = new boolean[nodes.length];
         }
+        refused[i] = avoidedUntil - now > 0;
+      }
+      if (refused == null || !refused[i]) {
+        unrefused++;
       }
     }
     if (unrefused == nodes.length) {
       return nodes;
     }
     OutgoingConnection[] result = new OutgoingConnection[unrefused > 0 ? unrefused : usable];
-    int i = 0;
-    for (OutgoingConnection node : nodes) {
-      if ((avoid.isEmpty() || !avoid.contains(node)) && (unrefused == 0 || !refusedLately(node))) {
-        result[i++] = node;
+    int next = 0;
+    for (int i = 0; i < nodes.length; i++) {
+      if ((avoid.isEmpty() || !avoid.contains(nodes[i])) && (unrefused == 0 || refused == null || !refused[i])) {
+        result[next++] = nodes[i];
       }
     }
     return result;
-  }
-
-  private boolean refusedLately(OutgoingConnection node) {
-    long avoidedUntil = node.avoidedUntilNanos();
-    return avoidedUntil != 0 && avoidedUntil - clock.nanoTime() > 0;
   }
 
   OutgoingConnection byId(int id) {

@@ -186,8 +186,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
       send(route, left);
       return;
     }
-    Duration connectWait = executor.settings().connectWait();
-    Duration wait = connectWait.toNanos() < left ? connectWait : Duration.ofNanos(Math.max(0, left));
+    Duration wait = executor.connectWait(left);
     executor.awaitNode(group, target, wait).whenComplete((connection, error) -> {
       if (error != null) {
         finish(unwrap(error));

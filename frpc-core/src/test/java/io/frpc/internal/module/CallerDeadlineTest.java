@@ -128,6 +128,15 @@ class CallerDeadlineTest {
       return "welcome " + who;
     }
 
+    /** Registers a cancel listener, runs what the test set for the middle of the command, and records both. */
+    public String listen(String who) {
+      FrpcCall call = FrpcCall.current();
+      call.addCancelListener(() -> joined.add("listener"));
+      during.run();
+      joined.add(who + " cancelled=" + call.isCancelled());
+      return "listened";
+    }
+
     /** Runs what the test set for the middle of a command, then records what the command sees of its call. */
     public String watch(String who) {
       during.run();
@@ -301,5 +310,16 @@ class CallerDeadlineTest {
     RemoteError error = onlyReplyError();
     assertThat(error.errorCode()).isEqualTo(RemoteErrorCode.SHUTTING_DOWN);
     assertThat(joined).isEmpty();
+  }
+
+  @Test
+  void cancelListenersRunOnAWorkerNotOnTheThreadThatReadTheCancel() {
+    arrives("listen", "gina", true, TIMEOUT_MILLIS);
+    // the connection's I/O thread runs this: it flags the call at once and hands the listeners to a worker
+    during = this::callerCancels;
+
+    workersRun();
+
+    assertThat(joined).containsExactly("gina cancelled=true", "listener");
   }
 }
