@@ -524,6 +524,14 @@ public final class FrpcNode implements AutoCloseable {
     return client.activeConnections().stream().mapToInt(connection -> connection.pendingCalls()).sum();
   }
 
+  /**
+   * Bytes of the inbound budget ({@code frpc.max-inbound-bytes}) held now by large messages: those still arriving
+   * in fragments and those received but not yet decoded. Zero when the node is idle.
+   */
+  public long inboundBytesHeld() {
+    return inboundBudget.used();
+  }
+
   /** Requests queued or running on this node's handler instances. */
   public int requestsInFlight() {
     RequestDispatcher current = dispatcher;

@@ -131,6 +131,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
       case MOD -> submitOne(new Invocation(request, target, group.byKey(envelope.modKey()), null, 0));
       case BROADCAST -> {
         ModuleInstance[] members = group.members();
+        // every instance decodes the arguments for itself, and releases them
+        request.arguments().retain(members.length - 1);
         BroadcastReply collector = envelope.replyWanted()
             ? new BroadcastReply(envelope.requestId(), target, members.length) : null;
         Invocation[] invocations = new Invocation[members.length];
@@ -164,6 +166,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
     inFlight.incrementAndGet();
     boolean small = invocation.request.arguments().length() <= Mailbox.INLINE_MAX_ARGUMENT_BYTES;
     if (!invocation.instance.mailbox().offer(invocation, small)) {
+      invocation.releaseArguments();
       inFlight.decrementAndGet();
       invocation.answered();
       invocation.fail(RemoteErrorCode.OVERLOADED, null, "mailbox of " + invocation.instance.describe()
@@ -175,6 +178,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
   /** Answers a request no instance can run; {@code module} is the served module it named, or null. */
   private void refuse(InboundRequest request, ServedConnection target, ServedModule module, RemoteErrorCode code,
       String message) {
+    request.arguments().release();
     answerError(request.envelope(), target, RemoteError.of(code, null, message, null));
     if (observed) {
       // names a peer chose are not tags: only what this node serves is
@@ -228,6 +232,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
     volatile int tracking;
     /** The I/O thread that dispatched it, the only one that registers it. */
     final Thread dispatchedOn = Thread.currentThread();
+    /** Whether this invocation's claim on the arguments was given up; used by the thread running it only. */
+    private boolean argumentsReleased;
 
     Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -242,6 +248,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
     public void run() {
       if (cancelled) {
         // the caller cancelled it while it waited: it never runs, and nobody waits for an answer
+        releaseArguments();
         dropCancelled();
         inFlight.decrementAndGet();
         observe();
@@ -253,11 +260,20 @@ public final class RequestDispatcher implements InboundRequestHandler {
         log.error("Unexpected failure handling {}.{} from {}", UntrustedText.escape(request.envelope().module()),
             UntrustedText.escape(request.envelope().command()), target.peer(), e);
       } finally {
+        releaseArguments();
         if (broadcast == null) {
           answered();
         }
         inFlight.decrementAndGet();
         observe();
+      }
+    }
+
+    /** Gives up this invocation's claim on the arguments' memory (a large message's pooled chunks), once. */
+    void releaseArguments() {
+      if (!argumentsReleased) {
+        argumentsReleased = true;
+        request.arguments().release();
       }
     }
 
@@ -322,10 +338,12 @@ public final class RequestDispatcher implements InboundRequestHandler {
       try {
         args = codec.readArguments(request.arguments(), command.parameterReaders());
       } catch (IllegalArgumentException e) {
+        releaseArguments();
         fail(RemoteErrorCode.BAD_ARGUMENTS, null, "arguments for " + envelope.module() + "."
             + command.signature() + " do not bind: " + e.getMessage(), null);
         return;
       }
+      releaseArguments();
       Object result;
       FrpcCall running = envelope.replyWanted() && envelope.deadlineMillis() > 0
           ? new FrpcCall(target.peer(), instance.identity(), command.name(), clock,

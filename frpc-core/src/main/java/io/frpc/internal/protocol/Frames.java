@@ -2,7 +2,6 @@ package io.frpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.util.List;
 import tools.jackson.databind.ObjectWriter;
 
@@ -75,7 +74,7 @@ public final class Frames {
         RequestEnvelope.writeShortString(frame, item.instanceName() == null ? "" : item.instanceName());
         frame.writeByte(item.status());
         frame.writeInt(item.body().length());
-        frame.writeBytes(item.body().bytes(), item.body().offset(), item.body().length());
+        frame.writeBytes(item.body().view());
       }
       return finish(frame);
     } catch (RuntimeException e) {
@@ -115,9 +114,9 @@ public final class Frames {
     return finish(frame);
   }
 
-  /** Parses the body of a BROADCAST response. */
+  /** Parses the body of a BROADCAST response; the items' bodies are parts of {@code body}, valid as long as it is. */
   public static List<BroadcastItem> readBroadcast(Payload body) {
-    ByteBuf in = Unpooled.wrappedBuffer(body.bytes(), body.offset(), body.length());
+    ByteBuf in = body.view();
     int count = in.readUnsignedShort();
     BroadcastItem[] items = new BroadcastItem[count];
     for (int i = 0; i < count; i++) {
@@ -125,8 +124,7 @@ public final class Frames {
       String name = RequestEnvelope.readShortString(in);
       byte status = in.readByte();
       int length = in.readInt();
-      items[i] = new BroadcastItem(index, name.isEmpty() ? null : name, status,
-          new Payload(body.bytes(), body.offset() + in.readerIndex(), length));
+      items[i] = new BroadcastItem(index, name.isEmpty() ? null : name, status, body.part(in.readerIndex(), length));
       in.skipBytes(length);
     }
     return List.of(items);

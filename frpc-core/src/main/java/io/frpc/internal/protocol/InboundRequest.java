@@ -7,5 +7,10 @@ package io.frpc.internal.protocol;
  * @param arguments    Smile-encoded argument array
  * @param arrivalNanos the node's {@code FrpcClock.nanoTime()} at arrival, for the caller's deadline
  */
-public record InboundRequest(RequestEnvelope envelope, Payload arguments, long arrivalNanos) {
+public record InboundRequest(RequestEnvelope envelope, Payload arguments, long arrivalNanos) implements PayloadMessage {
+
+  @Override
+  public Payload payload() {
+    return arguments;
+  }
 }

@@ -7,5 +7,10 @@ package io.frpc.internal.protocol;
  * @param status    one of {@link ResponseStatus}
  * @param body      the encoded body
  */
-public record InboundResponse(int requestId, byte status, Payload body) {
+public record InboundResponse(int requestId, byte status, Payload body) implements PayloadMessage {
+
+  @Override
+  public Payload payload() {
+    return body;
+  }
 }

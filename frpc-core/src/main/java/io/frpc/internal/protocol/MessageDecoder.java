@@ -1,14 +1,13 @@
 package io.frpc.internal.protocol;
 
-import io.frpc.internal.protocol.Heartbeat;
 import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +15,10 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
- * bytes are handed on undecoded. FRAGMENT frames are reassembled into one array that grows with the bytes
- * actually received (never with the size a peer declares), reserved from the node's
- * {@link InboundBudget}; at most one message is being reassembled per connection, because senders stream
+ * bytes are handed on undecoded. FRAGMENT frames are reassembled into chunks of pooled memory added as
+ * bytes actually arrive (never for the size a peer declares), reserved from the node's {@link InboundBudget};
+ * a reassembled request or reply hands its chunks, and their share of the budget, to its {@link Payload}, which
+ * the decoding thread releases. At most one message is being reassembled per connection, because senders stream
  * large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
  * connection and frees its budget, so a peer cannot hold memory by starting a message and never ending it.
  */
@@ -27,8 +27,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private static final int FIRST = 0x01;
   private static final int LAST = 0x02;
 
-  /** The first allocation of a reassembly buffer; it doubles as fragments arrive, up to the total. */
-  private static final int INITIAL_REASSEMBLY_BYTES = 64 * 1024;
+  /** The smallest chunk a fragmented message is reassembled into (unless the message lacks fewer bytes). */
+  static final int CHUNK_BYTES = 64 * 1024;
 
   private final PayloadCodec codec;
   private final int maxMessageSize;
@@ -39,7 +39,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   /** Checks the unfinished message for progress while there is one; null otherwise. */
   private ScheduledFuture<?> stallCheck;
   private long lastFragmentNanos;
-  private byte[] partial;
+  /** The full chunks of the message being reassembled, or null. */
+  private CompositeByteBuf partial;
+  /** The chunk being filled, not yet part of {@link #partial}. */
+  private ByteBuf tail;
+  /** Bytes of the budget reserved for {@link #partial} and {@link #tail}. */
+  private long partialCharged;
   private int partialFilled;
   private int partialTotal;
 
@@ -90,7 +95,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     return switch (type) {
       case FrameType.REQUEST -> {
         RequestEnvelope envelope = RequestEnvelope.readFrom(in);
-        yield new InboundRequest(envelope, remaining(in), clock.nanoTime());
+        yield new InboundRequest(envelope, remaining(in, true), clock.nanoTime());
       }
       case FrameType.RESPONSE -> {
         int requestId = in.readInt();
@@ -98,7 +103,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         if (status < ResponseStatus.OK || status > ResponseStatus.BROADCAST) {
           throw new ProtocolException("unknown response status " + status);
         }
-        yield new InboundResponse(requestId, status, remaining(in));
+        yield new InboundResponse(requestId, status, remaining(in, true));
       }
       case FrameType.SUBSCRIBE -> PubSubFrames.readSubscribe(in);
       case FrameType.UNSUBSCRIBE -> new PubSubFrames.Unsubscribe(in.readInt());
@@ -111,7 +116,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         if (state && version < 0) {
           throw new ProtocolException("negative state version " + version);
         }
-        yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in));
+        yield new PubSubFrames.Publication(ids[0], ids[1], channel, version, remaining(in, false));
       }
       case FrameType.GOING_AWAY -> new GoingAway();
       case FrameType.CANCEL -> new Cancel(in.readInt());
@@ -143,7 +148,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       }
       partialTotal = (int) total;
       partialFilled = 0;
-      partial = new byte[0];
+      // never consolidated: that would copy what was received so far
+      partial = ctx.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
     } else if (partial == null) {
       throw new ProtocolException("fragment without a first fragment");
     }
@@ -151,9 +157,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     if (length > partialTotal - partialFilled) {
       throw new ProtocolException("fragments exceed the declared message size of " + partialTotal);
     }
-    ensureCapacity(partialFilled + length);
-    frame.readBytes(partial, partialFilled, length);
-    partialFilled += length;
+    append(ctx, frame);
     if ((flags & LAST) == 0) {
       return null;
     }
@@ -161,28 +165,47 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new ProtocolException("fragmented message ended after " + partialFilled + " of "
           + partialTotal + " bytes");
     }
-    ByteBuf message = Unpooled.wrappedBuffer(partial);
-    discardPartial();
-    int type = message.readByte();
+    if (tail != null) {
+      partial.addComponent(true, tail);
+      tail = null;
+    }
+    int type = partial.readByte();
     if (type == FrameType.FRAGMENT || FrameType.isHandshake(type)) {
       throw new ProtocolException(FrameType.name(type) + " frame inside a fragmented message");
     }
-    return decodeMessage(type, message);
+    try {
+      return decodeMessage(type, partial);
+    } finally {
+      discardPartial();
+    }
   }
 
-  /** Grows the reassembly buffer (doubling, at most to the declared total) within the node's budget. */
-  private void ensureCapacity(int needed) {
-    if (needed <= partial.length) {
-      return;
+  /**
+   * Copies a fragment's bytes into chunks of pooled memory reserved from the node's budget: at least
+   * {@value #CHUNK_BYTES} bytes each (at most what the message still lacks), so the chunks — not the read buffers
+   * the fragments arrived in, which a slice would pin whatever their size — are what the message holds, and tiny
+   * fragments add bytes to a chunk rather than chunks to the message.
+   */
+  private void append(ChannelHandlerContext ctx, ByteBuf frame) {
+    while (frame.isReadable()) {
+      if (tail == null) {
+        int size = Math.min(partialTotal - partialFilled, Math.max(CHUNK_BYTES, frame.readableBytes()));
+        if (!budget.tryReserve(size)) {
+          throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
+              + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
+              + partialTotal + " bytes");
+        }
+        partialCharged += size;
+        tail = ctx.alloc().directBuffer(size, size);
+      }
+      int count = Math.min(tail.writableBytes(), frame.readableBytes());
+      tail.writeBytes(frame, count);
+      partialFilled += count;
+      if (!tail.isWritable()) {
+        partial.addComponent(true, tail);
+        tail = null;
+      }
     }
-    int grown = (int) Math.min(partialTotal, Math.max(needed, Math.max(INITIAL_REASSEMBLY_BYTES,
-        2L * partial.length)));
-    if (!budget.tryReserve(grown - partial.length)) {
-      throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
-          + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
-          + partialTotal + " bytes");
-    }
-    partial = Arrays.copyOf(partial, grown);
   }
 
   private void checkProgress(ChannelHandlerContext ctx) {
@@ -206,11 +229,18 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
   }
 
+  /** Frees the message being reassembled and what of the budget it holds (nothing once a payload took it over). */
   private void discardPartial() {
+    if (tail != null) {
+      tail.release();
+      tail = null;
+    }
     if (partial != null) {
-      budget.release(partial.length);
+      partial.release();
       partial = null;
     }
+    budget.release(partialCharged);
+    partialCharged = 0;
   }
 
   @Override
@@ -229,17 +259,25 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   private <T> T control(ByteBuf in, int type, Class<T> record) {
     try {
-      return codec.readControl(remaining(in), record);
+      return codec.readControl(remaining(in, false), record);
     } catch (JacksonException e) {
       throw new ProtocolException("malformed " + FrameType.name(type) + " body: " + e.getOriginalMessage());
     }
   }
 
-  /** The rest of the frame; unpooled array-backed frames (reassembled, opened) are shared, pooled ones copied out. */
-  private static Payload remaining(ByteBuf in) {
+  /**
+   * The rest of the frame or message. A reassembled message's request or reply keeps the message's chunks, and
+   * the budget they were charged to, until the thread that decodes it releases it; unpooled array-backed frames
+   * (opened by frame protection) are shared; a pooled frame's bytes are copied out, since its memory goes back to
+   * its pool once the frame is released.
+   */
+  private Payload remaining(ByteBuf in, boolean mayKeep) {
     int length = in.readableBytes();
-    // an unpooled array (a reassembled or an opened frame) belongs to the garbage collector: share it; a pooled
-    // buffer's memory goes back to its pool once the frame is released, so its bytes are copied out
+    if (mayKeep && in == partial) {
+      Payload payload = Payload.owning(in.readRetainedSlice(length), budget, partialCharged);
+      partialCharged = 0;
+      return payload;
+    }
     if (in instanceof UnpooledHeapByteBuf) {
       Payload payload = new Payload(in.array(), in.arrayOffset() + in.readerIndex(), length);
       in.skipBytes(length);

@@ -1,7 +1,9 @@
 package io.frpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import tools.jackson.core.JacksonException;
@@ -53,7 +55,9 @@ public final class PayloadCodec {
     // Arguments are bound element by element from one array, so a value is always followed by more tokens.
     // Binary travels raw: frames are length-prefixed, so Smile's 7-bit escaping would only cost CPU and size.
     // Buffers are recycled per thread: every call creates a generator and a parser on the thread at hand.
+    // byte[] and ByteBuffer values are read from the payload in one copy (BinaryValues).
     return SmileMapper.builder(SmileFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+        .addModule(BinaryValues.module())
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(SmileWriteFeature.ENCODE_BINARY_AS_7BIT)
@@ -154,18 +158,67 @@ public final class PayloadCodec {
   }
 
   private static JsonParser parser(SmileMapper mapper, Payload payload) {
-    return new EndInsideStructureCheck(mapper.createParser(payload.bytes(), payload.offset(), payload.length()));
+    JsonParser parser = payload.hasArray()
+        ? mapper.createParser(payload.array(), payload.arrayOffset(), payload.length())
+        : mapper.createParser((InputStream) new ByteBufInputStream(payload.view()));
+    return new PayloadParser(parser, payload);
   }
 
   /**
-   * Fails when the input ends inside an object or array. Smile's parser reports such an end as the end of
-   * input; a record bound through its constructor then buffers the unknown properties it met and loops
-   * forever over that unbalanced buffer, so one truncated message from a peer would hold a thread.
+   * A parser over one payload. It fails when the input ends inside an object or array: Smile's parser reports
+   * such an end as the end of input; a record bound through its constructor then buffers the unknown properties
+   * it met and loops forever over that unbalanced buffer, so one truncated message from a peer would hold a
+   * thread. And it reads raw binary values straight from the payload ({@link #rawBinary()}).
    */
-  private static final class EndInsideStructureCheck extends JsonParserDelegate {
+  static final class PayloadParser extends JsonParserDelegate {
 
-    EndInsideStructureCheck(JsonParser parser) {
+    private static final int RAW_BINARY = 0xFD;
+
+    private final Payload payload;
+
+    PayloadParser(JsonParser parser, Payload payload) {
       super(parser);
+      this.payload = payload;
+    }
+
+    /**
+     * The current token's bytes when it is a raw binary value, copied once from the payload into an array of
+     * their exact size; null when they cannot be found there (the caller then asks Jackson, which copies a value
+     * over 250,000 bytes in chunks and once more). The size was read from bytes that all arrived: a peer cannot
+     * make this allocate more than it sent.
+     */
+    byte[] rawBinary() {
+      if (currentToken() != JsonToken.VALUE_EMBEDDED_OBJECT) {
+        return null;
+      }
+      // Smile's parser counts an array's bytes from the array's start, a stream's from the stream's
+      long at = delegate.currentTokenLocation().getByteOffset() - (payload.hasArray() ? payload.arrayOffset() : 0);
+      if (at < 0 || at >= payload.length()) {
+        return null;
+      }
+      ByteBuf in = payload.view();
+      int index = (int) at;
+      if (in.getUnsignedByte(index++) != RAW_BINARY) {
+        return null;
+      }
+      long length = 0;
+      for (int i = 0; ; i++) {
+        if (i == 5 || index >= in.writerIndex()) {
+          return null;
+        }
+        byte b = in.getByte(index++);
+        if (b < 0) {
+          length = (length << 6) + (b & 0x3F);
+          break;
+        }
+        length = (length << 7) + b;
+      }
+      if (length > in.writerIndex() - index) {
+        return null;
+      }
+      byte[] bytes = new byte[(int) length];
+      in.getBytes(index, bytes);
+      return bytes;
     }
 
     @Override

@@ -170,6 +170,7 @@ public final class CallExecutor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         one.cancel(new CancellationException("the calling thread was interrupted"));
+        reply.releaseUntaken();
         throw new FrpcException("interrupted while waiting", e);
       }
     }
@@ -188,6 +189,13 @@ public final class CallExecutor {
     @Override
     public void failed(Throwable failure) {
       completeExceptionally(failure);
+    }
+
+    /** Releases a reply that arrived while its caller stopped waiting. */
+    void releaseUntaken() {
+      if (isDone() && !isCompletedExceptionally()) {
+        join().body().release();
+      }
     }
   }
 
@@ -217,6 +225,7 @@ public final class CallExecutor {
         try {
           callbacks.execute(() -> decode(node, response));
         } catch (RejectedExecutionException e) {
+          response.body().release();
           failed(new FrpcException("the node is shutting down: the reply of the call was dropped", e));
         }
       }

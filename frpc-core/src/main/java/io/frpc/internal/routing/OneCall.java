@@ -277,6 +277,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
         if (remote.code() == RemoteErrorCode.OVERLOADED || remote.code() == RemoteErrorCode.SHUTTING_DOWN) {
           // calls without node id or key pass it over for a moment, rather than each being refused and retried
           request.connection().avoidUntil(clock.nanoTime() + REFUSING_NODE_AVOIDED_NANOS);
+          response.body().release();
           failed(request, remote, Failure.REFUSED);
           return;
         }
@@ -284,6 +285,8 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
       if (STATE.compareAndSet(this, RUNNING, DONE)) {
         ended(request, null);
         outcome.succeeded(request.connection().node().id(), response);
+      } else {
+        response.body().release();
       }
       return;
     }

@@ -23,26 +23,44 @@ import tools.jackson.databind.ObjectReader;
 @FunctionalInterface
 public interface ReplyDecoder<R> {
 
+  /** Decodes {@code response} and releases its body. */
   R decode(NodeId node, InboundResponse response);
 
   /** The command's value, for balance and mod calls. */
   static <T> ReplyDecoder<T> value(PayloadCodec codec, ObjectReader reader) {
-    return (node, response) -> switch (response.status()) {
-      case ResponseStatus.OK -> read(reader, node, response.body());
-      case ResponseStatus.ERROR -> throw error(codec, node, response.body());
-      default -> throw new FrpcException("unexpected broadcast reply from " + node + " to a single-instance call");
+    return (node, response) -> {
+      try {
+        return switch (response.status()) {
+          case ResponseStatus.OK -> read(codec, reader, node, response.body());
+          case ResponseStatus.ERROR -> throw error(codec, node, response.body());
+          default -> throw new FrpcException("unexpected broadcast reply from " + node + " to a single-instance call");
+        };
+      } finally {
+        response.body().release();
+      }
     };
   }
 
   /** One reply per instance, for broadcast calls. */
   static <T> ReplyDecoder<List<InstanceReply<T>>> broadcast(PayloadCodec codec, ObjectReader reader) {
-    return (node, response) -> switch (response.status()) {
+    return (node, response) -> {
+      try {
+        return broadcastReplies(codec, reader, node, response);
+      } finally {
+        response.body().release();
+      }
+    };
+  }
+
+  private static <T> List<InstanceReply<T>> broadcastReplies(PayloadCodec codec, ObjectReader reader, NodeId node,
+      InboundResponse response) {
+    return switch (response.status()) {
       case ResponseStatus.BROADCAST -> {
         List<InstanceReply<T>> replies = new ArrayList<>();
         for (BroadcastItem item : Frames.readBroadcast(response.body())) {
           if (item.status() == ResponseStatus.OK) {
             replies.add(new InstanceReply<>(item.index(), item.instanceName(),
-                ReplyDecoder.<T>read(reader, node, item.body()), null));
+                ReplyDecoder.<T>read(codec, reader, node, item.body()), null));
           } else {
             replies.add(new InstanceReply<>(item.index(), item.instanceName(), null, error(codec, node, item.body())));
           }
@@ -54,9 +72,9 @@ public interface ReplyDecoder<R> {
     };
   }
 
-  private static <T> T read(ObjectReader reader, NodeId node, Payload body) {
+  private static <T> T read(PayloadCodec codec, ObjectReader reader, NodeId node, Payload body) {
     try {
-      return reader.readValue(body.bytes(), body.offset(), body.length());
+      return codec.readValue(body, reader);
     } catch (JacksonException e) {
       throw new ReplyBindingException(node, reader.getValueType(), e.getOriginalMessage(), e);
     }

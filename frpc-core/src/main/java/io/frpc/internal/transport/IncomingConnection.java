@@ -80,6 +80,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof InboundRequest request) {
       if (request.envelope().traceContext() != null && !traces) {
+        request.release();
         throw new ProtocolException("REQUEST with a trace context (flag bit 3) without the trace feature");
       }
       dispatcher.dispatch(request, this);

@@ -343,6 +343,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     Request call = pending.remove(response.requestId());
     if (call == null) {
       log.debug("Reply {} from {} arrived after its call was given up", response.requestId(), node.id());
+      response.body().release();
       return;
     }
     latency.record(call.sentAt, clock.nanoTime());

@@ -64,6 +64,7 @@ class FrameCodecTest {
     Object[] args = codec.readArguments(received.arguments(),
         new ObjectReader[] {codec.reader(byte[].class)});
     assertThat((byte[]) args[0]).isEqualTo(blob);
+    assertThat(received.release()).as("the payload held the reassembled chunks").isTrue();
     reader.finishAndReleaseAll();
   }
 
