@@ -3,6 +3,7 @@ package io.frpc.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Client JVM of the load generator:
@@ -32,10 +33,11 @@ public final class BenchClient {
     try (EchoClient client = connect(system, port, nodes)) {
       byte[] small = new byte[SMALL];
       // JIT warm-up shared by all scenarios: hundreds of thousands of calls before anything is measured.
-      Scenarios.continuous(system, "jit-warmup", () -> client.echo(small), 64, 0, warmup.multipliedBy(2),
+      Window window = new Window();
+      Scenarios.continuous(window, system, "jit-warmup", () -> client.echo(small), 64, 0, warmup.multipliedBy(2),
           Duration.ofSeconds(1), 1);
       for (int i = 6; i < args.length; i++) {
-        for (Result result : run(system, client, args[i], warmup, measure, reps)) {
+        for (Result result : run(window, system, client, args[i], warmup, measure, reps)) {
           System.out.println(result.line());
           System.out.flush();
         }
@@ -56,41 +58,44 @@ public final class BenchClient {
     };
   }
 
-  private static List<Result> run(String system, EchoClient client, String scenario, Duration warmup,
-      Duration measure, int reps) {
+  private static List<Result> run(Window window, String system, EchoClient client, String scenario,
+      Duration warmup, Duration measure, int reps) {
     String[] p = scenario.split("-");
     return switch (p[0]) {
       case "pingpong" -> {
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        yield Scenarios.continuous(system, scenario, () -> client.echo(payload), 1, PINGPONG_WARMUP_CALLS, warmup,
-            measure, reps);
+        yield Scenarios.continuous(window, system, scenario, () -> window.counted(payload.length,
+            client.echo(payload)), 1, PINGPONG_WARMUP_CALLS, warmup, measure, reps);
       }
       case "blocking" -> {
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        yield Scenarios.blocking(system, scenario, () -> client.echoAndWait(payload), warmup, measure, reps);
+        yield Scenarios.blocking(window, system, scenario, () -> window.counted(payload.length,
+            CompletableFuture.completedFuture(client.echoAndWait(payload))), warmup, measure, reps);
       }
       case "throughput" -> {
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        yield Scenarios.continuous(system, scenario, () -> client.echo(payload), Integer.parseInt(p[2]), 0, warmup,
-            measure, reps);
+        yield Scenarios.continuous(window, system, scenario, () -> window.counted(payload.length,
+            client.echo(payload)), Integer.parseInt(p[2]), 0, warmup, measure, reps);
       }
       case "large" -> {
         byte[] large = new byte[Integer.parseInt(p[1])];
         byte[] small = new byte[SMALL];
-        yield Scenarios.underLargeMessage(system, scenario, () -> client.echo(small), () -> client.echo(large),
+        yield Scenarios.underLargeMessage(window, system, scenario, () -> window.counted(small.length,
+            client.echo(small)), () -> window.counted(large.length, client.echo(large)),
             Integer.parseInt(p[2]), warmup, measure, reps);
       }
       case "seed" -> {
         byte[] payload = new byte[Integer.parseInt(p[2])];
-        yield Scenarios.burst(system, scenario, key -> client.echoByKey(key, payload), Integer.parseInt(p[1]),
+        yield Scenarios.burst(window, system, scenario, key -> window.counted(payload.length,
+            client.echoByKey(key, payload)), Integer.parseInt(p[1]),
             warmup, measure, reps);
       }
       case "fanout" -> {
         FrpcEcho.Client frpc = (FrpcEcho.Client) client;
         byte[] payload = new byte[Integer.parseInt(p[1])];
-        List<Result> results = new ArrayList<>(Scenarios.blocking(system, scenario + "-one",
+        List<Result> results = new ArrayList<>(Scenarios.blocking(window, system, scenario + "-one",
             () -> frpc.echoAndWait(payload), warmup, measure, reps));
-        results.addAll(Scenarios.blocking(system, scenario + "-all", () -> frpc.echoOnAll(payload).join(), warmup,
+        results.addAll(Scenarios.blocking(window, system, scenario + "-all", () -> frpc.echoOnAll(payload).join(), warmup,
             measure, reps));
         yield results;
       }

@@ -1,5 +1,9 @@
 package io.frpc.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Server JVM of the load generator: {@code BenchServer <system> <port> <nodes>} starts the system's echo
  * server, prints {@code READY}, and serves until its standard input closes.
@@ -23,8 +27,13 @@ public final class BenchServer {
     };
     System.out.println("READY");
     System.out.flush();
-    while (System.in.read() != -1) {
-      // serve until the runner closes our standard input
+    // serve until the runner closes our standard input; STATS asks for this JVM's allocation and collections
+    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String command; (command = commands.readLine()) != null; ) {
+      if (command.equals("STATS")) {
+        System.out.println("STATS " + JvmMemory.now().fields());
+        System.out.flush();
+      }
     }
     server.close();
     System.exit(0);

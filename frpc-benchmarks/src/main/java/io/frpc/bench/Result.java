@@ -17,9 +17,25 @@ import org.HdrHistogram.Histogram;
  * @param warmupP50Micros median latency of the last second of the scenario's warm-up (NaN where the
  *                       scenario has no continuous warm-up): near {@code p50Micros} when the warm-up reached
  *                       steady state
+ * @param heapPerPayloadByte heap bytes both JVMs allocated in the window per payload byte the calls carried (request
+ *                       and reply counted); NaN where not measured
+ * @param youngGcs       young collections of both JVMs in the window (-1 where not measured)
+ * @param fullGcs        full collections of both JVMs in the window (-1 where not measured)
  */
 record Result(String system, String scenario, int rep, double callsPerSecond, double p50Micros, double p99Micros,
-    double p999Micros, double warmupP50Micros) {
+    double p999Micros, double warmupP50Micros, double heapPerPayloadByte, long youngGcs, long fullGcs) {
+
+  Result(String system, String scenario, int rep, double callsPerSecond, double p50Micros, double p99Micros,
+      double p999Micros, double warmupP50Micros) {
+    this(system, scenario, rep, callsPerSecond, p50Micros, p99Micros, p999Micros, warmupP50Micros, Double.NaN, -1, -1);
+  }
+
+  /** This result with the window's memory figures: both JVMs' allocation and collections, and the payload bytes. */
+  Result withMemory(JvmMemory bothJvms, long payloadBytes) {
+    return new Result(system, scenario, rep, callsPerSecond, p50Micros, p99Micros, p999Micros, warmupP50Micros,
+        payloadBytes == 0 ? Double.NaN : (double) bothJvms.allocatedBytes() / payloadBytes, bothJvms.youngGcs(),
+        bothJvms.fullGcs());
+  }
 
   static Result of(String system, String scenario, int rep, long calls, long nanos, Histogram latencies,
       Histogram lastWarmupSecond) {

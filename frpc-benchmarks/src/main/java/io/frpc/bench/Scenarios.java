@@ -28,8 +28,8 @@ final class Scenarios {
    * {@code warmup} and at least {@code warmupCalls} calls; the median of its last second is reported with
    * each window.
    */
-  static List<Result> continuous(String system, String name, Supplier<CompletableFuture<?>> call, int inFlight,
-      long warmupCalls, Duration warmup, Duration measure, int reps) {
+  static List<Result> continuous(Window window, String system, String name, Supplier<CompletableFuture<?>> call,
+      int inFlight, long warmupCalls, Duration warmup, Duration measure, int reps) {
     Lanes lanes = new Lanes(call, inFlight);
     lanes.start();
     Duration lastSecond = Duration.ofSeconds(1);
@@ -42,10 +42,12 @@ final class Scenarios {
     Histogram warm = lanes.interval();
     List<Result> results = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
+      window.started(name, rep);
       long start = System.nanoTime();
       sleep(measure);
       Histogram latencies = lanes.interval();
       long nanos = System.nanoTime() - start;
+      window.ended(name, rep);
       results.add(Result.of(system, name, rep, latencies.getTotalCount(), nanos, latencies, warm));
     }
     lanes.stop();
@@ -53,9 +55,9 @@ final class Scenarios {
   }
 
   /** One call outstanding, the caller's thread blocking until the reply: what a synchronous caller pays. */
-  static List<Result> blocking(String system, String name, Runnable call, Duration warmup, Duration measure,
-      int reps) {
-    return rounds(system, name, warmup, measure, reps, latencies -> {
+  static List<Result> blocking(Window window, String system, String name, Runnable call, Duration warmup,
+      Duration measure, int reps) {
+    return rounds(window, system, name, warmup, measure, reps, latencies -> {
       long t0 = System.nanoTime();
       call.run();
       if (latencies != null) {
@@ -69,7 +71,7 @@ final class Scenarios {
    * Small calls at {@code inFlight} outstanding while large calls run back to back; only small calls
    * completed while a large one is in flight are counted.
    */
-  static List<Result> underLargeMessage(String system, String name, Supplier<CompletableFuture<?>> small,
+  static List<Result> underLargeMessage(Window window, String system, String name, Supplier<CompletableFuture<?>> small,
       Supplier<CompletableFuture<?>> large, int inFlight, Duration warmup, Duration measure, int reps) {
     Lanes lanes = new Lanes(small, inFlight);
     lanes.start();
@@ -79,6 +81,7 @@ final class Scenarios {
     for (int rep = 1; rep <= reps; rep++) {
       lanes.recording(false);
       lanes.interval();
+      window.started(name, rep);
       long inLargeNanos = 0;
       long end = System.nanoTime() + measure.toNanos();
       do {
@@ -89,6 +92,7 @@ final class Scenarios {
         lanes.recording(false);
       } while (System.nanoTime() < end);
       Histogram latencies = lanes.interval();
+      window.ended(name, rep);
       results.add(Result.of(system, name, rep, latencies.getTotalCount(), inLargeNanos, latencies, null));
     }
     lanes.stop();
@@ -96,9 +100,9 @@ final class Scenarios {
   }
 
   /** The seed's benchmark: batches of {@code concurrency} calls issued at once, each to key i. */
-  static List<Result> burst(String system, String name, BurstCall call, int concurrency, Duration warmup,
-      Duration measure, int reps) {
-    return rounds(system, name, warmup, measure, reps, latencies -> {
+  static List<Result> burst(Window window, String system, String name, BurstCall call, int concurrency,
+      Duration warmup, Duration measure, int reps) {
+    return rounds(window, system, name, warmup, measure, reps, latencies -> {
       burstOnce(call, concurrency, latencies);
       return concurrency;
     });
@@ -109,7 +113,7 @@ final class Scenarios {
    * round records its latencies into the histogram it is given (null while warming up) and returns how many
    * calls it made.
    */
-  private static List<Result> rounds(String system, String name, Duration warmup, Duration measure, int reps,
+  private static List<Result> rounds(Window window, String system, String name, Duration warmup, Duration measure, int reps,
       ToLongFunction<Histogram> round) {
     long warmupEnd = System.nanoTime() + warmup.toNanos();
     while (System.nanoTime() < warmupEnd) {
@@ -118,12 +122,14 @@ final class Scenarios {
     List<Result> results = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
       Histogram latencies = new Histogram(3);
+      window.started(name, rep);
       long start = System.nanoTime();
       long end = start + measure.toNanos();
       long calls = 0;
       while (System.nanoTime() < end) {
         calls += round.applyAsLong(latencies);
       }
+      window.ended(name, rep);
       results.add(Result.of(system, name, rep, calls, System.nanoTime() - start, latencies, null));
     }
     return results;
