@@ -4,6 +4,7 @@ import io.frpc.time.FrpcClock;
 import io.frpc.time.SystemClock;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Objects;
@@ -45,19 +46,22 @@ public final class FrpcResources implements AutoCloseable {
   private final ExecutorService callbacks;
   private final ExecutorService events;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Transport transport;
 
   /**
    * @param label     names the threads ({@code frpc-io-<label>-*}, ...)
    * @param ioThreads I/O event loops; 0 or less means min(4, available processors)
    * @param clock     a clock owned by the caller, or {@code null} for a system clock owned by these resources
+   * @param transport the channels the event loops run: each transport needs event loops of its own kind
    */
-  FrpcResources(String label, int ioThreads, FrpcClock clock) {
+  FrpcResources(String label, int ioThreads, FrpcClock clock, Transport transport) {
     this.label = label;
+    this.transport = transport;
     this.ioThreads = ioThreads > 0 ? ioThreads : Math.min(4, Runtime.getRuntime().availableProcessors());
     this.ownClock = clock == null ? new SystemClock(label) : null;
     this.clock = clock == null ? ownClock : clock;
     this.ioGroup = new MultiThreadIoEventLoopGroup(this.ioThreads, new DefaultThreadFactory("frpc-io-" + label, true),
-        NioIoHandler.newFactory());
+        transport == Transport.IN_JVM ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
     // Elastic and unbounded: a slow instance holds one thread and never starves the others. An actor instance
     // uses at most one thread at a time; a concurrent one up to its mailbox capacity (10,000 by default), so a
     // concurrent handler that blocks can make this pool grow to that many threads.
@@ -94,6 +98,11 @@ public final class FrpcResources implements AutoCloseable {
     return closed.get();
   }
 
+  /** The transport of the nodes these resources can run. */
+  Transport transport() {
+    return transport;
+  }
+
   EventLoopGroup ioGroup() {
     return ioGroup;
   }
@@ -124,7 +133,10 @@ public final class FrpcResources implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    // A local channel tells its peer's event loop when it closes; the quiet period lets the last such notices of the
+    // nodes still running reach these loops instead of being rejected (Netty warns of each).
+    ioGroup.shutdownGracefully(transport == Transport.IN_JVM ? 20 : 0, 2000, TimeUnit.MILLISECONDS)
+        .syncUninterruptibly();
     if (ownClock != null) {
       ownClock.close();
     }
@@ -143,6 +155,7 @@ public final class FrpcResources implements AutoCloseable {
 
     private String label = "shared";
     private int ioThreads = FrpcNode.DEFAULT_IO_THREADS;
+    private Transport transport = FrpcNode.DEFAULT_TRANSPORT;
 
     private Builder() {
     }
@@ -162,9 +175,19 @@ public final class FrpcResources implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The transport of the nodes that will share these resources ({@link FrpcNode#DEFAULT_TRANSPORT} by default):
+     * the event loops of one transport cannot run the channels of another, so a node of another transport refuses
+     * them.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
     /** Creates the threads and the clock; the caller owns them and closes them. */
     public FrpcResources build() {
-      return new FrpcResources(label, ioThreads, null);
+      return new FrpcResources(label, ioThreads, null, transport);
     }
   }
 }
