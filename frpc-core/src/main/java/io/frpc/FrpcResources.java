@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FrpcResources implements AutoCloseable {
 
+  /** How long in-JVM event loops keep running once closed, for the peers' answers to their last closes. */
+  private static final long IN_JVM_LINGER_MILLIS = 20;
+
   private final String label;
   private final int ioThreads;
   private final EventLoopGroup ioGroup;
@@ -133,10 +136,17 @@ public final class FrpcResources implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    // A local channel tells its peer's event loop when it closes; the quiet period lets the last such notices of the
-    // nodes still running reach these loops instead of being rejected (Netty warns of each).
-    ioGroup.shutdownGracefully(transport == Transport.IN_JVM ? 20 : 0, 2000, TimeUnit.MILLISECONDS)
-        .syncUninterruptibly();
+    if (transport == Transport.IN_JVM) {
+      // A local channel tells its peer's event loop when it closes, also when the peer closed first: the nodes still
+      // running answer the last closes of these nodes' connections here, and a terminated loop would reject (and Netty
+      // log) each answer. Netty's own quiet period checks only every 100 ms.
+      try {
+        TimeUnit.MILLISECONDS.sleep(IN_JVM_LINGER_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (ownClock != null) {
       ownClock.close();
     }

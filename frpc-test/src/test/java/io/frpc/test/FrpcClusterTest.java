@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,19 +36,30 @@ class FrpcClusterTest {
     String greet(String name);
   }
 
+  /** Loads the classes a first cluster needs, so the timed test below measures a cluster and not the JVM. */
+  @BeforeAll
+  static void warmUp() {
+    try (FrpcCluster warm = FrpcCluster.create()) {
+      warm.node("warm", 1).handler("greeter", new Greeter()).start();
+      warm.node("warm", 2).start().template().module("warm", "greeter").call("greet", String.class, "jvm");
+    }
+  }
+
   @Test
   void handlersAreCalledOverTheInJvmTransportInWellUnderASecond() {
     long started = System.nanoTime();
-    cluster.node("game", 1).handler("greeter", new Greeter()).start();
-    ClusterNode lobby = cluster.node("lobby", 1).start();
+    try (FrpcCluster timed = FrpcCluster.create()) {
+      timed.node("game", 1).handler("greeter", new Greeter()).start();
+      ClusterNode lobby = timed.node("lobby", 1).start();
 
-    assertThat(lobby.template().module("game", "greeter").call("greet", String.class, "alice"))
-        .isEqualTo("hello alice");
-    assertThat(lobby.client(GreeterClient.class).greet("bob")).isEqualTo("hello bob");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
-
-    assertThat(lobby.node().connectedNodes()).extracting(RemoteNode::host).containsExactly(Transport.IN_JVM_HOST);
-    assertThat(cluster.get("game", 1).node().listenAddress().getHostString()).isEqualTo(Transport.IN_JVM_HOST);
+      assertThat(lobby.template().module("game", "greeter").call("greet", String.class, "alice"))
+          .isEqualTo("hello alice");
+      assertThat(lobby.client(GreeterClient.class).greet("bob")).isEqualTo("hello bob");
+      assertThat(lobby.node().connectedNodes()).extracting(RemoteNode::host).containsExactly(Transport.IN_JVM_HOST);
+      assertThat(timed.get("game", 1).node().listenAddress().getHostString()).isEqualTo(Transport.IN_JVM_HOST);
+    }
+    // two nodes started, connected both ways, called twice and closed
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(600));
   }
 
   @Test
