@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <b>Ownership:</b> whoever creates an instance owns it and closes it, after every node using it is closed. A
  * node never shuts down resources it was given; each node keeps its own byte counters and connections, and the
  * events of one node are still delivered in order. A slow node listener delays the events of every node sharing
- * the events thread.
+ * the events thread. Resources run the channels of one {@link Transport} ({@link Builder#transport}), that of the
+ * nodes using them.
  */
 public final class FrpcResources implements AutoCloseable {
 
