@@ -7,6 +7,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,13 +140,12 @@ public final class FrpcResources implements AutoCloseable {
       return;
     }
     if (transport == Transport.IN_JVM) {
-      // A local channel tells its peer's event loop when it closes, also when the peer closed first: the nodes still
-      // running answer the last closes of these nodes' connections here, and a terminated loop would reject (and Netty
-      // log) each answer. Netty's own quiet period checks only every 100 ms.
-      try {
-        TimeUnit.MILLISECONDS.sleep(IN_JVM_LINGER_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      // A local channel tells its peer's event loop when it closes, also when the peer closed first: nodes still
+      // running answer the last closes of these loops' connections, those closed before and those the shutdown
+      // closes. Each loop lingers once it has closed its channels, taking the answers in; a terminated loop would
+      // reject (and Netty log) each one. Netty's own quiet period checks only every 100 ms.
+      for (EventExecutor loop : ioGroup) {
+        ((SingleThreadEventExecutor) loop).addShutdownHook(FrpcResources::linger);
       }
     }
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -154,6 +155,14 @@ public final class FrpcResources implements AutoCloseable {
     events.shutdown();
     callbacks.shutdown();
     workers.shutdown();
+  }
+
+  private static void linger() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(IN_JVM_LINGER_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
