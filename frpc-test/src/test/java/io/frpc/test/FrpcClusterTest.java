@@ -9,7 +9,9 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.RemoteNode;
 import io.frpc.Transport;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.frpc.client.FrpcClient;
+import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -174,6 +176,23 @@ class FrpcClusterTest {
     assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
         .havingCause().isInstanceOf(ConnectionLostException.class);
     release.countDown();
+  }
+
+  @Test
+  void endingInJvmNodesLeavesNoWarningOfTheTransport() {
+    try (CapturedLogs netty = CapturedLogs.of("io.netty")) {
+      ClusterNode game1 = cluster.node("game", 1).handler("greeter", new Greeter()).start();
+      ClusterNode game2 = cluster.node("game", 2).handler("greeter", new Greeter()).start();
+      ClusterNode lobby = cluster.node("lobby", 1).start();
+
+      game1.kill();
+      game2.stop();
+      assertThat(lobby.awaitDown("game", 1)).isEqualTo(NodeDownReason.CONNECTION_LOST);
+      cluster.close();
+
+      assertThat(netty.events()).extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+      assertThat(lobby.events()).contains(NodeEvent.down(game2.id(), NodeDownReason.SHUTDOWN));
+    }
   }
 
   @Test
