@@ -72,6 +72,9 @@ public final class FrpcNode implements AutoCloseable {
   /** Whether a node listens for calls ({@code frpc.server.enabled}): {@value}. */
   public static final boolean DEFAULT_SERVE = true;
 
+  /** What connections travel on: {@link Transport#TCP}. {@link Transport#IN_JVM} is for tests. */
+  public static final Transport DEFAULT_TRANSPORT = Transport.TCP;
+
   /** The interface the listener binds to ({@code frpc.server.host}): all of them, {@value}. */
   public static final String DEFAULT_HOST = "0.0.0.0";
 
@@ -235,9 +238,16 @@ public final class FrpcNode implements AutoCloseable {
     this.secrets = new SharedSecrets(settings.secret, settings.acceptedSecrets, settings.nodeSecrets);
     this.tls = Tls.of(settings.serve ? settings.serverTls : null, settings.clientAuth, settings.clientTls,
         settings.verifyHostname);
+    if (settings.resources != null && settings.resources.transport() != settings.transport.transport()) {
+      throw new FrpcConfigurationException(null, "frpc node " + local.id() + " uses the "
+          + settings.transport.transport() + " transport but was given resources built for "
+          + settings.resources.transport(), "build the shared resources with FrpcResources.builder().transport("
+          + settings.transport.transport() + ")");
+    }
     // threads last: a setting refused above leaves nothing running
     this.ownResources = settings.resources == null
-        ? new FrpcResources(local.id().toString(), settings.ioThreads, settings.clock) : null;
+        ? new FrpcResources(local.id().toString(), settings.ioThreads, settings.clock, settings.transport.transport())
+        : null;
     FrpcResources threads = ownResources != null ? ownResources : settings.resources;
     this.resources = new TransportResources(threads.ioGroup(),
         settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
@@ -457,7 +467,11 @@ public final class FrpcNode implements AutoCloseable {
     }
   }
 
-  /** The address the listener is bound to, or {@code null} when it does not serve or has not started. */
+  /**
+   * The address the listener is bound to, or {@code null} when it does not serve or has not started. On the
+   * {@link Transport#IN_JVM in-JVM transport}: the unresolved address of host {@value Transport#IN_JVM_HOST},
+   * port 0.
+   */
   public InetSocketAddress listenAddress() {
     FrpcServer listener = server;
     return listener == null ? null : listener.localAddress();
@@ -545,7 +559,8 @@ public final class FrpcNode implements AutoCloseable {
   public NodeStatus status() {
     InetSocketAddress listening = listenAddress();
     RequestDispatcher current = dispatcher;
-    return new NodeStatus(local.id(), local.bootId(), listening == null ? null : String.valueOf(listening),
+    return new NodeStatus(local.id(), local.bootId(), listening == null ? null
+        : listening.isUnresolved() ? listening.getHostString() + ":" + listening.getPort() : String.valueOf(listening),
         listening == null || settings.advertisedHost == null ? null
             : settings.advertisedHost + ":" + listening.getPort(),
         FrameType.PROTOCOL_VERSION, startedAt, Duration.between(startedAt, resources.clock().instant()),
@@ -657,7 +672,7 @@ public final class FrpcNode implements AutoCloseable {
       this.includeStackTrace = builder.includeStackTrace;
       this.shutdownTimeout = builder.shutdownTimeout;
       this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
-          builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures);
+          builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures, builder.transport);
       this.limits = new ConnectionLimits(builder.maxInboundBytes, builder.maxQueuedOutboundBytes,
           builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
@@ -697,6 +712,7 @@ public final class FrpcNode implements AutoCloseable {
     private final String name;
     private final int id;
     private boolean serve = DEFAULT_SERVE;
+    private Transport transport = DEFAULT_TRANSPORT;
     private String host = DEFAULT_HOST;
     private String advertisedHost;
     private int port = DEFAULT_PORT;
@@ -768,6 +784,16 @@ public final class FrpcNode implements AutoCloseable {
       this.host = Objects.requireNonNull(host, "host");
       this.port = port;
       this.serve = true;
+      return this;
+    }
+
+    /**
+     * What this node's connections travel on ({@link FrpcNode#DEFAULT_TRANSPORT}): {@link Transport#IN_JVM} runs
+     * them over local channels inside this JVM, for tests (see there for its addresses); {@link #listen} is then
+     * ignored, and {@link #resources(FrpcResources) shared resources} must be built for the same transport.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
       return this;
     }
 

@@ -4,8 +4,11 @@ import io.frpc.time.FrpcClock;
 import io.frpc.time.SystemClock;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,9 +34,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <b>Ownership:</b> whoever creates an instance owns it and closes it, after every node using it is closed. A
  * node never shuts down resources it was given; each node keeps its own byte counters and connections, and the
  * events of one node are still delivered in order. A slow node listener delays the events of every node sharing
- * the events thread.
+ * the events thread. Resources run the channels of one {@link Transport} ({@link Builder#transport}), that of the
+ * nodes using them.
  */
 public final class FrpcResources implements AutoCloseable {
+
+  /** How long in-JVM event loops keep running once closed, for the peers' answers to their last closes. */
+  private static final long IN_JVM_LINGER_MILLIS = 20;
 
   private final String label;
   private final int ioThreads;
@@ -45,19 +52,22 @@ public final class FrpcResources implements AutoCloseable {
   private final ExecutorService callbacks;
   private final ExecutorService events;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Transport transport;
 
   /**
    * @param label     names the threads ({@code frpc-io-<label>-*}, ...)
    * @param ioThreads I/O event loops; 0 or less means min(4, available processors)
    * @param clock     a clock owned by the caller, or {@code null} for a system clock owned by these resources
+   * @param transport the channels the event loops run: each transport needs event loops of its own kind
    */
-  FrpcResources(String label, int ioThreads, FrpcClock clock) {
+  FrpcResources(String label, int ioThreads, FrpcClock clock, Transport transport) {
     this.label = label;
+    this.transport = transport;
     this.ioThreads = ioThreads > 0 ? ioThreads : Math.min(4, Runtime.getRuntime().availableProcessors());
     this.ownClock = clock == null ? new SystemClock(label) : null;
     this.clock = clock == null ? ownClock : clock;
     this.ioGroup = new MultiThreadIoEventLoopGroup(this.ioThreads, new DefaultThreadFactory("frpc-io-" + label, true),
-        NioIoHandler.newFactory());
+        transport == Transport.IN_JVM ? LocalIoHandler.newFactory() : NioIoHandler.newFactory());
     // Elastic and unbounded: a slow instance holds one thread and never starves the others. An actor instance
     // uses at most one thread at a time; a concurrent one up to its mailbox capacity (10,000 by default), so a
     // concurrent handler that blocks can make this pool grow to that many threads.
@@ -94,6 +104,11 @@ public final class FrpcResources implements AutoCloseable {
     return closed.get();
   }
 
+  /** The transport of the nodes these resources can run. */
+  Transport transport() {
+    return transport;
+  }
+
   EventLoopGroup ioGroup() {
     return ioGroup;
   }
@@ -124,6 +139,15 @@ public final class FrpcResources implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    if (transport == Transport.IN_JVM) {
+      // A local channel tells its peer's event loop when it closes, also when the peer closed first: nodes still
+      // running answer the last closes of these loops' connections, those closed before and those the shutdown
+      // closes. Each loop lingers once it has closed its channels, taking the answers in; a terminated loop would
+      // reject (and Netty log) each one. Netty's own quiet period checks only every 100 ms.
+      for (EventExecutor loop : ioGroup) {
+        ((SingleThreadEventExecutor) loop).addShutdownHook(FrpcResources::linger);
+      }
+    }
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (ownClock != null) {
       ownClock.close();
@@ -131,6 +155,14 @@ public final class FrpcResources implements AutoCloseable {
     events.shutdown();
     callbacks.shutdown();
     workers.shutdown();
+  }
+
+  private static void linger() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(IN_JVM_LINGER_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -143,6 +175,7 @@ public final class FrpcResources implements AutoCloseable {
 
     private String label = "shared";
     private int ioThreads = FrpcNode.DEFAULT_IO_THREADS;
+    private Transport transport = FrpcNode.DEFAULT_TRANSPORT;
 
     private Builder() {
     }
@@ -162,9 +195,19 @@ public final class FrpcResources implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The transport of the nodes that will share these resources ({@link FrpcNode#DEFAULT_TRANSPORT} by default):
+     * the event loops of one transport cannot run the channels of another, so a node of another transport refuses
+     * them.
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
     /** Creates the threads and the clock; the caller owns them and closes them. */
     public FrpcResources build() {
-      return new FrpcResources(label, ioThreads, null);
+      return new FrpcResources(label, ioThreads, null, transport);
     }
   }
 }

@@ -72,12 +72,12 @@ class ActorSemanticsTest {
   @Test
   void tenThousandModSendsArriveCompleteAndInOrderAtOneInstance() {
     List<Counter> counters = new ArrayList<>();
-    TestNode server = start(TestNode.builder("game", 1).module("counter", null, 4, i -> {
+    TestNode server = start(TestNode.inJvm("game", 1).module("counter", null, 4, i -> {
       Counter counter = new Counter();
       counters.add(counter);
       return counter;
     }));
-    TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
+    TestNode caller = start(TestNode.inJvm("caller", 1)).connectedTo(server);
     ModuleCall counter = caller.frpc.module("game", "counter").mod(7);
 
     for (int i = 0; i < 10_000; i++) {
@@ -95,8 +95,8 @@ class ActorSemanticsTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    TestNode server = start(TestNode.builder("game", 1).module("gate", null, 2, i -> new Gate(release, running, peak)));
-    TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
+    TestNode server = start(TestNode.inJvm("game", 1).module("gate", null, 2, i -> new Gate(release, running, peak)));
+    TestNode caller = start(TestNode.inJvm("caller", 1)).connectedTo(server);
 
     CompletableFuture<Integer> blocked = caller.frpc.module("game", "gate").mod(0).callAsync("pass", Integer.class);
     await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 1);
@@ -113,8 +113,8 @@ class ActorSemanticsTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    TestNode server = start(TestNode.builder("game", 1).module("gate", null, 1, i -> new Gate(release, running, peak)));
-    TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
+    TestNode server = start(TestNode.inJvm("game", 1).module("gate", null, 1, i -> new Gate(release, running, peak)));
+    TestNode caller = start(TestNode.inJvm("caller", 1)).connectedTo(server);
 
     List<CompletableFuture<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -134,9 +134,9 @@ class ActorSemanticsTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    TestNode server = start(TestNode.builder("game", 1)
+    TestNode server = start(TestNode.inJvm("game", 1)
         .module("gate", null, 1, true, 100, i -> new Gate(release, running, peak)));
-    TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
+    TestNode caller = start(TestNode.inJvm("caller", 1)).connectedTo(server);
 
     List<CompletableFuture<Integer>> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

@@ -53,14 +53,14 @@ class AsynchronousShutdownTest {
 
   /** A server whose one request runs until released, and the call that runs it. */
   private CompletableFuture<String> heldRequestOn(TestNode server) {
-    TestNode caller = start(TestNode.builder("caller", 1)).connectedTo(server);
+    TestNode caller = start(TestNode.inJvm("caller", 1)).connectedTo(server);
     CompletableFuture<String> call = caller.frpc.module("game", "svc").callAsync("hold", String.class);
     await().atMost(WAIT).until(() -> server.requestsInFlight() == 1);
     return call;
   }
 
   private TestNode server() {
-    return start(TestNode.builder("game", 1).module("svc", null, 1, i -> new Held(release))
+    return start(TestNode.inJvm("game", 1).module("svc", null, 1, i -> new Held(release))
         .configure(node -> node.shutdownTimeout(Duration.ofSeconds(20))));
   }
 

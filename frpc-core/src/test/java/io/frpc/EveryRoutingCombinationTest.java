@@ -93,12 +93,12 @@ class EveryRoutingCombinationTest {
     server1 = server(1);
     server2 = server(2);
     // round robin, so that "one" calls split exactly in half; least-loaded choice is LoadAwareChoiceTest's
-    caller = TestNode.builder("caller", 1).configure(b -> b.loadBalancing(LoadBalancing.ROUND_ROBIN)).start()
+    caller = TestNode.inJvm("caller", 1).configure(b -> b.loadBalancing(LoadBalancing.ROUND_ROBIN)).start()
         .connectedTo(server1).connectedTo(server2);
   }
 
   private TestNode server(int id) {
-    return TestNode.builder("game", id)
+    return TestNode.inJvm("game", id)
         .module("m", "red", 2, i -> new Spot(id, i, "red", hits))
         .module("m", "blue", 2, i -> new Spot(id, i + 2, "blue", hits))
         .start();

@@ -72,11 +72,11 @@ class FrpcTracerTest {
 
   @Test
   void theCallersContextReachesTheCommandAndBothSpansEndWithTheOutcome() throws Exception {
-    game1 = TestNode.builder("game", 1).module("svc", null, 1, i -> new Service())
+    game1 = TestNode.inJvm("game", 1).module("svc", null, 1, i -> new Service())
         .configure(b -> b.tracer(serverTracer)).start();
-    game2 = TestNode.builder("game", 2).module("svc", null, 1, i -> new Service())
+    game2 = TestNode.inJvm("game", 2).module("svc", null, 1, i -> new Service())
         .configure(b -> b.tracer(serverTracer)).start();
-    caller = TestNode.builder("caller", 1).configure(b -> b.tracer(clientTracer)).start().connectedTo(game1)
+    caller = TestNode.inJvm("caller", 1).configure(b -> b.tracer(clientTracer)).start().connectedTo(game1)
         .connectedTo(game2);
     ModuleCall svc = caller.frpc.module("game", "svc").node(1);
 
@@ -98,10 +98,10 @@ class FrpcTracerTest {
 
   @Test
   void withoutATracerOnTheCallerTheCommandRunsWithoutAContext() {
-    game1 = TestNode.builder("game", 1).module("svc", null, 1, i -> new Service())
+    game1 = TestNode.inJvm("game", 1).module("svc", null, 1, i -> new Service())
         .configure(b -> b.tracer(serverTracer)).start();
-    game2 = TestNode.builder("game", 2).start();
-    caller = TestNode.builder("caller", 1).start().connectedTo(game1);
+    game2 = TestNode.inJvm("game", 2).start();
+    caller = TestNode.inJvm("caller", 1).start().connectedTo(game1);
 
     assertThat(caller.frpc.module("game", "svc").call("echo", Integer.class, 1)).isEqualTo(1);
     assertThat(serverTracer.events).containsExactly("serve null svc.echo", "served null");

@@ -49,7 +49,7 @@ class LoadAwareChoiceTest {
   void startServers() throws Exception {
     for (int id = 1; id <= 3; id++) {
       int node = id;
-      servers.add(TestNode.builder("work", id).module("work", null, 1, true, 10_000, i -> new Work(node)).start());
+      servers.add(TestNode.inJvm("work", id).module("work", null, 1, true, 10_000, i -> new Work(node)).start());
     }
     callers = Executors.newFixedThreadPool(CALLERS);
     // Warm this JVM's code paths up through another caller, so the measured callers' first round trips are not
@@ -66,7 +66,7 @@ class LoadAwareChoiceTest {
   }
 
   private TestNode caller(LoadBalancing balancing) {
-    TestNode caller = TestNode.builder("caller", 1).configure(b -> b.serve(false).loadBalancing(balancing)).start();
+    TestNode caller = TestNode.inJvm("caller", 1).configure(b -> b.serve(false).loadBalancing(balancing)).start();
     servers.forEach(caller::connectedTo);
     return caller;
   }

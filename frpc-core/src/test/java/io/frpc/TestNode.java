@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
-/** A complete node on loopback, built with {@link FrpcNode#builder}, for tests that run several nodes in one JVM. */
+/**
+ * A complete node on loopback, built with {@link FrpcNode#builder}, for tests that run several nodes in one JVM; with
+ * {@link #inJvm}, on the in-JVM transport instead, for tests whose subject is not TCP itself.
+ */
 final class TestNode implements AutoCloseable {
 
   final FrpcNode node;
@@ -27,6 +30,11 @@ final class TestNode implements AutoCloseable {
     return new Builder(name, id);
   }
 
+  /** Node {@code name:id} on the in-JVM transport: no port, the same pipeline and handshake as TCP. */
+  static Builder inJvm(String name, int id) {
+    return new Builder(name, id).configure(node -> node.transport(Transport.IN_JVM));
+  }
+
   NodeId id() {
     return node.id();
   }
@@ -41,14 +49,16 @@ final class TestNode implements AutoCloseable {
 
   /** Reports {@code other} to this node's client, as discovery would. */
   TestNode knows(TestNode other) {
-    client.nodeAvailable(other.id(), "127.0.0.1", other.port());
+    client.nodeAvailable(other.id(), other.node.listenAddress().getHostString(), other.port());
     return this;
   }
 
   /** Reports {@code other} and waits until the connection is up. */
   TestNode connectedTo(TestNode other) {
     knows(other);
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.isActive(other.id().name(), other.id().id()));
+    // checked at once and every 5 ms: a connection comes up within milliseconds, Awaitility's default waits 100
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+        .until(() -> client.isActive(other.id().name(), other.id().id()));
     return this;
   }
 

@@ -122,9 +122,9 @@ class TypedClientTest {
 
   @BeforeEach
   void start() {
-    game1 = TestNode.builder("game", 1).handler(HandlerDefinition.of("room_m", "rooms", 2, Rooms::new)).start();
-    game2 = TestNode.builder("game", 2).handler(HandlerDefinition.of("room_m", "rooms", 2, Rooms::new)).start();
-    caller = TestNode.builder("caller", 1).start().connectedTo(game1).connectedTo(game2);
+    game1 = TestNode.inJvm("game", 1).handler(HandlerDefinition.of("room_m", "rooms", 2, Rooms::new)).start();
+    game2 = TestNode.inJvm("game", 2).handler(HandlerDefinition.of("room_m", "rooms", 2, Rooms::new)).start();
+    caller = TestNode.inJvm("caller", 1).start().connectedTo(game1).connectedTo(game2);
   }
 
   @AfterEach
@@ -274,13 +274,13 @@ class TypedClientTest {
 
   @Test
   void aHandlerSharingTheClientInterfaceIsCheckedAgainstItAtStartUp() {
-    try (TestNode shop = TestNode.builder("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
+    try (TestNode shop = TestNode.inJvm("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
         self -> new Shop())).start()) {
       caller.connectedTo(shop);
       ShopApi api = caller.frpc.client(ShopApi.class);
       assertThat(api.price("sword")).isEqualTo(5);
     }
-    assertThatThrownBy(() -> TestNode.builder("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
+    assertThatThrownBy(() -> TestNode.inJvm("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
         self -> new RenamedShop())).start()).hasMessageContaining("calls command 'price', which handler")
         .hasMessageContaining("does not serve (its commands: cost)");
   }
@@ -301,12 +301,12 @@ class TypedClientTest {
 
   @Test
   void aHandlerDeclaringTheClientInterfaceIsCheckedWithoutImplementingIt() {
-    try (TestNode shop = TestNode.builder("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
+    try (TestNode shop = TestNode.inJvm("shop", 1).handler(HandlerDefinition.of("shop_m", null, 1,
         self -> new DeclaredShop()).withContracts(ShopApi.class)).start()) {
       caller.connectedTo(shop);
       assertThat(caller.frpc.client(ShopApi.class).price("sword")).isEqualTo(10);
     }
-    assertThatThrownBy(() -> TestNode.builder("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
+    assertThatThrownBy(() -> TestNode.inJvm("shop", 2).handler(HandlerDefinition.of("shop_m", null, 1,
         self -> new CostOnly()).withContracts(ShopApi.class)).start()).hasMessageContaining("calls command 'price', which handler")
         .hasMessageContaining("does not serve (its commands: cost)");
   }

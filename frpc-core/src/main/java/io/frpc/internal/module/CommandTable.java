@@ -75,8 +75,21 @@ final class CommandTable {
       for (int i = 0; i < readers.length; i++) {
         readers[i] = codec.reader(parameterTypes[i]);
       }
-      commands.put(name, new Command(name, method, readers, codec.writer(method.getGenericReturnType()),
+      commands.put(name, Command.of(name, method, readers, codec.writer(method.getGenericReturnType()),
           signature(method)));
+    }
+    return new CommandTable(Map.copyOf(commands));
+  }
+
+  /** The commands of a function handler, by the names it lists. */
+  static CommandTable of(String module, FunctionHandler handler, PayloadCodec codec) {
+    Map<String, Command> commands = new TreeMap<>();
+    for (String name : handler.commandNames()) {
+      if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+        throw new IllegalStateException("command name '" + name + "' of module '" + module
+            + "' must be 1 to 255 UTF-8 bytes long");
+      }
+      commands.put(name, Command.function(name, codec));
     }
     return new CommandTable(Map.copyOf(commands));
   }

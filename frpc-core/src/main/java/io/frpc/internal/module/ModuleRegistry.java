@@ -63,9 +63,14 @@ public final class ModuleRegistry {
               + identity);
         }
         Class<?> type = definition.handlerType() != null ? definition.handlerType() : handler.getClass();
-        CommandTable table = tables.computeIfAbsent(type, t -> CommandTable.of(definition.module(), t, codec));
-        if (i == 0) {
-          ClientContracts.check(definition.module(), type, table, definition.contracts());
+        CommandTable table;
+        if (handler instanceof FunctionHandler functions) {
+          table = CommandTable.of(definition.module(), functions, codec);
+        } else {
+          table = tables.computeIfAbsent(type, t -> CommandTable.of(definition.module(), t, codec));
+          if (i == 0) {
+            ClientContracts.check(definition.module(), type, table, definition.contracts());
+          }
         }
         byModule.computeIfAbsent(definition.module(), k -> new ArrayList<>()).add(new ModuleInstance(identity, handler,
             table, Mailbox.create(definition.concurrent(), definition.nonBlocking(), executor, capacity)));

@@ -336,7 +336,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
       Command command = instance.commands().find(envelope.command());
       Object[] args;
       try {
-        args = codec.readArguments(request.arguments(), command.parameterReaders());
+        args = command.readArguments(codec, request.arguments());
       } catch (IllegalArgumentException e) {
         releaseArguments();
         fail(RemoteErrorCode.BAD_ARGUMENTS, null, "arguments for " + envelope.module() + "."

@@ -4,6 +4,7 @@ import io.frpc.AuthenticationException;
 import io.frpc.FrpcException;
 import io.frpc.NodeId;
 import io.frpc.RemoteNode;
+import io.frpc.Transport;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.Handshake.Auth;
@@ -19,11 +20,12 @@ import io.frpc.internal.security.KeyShare;
 import io.frpc.internal.security.SharedSecrets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.local.LocalChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.security.GeneralSecurityException;
@@ -73,27 +75,43 @@ public final class ClientConnector {
     this.errors = new ConnectionErrors(log, resources.clock());
     this.bootstrap = new Bootstrap()
         .group(resources.ioGroup())
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FrpcServer.WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+    if (settings.inJvm()) {
+      bootstrap.channel(LocalChannel.class);
+    } else {
+      bootstrap.channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.SO_KEEPALIVE, true);
+    }
   }
 
   /**
    * Connects to {@code host:port} and completes with the connection once the peer proved to be
-   * {@code expected}; fails when the connect, the handshake or the identity check fails.
+   * {@code expected}; fails when the connect, the handshake or the identity check fails. On the in-JVM
+   * transport the host must be {@link Transport#IN_JVM_HOST}, and the connection goes to {@code expected}'s
+   * in-JVM address; over TCP that host is refused.
    */
   public CompletableFuture<OutgoingConnection> connect(NodeId expected, String host, int port) {
     CompletableFuture<OutgoingConnection> result = new CompletableFuture<>();
-    Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+    if (settings.inJvm() != Transport.IN_JVM_HOST.equals(host)) {
+      result.completeExceptionally(new FrpcException(settings.inJvm()
+          ? "node " + expected + " was reported at " + host + ":" + port + ", but node " + self + " uses the "
+              + "in-JVM transport and reaches only nodes of it (reported at host " + Transport.IN_JVM_HOST + ")"
+          : "node " + expected + " was reported at host " + Transport.IN_JVM_HOST + ": it uses the in-JVM "
+              + "transport, which node " + self + " (on TCP) cannot reach"));
+      return result;
+    }
+    Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
       @Override
-      protected void initChannel(SocketChannel ch) {
+      protected void initChannel(Channel ch) {
         Pipelines.initialize(ch.pipeline(), tls.clientHandler(ch.alloc(), host, port), settings, limits, budget,
             codec, resources.traffic(), resources.clock(), new Handshake(expected, host, port, result));
       }
     });
-    attempt.connect(host, port).addListener(f -> {
+    ChannelFuture connecting = settings.inJvm() ? attempt.connect(InJvmAddresses.of(expected))
+        : attempt.connect(host, port);
+    connecting.addListener(f -> {
       if (!f.isSuccess()) {
         result.completeExceptionally(f.cause());
       }

@@ -2,6 +2,7 @@ package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
 import io.frpc.NodeId;
+import io.frpc.Transport;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.security.SharedSecrets;
@@ -15,7 +16,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -97,29 +99,42 @@ public final class FrpcServer {
     }
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(resources.ioGroup())
-        .channel(NioServerSocketChannel.class)
         .handler(new AcceptFailures(log, resources.clock()))
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
+        .childHandler(new ChannelInitializer<Channel>() {
           @Override
-          protected void initChannel(SocketChannel ch) {
+          protected void initChannel(Channel ch) {
             admit(ch);
           }
         });
-    ChannelFuture bind = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
-    if (!bind.isSuccess()) {
-      throw new FrpcConfigurationException("frpc.server.port", "frpc node " + self + " cannot listen on "
-          + settings.host() + ":" + settings.port() + ": " + bind.cause().getMessage(), "set frpc.server.port to a "
-          + "free port (0 picks one) or frpc.server.host to an address of this machine, or stop the process "
-          + "using the port", bind.cause());
+    String address;
+    ChannelFuture bind;
+    if (transport.inJvm()) {
+      LocalAddress local = InJvmAddresses.of(self);
+      address = Transport.IN_JVM_HOST + " (" + local + ")";
+      bind = bootstrap.channel(LocalServerChannel.class).bind(local).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        throw new FrpcConfigurationException("frpc.node.id", "frpc node " + self + " cannot listen in this JVM: "
+            + "another node " + self + " on the in-JVM transport is running in it (" + bind.cause().getMessage()
+            + ")", "close that node first, or give this one another name or id", bind.cause());
+      }
+    } else {
+      bind = bootstrap.channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true)
+          .bind(settings.host(), settings.port()).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        throw new FrpcConfigurationException("frpc.server.port", "frpc node " + self + " cannot listen on "
+            + settings.host() + ":" + settings.port() + ": " + bind.cause().getMessage(), "set frpc.server.port to a "
+            + "free port (0 picks one) or frpc.server.host to an address of this machine, or stop the process "
+            + "using the port", bind.cause());
+      }
+      int port = ((InetSocketAddress) bind.channel().localAddress()).getPort();
+      address = (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + port;
     }
     serverChannel = bind.channel();
     scheduleSummaries();
-    int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-    String address = (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + port;
     log.info("frpc node {} listening on {} (TLS: {}, shared secret: {})", self, address, tls.serves() ? "on" : "off",
         secrets.serverRequiresAuthentication() ? "set" : "not set");
     if (exposedWithoutSecret()) {
@@ -137,7 +152,7 @@ public final class FrpcServer {
   public boolean exposedWithoutSecret() {
     Channel channel = serverChannel;
     return channel != null && !secrets.serverRequiresAuthentication()
-        && !((InetSocketAddress) channel.localAddress()).getAddress().isLoopbackAddress();
+        && channel.localAddress() instanceof InetSocketAddress bound && !bound.getAddress().isLoopbackAddress();
   }
 
   /**
@@ -146,8 +161,8 @@ public final class FrpcServer {
    * handshake. A connection that exceeds a limit of connections in the handshake closes the oldest such
    * connection instead (see {@link HandshakeSlots}).
    */
-  private void admit(SocketChannel ch) {
-    InetSocketAddress remote = ch.remoteAddress();
+  private void admit(Channel ch) {
+    InetSocketAddress remote = ch.remoteAddress() instanceof InetSocketAddress inet ? inet : InJvmAddresses.PEER;
     if (!handshakeRate.tryAcquire(remote.getAddress())) {
       refusals.refused("frpc.server.handshake-rate-per-address", "Refusing connection from " + remote
           + ": more than " + limits.handshakeRatePerAddress() + " new connections a second from "
@@ -180,10 +195,14 @@ public final class FrpcServer {
   /** Whether {@link #announceShutdown()} ran: connections admitted from now on are told at once. */
   private volatile boolean shuttingDown;
 
-  /** The bound address, or {@code null} before {@link #start()}. */
+  /**
+   * The bound address ({@link InJvmAddresses#LISTEN} on the in-JVM transport), or {@code null} before
+   * {@link #start()}.
+   */
   public InetSocketAddress localAddress() {
     Channel channel = serverChannel;
-    return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    return channel == null ? null
+        : channel.localAddress() instanceof InetSocketAddress bound ? bound : InJvmAddresses.LISTEN;
   }
 
   /** Accepted connections that have not completed the handshake. */

@@ -1,9 +1,11 @@
 package io.frpc.internal.transport;
 
 import io.frpc.FrpcConfigurationException;
+import io.frpc.Transport;
 import io.frpc.internal.protocol.FrameDecoder;
 import io.frpc.internal.protocol.FrameType;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -17,14 +19,16 @@ import java.util.Set;
  * @param features          the optional protocol features this node announces in its handshakes: all of
  *                          {@link FrameType#FEATURES}, or fewer to speak as an older version (interoperability
  *                          tests)
+ * @param transport         what the connections travel on: TCP, or local channels inside this JVM
  */
 public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
-    Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features) {
+    Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features, Transport transport) {
 
-  /** Settings announcing every feature this version has. */
+  /** Settings over TCP announcing every feature this version has. */
   public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
       Duration handshakeTimeout) {
-    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, FrameType.FEATURES);
+    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, FrameType.FEATURES,
+        Transport.TCP);
   }
 
   public TransportSettings {
@@ -46,5 +50,11 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
           + FrameType.FEATURES);
     }
     features = Set.copyOf(features);
+    Objects.requireNonNull(transport, "transport");
+  }
+
+  /** Whether the connections are local channels inside this JVM. */
+  boolean inJvm() {
+    return transport == Transport.IN_JVM;
   }
 }
