@@ -111,14 +111,15 @@ class DirectExecutionTest {
     }).runNonBlocking());
     ModuleCall where = callerOf(server, 1, false).template().module("game", "where");
     assertThat(where.call("where", String.class, (Object) new byte[100])).startsWith("frpc-io-game:1");
-    assertThat(where.call("where", String.class, (Object) new byte[200 * 1024])).startsWith("frpc-worker-game:1");
+    assertThat(where.call("where", String.class, (Object) new byte[200 * 1024])).startsWith("frpc-io-game:1");
+    assertThat(where.call("where", String.class, (Object) new byte[2 * 1024 * 1024])).startsWith("frpc-worker-game:1");
   }
 
   /**
-   * Large replies written on the I/O thread while it reads, mixed with large calls (run on a worker), 64 in
-   * flight, each completion issuing the next call on the caller's I/O thread: both ends keep streaming. (With
-   * large arguments also decoded and answered on the I/O thread, the benchmark's connection stalled, both ends
-   * full and idle, until the unwritable timeout; large arguments now go to a worker.)
+   * Large calls and large replies answered on the I/O thread while it reads, 64 in flight, each completion issuing
+   * the next call on the caller's I/O thread: both ends keep streaming, with a short unwritable timeout. (They once
+   * did not: a connection refilled with fragments as soon as it turned writable looked unwritable for good to the
+   * unwritable timeout, which closed it although the peer kept reading — UnwritableTimeoutHandlerTest.)
    */
   @Test
   void largeRepliesOfANonBlockingHandlerKeepFlowingWithSixtyFourCallsInFlight() throws Exception {
@@ -145,7 +146,7 @@ class DirectExecutionTest {
       if (issued.incrementAndGet() > total) {
         return;
       }
-      // large calls (run on a worker) and small calls answered large on the I/O thread, mixed
+      // large calls answered large and small calls answered large, all on the I/O thread, mixed
       CompletableFuture<byte[]> call = issued.get() % 2 == 0
           ? blob.callAsync("echo", byte[].class, (Object) new byte[256 * 1024])
           : blob.callAsync("blob", byte[].class, (Object) new byte[16]);

@@ -70,7 +70,9 @@ final class Pipelines {
     }
     pipeline.get(FrameDecoder.class).handshakeCompleted();
     pipeline.get(MessageDecoder.class).handshakeCompleted();
-    pipeline.replace(HANDSHAKE, "backpressure", new UnwritableTimeoutHandler(serving, limits.unwritableTimeout()));
+    pipeline.remove(HANDSHAKE);
+    // next to the head: it must see the connection turn writable before the fragment writer fills it again
+    pipeline.addAfter(TRAFFIC, "backpressure", new UnwritableTimeoutHandler(serving, limits.unwritableTimeout()));
     // reader idle only: HeartbeatHandler finds write idleness without a listener on every write
     pipeline.addLast("idle", new IdleStateHandler(settings.heartbeatTimeout().toMillis(), 0, 0,
         TimeUnit.MILLISECONDS));

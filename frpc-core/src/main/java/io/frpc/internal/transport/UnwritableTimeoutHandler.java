@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
  * Reacts to a peer that does not read what this side writes. While the connection is not writable, a
  * server stops reading from it (so it stops producing replies for it); either side closes the
  * connection when the peer has not read for the unwritable timeout.
+ *
+ * <p>It must sit next to the head of the pipeline, before any handler that writes when the connection turns
+ * writable (the fragment writer): such a handler fills the connection again at once, and a handler after it would
+ * see every change to writable only once the connection is unwritable again — and, the peer reading all along,
+ * close it at the timeout.
  */
 final class UnwritableTimeoutHandler extends ChannelInboundHandlerAdapter {
 
