@@ -122,6 +122,7 @@ final class OneCall implements Runnable, OutgoingConnection.ReplyListener {
   /** Where a call delivers its outcome: the reply and the node that sent it, or why it failed. */
   interface Outcome {
 
+    /** The reply; from here on the outcome owns it: it decodes it (which releases its body) or releases it. */
     void succeeded(NodeId node, InboundResponse response);
 
     void failed(Throwable failure);
