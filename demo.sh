@@ -55,9 +55,14 @@ need() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 }
 
-# A TCP port nothing listens on now.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# $1 distinct TCP ports nothing listens on now (all held open until all are chosen: the kernel hands out a port
+# it just gave back again).
+free_ports() {
+  python3 -c 'import socket, sys
+sockets = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in sockets:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in sockets))' "$1"
 }
 
 # Waits up to $2 seconds for the URL $1 to answer with a 2xx status.
@@ -142,8 +147,9 @@ observability() {
       -DoutputDirectory=target/demo/zipkin
   fi
 
-  local zipkin_port prometheus_port client_http
-  zipkin_port=$(free_port)
+  local ports
+  read -r -a ports <<< "$(free_ports 7)"
+  local zipkin_port=${ports[0]} prometheus_port=${ports[1]} client_http=${ports[2]}
   QUERY_PORT=$zipkin_port MEM_MAX_SPANS=200000 java -Xmx768m -jar "$zipkin_jar" > "$out/zipkin.log" 2>&1 &
   pids+=($!)
   echo "Started Zipkin $zipkin_version on http://127.0.0.1:$zipkin_port (log: $out/zipkin.log)"
@@ -152,9 +158,7 @@ observability() {
     "--management.tracing.export.zipkin.endpoint=http://127.0.0.1:$zipkin_port/api/v2/spans")
   local targets=() nodes=()
   for id in 1 2; do
-    local port http
-    port=$(free_port)
-    http=$(free_port)
+    local port=${ports[$((2 * id + 1))]} http=${ports[$((2 * id + 2))]}
     java -jar "$server_jar" --frpc.node.id="$id" --frpc.server.port="$port" --server.port="$http" "${tracing[@]}" \
       > "$out/server-$id.log" 2>&1 &
     pids+=($!)
@@ -162,10 +166,8 @@ observability() {
     nodes+=("--frpc.discovery.static.nodes.cluster_server.$id=127.0.0.1:$port")
     echo "Started cluster_server:$id on port $port, Actuator on http://127.0.0.1:$http/actuator (log: $out/server-$id.log)"
   done
-  client_http=$(free_port)
   targets+=("'127.0.0.1:$client_http'")
 
-  prometheus_port=$(free_port)
   cat > "$out/prometheus.yml" << YML
 global:
   scrape_interval: 2s
@@ -184,7 +186,8 @@ YML
 
   await_http "http://127.0.0.1:$zipkin_port/health" 120
   await_http "http://127.0.0.1:$prometheus_port/-/ready" 60
-  echo "Running the sample client: the demo scenario, then load until the checks are done (log: $out/client.log)..."
+  echo "Running the sample client: the demo scenario, then load until the checks are done; Actuator on" \
+    "http://127.0.0.1:$client_http/actuator (log: $out/client.log)..."
   java -jar "$client_jar" --spring.main.web-application-type=servlet --server.port="$client_http" \
     --sample.load.duration=180s "${nodes[@]}" "${tracing[@]}" > "$out/client.log" 2>&1 &
   local client=$!
