@@ -87,6 +87,12 @@ public final class FrpcNode implements AutoCloseable {
   /** Whether error replies carry the remote stack trace ({@code frpc.server.include-stacktrace}): {@value}. */
   public static final boolean DEFAULT_INCLUDE_STACK_TRACE = false;
 
+  /**
+   * Whether a served command runs with its caller, module, command and trace id in the SLF4J MDC
+   * ({@code frpc.server.mdc}): {@value}.
+   */
+  public static final boolean DEFAULT_MDC = true;
+
   /** How long running and queued requests may finish on shutdown ({@code frpc.server.shutdown-timeout}): 30 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -327,7 +333,7 @@ public final class FrpcNode implements AutoCloseable {
       if (settings.serve) {
         ModuleRegistry registry = ModuleRegistry.create(local.id(), settings.handlers, settings.mailboxCapacity, codec,
             resources.workers());
-        dispatcher = new RequestDispatcher(registry, codec, settings.includeStackTrace, settings.observer,
+        dispatcher = new RequestDispatcher(registry, codec, settings.includeStackTrace, settings.mdc, settings.observer,
             settings.tracer, resources.clock());
         FrpcServer listener = new FrpcServer(local.id(), local.bootId(), new ServerSettings(settings.host,
             settings.port), settings.transport, settings.limits, inboundBudget, secrets, tls, resources, codec,
@@ -636,6 +642,7 @@ public final class FrpcNode implements AutoCloseable {
     final int subscriberBacklog;
     final Long maxQueuedPublicationBytes;
     final boolean includeStackTrace;
+    final boolean mdc;
     final Duration shutdownTimeout;
     final TransportSettings transport;
     final ConnectionLimits limits;
@@ -670,6 +677,7 @@ public final class FrpcNode implements AutoCloseable {
       this.subscriberBacklog = builder.subscriberBacklog;
       this.maxQueuedPublicationBytes = builder.maxQueuedPublicationBytes;
       this.includeStackTrace = builder.includeStackTrace;
+      this.mdc = builder.mdc;
       this.shutdownTimeout = builder.shutdownTimeout;
       this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
           builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures, builder.transport);
@@ -722,6 +730,7 @@ public final class FrpcNode implements AutoCloseable {
     private int subscriberBacklog = DEFAULT_SUBSCRIBER_BACKLOG;
     private Long maxQueuedPublicationBytes;
     private boolean includeStackTrace = DEFAULT_INCLUDE_STACK_TRACE;
+    private boolean mdc = DEFAULT_MDC;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
@@ -867,6 +876,16 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder includeStackTrace(boolean include) {
       this.includeStackTrace = include;
+      return this;
+    }
+
+    /**
+     * Whether a served command runs with the SLF4J MDC keys {@code frpc.caller}, {@code frpc.module},
+     * {@code frpc.command} and, in a trace, {@code traceId} set, so its log lines say who called what
+     * ({@code frpc.server.mdc}, {@link FrpcNode#DEFAULT_MDC}). They are removed when the command returns.
+     */
+    public Builder mdc(boolean enabled) {
+      this.mdc = enabled;
       return this;
     }
 

@@ -53,7 +53,7 @@ public final class BenchClient {
       case "grpc-default" -> GrpcEcho.connect(port, false);
       case "frpc", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" -> FrpcEcho.connect(system, port, nodes, "echo");
       case "frpc-concurrent" -> FrpcEcho.connect(system, port, nodes, "echo_concurrent");
-      case "frpc-direct" -> FrpcEcho.connect(system, port, nodes, "echo_direct");
+      case "frpc-direct", "frpc-direct-nomdc" -> FrpcEcho.connect(system, port, nodes, "echo_direct");
       default -> throw new IllegalArgumentException("unknown system " + system);
     };
   }

@@ -32,13 +32,14 @@ public final class BenchmarkRunner {
       "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled",
       "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
   private static final List<String> SYSTEMS = List.of("netty", "grpc", "grpc-default", "frpc", "frpc-direct",
-      "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed");
+      "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed", "frpc-direct-nomdc");
   private static final Map<String, String> TITLES = Map.ofEntries(Map.entry("netty", "raw Netty"),
       Map.entry("grpc", "gRPC direct"), Map.entry("grpc-default", "gRPC default executor"),
       Map.entry("frpc", "frpc defaults"), Map.entry("frpc-direct", "frpc direct"),
       Map.entry("frpc-concurrent", "frpc concurrent"), Map.entry("frpc-secret", "frpc + secret"),
       Map.entry("frpc-tls", "frpc + TLS"), Map.entry("frpc-metrics", "frpc + Micrometer"),
-      Map.entry("frpc-tracing", "frpc + tracing"), Map.entry("frpc-typed", "frpc typed client"));
+      Map.entry("frpc-tracing", "frpc + tracing"), Map.entry("frpc-typed", "frpc typed client"),
+      Map.entry("frpc-direct-nomdc", "frpc direct, frpc.server.mdc=false"));
   /** System properties of every child JVM (where the TLS variant finds its certificates). */
   private static final List<String> PROPERTIES = new ArrayList<>();
 

@@ -76,7 +76,8 @@ final class FrpcEcho {
 
   /**
    * Starts {@code nodes} server nodes bench:1.. on consecutive ports from {@code port}; {@code system}
-   * {@code frpc-secret} adds a shared secret, {@code frpc-tls} TLS (certificates in {@code frpc.bench.certs}).
+   * {@code frpc-secret} adds a shared secret, {@code frpc-tls} TLS (certificates in {@code frpc.bench.certs}),
+   * {@code frpc-direct-nomdc} turns the command's MDC off.
    */
   static AutoCloseable startServers(String system, int port, int nodes) {
     List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -85,6 +86,9 @@ final class FrpcEcho {
           "--frpc.server.port=" + (port + id - 1), "--frpc.server.host=127.0.0.1"));
       args.addAll(security(system, "server"));
       args.addAll(metrics(system));
+      if (system.equals("frpc-direct-nomdc")) {
+        args.add("--frpc.server.mdc=false");
+      }
       contexts.add(new SpringApplicationBuilder(configurations(system, ServerNode.class)).web(WebApplicationType.NONE)
           .run(common(args.toArray(String[]::new))));
     }
@@ -126,7 +130,7 @@ final class FrpcEcho {
         "--frpc.client.call-timeout=120s"));
     args.addAll(security(system, "client"));
     args.addAll(metrics(system));
-    if (system.equals("frpc-direct")) {
+    if (system.startsWith("frpc-direct")) {
       args.add("--frpc.client.direct-completion=true");
     }
     for (int id = 1; id <= nodes; id++) {

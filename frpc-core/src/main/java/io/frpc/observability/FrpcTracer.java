@@ -61,6 +61,14 @@ public interface FrpcTracer {
     /** The command returned ({@code failure} null) or threw. */
     void close(Throwable failure);
 
+    /**
+     * The id of the trace the command runs in, put in the log context (MDC key {@code traceId}) while it
+     * runs, or {@code null} when it runs outside a trace.
+     */
+    default String traceId() {
+      return null;
+    }
+
     @Override
     default void close() {
       close(null);

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Routes requests to instances. {@link #dispatch} runs on the I/O thread and does no more than pick the
@@ -42,6 +43,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private static final String UNKNOWN = "(unknown)";
   /** The outcome of a request its caller cancelled: it did not run, or its reply was not sent. */
   private static final String CANCELLED = "CANCELLED";
+  /** MDC keys set while a command runs (see docs/operations.md, "Logs"). */
+  private static final String MDC_CALLER = "frpc.caller";
+  private static final String MDC_MODULE = "frpc.module";
+  private static final String MDC_COMMAND = "frpc.command";
+  private static final String MDC_TRACE_ID = "traceId";
   private static final int NEW = 0;
   private static final int TRACKED = 1;
   private static final int ANSWERED = 2;
@@ -51,6 +57,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private final ModuleRegistry registry;
   private final PayloadCodec codec;
   private final boolean includeStackTrace;
+  private final boolean logContext;
   private final FrpcObserver observer;
   private final boolean observed;
   private final FrpcTracer tracer;
@@ -65,18 +72,20 @@ public final class RequestDispatcher implements InboundRequestHandler {
    * @param registry          the served modules
    * @param codec             decodes arguments, encodes results
    * @param includeStackTrace whether error replies carry the remote stack trace
+   * @param logContext        whether a command runs with the caller, module, command and trace id in the MDC
    * @param observer          told of every request served
    * @param tracer            runs each command in the trace its caller sent
    * @param clock             the node's clock, on which requests are stamped as they arrive
    */
   public RequestDispatcher(ModuleRegistry registry, PayloadCodec codec, boolean includeStackTrace,
-      FrpcObserver observer, FrpcTracer tracer, FrpcClock clock) {
+      boolean logContext, FrpcObserver observer, FrpcTracer tracer, FrpcClock clock) {
     this.clock = clock;
     this.droppedSends = new RateLimitedLog(log, Duration.ofMinutes(1), clock);
     this.tracer = tracer;
     this.registry = registry;
     this.codec = codec;
     this.includeStackTrace = includeStackTrace;
+    this.logContext = logContext;
     this.observer = observer;
     this.observed = observer != FrpcObserver.NONE;
   }
@@ -356,6 +365,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
       }
       CallContext.set(running);
       FrpcTracer.ServerScope trace = tracer.requestStarted(envelope.traceContext(), envelope.module(), command.name());
+      String traceId = logContext ? enterLogContext(command, trace) : null;
       try {
         result = command.invoke(instance.handler(), args);
         trace.close(running.isCancelled() ? new CancellationException("the caller cancelled the call") : null);
@@ -374,6 +384,9 @@ public final class RequestDispatcher implements InboundRequestHandler {
         return;
       } finally {
         CallContext.clear();
+        if (logContext) {
+          leaveLogContext(traceId);
+        }
       }
       if (running.isCancelled()) {
         dropCancelled();
@@ -381,6 +394,33 @@ public final class RequestDispatcher implements InboundRequestHandler {
       }
       if (envelope.replyWanted()) {
         reply(command, result);
+      }
+    }
+
+    /**
+     * Puts who called what in the MDC for the command's log lines: strings the connection, the module and the
+     * command already hold, so nothing is allocated here beyond the MDC's own entries.
+     *
+     * @return the trace id put, or null
+     */
+    private String enterLogContext(Command command, FrpcTracer.ServerScope trace) {
+      MDC.put(MDC_CALLER, target.peerText());
+      MDC.put(MDC_MODULE, instance.identity().module());
+      MDC.put(MDC_COMMAND, command.name());
+      String traceId = trace.traceId();
+      if (traceId != null) {
+        MDC.put(MDC_TRACE_ID, traceId);
+      }
+      return traceId;
+    }
+
+    /** Clears what {@link #enterLogContext} put: frpc's threads carry no log context between commands. */
+    private static void leaveLogContext(String traceId) {
+      MDC.remove(MDC_CALLER);
+      MDC.remove(MDC_MODULE);
+      MDC.remove(MDC_COMMAND);
+      if (traceId != null) {
+        MDC.remove(MDC_TRACE_ID);
       }
     }
 

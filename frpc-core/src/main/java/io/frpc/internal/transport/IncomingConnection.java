@@ -27,6 +27,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
 
 
   private final NodeId peer;
+  private final String peerText;
   private final Channel channel;
   private final int maxMessageSize;
   private final InboundRequestHandler dispatcher;
@@ -50,6 +51,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   IncomingConnection(NodeId peer, Channel channel, int maxMessageSize, InboundRequestHandler dispatcher,
       ServedChannels channels, Set<String> features, ConnectionErrors errors) {
     this.peer = peer;
+    this.peerText = peer.toString();
     this.errors = errors;
     this.channel = channel;
     this.maxMessageSize = maxMessageSize;
@@ -148,6 +150,11 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   @Override
   public NodeId peer() {
     return peer;
+  }
+
+  @Override
+  public String peerText() {
+    return peerText;
   }
 
   @Override

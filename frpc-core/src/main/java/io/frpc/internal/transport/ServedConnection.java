@@ -13,6 +13,9 @@ public interface ServedConnection {
   /** The node at the other end. */
   NodeId peer();
 
+  /** {@link #peer()} as {@code name:id}, made once per connection rather than once per request. */
+  String peerText();
+
   /** Allocator for frames written to it. */
   ByteBufAllocator alloc();
 

@@ -57,7 +57,7 @@ class CallerDeadlineTest {
   private final List<String> outcomes = new CopyOnWriteArrayList<>();
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("room", null, 1, identity -> new Room(joined, () -> during.run()))), 100, codec,
-      workers::add), codec, false, new FrpcObserver() {
+      workers::add), codec, false, true, new FrpcObserver() {
         @Override
         public void requestCompleted(String module, String command, String outcome, long nanos) {
           outcomes.add(outcome);
@@ -72,6 +72,11 @@ class CallerDeadlineTest {
     @Override
     public NodeId peer() {
       return new NodeId("lobby", 1);
+    }
+
+    @Override
+    public String peerText() {
+      return "lobby:1";
     }
 
     @Override

@@ -49,7 +49,7 @@ class HandshakeTimeoutTest {
     ConnectionLimits limits = new ConnectionLimits(4 << 20, 4 << 20, Duration.ofSeconds(10), 100, 100, 100, 100,
         100);
     RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1), List.of(),
-        100, codec, Runnable::run), codec, false, FrpcObserver.NONE, FrpcTracer.NONE, clock);
+        100, codec, Runnable::run), codec, false, true, FrpcObserver.NONE, FrpcTracer.NONE, clock);
     Refusals refused = new Refusals(LoggerFactory.getLogger(LOGGER), new FrpcObserver() {
       @Override
       public void connectionRefused(String reason) {

@@ -65,7 +65,7 @@ class PipelineFuzzTest {
   private final Publisher publisher = new Publisher(codec, 1 << 20, 16, 16 << 20, clock);
   private final RequestDispatcher dispatcher = new RequestDispatcher(ModuleRegistry.create(new NodeId("game", 1),
       List.of(HandlerDefinition.of("svc", null, 2, self -> new Service())), 100, codec, Runnable::run), codec, false,
-      FrpcObserver.NONE, FrpcTracer.NONE, clock);
+      true, FrpcObserver.NONE, FrpcTracer.NONE, clock);
   /** One per run, as one per node: the fuzzer's violations are logged once a minute. */
   private final ConnectionErrors errors = new ConnectionErrors(LoggerFactory.getLogger(PipelineFuzzTest.class), clock);
   private final SharedSecrets withSecret = new SharedSecrets("fuzz-secret-of-32-bytes-length!!", List.of(),

@@ -88,6 +88,7 @@ public final class FrpcAutoConfiguration {
     map.from(server::isEnabled).to(builder::serve);
     map.from(server::getMailboxCapacity).to(builder::mailboxCapacity);
     map.from(server::isIncludeStacktrace).to(builder::includeStackTrace);
+    map.from(server::isMdc).to(builder::mdc);
     map.from(server::getShutdownTimeout).to(builder::shutdownTimeout);
     map.from(handshakeTimeout(properties)).to(builder::handshakeTimeout);
     map.from(server::getMaxConnections).to(builder::maxConnections);

@@ -234,6 +234,12 @@ public class FrpcProperties {
     /** Whether error replies carry the remote stack trace. */
     private boolean includeStacktrace = FrpcNode.DEFAULT_INCLUDE_STACK_TRACE;
 
+    /**
+     * Whether served commands run with the caller node, module, command and trace id in the SLF4J MDC (keys
+     * frpc.caller, frpc.module, frpc.command, traceId), for log patterns such as %X{frpc.caller}.
+     */
+    private boolean mdc = FrpcNode.DEFAULT_MDC;
+
     /** Messages queued or running per handler instance before callers get an "overloaded" error. */
     private int mailboxCapacity = FrpcNode.DEFAULT_MAILBOX_CAPACITY;
 
@@ -324,6 +330,14 @@ public class FrpcProperties {
 
     public void setIncludeStacktrace(boolean includeStacktrace) {
       this.includeStacktrace = includeStacktrace;
+    }
+
+    public boolean isMdc() {
+      return mdc;
+    }
+
+    public void setMdc(boolean mdc) {
+      this.mdc = mdc;
     }
 
     public ServerSsl getSsl() {

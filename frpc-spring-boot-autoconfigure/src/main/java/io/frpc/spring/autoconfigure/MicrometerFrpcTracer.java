@@ -61,12 +61,20 @@ final class MicrometerFrpcTracer implements FrpcTracer {
     Map<String, String> fields = decode(traceContext);
     Span span = propagator.extract(fields, Map::get).name(module + "." + command).kind(Span.Kind.SERVER).start();
     Tracer.SpanInScope scope = tracer.withSpan(span);
-    return failure -> {
-      if (failure != null) {
-        span.error(failure);
+    return new ServerScope() {
+      @Override
+      public String traceId() {
+        return span.context().traceId();
       }
-      scope.close();
-      span.end();
+
+      @Override
+      public void close(Throwable failure) {
+        if (failure != null) {
+          span.error(failure);
+        }
+        scope.close();
+        span.end();
+      }
     };
   }
 

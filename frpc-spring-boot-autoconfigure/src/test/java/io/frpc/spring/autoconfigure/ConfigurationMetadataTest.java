@@ -46,8 +46,8 @@ class ConfigurationMetadataTest {
   @ValueSource(strings = {
       "frpc.node.name", "frpc.node.id",
       "frpc.server.enabled", "frpc.server.host", "frpc.server.port", "frpc.handshake-timeout",
-      "frpc.server.shutdown-timeout", "frpc.server.include-stacktrace", "frpc.server.mailbox-capacity",
-      "frpc.client.connect-wait", "frpc.client.call-timeout", "frpc.client.connect-timeout",
+      "frpc.server.shutdown-timeout", "frpc.server.include-stacktrace", "frpc.server.mdc",
+      "frpc.server.mailbox-capacity", "frpc.client.connect-wait", "frpc.client.call-timeout", "frpc.client.connect-timeout",
       "frpc.client.reconnect-initial-backoff", "frpc.client.reconnect-max-backoff",
       "frpc.max-message-size", "frpc.fragment-size", "frpc.heartbeat-interval", "frpc.heartbeat-timeout",
       "frpc.io-threads", "frpc.discovery.type", "frpc.discovery.static.nodes"})
@@ -140,6 +140,7 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.handshake-timeout", FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT),
       Map.entry("frpc.server.shutdown-timeout", FrpcNode.DEFAULT_SHUTDOWN_TIMEOUT),
       Map.entry("frpc.server.include-stacktrace", FrpcNode.DEFAULT_INCLUDE_STACK_TRACE),
+      Map.entry("frpc.server.mdc", FrpcNode.DEFAULT_MDC),
       Map.entry("frpc.server.mailbox-capacity", FrpcNode.DEFAULT_MAILBOX_CAPACITY),
       Map.entry("frpc.server.max-handshaking", FrpcNode.DEFAULT_MAX_HANDSHAKING),
       Map.entry("frpc.server.max-handshaking-per-network", FrpcNode.DEFAULT_MAX_HANDSHAKING_PER_NETWORK),

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -72,7 +73,7 @@ class FrpcTracingTest {
     }
   }
 
-  /** Module "traced": tells the trace id its command runs in. */
+  /** Module "traced": tells the trace id its command runs in, and what its log lines would carry. */
   @FrpcHandler(module = "traced")
   public static class TracedHandler {
     private final Tracer tracer;
@@ -84,6 +85,10 @@ class FrpcTracingTest {
     public String traceId() {
       Span current = tracer.currentSpan();
       return current == null ? "none" : current.context().traceId();
+    }
+
+    public String logContext() {
+      return MDC.get("traceId") + " " + MDC.get("frpc.caller") + " " + MDC.get("frpc.command");
     }
   }
 
@@ -112,6 +117,8 @@ class FrpcTracingTest {
               String traceId;
               try (Tracer.SpanInScope scope = tracer.withSpan(request)) {
                 traceId = frpc.module("game", "traced").call("traceId", String.class);
+                assertThat(frpc.module("game", "traced").call("logContext", String.class))
+                    .startsWith(request.context().traceId() + " lobby:").endsWith(" logContext");
               } finally {
                 request.end();
               }
@@ -119,8 +126,8 @@ class FrpcTracingTest {
 
               Brave lobbySpans = lobby.getBean(Brave.class);
               Brave gameSpans = game.getBean(Brave.class);
-              await().atMost(Duration.ofSeconds(5)).until(() -> gameSpans.finished.size() == 1
-                  && lobbySpans.finished.size() == 2);
+              await().atMost(Duration.ofSeconds(5)).until(() -> gameSpans.finished.size() == 2
+                  && lobbySpans.finished.size() == 3);
               MutableSpan client = lobbySpans.finished.stream().filter(s -> s.kind() == brave.Span.Kind.CLIENT)
                   .findFirst().orElseThrow();
               MutableSpan server = gameSpans.finished.get(0);
