@@ -1,6 +1,7 @@
 package io.frpc.discovery;
 
 import io.frpc.NodeId;
+import io.frpc.Transport;
 import io.frpc.internal.Names;
 import java.util.Map;
 import java.util.Set;
@@ -56,19 +57,24 @@ public final class StaticNodeDiscovery implements NodeDiscovery {
   }
 
   /**
-   * A {@code host:port} pair.
+   * A {@code host:port} pair; a node on the {@link io.frpc.Transport#IN_JVM in-JVM transport} is host
+   * {@value io.frpc.Transport#IN_JVM_HOST} with port 0.
    *
    * @param host host name or address
-   * @param port TCP port
+   * @param port TCP port, or 0 for an in-JVM node
    */
   public record HostPort(String host, int port) {
 
     /**
-     * Parses {@code host:port}.
+     * Parses {@code host:port}, or {@value io.frpc.Transport#IN_JVM_HOST} (optionally with port 0) for an in-JVM
+     * node.
      *
-     * @throws IllegalArgumentException naming {@code what} when the text is not {@code host:port}
+     * @throws IllegalArgumentException naming {@code what} when the text is neither
      */
     public static HostPort parse(String text, String what) {
+      if (text != null && text.trim().equals(Transport.IN_JVM_HOST)) {
+        return new HostPort(Transport.IN_JVM_HOST, 0);
+      }
       int colon = text == null ? -1 : text.lastIndexOf(':');
       if (colon <= 0 || colon == text.length() - 1) {
         throw new IllegalArgumentException(what + " must be host:port but was '" + text + "'");
@@ -82,6 +88,13 @@ public final class StaticNodeDiscovery implements NodeDiscovery {
         port = Integer.parseInt(text.substring(colon + 1).trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(what + " has no valid port: '" + text + "'");
+      }
+      if (host.equals(Transport.IN_JVM_HOST)) {
+        if (port != 0) {
+          throw new IllegalArgumentException(what + " names an in-JVM node, which has no port, but gives port " + port
+              + ": write " + Transport.IN_JVM_HOST);
+        }
+        return new HostPort(host, 0);
       }
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException(what + " has port " + port + " outside 1..65535");

@@ -50,6 +50,7 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
   private final boolean closeAfterAll;
   private final Duration awaitTimeout;
   private final Consumer<FrpcNode.Builder> settings;
+  private final Consumer<ClusterNode> whenStarted;
   /** Every node started, by identity: the latest of each. Guarded by this cluster's monitor. */
   private final Map<NodeId, ClusterNode> members = new LinkedHashMap<>();
 
@@ -58,6 +59,7 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
     this.closeAfterAll = builder.closeAfterAll;
     this.awaitTimeout = builder.awaitTimeout;
     this.settings = builder.settings;
+    this.whenStarted = builder.whenStarted;
   }
 
   /** A cluster on the in-JVM transport, closed after each test. */
@@ -183,6 +185,7 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
     private boolean closeAfterAll;
     private Duration awaitTimeout = DEFAULT_AWAIT_TIMEOUT;
     private Consumer<FrpcNode.Builder> settings = node -> { };
+    private Consumer<ClusterNode> whenStarted = node -> { };
 
     private Builder() {
     }
@@ -217,6 +220,15 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
      */
     public Builder nodes(Consumer<FrpcNode.Builder> settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Told of each node once it has started and is connected to the cluster, before {@link NodeBuilder#start()}
+     * returns: to make it known to nodes outside the cluster, for example, and wait for their connections.
+     */
+    public Builder whenStarted(Consumer<ClusterNode> started) {
+      this.whenStarted = Objects.requireNonNull(started, "started");
       return this;
     }
 
@@ -257,7 +269,7 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
 
     /**
      * Starts the node and waits until it is connected to every other running node that listens, and every other
-     * running node to it (when it listens).
+     * running node to it (when it listens); then tells {@link Builder#whenStarted} of it.
      *
      * @throws IllegalStateException when this cluster runs a node of that name and id
      * @throws AssertionError        when the connections are not up within the await timeout
@@ -284,6 +296,7 @@ public final class FrpcCluster implements AfterEachCallback, AfterAllCallback, A
           other.awaitUp(id.name(), id.id());
         }
       }
+      whenStarted.accept(member);
       return member;
     }
   }

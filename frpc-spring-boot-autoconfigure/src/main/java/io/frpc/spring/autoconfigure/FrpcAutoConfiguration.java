@@ -9,6 +9,7 @@ import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.TlsClientAuth;
 import io.frpc.TlsSettings;
+import io.frpc.Transport;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.discovery.StaticNodeDiscovery.HostPort;
 import io.frpc.discovery.StaticNodeDiscovery;
@@ -86,6 +87,7 @@ public final class FrpcAutoConfiguration {
     // properties left unset hold the builder's own defaults (FrpcNode.DEFAULT_*) or null, which is not mapped
     PropertyMapper map = PropertyMapper.get();
     map.from(server::isEnabled).to(builder::serve);
+    map.from(server::getTransport).to(builder::transport);
     map.from(server::getMailboxCapacity).to(builder::mailboxCapacity);
     map.from(server::isIncludeStacktrace).to(builder::includeStackTrace);
     map.from(server::isMdc).to(builder::mdc);
@@ -185,7 +187,7 @@ public final class FrpcAutoConfiguration {
         nodes.put(new NodeId(name, id), HostPort.parse(address, property));
       } catch (IllegalArgumentException e) {
         throw new FrpcConfigurationException(property, e.getMessage(), "write it as host:port, e.g. "
-            + "10.0.0.11:9688");
+            + "10.0.0.11:9688, or as " + Transport.IN_JVM_HOST + " for a node on the in-JVM transport");
       }
     }));
     return new StaticNodeDiscovery(nodes);

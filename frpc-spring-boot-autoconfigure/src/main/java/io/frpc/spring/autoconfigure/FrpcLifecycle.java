@@ -96,6 +96,15 @@ final class FrpcLifecycle implements SmartLifecycle {
     return thread;
   }
 
+  /**
+   * A closed node cannot start again, so a paused context (Spring's test context cache pauses the contexts not in
+   * use) keeps its node running rather than stopping it for good.
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
+  }
+
   @Override
   public boolean isRunning() {
     return running;

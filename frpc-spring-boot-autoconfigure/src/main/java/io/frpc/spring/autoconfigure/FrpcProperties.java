@@ -3,6 +3,7 @@ package io.frpc.spring.autoconfigure;
 import io.frpc.FrpcNode;
 import io.frpc.LoadBalancing;
 import io.frpc.TlsClientAuth;
+import io.frpc.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -213,6 +214,13 @@ public class FrpcProperties {
     /** Whether this node listens for calls; a pure caller sets false. */
     private boolean enabled = FrpcNode.DEFAULT_SERVE;
 
+    /**
+     * What this node's connections travel on: tcp (sockets, listening on host:port), or in-jvm (Netty local
+     * channels within this JVM, for tests: no port is opened, host and port are ignored, and only in-jvm nodes are
+     * reached, named in static discovery as in-jvm).
+     */
+    private Transport transport = FrpcNode.DEFAULT_TRANSPORT;
+
     /** Interface to listen on. */
     private String host = FrpcNode.DEFAULT_HOST;
 
@@ -278,6 +286,14 @@ public class FrpcProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public Transport getTransport() {
+      return transport;
+    }
+
+    public void setTransport(Transport transport) {
+      this.transport = transport;
     }
 
     public String getHost() {
@@ -780,7 +796,10 @@ public class FrpcProperties {
   /** A fixed list of nodes. */
   public static class Static {
 
-    /** Addresses by node name and id, e.g. frpc.discovery.static.nodes.cluster_server.1=127.0.0.1:9688. */
+    /**
+     * Addresses by node name and id, e.g. frpc.discovery.static.nodes.cluster_server.1=127.0.0.1:9688, or in-jvm
+     * for a node on the in-JVM transport (frpc.server.transport=in-jvm) of this JVM.
+     */
     private Map<String, Map<Integer, String>> nodes = new LinkedHashMap<>();
 
     public Map<String, Map<Integer, String>> getNodes() {

@@ -45,7 +45,7 @@ class ConfigurationMetadataTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "frpc.node.name", "frpc.node.id",
-      "frpc.server.enabled", "frpc.server.host", "frpc.server.port", "frpc.handshake-timeout",
+      "frpc.server.enabled", "frpc.server.transport", "frpc.server.host", "frpc.server.port", "frpc.handshake-timeout",
       "frpc.server.shutdown-timeout", "frpc.server.include-stacktrace", "frpc.server.mdc",
       "frpc.server.mailbox-capacity", "frpc.client.connect-wait", "frpc.client.call-timeout", "frpc.client.connect-timeout",
       "frpc.client.reconnect-initial-backoff", "frpc.client.reconnect-max-backoff",
@@ -135,6 +135,7 @@ class ConfigurationMetadataTest {
   /** Every property that defaults to a constant of the core, with that constant. */
   private static final Map<String, Object> CORE_DEFAULTS = Map.ofEntries(
       Map.entry("frpc.server.enabled", FrpcNode.DEFAULT_SERVE),
+      Map.entry("frpc.server.transport", FrpcNode.DEFAULT_TRANSPORT),
       Map.entry("frpc.server.host", FrpcNode.DEFAULT_HOST),
       Map.entry("frpc.server.port", FrpcNode.DEFAULT_PORT),
       Map.entry("frpc.handshake-timeout", FrpcNode.DEFAULT_HANDSHAKE_TIMEOUT),

@@ -12,6 +12,7 @@ import io.frpc.LoadBalancing;
 import io.frpc.NoNodeConnectedException;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
+import io.frpc.Transport;
 import io.frpc.UnknownNodeNameException;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.NodeDiscovery;
@@ -266,6 +267,40 @@ class FrpcAutoConfigurationTest {
           .hasMessageContaining("frpc.discovery.static.nodes.game.2")
           .hasMessageContaining("70000");
     });
+  }
+
+  @Test
+  void inJvmTransportListensOnNoPortAndReachesAStaticInJvmNode() {
+    runner.withPropertyValues("frpc.node.name=game", "frpc.node.id=41", "frpc.server.transport=in-jvm")
+        .withUserConfiguration(GreeterNode.class).run(game -> {
+          FrpcNode gameNode = game.getBean(FrpcNode.class);
+          assertThat(gameNode.listenAddress().getHostString()).isEqualTo(Transport.IN_JVM_HOST);
+          assertThat(gameNode.listenAddress().getPort()).isZero();
+          runner.withPropertyValues("frpc.node.name=lobby", "frpc.server.transport=in-jvm",
+              "frpc.discovery.static.nodes.game.41=in-jvm").run(lobby -> {
+                assertThat(lobby.getBean(FrpcTemplate.class).module("game", "greeter").call("greet", String.class, "x"))
+                    .isEqualTo("hello x");
+              });
+        });
+  }
+
+  @Test
+  void staticInJvmNodeMayNameItsPortOnlyAsZero() {
+    namedNode.withPropertyValues("frpc.discovery.static.nodes.game.1=in-jvm:0",
+        "frpc.discovery.static.nodes.game.2=in-jvm")
+        .run(context -> assertThat(context.getBean(FrpcNode.class).id()).hasToString("game:1"));
+    namedNode.withPropertyValues("frpc.discovery.static.nodes.game.3=in-jvm:9688").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("frpc.discovery.static.nodes.game.3")
+          .hasMessageContaining("in-JVM node, which has no port")
+          .hasMessageContaining("write in-jvm");
+    });
+  }
+
+  @Test
+  void nodeKeepsRunningWhileATestContextIsPaused() {
+    namedNode.run(context -> assertThat(context.getBean(FrpcLifecycle.class).isPauseable()).isFalse());
   }
 
   @Test
