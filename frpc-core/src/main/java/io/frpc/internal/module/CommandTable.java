@@ -29,6 +29,8 @@ import tools.jackson.databind.ObjectReader;
  */
 final class CommandTable {
 
+  private static final String NAME_RULE = "1 to 255 UTF-8 bytes long";
+
   /** Annotations that mark a method as the container's, matched directly or as meta-annotations. */
   private static final Set<String> CONTAINER_ANNOTATIONS = Set.of(
       "org.springframework.beans.factory.annotation.Autowired",
@@ -62,9 +64,8 @@ final class CommandTable {
             + signature(method) + "; rename one of them, give it @FrpcCommand(\"otherName\") or hide it with"
             + " @FrpcIgnore");
       }
-      if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
-        throw new IllegalStateException("command name of " + signature(method)
-            + " must be 1 to 255 UTF-8 bytes long");
+      if (!isValidName(name)) {
+        throw new IllegalStateException("command name of " + signature(method) + " must be " + NAME_RULE);
       }
       if (!method.trySetAccessible()) {
         throw new IllegalStateException("frpc cannot call " + signature(method)
@@ -85,13 +86,18 @@ final class CommandTable {
   static CommandTable of(String module, FunctionHandler handler, PayloadCodec codec) {
     Map<String, Command> commands = new TreeMap<>();
     for (String name : handler.commandNames()) {
-      if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
-        throw new IllegalStateException("command name '" + name + "' of module '" + module
-            + "' must be 1 to 255 UTF-8 bytes long");
+      if (!isValidName(name)) {
+        throw new IllegalStateException("command name '" + name + "' of module '" + module + "' must be "
+            + NAME_RULE);
       }
       commands.put(name, Command.function(name, codec));
     }
     return new CommandTable(Map.copyOf(commands));
+  }
+
+  /** A command name travels as a short string: 1 to 255 UTF-8 bytes. */
+  private static boolean isValidName(String name) {
+    return !name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= 255;
   }
 
   /** Public methods of the class and its superclasses below Object, most derived first, overrides once. */

@@ -1,7 +1,6 @@
 package io.frpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCounted;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -74,11 +73,6 @@ public final class Payload implements ReferenceCounted {
   /** The bytes as a buffer, sharing them (not a copy, not retained): valid until this payload is released. */
   public ByteBuf view() {
     return bytes != null ? Unpooled.wrappedBuffer(bytes, offset, length) : buffer.slice();
-  }
-
-  /** The bytes in a new array. */
-  public byte[] toArray() {
-    return bytes != null && offset == 0 && length == bytes.length ? bytes : ByteBufUtil.getBytes(view());
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.management.ManagementFactory;
@@ -115,7 +116,7 @@ class LargePayloadTest {
     for (int round = 0; round < 5; round++) {
       send(peer, request(new Object[] {blob}), 64 * 1024);
       InboundRequest received = peer.readInbound();
-      byte[] copy = received.arguments().toArray();
+      byte[] copy = ByteBufUtil.getBytes(received.arguments().view());
       long before = allocatedByThisThread();
       Object[] args = codec.readArguments(received.arguments(), readers);
       long between = allocatedByThisThread();
