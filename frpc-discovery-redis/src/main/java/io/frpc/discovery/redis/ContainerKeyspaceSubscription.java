@@ -13,6 +13,7 @@ import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.backoff.BackOff;
@@ -21,7 +22,8 @@ import org.springframework.util.backoff.BackOffExecution;
 /**
  * Keyspace notifications of one server (standalone, or the master Sentinel names) through Spring's listener
  * container, which re-subscribes after connection losses; with Sentinel, Lettuce asks the sentinels for the
- * master on every reconnection, so the subscription moves to a promoted replica by itself.
+ * master on every reconnection, so the subscription moves to a promoted replica by itself. It also listens to an
+ * echo channel of its own, through which the watcher checks that it still delivers.
  */
 final class ContainerKeyspaceSubscription implements KeyspaceSubscription {
 
@@ -30,20 +32,32 @@ final class ContainerKeyspaceSubscription implements KeyspaceSubscription {
   private static final Backoff RECOVERY = Backoff.fixed(Duration.ofMillis(500));
 
   private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+  private final boolean echoes;
 
-  ContainerKeyspaceSubscription(RedisConnectionFactory connections, List<String> patterns, Listener listener) {
+  ContainerKeyspaceSubscription(RedisConnectionFactory connections, List<String> patterns, String echoChannel,
+      Listener listener) {
     container.setConnectionFactory(connections);
     container.setRecoveryBackoff(new RecoveryBackOff(RECOVERY));
     // Deliver on the subscription's own thread, in the order Redis sent them. (The default executor starts a
     // thread per message: no order at all.)
     container.setTaskExecutor(new SyncTaskExecutor());
-    container.addMessageListener(new Relay(listener), patterns.stream().map(PatternTopic::new).toList());
+    Relay relay = new Relay(listener);
+    container.addMessageListener(relay, patterns.stream().map(PatternTopic::new).toList());
+    if (echoChannel != null) {
+      container.addMessageListener(relay, new ChannelTopic(echoChannel));
+    }
+    echoes = echoChannel != null;
     container.afterPropertiesSet();
   }
 
   @Override
   public void start() {
     container.start();
+  }
+
+  @Override
+  public boolean echoes() {
+    return echoes;
   }
 
   @Override
@@ -78,6 +92,10 @@ final class ContainerKeyspaceSubscription implements KeyspaceSubscription {
 
     @Override
     public void onMessage(Message message, byte[] pattern) {
+      if (pattern == null || pattern.length == 0) {
+        listener.echoed(new String(message.getBody(), StandardCharsets.UTF_8));
+        return;
+      }
       listener.notification(new String(message.getChannel(), StandardCharsets.UTF_8),
           new String(message.getBody(), StandardCharsets.UTF_8));
     }

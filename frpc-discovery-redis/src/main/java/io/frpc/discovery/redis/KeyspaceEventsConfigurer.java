@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisServerCommands;
@@ -33,6 +32,8 @@ final class KeyspaceEventsConfigurer {
   private volatile Boolean enabled;
   /** Whether each server had the flags at its last check; logs only on changes. */
   private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+  /** Whether the check under way turned the flags on somewhere; only the watcher thread checks. */
+  private boolean turnedOn;
 
   /**
    * @param configure whether to change the server's setting, or only to check it
@@ -57,10 +58,13 @@ final class KeyspaceEventsConfigurer {
   /**
    * Checks the setting and, when allowed, adds what is missing: on the server, or on every node of a Redis
    * Cluster (replicas included, which need the flags once promoted). Run at start-up, on every subscription and
-   * periodically, since an operator, a restart or a failover can change it at runtime. Returns whether
-   * notifications are on everywhere.
+   * periodically, since an operator, a restart or a failover can change it at runtime. Whether notifications are
+   * on everywhere is then {@link #isEnabled()}.
+   *
+   * @return whether it turned them on somewhere, so that any published while they were off are lost
    */
   boolean ensureEnabled() {
+    turnedOn = false;
     Boolean on;
     try {
       on = redis.execute((RedisCallback<Boolean>) connection -> {
@@ -94,7 +98,7 @@ final class KeyspaceEventsConfigurer {
       on = null;
     }
     enabled = on;
-    return Boolean.TRUE.equals(on);
+    return turnedOn;
   }
 
   /**
@@ -135,6 +139,7 @@ final class KeyspaceEventsConfigurer {
     try {
       set.accept(merged);
       seen.put(server, true);
+      turnedOn = true;
       log.info("Set {} {} from '{}' to '{}' for frpc discovery", server, PARAMETER, current, merged);
       return true;
     } catch (DataAccessException e) {
@@ -144,9 +149,8 @@ final class KeyspaceEventsConfigurer {
   }
 
   private void reportRefusal(String command, DataAccessException e) {
-    String answer = e.getMostSpecificCause().getMessage();
-    if (e instanceof RedisConnectionFailureException || answer == null || !answer.matches("[A-Z]+ .*")) {
-      // not an error reply from Redis ("ERR ...", "NOPERM ..."): unreachable or closing, nothing was refused
+    if (!RedisRefusal.isRefusal(e)) {
+      // unreachable or closing, nothing was refused
       log.debug("Cannot run {} {}: {}", command, PARAMETER, e.getMessage());
       return;
     }

@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -62,6 +64,12 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
   private static final long SWEEP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** How often the keyspace-notification setting is checked (and restored where allowed). */
   private static final Duration NOTIFICATION_CHECK = Duration.ofSeconds(5);
+  /**
+   * Echoes in a row that must fail to come back within {@link #NOTIFICATION_CHECK} before the subscription is taken
+   * for dead and replaced (a connection that died without a word, a proxy or balancer that dropped it, a server
+   * that forgot it): one could be lost to a reconnection.
+   */
+  private static final int ECHOES_MISSED_BEFORE_RESUBSCRIBING = 2;
   /** How often registrations past their deadline are looked for (see {@link #sweep()}). */
   private static final Duration SWEEP = Duration.ofMillis(100);
   /** How many keys are read together at most (a burst of notifications, a listing, overdue keys). */
@@ -91,6 +99,16 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
   private boolean reportedUnreachable;
   private boolean reportedClusterWithoutLettuce;
   private boolean reportedListingFailure;
+  private boolean reportedEchoRefused;
+  /** The subscription's own channel, which the watcher publishes to every {@link #NOTIFICATION_CHECK}. */
+  private final String echoChannel = "frpc:discovery:echo:" + UUID.randomUUID();
+  /** The last echo published and not seen back yet, or 0. */
+  private long echoAwaited;
+  private long echoesSent;
+  private int echoesMissed;
+  // Shared with the subscription thread.
+  /** The last echo the subscription delivered. */
+  private final AtomicLong echoReceived = new AtomicLong();
   // Shared with the subscription thread.
   /** Notifications not applied yet, in arrival order, at most {@link #MAX_PENDING}; drained by the watcher thread. */
   private final Queue<Notification> pending = new ConcurrentLinkedQueue<>();
@@ -232,19 +250,47 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
     if (closed) {
       return;
     }
-    KeyspaceSubscription attempt = KeyspaceSubscription.to(connectionFactory,
-        settings.watch().stream().map(settings::channelPattern).toList(), new Listener(), clock);
+    KeyspaceSubscription attempt = null;
     try {
+      attempt = KeyspaceSubscription.to(connectionFactory,
+          settings.watch().stream().map(settings::channelPattern).toList(), mayEcho() ? echoChannel : null,
+          new Listener(), clock);
       attempt.start();
       subscription = attempt;
     } catch (RuntimeException e) {
-      attempt.close();
+      if (attempt != null) {
+        attempt.close();
+      }
       if (!reportedUnreachable) {
         reportedUnreachable = true;
         log.warn("Redis unreachable, cannot watch {} yet ({}); retrying every {} ms", settings.watch(),
             e.getMessage(), SUBSCRIBE_RETRY.initial().toMillis());
       }
       thread.schedule(this::subscribe, Duration.ofNanos(SUBSCRIBE_RETRY.delayNanos(1, random)));
+    }
+  }
+
+  /**
+   * Whether this node may publish on (and so, under a Redis ACL, subscribe to) its echo channel: a subscription
+   * that includes a channel the ACL refuses is refused whole.
+   *
+   * @throws DataAccessException when Redis cannot be reached (the subscription cannot start either)
+   */
+  private boolean mayEcho() {
+    try {
+      redis.convertAndSend(echoChannel, "0");
+      return true;
+    } catch (DataAccessException e) {
+      if (!RedisRefusal.isRefusal(e)) {
+        throw e;
+      }
+      if (!reportedEchoRefused) {
+        reportedEchoRefused = true;
+        log.info("Redis refused PUBLISH on this watcher's echo channel ({}): its subscription is not checked for "
+            + "silent loss; allow the channels frpc:discovery:echo:* to have it checked",
+            e.getMostSpecificCause().getMessage());
+      }
+      return false;
     }
   }
 
@@ -292,11 +338,59 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
     if (closed) {
       return;
     }
+    checkDelivery();
     try {
-      keyspaceEvents.ensureEnabled();
+      if (keyspaceEvents.ensureEnabled()) {
+        // Notifications were off (a restart, a failover, an operator): whatever changed meanwhile was not published.
+        queueFullResync();
+      }
     } catch (RuntimeException e) {
       log.debug("Cannot check notify-keyspace-events: {}", e.getMessage());
     }
+  }
+
+  /**
+   * Publishes an echo to the subscription's own channel, and replaces a subscription that says it listens but did
+   * not deliver the last {@link #ECHOES_MISSED_BEFORE_RESUBSCRIBING} echoes within a check period: a subscription
+   * can die without its client noticing, and every notification after that would be lost until the periodic
+   * resync.
+   */
+  private void checkDelivery() {
+    KeyspaceSubscription current = subscription;
+    if (current == null || !current.echoes() || !current.isListening()) {
+      echoAwaited = 0;
+      echoesMissed = 0;
+      return;
+    }
+    if (echoAwaited != 0 && echoReceived.get() < echoAwaited) {
+      if (++echoesMissed >= ECHOES_MISSED_BEFORE_RESUBSCRIBING) {
+        log.warn("The Redis keyspace subscription stopped delivering ({} echoes in a row did not come back within "
+            + "{} s): subscribing again", echoesMissed, NOTIFICATION_CHECK.toSeconds());
+        resubscribe(current);
+        return;
+      }
+    } else {
+      echoesMissed = 0;
+    }
+    long echo = ++echoesSent;
+    try {
+      redis.convertAndSend(echoChannel, Long.toString(echo));
+      echoAwaited = echo;
+    } catch (DataAccessException e) {
+      // Redis is away or refuses PUBLISH: the subscription's own recovery is what counts then
+      log.debug("Cannot publish the subscription's echo: {}", e.getMessage());
+      echoAwaited = 0;
+    }
+  }
+
+  /** Closes a subscription that stopped delivering and starts a new one, which lists every key once it stands. */
+  private void resubscribe(KeyspaceSubscription dead) {
+    synced = false;
+    subscription = null;
+    echoAwaited = 0;
+    echoesMissed = 0;
+    dead.close();
+    subscribe();
   }
 
   /**
@@ -484,6 +578,15 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
     @Override
     public void unsubscribed() {
       synced = false;
+    }
+
+    @Override
+    public void echoed(String message) {
+      try {
+        echoReceived.accumulateAndGet(Long.parseLong(message), Math::max);
+      } catch (NumberFormatException e) {
+        log.debug("Ignoring a foreign message on the subscription's echo channel");
+      }
     }
   }
 

@@ -26,6 +26,9 @@ interface KeyspaceSubscription extends AutoCloseable {
      * call it: {@link #isListening()} tells whether every master is subscribed.
      */
     void unsubscribed();
+
+    /** A message on the subscription's echo channel, which only this subscription listens to. */
+    void echoed(String message);
   }
 
   /**
@@ -37,6 +40,14 @@ interface KeyspaceSubscription extends AutoCloseable {
 
   /** Whether the patterns are subscribed wherever keys can live. */
   boolean isListening();
+
+  /**
+   * Whether the subscription also listens to its echo channel, so that a message published there proves it still
+   * delivers. A cluster subscription does not: it watches its masters' connections itself.
+   */
+  default boolean echoes() {
+    return false;
+  }
 
   /** Where the patterns are subscribed, for health (e.g. {@code 3 of 3 masters}); {@code null} for one server. */
   default String coverage() {
@@ -50,13 +61,14 @@ interface KeyspaceSubscription extends AutoCloseable {
    * The subscription that fits the deployment {@code connections} reach: every master of a Redis Cluster through
    * Lettuce, else the one server (standalone, or the master Sentinel names) through Spring's listener container.
    *
-   * @param clock sets the timers of retries
+   * @param echoChannel a channel of this subscription's own, for {@link #echoes()}; {@code null} for none
+   * @param clock       sets the timers of retries
    */
-  static KeyspaceSubscription to(RedisConnectionFactory connections, List<String> patterns, Listener listener,
-      FrpcClock clock) {
+  static KeyspaceSubscription to(RedisConnectionFactory connections, List<String> patterns, String echoChannel,
+      Listener listener, FrpcClock clock) {
     if (connections instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
       return new ClusterKeyspaceSubscription(lettuce, patterns, listener, clock);
     }
-    return new ContainerKeyspaceSubscription(connections, patterns, listener);
+    return new ContainerKeyspaceSubscription(connections, patterns, echoChannel, listener);
   }
 }

@@ -63,7 +63,11 @@ class RedisSteadyStateTest {
       assertThat(calls.getOrDefault("get", 0L)).as("reads beyond the renewals' own")
           .isLessThanOrEqualTo(calls.getOrDefault("evalsha", 0L));
       assertThat(calls.getOrDefault("set", 0L)).as("rewrites of unchanged registrations").isZero();
-      assertThat(sent).as("commands besides the renewals").containsOnlyKeys("evalsha");
+      // each watcher's echo, which proves its subscription still delivers: one PUBLISH every 5 s
+      assertThat(sent.getOrDefault("publish", 0L)).as("echoes of 2 watchers")
+          .isLessThanOrEqualTo(2 * ((long) (seconds / 5) + 1));
+      sent.remove("publish");
+      assertThat(sent).as("commands besides the renewals and echoes").containsOnlyKeys("evalsha");
       // five renewals of each node take 4 to 5 s at one a second (each node renews at its own phase)
       assertThat(seconds).as("15 renewals of 3 nodes").isBetween(3.8, 6.5);
     }
