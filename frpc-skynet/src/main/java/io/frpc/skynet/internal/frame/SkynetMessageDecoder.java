@@ -35,8 +35,9 @@ import java.util.Map;
  * grows beyond the bytes that arrived, so a connection holds at most {@code maxPartialMessages * maxMessageSize}
  * bytes of parts.
  *
- * <p>Anything else the format does not allow throws {@link SkynetFrameException}; close the connection then. Not
- * sharable: one per connection.
+ * <p>Anything else the format does not allow throws {@link SkynetFrameException}, once: the decoder then drops
+ * whatever else arrives (frames already read would otherwise each raise their own failure before the connection is
+ * gone), and the connection should be closed. Not sharable: one per connection.
  */
 public final class SkynetMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
@@ -62,6 +63,8 @@ public final class SkynetMessageDecoder extends MessageToMessageDecoder<ByteBuf>
   private final Map<Long, Partial> partials = new HashMap<>();
   /** The push under reassembly. */
   private Partial push;
+  /** Whether a frame broke the format: what follows is dropped until the connection closes. */
+  private boolean failed;
 
   /**
    * A decoder of one direction.
@@ -105,11 +108,22 @@ public final class SkynetMessageDecoder extends MessageToMessageDecoder<ByteBuf>
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf body, List<Object> out) {
-    SkynetMessage message = switch (direction) {
-      case REQUESTS -> request(body);
-      case RESPONSES -> response(body);
-      case PUSHES -> push(body);
-    };
+    if (failed) {
+      return;
+    }
+    SkynetMessage message;
+    try {
+      message = switch (direction) {
+        case REQUESTS -> request(body);
+        case RESPONSES -> response(body);
+        case PUSHES -> push(body);
+      };
+    } catch (SkynetFrameException e) {
+      failed = true;
+      partials.clear();
+      push = null;
+      throw e;
+    }
     if (message != null) {
       out.add(message);
     }

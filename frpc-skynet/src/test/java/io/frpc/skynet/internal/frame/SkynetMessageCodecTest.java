@@ -196,6 +196,18 @@ class SkynetMessageCodecTest {
   }
 
   @Test
+  void afterAFailureTheDecoderDropsWhatFollowsInsteadOfFailingAgain() {
+    byte[] broken = HexFormat.of().parseHex("0005" + "01000000" + "07");
+    byte[] fine = bytes(new SkynetResponse(2, true, PACKED_ONE));
+    EmbeddedChannel channel = decoding(Direction.RESPONSES);
+    assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(concat(broken, fine, broken))))
+        .isInstanceOf(SkynetFrameException.class);
+    channel.writeInbound(Unpooled.wrappedBuffer(fine));
+    channel.checkException();
+    assertThat(inbound(channel)).isEmpty();
+  }
+
+  @Test
   void aLastResponsePartWithoutHeadIsAWholeResponseAsForSkynetsClient() {
     EmbeddedChannel channel = decoding(Direction.RESPONSES);
     channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex("0007" + "05000000" + "08" + "0a01")));
