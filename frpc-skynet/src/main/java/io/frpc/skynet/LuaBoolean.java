@@ -1,6 +1,10 @@
 package io.frpc.skynet;
 
-/** A Lua boolean. */
+/**
+ * A Lua boolean.
+ *
+ * @param value the boolean
+ */
 public record LuaBoolean(boolean value) implements LuaValue {
 
   /** Lua's {@code true}. */

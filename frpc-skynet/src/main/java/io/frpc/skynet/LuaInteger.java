@@ -1,6 +1,10 @@
 package io.frpc.skynet;
 
-/** A Lua integer (the integer subtype of Lua 5.3+ numbers, 64 bits). */
+/**
+ * A Lua integer (the integer subtype of Lua 5.3+ numbers, 64 bits).
+ *
+ * @param value the integer
+ */
 public record LuaInteger(long value) implements LuaValue {
 
   @Override
