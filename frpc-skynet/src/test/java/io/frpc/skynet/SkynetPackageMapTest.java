@@ -1,0 +1,75 @@
+package io.frpc.skynet;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.frpc.skynet.internal.frame.SkynetFrameException;
+import io.frpc.skynet.internal.frame.SkynetMessage;
+import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
+import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
+import io.frpc.skynet.internal.frame.SkynetPush;
+import io.frpc.skynet.internal.frame.SkynetRequest;
+import io.frpc.skynet.internal.frame.SkynetResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
+ * binding) that uses none of the internals, the wire format in {@code io.frpc.skynet.internal.frame}, no cycle, only
+ * frpc-core's public API, no Spring.
+ */
+class SkynetPackageMapTest {
+
+  private static final JavaClasses MODULE = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.frpc.skynet");
+
+  @Test
+  void thePublicApiIsTheLuaValuesSkynetPackAndTheBinding() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(LuaValue.class.getName(), LuaNil.class.getName(), LuaBoolean.class.getName(),
+            LuaInteger.class.getName(), LuaNumber.class.getName(), LuaString.class.getName(),
+            LuaTable.class.getName(), LuaTable.Builder.class.getName(), SkynetPack.class.getName(),
+            SkynetFormatException.class.getName(), LuaBinding.class.getName());
+  }
+
+  @Test
+  void theFrameCodecShowsItsMessagesEncoderAndDecoderOnly() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().startsWith("io.frpc.skynet.internal"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetMessage.class.getName(), SkynetRequest.class.getName(),
+            SkynetResponse.class.getName(), SkynetPush.class.getName(), SkynetMessageDecoder.class.getName(),
+            SkynetMessageDecoder.Direction.class.getName(), SkynetMessageEncoder.class.getName(),
+            SkynetFrameException.class.getName());
+  }
+
+  @Test
+  void theApiUsesNoInternalPackage() {
+    noClasses().that().resideInAPackage("io.frpc.skynet")
+        .should().dependOnClassesThat().resideInAPackage("io.frpc.skynet.internal..")
+        .check(MODULE);
+  }
+
+  @Test
+  void packagesFormNoCycle() {
+    slices().matching("io.frpc.skynet.(**)").should().beFreeOfCycles().check(MODULE);
+  }
+
+  @Test
+  void onlyFrpcCoresPublicApiIsUsedAndNoSpring() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal..", "org.springframework..")
+        .check(MODULE);
+  }
+
+  /** Public, and so is every type it is nested in. */
+  private static boolean reachableFromOutside(JavaClass type) {
+    return type.getModifiers().contains(JavaModifier.PUBLIC)
+        && type.getEnclosingClass().map(SkynetPackageMapTest::reachableFromOutside).orElse(true);
+  }
+}
