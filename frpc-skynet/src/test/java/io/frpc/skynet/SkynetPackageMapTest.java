@@ -9,6 +9,24 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.frpc.skynet.client.LuaReply;
+import io.frpc.skynet.client.SkynetAliasCall;
+import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
+import io.frpc.skynet.client.SkynetAllNodesCall;
+import io.frpc.skynet.client.SkynetBroadcastCall;
+import io.frpc.skynet.client.SkynetModuleCall;
+import io.frpc.skynet.client.SkynetNodeListener;
+import io.frpc.skynet.client.SkynetNodes;
+import io.frpc.skynet.client.SkynetRemoteNode;
+import io.frpc.skynet.client.SkynetTemplate;
+import io.frpc.skynet.internal.client.CallTarget;
+import io.frpc.skynet.internal.client.ClientSettings;
+import io.frpc.skynet.internal.client.NodeConnections;
+import io.frpc.skynet.internal.client.NodeEvents;
+import io.frpc.skynet.internal.client.RemoteNodeSettings;
+import io.frpc.skynet.internal.client.SessionCounter;
+import io.frpc.skynet.internal.client.SkynetCalls;
+import io.frpc.skynet.internal.client.SkynetHandshake;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
@@ -20,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
- * binding) that uses none of the internals, the wire format in {@code io.frpc.skynet.internal.frame}, no cycle, only
- * frpc-core's public API, no Spring.
+ * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
+ * {@code io.frpc.skynet.internal.frame}, the client's connections and calls in
+ * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API, no Spring.
  */
 class SkynetPackageMapTest {
 
@@ -40,8 +59,29 @@ class SkynetPackageMapTest {
   }
 
   @Test
+  void theClientApiIsTheNodesTheTemplateItsChainsAndTheReply() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.client"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetNodes.class.getName(), SkynetNodes.Builder.class.getName(),
+            SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
+            SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
+            SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
+            SkynetAliasCall.class.getName(), LuaReply.class.getName());
+  }
+
+  @Test
+  void theClientsInternalsShowWhatItsApiUses() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.client"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(NodeConnections.class.getName(), ClientSettings.class.getName(),
+            RemoteNodeSettings.class.getName(), NodeEvents.class.getName(), SessionCounter.class.getName(),
+            SkynetHandshake.class.getName(), CallTarget.class.getName(), CallTarget.Selection.class.getName(),
+            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName());
+  }
+
+  @Test
   void theFrameCodecShowsItsMessagesEncoderAndDecoderOnly() {
-    assertThat(MODULE.stream().filter(type -> type.getPackageName().startsWith("io.frpc.skynet.internal"))
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.frame"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetMessage.class.getName(), SkynetRequest.class.getName(),
             SkynetResponse.class.getName(), SkynetPush.class.getName(), SkynetMessageDecoder.class.getName(),

@@ -82,6 +82,8 @@ final class FakeLuaServer implements AutoCloseable {
   final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
   /** How requests are answered; the module described above by default. */
   volatile Function<SkynetRequest, Answer> answers = this::interopModule;
+  /** Whether handshakes are accepted; false: they get no response. */
+  volatile boolean acceptHandshakes = true;
 
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Channel server;
@@ -202,6 +204,9 @@ final class FakeLuaServer implements AutoCloseable {
       Received received = new Received(request, ctx.channel());
       if (request.packId() == 1) {
         handshakes.add(received);
+        if (!acceptHandshakes) {
+          return;
+        }
         ctx.writeAndFlush(new SkynetResponse(request.session(), true, PACK.pack(LuaValue.of("ok"))));
         return;
       }

@@ -1,5 +1,6 @@
 package io.frpc.skynet.client;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -138,10 +139,10 @@ class SkynetCallResultsTest extends FakeNodesSupport {
     FakeLuaServer.Received two = lua1.nextRequest();
 
     lua1.answer(two, LuaValue.of(20));
-    assertThat(second.get()).isEqualTo(20);
+    assertThat(second.get(5, SECONDS)).isEqualTo(20);
     assertThat(first).isNotDone();
     lua1.answer(one, LuaValue.of(10));
-    assertThat(first.get()).isEqualTo(10);
+    assertThat(first.get(5, SECONDS)).isEqualTo(10);
   }
 
   @Test

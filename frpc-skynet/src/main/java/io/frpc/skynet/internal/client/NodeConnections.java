@@ -163,8 +163,8 @@ public final class NodeConnections implements AutoCloseable {
     }
     if (svrId != null && !nodes.containsKey(svrId)) {
       return CompletableFuture.failedFuture(new NoNodeConnectedException(svrName, svrId,
-          java.time.Duration.ZERO, "skynet node " + svrName + ":" + svrId + " is not in the node map, which has ids " + nodes.keySet()
-              + " of " + svrName));
+          java.time.Duration.ZERO, "skynet node " + svrName + ":" + svrId + " is not in the node map, which has"
+              + " ids " + nodes.keySet() + " of " + svrName));
     }
     List<NodeConnection.Active> now = active(svrName, svrId);
     if (!now.isEmpty()) {
