@@ -16,6 +16,14 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
+import io.frpc.skynet.internal.handshake.SkynetCrypto;
+import io.frpc.skynet.internal.handshake.SkynetCryptoException;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeCompleted;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeException;
+import io.frpc.skynet.internal.handshake.SkynetPeerIdentified;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +49,22 @@ class SkynetPackageMapTest {
 
   @Test
   void theFrameCodecShowsItsMessagesEncoderAndDecoderOnly() {
-    assertThat(MODULE.stream().filter(type -> type.getPackageName().startsWith("io.frpc.skynet.internal"))
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.frame"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetMessage.class.getName(), SkynetRequest.class.getName(),
             SkynetResponse.class.getName(), SkynetPush.class.getName(), SkynetMessageDecoder.class.getName(),
             SkynetMessageDecoder.Direction.class.getName(), SkynetMessageEncoder.class.getName(),
             SkynetFrameException.class.getName());
+  }
+
+  @Test
+  void theHandshakeShowsItsTwoHandlersTheirEventsAndTheCryptoPrimitives() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.handshake"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetClientHandshake.class.getName(), SkynetServerHandshake.class.getName(),
+            SkynetSecurity.class.getName(), SkynetHandshakeCompleted.class.getName(),
+            SkynetPeerIdentified.class.getName(), SkynetHandshakeException.class.getName(),
+            SkynetCrypto.class.getName(), SkynetCryptoException.class.getName());
   }
 
   @Test
