@@ -34,7 +34,7 @@ class PackageMapTest {
       .importPackages("io.frpc");
 
   /** The public API packages; the root package {@code io.frpc} is both vocabulary and the node's assembly. */
-  private static final String[] API = {"io.frpc", "io.frpc.client..", "io.frpc.discovery..", "io.frpc.pubsub..",
+  private static final String[] API = {"io.frpc", "io.frpc.bridge..", "io.frpc.client..", "io.frpc.discovery..", "io.frpc.pubsub..",
       "io.frpc.observability..", "io.frpc.status..", "io.frpc.time.."};
 
   @Test
@@ -72,8 +72,8 @@ class PackageMapTest {
 
   @Test
   void apiPackagesOtherThanTheRootUseNoInternalLayer() {
-    noClasses().that().resideInAnyPackage("io.frpc.client..", "io.frpc.discovery..", "io.frpc.pubsub..",
-            "io.frpc.observability..", "io.frpc.status..", "io.frpc.time..")
+    noClasses().that().resideInAnyPackage("io.frpc.bridge..", "io.frpc.client..", "io.frpc.discovery..",
+            "io.frpc.pubsub..", "io.frpc.observability..", "io.frpc.status..", "io.frpc.time..")
         .should().dependOnClassesThat().resideInAPackage("io.frpc.internal.*..")
         .check(CORE);
   }

@@ -27,6 +27,7 @@ import io.frpc.skynet.internal.client.RemoteNodeSettings;
 import io.frpc.skynet.internal.client.SessionCounter;
 import io.frpc.skynet.internal.client.SkynetCalls;
 import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
@@ -34,13 +35,21 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
+import io.frpc.skynet.internal.handshake.SkynetCrypto;
+import io.frpc.skynet.internal.handshake.SkynetCryptoException;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeCompleted;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeException;
+import io.frpc.skynet.internal.handshake.SkynetPeerIdentified;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
- * {@code io.frpc.skynet.internal.frame}, the client's connections and calls in
- * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API, no Spring.
+ * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections and calls in
+ * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API and its shared helpers, no Spring.
  */
 class SkynetPackageMapTest {
 
@@ -86,7 +95,17 @@ class SkynetPackageMapTest {
         .containsExactlyInAnyOrder(SkynetMessage.class.getName(), SkynetRequest.class.getName(),
             SkynetResponse.class.getName(), SkynetPush.class.getName(), SkynetMessageDecoder.class.getName(),
             SkynetMessageDecoder.Direction.class.getName(), SkynetMessageEncoder.class.getName(),
-            SkynetFrameException.class.getName());
+            SkynetFrameException.class.getName(), PackIds.class.getName());
+  }
+
+  @Test
+  void theHandshakeShowsItsTwoHandlersTheirEventsAndTheCryptoPrimitives() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.handshake"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetClientHandshake.class.getName(), SkynetServerHandshake.class.getName(),
+            SkynetSecurity.class.getName(), SkynetHandshakeCompleted.class.getName(),
+            SkynetPeerIdentified.class.getName(), SkynetHandshakeException.class.getName(),
+            SkynetCrypto.class.getName(), SkynetCryptoException.class.getName());
   }
 
   @Test
@@ -102,8 +121,9 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void onlyFrpcCoresPublicApiIsUsedAndNoSpring() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal..", "org.springframework..")
+  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndNoSpring() {
+    // io.frpc.internal itself holds the helpers other modules share (escaping untrusted text, back-off, names)
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..", "org.springframework..")
         .check(MODULE);
   }
 

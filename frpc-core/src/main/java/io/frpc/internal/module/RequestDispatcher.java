@@ -5,7 +5,6 @@ import io.frpc.RemoteErrorCode;
 import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.UntrustedText;
 import io.frpc.internal.protocol.BroadcastItem;
-import io.frpc.internal.protocol.Frames;
 import io.frpc.observability.FrpcObserver;
 import io.frpc.observability.FrpcTracer;
 import io.frpc.internal.protocol.InboundRequest;
@@ -17,7 +16,6 @@ import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.internal.transport.InboundRequestHandler;
 import io.frpc.internal.transport.ServedConnection;
 import io.frpc.time.FrpcClock;
-import io.netty.buffer.ByteBuf;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -202,7 +200,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
    */
   private void answerError(RequestEnvelope envelope, ServedConnection target, RemoteError error) {
     if (envelope.replyWanted()) {
-      target.write(Frames.error(target.alloc(), envelope.requestId(), codec, error));
+      target.replyError(envelope.requestId(), codec, error);
     } else if (error.errorCode() != RemoteErrorCode.COMMAND_FAILED) {
       droppedSends.log("Dropped send " + UntrustedText.escape(envelope.module()) + "."
           + UntrustedText.escape(envelope.command()) + " from " + target.peer() + ": "
@@ -438,22 +436,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
             ResponseStatus.OK, new Payload(bytes, 0, bytes.length)));
         return;
       }
-      ByteBuf frame;
       try {
-        frame = Frames.ok(target.alloc(), request.envelope().requestId(), codec, command.resultWriter(), result);
-      } catch (RuntimeException e) {
-        fail(RemoteErrorCode.BAD_RESULT, e.getClass().getName(), "result of " + command.signature()
-            + " cannot be encoded: " + e.getMessage(), null);
-        return;
+        target.replyOk(request.envelope().requestId(), codec, command.resultWriter(), result);
+      } catch (IllegalArgumentException e) {
+        fail(RemoteErrorCode.BAD_RESULT, null, "result of " + command.signature() + " " + e.getMessage(), null);
       }
-      if (Frames.messageSize(frame) > target.maxMessageSize()) {
-        int size = Frames.messageSize(frame);
-        frame.release();
-        fail(RemoteErrorCode.BAD_RESULT, null, "result of " + command.signature() + " is " + size
-            + " bytes, more than the maximum message size of " + target.maxMessageSize(), null);
-        return;
-      }
-      target.write(frame);
     }
 
     void fail(RemoteErrorCode code, String type, String message, String stackTrace) {
@@ -504,15 +491,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
         if (cancelled) {
           return;
         }
-        ByteBuf frame = Frames.broadcast(target.alloc(), requestId, Arrays.asList(items));
-        if (Frames.messageSize(frame) > target.maxMessageSize()) {
-          int size = Frames.messageSize(frame);
-          frame.release();
-          frame = Frames.error(target.alloc(), requestId, codec, RemoteError.of(RemoteErrorCode.BAD_RESULT, null,
-              "broadcast reply is " + size + " bytes, more than the maximum message size of "
-                  + target.maxMessageSize(), null));
-        }
-        target.write(frame);
+        target.replyBroadcast(requestId, codec, Arrays.asList(items));
       }
     }
   }

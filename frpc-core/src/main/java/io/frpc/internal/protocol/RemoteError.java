@@ -1,5 +1,8 @@
 package io.frpc.internal.protocol;
 
+import io.frpc.NodeId;
+import io.frpc.OverloadedException;
+import io.frpc.RemoteCallException;
 import io.frpc.RemoteErrorCode;
 
 /**
@@ -21,5 +24,16 @@ public record RemoteError(int code, String type, String message, String stackTra
   /** The code, {@link RemoteErrorCode#UNKNOWN} when this version does not know it. */
   public RemoteErrorCode errorCode() {
     return RemoteErrorCode.ofWireCode(code);
+  }
+
+  /** The exception a caller of {@code node} gets for this error. */
+  public RemoteCallException toException(NodeId node) {
+    RemoteErrorCode known = errorCode();
+    String text = message != null ? message
+        : known == RemoteErrorCode.UNKNOWN ? "error code " + code + " (from a newer frpc version)" : "";
+    if (known == RemoteErrorCode.OVERLOADED) {
+      return new OverloadedException(node, text);
+    }
+    return new RemoteCallException(node, known, type, text, stackTrace);
   }
 }

@@ -3,7 +3,6 @@ package io.frpc.internal.routing;
 import io.frpc.FrpcException;
 import io.frpc.InstanceReply;
 import io.frpc.NodeId;
-import io.frpc.OverloadedException;
 import io.frpc.RemoteCallException;
 import io.frpc.RemoteErrorCode;
 import io.frpc.ReplyBindingException;
@@ -89,12 +88,6 @@ public interface ReplyDecoder<R> {
       return new RemoteCallException(node, RemoteErrorCode.UNKNOWN, null, "unreadable error reply: "
           + e.getOriginalMessage(), null);
     }
-    RemoteErrorCode code = error.errorCode();
-    String message = error.message() != null ? error.message()
-        : code == RemoteErrorCode.UNKNOWN ? "error code " + error.code() + " (from a newer frpc version)" : "";
-    if (code == RemoteErrorCode.OVERLOADED) {
-      return new OverloadedException(node, message);
-    }
-    return new RemoteCallException(node, code, error.type(), message, error.stackTrace());
+    return error.toException(node);
   }
 }

@@ -1,8 +1,15 @@
 package io.frpc.internal.transport;
 
 import io.frpc.NodeId;
+import io.frpc.RemoteErrorCode;
+import io.frpc.internal.protocol.BroadcastItem;
+import io.frpc.internal.protocol.Frames;
+import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.RemoteError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
+import tools.jackson.databind.ObjectWriter;
 
 /**
  * One admitted connection this node serves, as the services above the transport see it: requests come in
@@ -40,4 +47,44 @@ public interface ServedConnection {
 
   /** The request was answered: its cancellation no longer matters. */
   void untrack(int requestId, Runnable onCancel);
+
+  /**
+   * Answers call {@code requestId} with {@code result}, written by {@code writer}: an OK frame on an frpc
+   * connection.
+   *
+   * @throws IllegalArgumentException when the result cannot be encoded or is larger than the peer accepts; nothing
+   *                                  was sent, and the caller answers with an error instead
+   */
+  default void replyOk(int requestId, PayloadCodec codec, ObjectWriter writer, Object result) {
+    ByteBuf frame;
+    try {
+      frame = Frames.ok(alloc(), requestId, codec, writer, result);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot be encoded: " + e, e);
+    }
+    int size = Frames.messageSize(frame);
+    if (size > maxMessageSize()) {
+      frame.release();
+      throw new IllegalArgumentException("is " + size + " bytes, more than the maximum message size of "
+          + maxMessageSize());
+    }
+    write(frame);
+  }
+
+  /** Answers call {@code requestId} with {@code error}. */
+  default void replyError(int requestId, PayloadCodec codec, RemoteError error) {
+    write(Frames.error(alloc(), requestId, codec, error));
+  }
+
+  /** Answers broadcast call {@code requestId} with every instance's part, in instance order. */
+  default void replyBroadcast(int requestId, PayloadCodec codec, List<BroadcastItem> items) {
+    ByteBuf frame = Frames.broadcast(alloc(), requestId, items);
+    if (Frames.messageSize(frame) > maxMessageSize()) {
+      int size = Frames.messageSize(frame);
+      frame.release();
+      frame = Frames.error(alloc(), requestId, codec, RemoteError.of(RemoteErrorCode.BAD_RESULT, null,
+          "broadcast reply is " + size + " bytes, more than the maximum message size of " + maxMessageSize(), null));
+    }
+    write(frame);
+  }
 }
