@@ -81,7 +81,8 @@ public final class SkynetNodes implements AutoCloseable {
     this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-skynet-events", true));
     SkynetNodeListener listener = builder.listener;
     this.connections = new NodeConnections(settings, nodes, builder.group == null ? ownGroup : builder.group,
-        builder.clock == null ? ownClock : builder.clock, new SessionCounter(), builder.handshake, events,
+        builder.clock == null ? ownClock : builder.clock, new SessionCounter(),
+        SkynetHandshake.skynetFly(builder.handshakeTimeout), events,
         new NodeEvents() {
           @Override
           public void nodeUp(NodeId node) {
@@ -169,7 +170,6 @@ public final class SkynetNodes implements AutoCloseable {
     private int maxPendingCalls = DEFAULT_MAX_PENDING_CALLS;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private LuaBinding binding = LuaBinding.create();
-    private SkynetHandshake handshake = SkynetHandshake.unavailable();
 
     private Builder(String svrName, int svrId) {
       this.svrName = Objects.requireNonNull(svrName, "svrName");
@@ -244,7 +244,11 @@ public final class SkynetNodes implements AutoCloseable {
       return this;
     }
 
-    /** How long a handshake may take before the connection is closed; {@link #DEFAULT_HANDSHAKE_TIMEOUT}. */
+    /**
+     * How long a handshake may take before the connection is closed (and reconnected later);
+     * {@link #DEFAULT_HANDSHAKE_TIMEOUT} by default. A node whose security settings differ from this map's entry
+     * answers nothing: its connection fails after this long.
+     */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
       return this;
@@ -271,12 +275,6 @@ public final class SkynetNodes implements AutoCloseable {
     /** Binds arguments and results; {@link LuaBinding#create()} by default. */
     public Builder binding(LuaBinding luaBinding) {
       this.binding = Objects.requireNonNull(luaBinding, "binding");
-      return this;
-    }
-
-    /** The handshake's pipeline slot (until skynet_fly's handshake is part of this module, tests give theirs). */
-    Builder handshake(SkynetHandshake slot) {
-      this.handshake = Objects.requireNonNull(slot, "handshake");
       return this;
     }
 

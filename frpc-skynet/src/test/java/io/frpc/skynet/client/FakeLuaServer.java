@@ -9,6 +9,8 @@ import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
 import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -89,6 +91,15 @@ final class FakeLuaServer implements AutoCloseable {
   private final Channel server;
 
   FakeLuaServer(EventLoopGroup group, int svrId, int port) {
+    this(group, svrId, port, null);
+  }
+
+  /**
+   * A server whose connections run skynet_fly's server handshake with {@code security} (and its payload cipher
+   * when encrypting); with {@code null}, any identity handshake is accepted by the fake (and kept in
+   * {@link #handshakes}).
+   */
+  FakeLuaServer(EventLoopGroup group, int svrId, int port, SkynetSecurity security) {
     this.svrId = svrId;
     this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -96,8 +107,12 @@ final class FakeLuaServer implements AutoCloseable {
           protected void initChannel(SocketChannel channel) {
             channels.add(channel);
             channel.pipeline().addLast(SkynetMessageDecoder.lengthPrefixDecoder(), new FrameRecorder(),
-                new SkynetMessageDecoder(SkynetMessageDecoder.Direction.REQUESTS), new SkynetMessageEncoder(),
-                new Handler());
+                new SkynetMessageDecoder(SkynetMessageDecoder.Direction.REQUESTS), new SkynetMessageEncoder());
+            if (security != null) {
+              channel.pipeline().addLast(new SkynetServerHandshake(security, new java.security.SecureRandom(),
+                  java.time.Duration.ofSeconds(10)));
+            }
+            channel.pipeline().addLast(new Handler());
           }
         }).bind("127.0.0.1", port).syncUninterruptibly().channel();
     channels.add(server);

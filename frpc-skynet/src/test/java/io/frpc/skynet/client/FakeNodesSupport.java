@@ -25,14 +25,19 @@ abstract class FakeNodesSupport {
   }
 
   FakeLuaServer server(int svrId, int port) {
-    FakeLuaServer server = new FakeLuaServer(serverLoops, svrId, port);
+    return server(svrId, port, null);
+  }
+
+  /** A server running skynet_fly's server handshake with {@code security}. */
+  FakeLuaServer server(int svrId, int port, io.frpc.skynet.internal.handshake.SkynetSecurity security) {
+    FakeLuaServer server = new FakeLuaServer(serverLoops, svrId, port, security);
     toClose.add(server);
     return server;
   }
 
   /** A client of these servers with a short connect wait and reconnect delay, not started. */
   SkynetNodes.Builder client(FakeLuaServer... servers) {
-    SkynetNodes.Builder builder = SkynetNodes.builder("java", 9).handshake(new IdentityHandshake())
+    SkynetNodes.Builder builder = SkynetNodes.builder("java", 9)
         .connectWait(Duration.ofSeconds(3)).reconnectDelay(Duration.ofMillis(100));
     for (FakeLuaServer server : servers) {
       builder.node(SkynetRemoteNode.of(LUA, server.svrId, "127.0.0.1:" + server.port()));

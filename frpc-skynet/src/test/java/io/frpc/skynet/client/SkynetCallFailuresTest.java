@@ -82,7 +82,7 @@ class SkynetCallFailuresTest extends FakeNodesSupport {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    SkynetNodes nodes = SkynetNodes.builder("java", 9).handshake(new IdentityHandshake()).clock(clock)
+    SkynetNodes nodes = SkynetNodes.builder("java", 9).clock(clock)
         .connectWait(Duration.ofSeconds(3)).node(SkynetRemoteNode.of("down", 1, "127.0.0.1:" + closedPort)).build();
     try (nodes) {
       nodes.start();

@@ -71,7 +71,7 @@ class SkynetNodesTest extends FakeNodesSupport {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    SkynetNodes nodes = SkynetNodes.builder("java", 9).handshake(new IdentityHandshake())
+    SkynetNodes nodes = SkynetNodes.builder("java", 9)
         .reconnectDelay(Duration.ofMillis(100)).node(SkynetRemoteNode.of(LUA, 1, "127.0.0.1:" + port)).build();
     try (nodes) {
       nodes.start();

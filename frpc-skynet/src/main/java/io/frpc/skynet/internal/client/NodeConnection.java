@@ -64,6 +64,8 @@ final class NodeConnection {
           failureLogged = true;
           log.info("skynet node {} at {}:{}: cannot connect ({}); retrying every ~{} ms", node.id(), node.host(),
               node.port(), done.cause().toString(), TimeUnit.NANOSECONDS.toMillis(reconnectDelayNanos));
+        } else {
+          log.debug("skynet node {}: cannot connect: {}", node.id(), done.cause().toString());
         }
         connectingChannel.close();
       }
@@ -83,6 +85,19 @@ final class NodeConnection {
     active = new Active(activeChannel, dispatcher);
     log.info("skynet node {} at {}:{} is up", node.id(), node.host(), node.port());
     owner.nodeUp(this);
+  }
+
+  /**
+   * A connection failed (its handshake, a malformed frame): the first failure after the node was last active, or
+   * since the start, at WARN, the next ones at DEBUG, as they repeat with every reconnection.
+   */
+  void failed(String reason) {
+    if (!failureLogged) {
+      failureLogged = true;
+      log.warn("skynet node {} at {}:{}: closing the connection: {}", node.id(), node.host(), node.port(), reason);
+    } else {
+      log.debug("skynet node {}: closing the connection: {}", node.id(), reason);
+    }
   }
 
   private void closed(Channel closedChannel) {

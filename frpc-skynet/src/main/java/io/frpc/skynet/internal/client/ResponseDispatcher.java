@@ -85,11 +85,11 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    // a safety net behind the handshake's own timeout, for a slot that neither completes nor fails
     handshakeDeadline = ctx.executor().schedule(() -> {
-      log.warn("skynet node {}: no handshake within {} ms, closing", node(),
-          TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos));
+      connection.failed("no handshake within " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms");
       ctx.close();
-    }, handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
+    }, handshakeTimeoutNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
     super.channelActive(ctx);
   }
 
@@ -136,7 +136,7 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.warn("skynet node {}: closing the connection: {}", node(), cause.toString());
+    connection.failed(cause.getMessage() == null ? cause.toString() : cause.getMessage());
     ctx.close();
   }
 

@@ -2,6 +2,11 @@ package io.frpc.skynet.internal.client;
 
 import io.frpc.NodeId;
 import io.netty.channel.ChannelPipeline;
+import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeCompleted;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,20 +31,24 @@ public interface SkynetHandshake {
   boolean isCompletion(Object userEvent);
 
   /**
-   * The slot before skynet_fly's handshake is available here: every connection is closed at once, with an error
-   * in the log that says so.
+   * skynet_fly's handshake ({@link SkynetClientHandshake}): the challenge and the DES-encrypted identity when the
+   * node has a secret key or encryption, the identity in clear otherwise; the payload cipher after it when the node
+   * encrypts.
+   *
+   * @param timeout how long the whole handshake may take
    */
-  static SkynetHandshake unavailable() {
+  static SkynetHandshake skynetFly(Duration timeout) {
+    SecureRandom random = new SecureRandom();
     return new SkynetHandshake() {
       @Override
       public void install(ChannelPipeline pipeline, NodeId self, RemoteNodeSettings node, LongSupplier sessions) {
-        throw new UnsupportedOperationException("frpc-skynet has no skynet_fly handshake yet (issue 26): cannot"
-            + " connect to " + node.id());
+        pipeline.addLast("handshake", new SkynetClientHandshake(self.name(), self.id(),
+            new SkynetSecurity(node.secretKey(), node.encrypt()), false, sessions, random, timeout));
       }
 
       @Override
       public boolean isCompletion(Object userEvent) {
-        return false;
+        return userEvent instanceof SkynetHandshakeCompleted;
       }
     };
   }
