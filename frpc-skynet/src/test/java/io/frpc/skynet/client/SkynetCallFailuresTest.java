@@ -87,13 +87,15 @@ class SkynetCallFailuresTest extends FakeNodesSupport {
     try (nodes) {
       nodes.start();
       CompletableFuture<String> call = nodes.template().module("down", "interop_m").callAsync("echo", String.class);
+      Thread.sleep(300); // the refused connect, which the message names, happens on the event loop (real time)
 
       clock.advance(Duration.ofMillis(2999));
       assertThat(call).isNotDone();
       clock.advance(Duration.ofMillis(1));
 
       assertThatThrownBy(() -> call.get(5, SECONDS)).cause().isInstanceOfSatisfying(NoNodeConnectedException.class,
-          e -> assertThat(e.nodeName()).isEqualTo("down"));
+          e -> assertThat(e.nodeName()).isEqualTo("down"))
+          .hasMessageContaining("connectWait").hasMessageContaining("cannot connect to 127.0.0.1:" + closedPort);
     }
   }
 

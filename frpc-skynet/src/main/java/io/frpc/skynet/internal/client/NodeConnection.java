@@ -33,6 +33,8 @@ final class NodeConnection {
   private volatile boolean closed;
   /** Whether the last attempt's failure was logged at INFO already; later ones go to DEBUG. */
   private volatile boolean failureLogged;
+  /** Why the last attempt failed, until the node is active again; null when it has not failed. */
+  private volatile String lastFailure;
 
   NodeConnection(RemoteNodeSettings node, NodeConnections owner, Bootstrap bootstrap, long reconnectDelayNanos) {
     this.node = node;
@@ -43,6 +45,11 @@ final class NodeConnection {
 
   RemoteNodeSettings node() {
     return node;
+  }
+
+  /** Why the last attempt to connect failed, or null. */
+  String lastFailure() {
+    return lastFailure;
   }
 
   /** The active connection, or null. */
@@ -60,6 +67,7 @@ final class NodeConnection {
     channel = connectingChannel;
     connecting.addListener(done -> {
       if (!done.isSuccess()) {
+        lastFailure = "cannot connect to " + node.host() + ":" + node.port() + ": " + done.cause().getMessage();
         if (!failureLogged) {
           failureLogged = true;
           log.info("skynet node {} at {}:{}: cannot connect ({}); retrying every ~{} ms", node.id(), node.host(),
@@ -82,6 +90,7 @@ final class NodeConnection {
       return;
     }
     failureLogged = false;
+    lastFailure = null;
     active = new Active(activeChannel, dispatcher);
     log.info("skynet node {} at {}:{} is up", node.id(), node.host(), node.port());
     owner.nodeUp(this);
@@ -92,6 +101,7 @@ final class NodeConnection {
    * since the start, at WARN, the next ones at DEBUG, as they repeat with every reconnection.
    */
   void failed(String reason) {
+    lastFailure = reason;
     if (!failureLogged) {
       failureLogged = true;
       log.warn("skynet node {} at {}:{}: closing the connection: {}", node.id(), node.host(), node.port(), reason);

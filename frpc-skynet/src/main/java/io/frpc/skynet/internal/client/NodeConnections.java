@@ -174,11 +174,25 @@ public final class NodeConnections implements AutoCloseable {
     waiters.add(waiter);
     waiter.deadline = clock.schedule(() -> {
       if (waiters.remove(waiter)) {
-        waiter.future.completeExceptionally(new NoNodeConnectedException(svrName, svrId, settings.connectWait()));
+        waiter.future.completeExceptionally(new NoActiveNodeException(svrName, svrId, settings.connectWait(),
+            lastFailures(svrName, svrId)));
       }
     }, settings.connectWait().toNanos(), TimeUnit.NANOSECONDS);
     offer(waiter);
     return waiter.future;
+  }
+
+  /** Why the nodes of the name (or node {@code svrId}) last failed to connect, as {@code id: reason; ...}. */
+  private String lastFailures(String svrName, Integer svrId) {
+    StringBuilder failures = new StringBuilder();
+    for (NodeConnection connection : byName.getOrDefault(svrName, new TreeMap<>()).values()) {
+      String failure = connection.lastFailure();
+      if (failure != null && (svrId == null || connection.node().id().id() == svrId)) {
+        failures.append(failures.length() == 0 ? "" : "; ").append(connection.node().id()).append(": ")
+            .append(failure);
+      }
+    }
+    return failures.toString();
   }
 
   private void offer(Waiter waiter) {
