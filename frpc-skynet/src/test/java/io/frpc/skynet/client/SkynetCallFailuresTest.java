@@ -164,4 +164,24 @@ class SkynetCallFailuresTest extends FakeNodesSupport {
         .isInstanceOf(ConnectionLostException.class);
     assertThat(nodes.isActive(LUA)).isFalse();
   }
+
+  @Test
+  void aResponseOverTheMaxMessageSizeClosesTheConnectionAndFailsItsCalls() throws Exception {
+    SkynetNodes nodes = connected(client(lua).clock(clock).maxMessageSize(50_000), 1);
+
+    assertThatThrownBy(() -> nodes.template().module(LUA, "interop_m").call("big", String.class, 60_000))
+        .isInstanceOf(ConnectionLostException.class);
+    await(() -> nodes.isActive(LUA), "reconnected");
+    assertThat(nodes.template().module(LUA, "interop_m").call("big", String.class, 40_000)).hasSize(40_000);
+  }
+
+  @Test
+  void aModuleNameOver255BytesIsRefusedAndNothingIsSent() {
+    SkynetTemplate skynet = connectedTemplate(client(lua));
+
+    assertThatThrownBy(() -> skynet.module(LUA, "m".repeat(256)).call("echo", String.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255");
+    assertThat(lua.requests).isEmpty();
+    assertThat(skynet.module(LUA, "interop_m").call("add", Integer.class, 1, 1)).isEqualTo(2);
+  }
 }
