@@ -17,6 +17,8 @@ final class PendingCall {
   final CompletableFuture<SkynetResponse> response = new CompletableFuture<>();
   /** The deadline's task; set once before the request is written, cancelled when the response wins. */
   volatile FrpcClock.ScheduledTask deadline;
+  /** Whether the request was written to the socket: only then may the command have run. */
+  volatile boolean written;
 
   PendingCall(long session, String module, String command) {
     this.session = session;

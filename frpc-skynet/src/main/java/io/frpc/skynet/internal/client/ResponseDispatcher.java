@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The last handler of one RPC connection: it tells its {@link NodeConnection} when the handshake completed, and
  * hands each response to the call waiting for its session. A response for a session no call waits for (a call that
  * timed out) is dropped, as skynet's socketchannel drops it. When the channel closes, every waiting call fails with
- * {@link ConnectionLostException}: its request was written, so it may have run. One per channel.
+ * {@link ConnectionLostException}, which may have run when its request was written. One per channel.
  */
 final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -59,7 +59,7 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
       return false;
     }
     if (inactive && remove(call)) {
-      call.response.completeExceptionally(lost());
+      call.response.completeExceptionally(lost(call));
     }
     return true;
   }
@@ -128,7 +128,7 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
     }
     for (PendingCall call : pending.values()) {
       if (remove(call)) {
-        call.response.completeExceptionally(lost());
+        call.response.completeExceptionally(lost(call));
       }
     }
     super.channelInactive(ctx);
@@ -140,7 +140,10 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private ConnectionLostException lost() {
-    return new ConnectionLostException(node(), "the connection closed with the call pending");
+  /** The loss of a call: it may have run once its request was written, else it provably did not. */
+  private ConnectionLostException lost(PendingCall call) {
+    return call.written
+        ? new ConnectionLostException(node(), "the connection closed with the call pending", true)
+        : new ConnectionLostException(node(), "the connection closed before the call was sent", false);
   }
 }

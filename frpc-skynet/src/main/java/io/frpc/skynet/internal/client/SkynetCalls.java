@@ -229,7 +229,9 @@ public final class SkynetCalls {
     SkynetRequest request = new SkynetRequest(target.packId(true), target.module(),
         target.instanceName() == null ? "" : target.instanceName(), call.session, target.modKey(), true, payload);
     active.channel().writeAndFlush(request).addListener(written -> {
-      if (!written.isSuccess() && dispatcher.remove(registered)) {
+      if (written.isSuccess()) {
+        registered.written = true;
+      } else if (dispatcher.remove(registered)) {
         registered.response.completeExceptionally(writeFailure(node, written.cause()));
       }
     });
