@@ -14,4 +14,14 @@ final class NoActiveNodeException extends NoNodeConnectedException {
         + " waiting " + waited.toMillis() + " ms (SkynetNodes.Builder.connectWait)"
         + (lastFailures.isEmpty() ? "" : "; last failures: " + lastFailures));
   }
+
+  private NoActiveNodeException(String svrName, int svrId, String message) {
+    super(svrName, svrId, message);
+  }
+
+  /** Node {@code svrName:svrId} is not in the node map: it can never be active. */
+  static NoActiveNodeException notInMap(String svrName, int svrId, Object idsInMap) {
+    return new NoActiveNodeException(svrName, svrId, "skynet node " + svrName + ":" + svrId + " is not in the node"
+        + " map, which has ids " + idsInMap + " of " + svrName + " (SkynetNodes.Builder.node)");
+  }
 }

@@ -162,9 +162,7 @@ public final class NodeConnections implements AutoCloseable {
           "it is not in the skynet node map, which has " + byName.keySet()));
     }
     if (svrId != null && !nodes.containsKey(svrId)) {
-      return CompletableFuture.failedFuture(new NoNodeConnectedException(svrName, svrId,
-          java.time.Duration.ZERO, "skynet node " + svrName + ":" + svrId + " is not in the node map, which has"
-              + " ids " + nodes.keySet() + " of " + svrName));
+      return CompletableFuture.failedFuture(NoActiveNodeException.notInMap(svrName, svrId, nodes.keySet()));
     }
     List<NodeConnection.Active> now = active(svrName, svrId);
     if (!now.isEmpty()) {
