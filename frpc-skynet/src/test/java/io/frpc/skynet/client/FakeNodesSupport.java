@@ -30,9 +30,32 @@ abstract class FakeNodesSupport {
 
   /** A server running skynet_fly's server handshake with {@code security}. */
   FakeLuaServer server(int svrId, int port, io.frpc.skynet.internal.handshake.SkynetSecurity security) {
-    FakeLuaServer server = new FakeLuaServer(serverLoops, svrId, port, security);
+    FakeLuaServer server = bind(svrId, port, security);
     toClose.add(server);
     return server;
+  }
+
+  /**
+   * Binds a server, retrying a given port for a while: the client, reconnecting to a port nobody listens on, may
+   * hold it for a moment (as its own local port: a TCP self-connect), as may other processes on a busy machine.
+   */
+  private FakeLuaServer bind(int svrId, int port, io.frpc.skynet.internal.handshake.SkynetSecurity security) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return new FakeLuaServer(serverLoops, svrId, port, security);
+      } catch (Exception e) {
+        if (port == 0 || !(e instanceof java.net.BindException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(interrupted);
+        }
+      }
+    }
   }
 
   /** A client of these servers with a short connect wait and reconnect delay, not started. */
