@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.frpc.skynet.client.LuaReply;
 import io.frpc.skynet.client.SkynetAliasCall;
+import io.frpc.skynet.client.SkynetAllNodesAliasCall;
 import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
 import io.frpc.skynet.client.SkynetAllNodesCall;
 import io.frpc.skynet.client.SkynetBroadcastCall;
@@ -75,7 +76,7 @@ class SkynetPackageMapTest {
             SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
             SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
             SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
-            SkynetAliasCall.class.getName(), LuaReply.class.getName());
+            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName());
   }
 
   @Test

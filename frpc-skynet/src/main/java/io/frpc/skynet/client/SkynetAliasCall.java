@@ -26,6 +26,11 @@ public final class SkynetAliasCall {
     return new SkynetAliasCall(calls, target.withNodeId(svrId));
   }
 
+  /** Calls the service on every active node of the name (skynet_fly's mode all); see {@link SkynetAllNodesCall}. */
+  public SkynetAllNodesAliasCall allNodes() {
+    return new SkynetAllNodesAliasCall(calls, target.withAllNodes());
+  }
+
   /** How long the call waits for its response once sent: 5 seconds by default. */
   public SkynetAliasCall timeout(Duration timeout) {
     return new SkynetAliasCall(calls, target.withTimeout(timeout));

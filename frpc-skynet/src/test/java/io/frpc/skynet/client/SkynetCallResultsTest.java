@@ -126,6 +126,16 @@ class SkynetCallResultsTest extends FakeNodesSupport {
   }
 
   @Test
+  void anAliasCallToAllNodesGivesEachNodesResult() {
+    record Raw(int addr, int svr_id) { }
+
+    AllNodesReply<Raw> reply = skynet.alias(LUA, ".interop_1").allNodes().call("info", Raw.class);
+
+    assertThat(reply.replies()).containsExactly(Map.entry(1, new Raw(FakeLuaServer.ONE, 1)),
+        Map.entry(2, new Raw(FakeLuaServer.ONE, 2)));
+  }
+
+  @Test
   void aResponseOver32KibInPartsIsReassembled() {
     assertThat(skynet.module(LUA, "interop_m").call("big", String.class, 100_000)).hasSize(100_000);
   }

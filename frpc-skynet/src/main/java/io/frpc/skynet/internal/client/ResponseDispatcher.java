@@ -85,6 +85,12 @@ final class ResponseDispatcher extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().localAddress() != null && ctx.channel().localAddress().equals(ctx.channel().remoteAddress())) {
+      // a connect to a local port nobody listens on may pick that port as its own (a TCP self-connect)
+      connection.failed("connected to itself (nothing listens on " + ctx.channel().remoteAddress() + ")");
+      ctx.close();
+      return;
+    }
     // a safety net behind the handshake's own timeout, for a slot that neither completes nor fails
     handshakeDeadline = ctx.executor().schedule(() -> {
       connection.failed("no handshake within " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms");
