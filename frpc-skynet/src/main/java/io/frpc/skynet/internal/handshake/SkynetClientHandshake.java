@@ -63,6 +63,8 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
   private byte[] privateKey;
   private byte[] desKey;
   private ScheduledFuture<?> deadline;
+  /** The peer's address, for messages (a closed channel no longer has it). */
+  private Object peer;
 
   /**
    * A handshake that presents this node to the server.
@@ -109,6 +111,7 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
     if (step != Step.NOT_STARTED) {
       return;
     }
+    peer = ctx.channel().remoteAddress();
     deadline = ctx.executor().schedule(() -> fail(ctx, "no answer within " + timeout.toMillis() + " ms to "
         + describe(step) + explainSilence()), timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (security.challenged()) {
@@ -258,7 +261,7 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake with " + ctx.channel().remoteAddress()
+    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake with " + peer
         + " failed: " + reason));
     ctx.close();
   }

@@ -71,6 +71,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
   private byte[] challenge;
   private byte[] desKey;
   private ScheduledFuture<?> deadline;
+  /** The peer's address, for messages (a closed channel no longer has it). */
+  private Object peer;
 
   /**
    * A handshake that admits clients configured with the same security.
@@ -107,6 +109,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     if (step != Step.NOT_STARTED) {
       return;
     }
+    peer = ctx.channel().remoteAddress();
     step = security.challenged() ? Step.CHALLENGE : Step.IDENTITY;
     deadline = ctx.executor().schedule(() -> fail(ctx, "it did not complete the handshake within "
         + timeout.toMillis() + " ms"), timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -122,7 +125,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!(msg instanceof SkynetRequest request) || request.packId() != HandshakeMessages.PACK_ID) {
-      log.debug("Dropped {} from {}: it came before the handshake completed", msg, ctx.channel().remoteAddress());
+      log.debug("Dropped {} from {}: it came before the handshake completed", msg, peer);
       return;
     }
     if (request.payload().length > HandshakeMessages.MAX_PAYLOAD_BYTES) {
@@ -221,8 +224,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
         && Arrays.equals(key.bytes(), secretKey))) {
       step = Step.FAILED;
       deadline.cancel(false);
-      ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from "
-          + ctx.channel().remoteAddress() + " (" + svrName.utf8() + ":" + svrId.value()
+      ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer
+          + " (" + svrName.utf8() + ":" + svrId.value()
           + ") failed: its secret_key differs from this server's"));
       ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.SECRET_KEY_ERR))
           .addListener(ChannelFutureListener.CLOSE);
@@ -257,8 +260,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from "
-        + ctx.channel().remoteAddress() + " failed: " + reason));
+    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer + " failed: "
+        + reason));
     ctx.close();
   }
 
