@@ -125,7 +125,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!(msg instanceof SkynetRequest request) || request.packId() != HandshakeMessages.PACK_ID) {
-      log.debug("Dropped {} from {}: it came before the handshake completed", msg, peer);
+      log.debug("Dropped {} from {}: it came before the handshake completed", HandshakeMessages.printable(msg),
+          peer);
       return;
     }
     if (request.payload().length > HandshakeMessages.MAX_PAYLOAD_BYTES) {
@@ -167,7 +168,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       LuaValue stepNumber = table.get("step");
       long expected = step.ordinal() - Step.CHALLENGE.ordinal() + 1;
       if (!(stepNumber instanceof LuaInteger number) || number.value() != expected) {
-        fail(ctx, "it sent " + (stepNumber.isNil() ? "a table without step" : "step " + stepNumber) + " where step "
+        fail(ctx, "it sent " + (stepNumber.isNil() ? "a table without step"
+            : "step " + HandshakeMessages.printable(stepNumber)) + " where step "
             + expected + " belongs" + (stepNumber.isNil() && table.get("svr_name") instanceof LuaString
             ? " (its identity without the challenge: it has neither secret_key nor is_encrypt, this server has)"
             : ""));
@@ -225,7 +227,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       step = Step.FAILED;
       deadline.cancel(false);
       ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer
-          + " (" + svrName.utf8() + ":" + svrId.value()
+          + " (" + HandshakeMessages.printable(svrName.utf8()) + ":" + svrId.value()
           + ") failed: its secret_key differs from this server's"));
       ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.SECRET_KEY_ERR))
           .addListener(ChannelFutureListener.CLOSE);

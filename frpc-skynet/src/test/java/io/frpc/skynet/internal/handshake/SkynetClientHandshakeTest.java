@@ -97,6 +97,16 @@ class SkynetClientHandshakeTest {
   }
 
   @Test
+  void theServersTextIsEscapedAndCutInTheMessage() {
+    plainClient();
+    arrive(channel, frame(new SkynetResponse(1, false, ("line\nbreak\u001b[31m" + "x".repeat(500))
+        .getBytes(StandardCharsets.UTF_8))));
+    assertFailed("line\\u000abreak\\u001b[31mxxx");
+    assertThat(recorder.errors.get(0).getMessage()).contains("...(515 chars)").doesNotContain("\n")
+        .hasSizeLessThan(400);
+  }
+
+  @Test
   void anAnswerToAnotherSessionFails() {
     plainClient();
     arrive(channel, answer(2, LuaValue.of("ok")));
