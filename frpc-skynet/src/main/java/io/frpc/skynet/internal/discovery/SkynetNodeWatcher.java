@@ -198,7 +198,7 @@ public final class SkynetNodeWatcher implements AutoCloseable {
     if (node == null) {
       if (value != null) {
         log.warn("Ignored the skynet_fly registration {}: \"{}\" is not <host:port>_<secret or #>_<1 or #>", key,
-            value);
+            printable(value));
       }
       down(key);
       return;
@@ -239,6 +239,19 @@ public final class SkynetNodeWatcher implements AutoCloseable {
       }
       return;
     }
+  }
+
+  /** A value anyone with access to Redis chose, for a log line: cut to 120 characters, control characters escaped. */
+  private static String printable(String value) {
+    StringBuilder out = new StringBuilder();
+    value.codePoints().limit(120).forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return value.codePointCount(0, value.length()) > 120 ? out.append("...").toString() : out.toString();
   }
 
   private static void call(Runnable listenerCall) {
