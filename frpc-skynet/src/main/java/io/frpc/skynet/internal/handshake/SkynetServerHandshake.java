@@ -12,8 +12,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -200,7 +200,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       }
       case CHALLENGE_ANSWER -> {
         if (!(table.get("challenge") instanceof LuaString answer)
-            || !Arrays.equals(answer.bytes(), SkynetCrypto.hmac64(challenge, desKey))) {
+            || !MessageDigest.isEqual(answer.bytes(), SkynetCrypto.hmac64(challenge, desKey))) {
           fail(ctx, "its answer to the challenge (step 3) is wrong or missing");
           return;
         }
@@ -223,7 +223,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (secretKey != null && !(table.get("secret_key") instanceof LuaString key
-        && Arrays.equals(key.bytes(), secretKey))) {
+        && MessageDigest.isEqual(key.bytes(), secretKey))) {
       step = Step.FAILED;
       deadline.cancel(false);
       ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer
@@ -235,15 +235,15 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     }
     LuaValue isWatch = table.get("is_watch");
     boolean watch = !(isWatch instanceof LuaNil) && !LuaBoolean.FALSE.equals(isWatch);
-    SkynetPeerIdentified peer = new SkynetPeerIdentified(svrName.utf8(), svrId.value(), watch, desKey,
+    SkynetPeerIdentified identified = new SkynetPeerIdentified(svrName.utf8(), svrId.value(), watch, desKey,
         security.encrypt());
     step = Step.DONE;
     deadline.cancel(false);
     ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.OK));
     if (security.encrypt()) {
-      ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forServer(desKey, peer.clusterName()));
+      ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forServer(desKey, identified.clusterName()));
     }
-    ctx.fireUserEventTriggered(peer);
+    ctx.fireUserEventTriggered(identified);
     ctx.pipeline().remove(this);
   }
 
