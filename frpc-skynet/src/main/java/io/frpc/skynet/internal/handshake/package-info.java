@@ -1,12 +1,13 @@
 /**
  * skynet_fly's frpc handshake (pack id 1) and payload encryption, for frpc's own use (not a public API).
  *
- * <p>A client's connection to a skynet_fly server:
+ * <p>A client's connection to a skynet_fly server ({@code sessions}: the connection's counter, a
+ * {@code LongSupplier}):
  * <pre>{@code
  * pipeline.addLast(SkynetMessageDecoder.lengthPrefixDecoder())
  *     .addLast("decoder", new SkynetMessageDecoder(Direction.RESPONSES))
  *     .addLast(new SkynetMessageEncoder())
- *     .addLast(new SkynetClientHandshake(svrName, svrId, security, watch, sessions::next, secureRandom,
+ *     .addLast(new SkynetClientHandshake(svrName, svrId, security, watch, sessions, secureRandom,
  *         SkynetClientHandshake.DEFAULT_TIMEOUT))
  *     .addLast(client);   // SkynetHandshakeCompleted: ready (on a watch connection, replace "decoder" by
  *                         // Direction.PUSHES first); SkynetHandshakeException in exceptionCaught: failed, closed
