@@ -36,6 +36,10 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.discovery.SkynetNode;
+import io.frpc.skynet.internal.discovery.SkynetNodeListener;
+import io.frpc.skynet.internal.discovery.SkynetNodeRegistrar;
+import io.frpc.skynet.internal.discovery.SkynetNodeWatcher;
 import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
 import io.frpc.skynet.internal.handshake.SkynetCrypto;
 import io.frpc.skynet.internal.handshake.SkynetCryptoException;
@@ -49,8 +53,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
- * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections and calls in
- * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API and its shared helpers, no Spring.
+ * {@code io.frpc.skynet.internal.frame}, the handshake in {@code io.frpc.skynet.internal.handshake}, the client's
+ * connections and calls in {@code io.frpc.skynet.internal.client}, skynet_fly's Redis registrations in
+ * {@code io.frpc.skynet.internal.discovery} (the only package that uses Spring: Spring Data Redis), no cycle, only
+ * frpc-core's public API and its shared helpers.
  */
 class SkynetPackageMapTest {
 
@@ -110,6 +116,14 @@ class SkynetPackageMapTest {
   }
 
   @Test
+  void theDiscoveryShowsItsRegistrarWatcherListenerAndNode() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.discovery"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetNodeRegistrar.class.getName(), SkynetNodeWatcher.class.getName(),
+            SkynetNodeListener.class.getName(), SkynetNode.class.getName());
+  }
+
+  @Test
   void theApiUsesNoInternalPackage() {
     noClasses().that().resideInAPackage("io.frpc.skynet")
         .should().dependOnClassesThat().resideInAPackage("io.frpc.skynet.internal..")
@@ -122,10 +136,11 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndNoSpring() {
+  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndSpringOnlyByTheRedisDiscovery() {
     // io.frpc.internal itself holds the helpers other modules share (escaping untrusted text, back-off, names)
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..", "org.springframework..")
-        .check(MODULE);
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..").check(MODULE);
+    noClasses().that().resideOutsideOfPackage("io.frpc.skynet.internal.discovery")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..").check(MODULE);
   }
 
   /** Public, and so is every type it is nested in. */
