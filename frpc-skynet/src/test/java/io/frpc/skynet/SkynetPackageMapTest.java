@@ -37,7 +37,7 @@ import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
 import io.frpc.skynet.internal.discovery.SkynetNode;
-import io.frpc.skynet.internal.discovery.SkynetNodeListener;
+import io.frpc.skynet.internal.discovery.RegisteredNodeListener;
 import io.frpc.skynet.internal.discovery.SkynetNodeRegistrar;
 import io.frpc.skynet.internal.discovery.SkynetNodeWatcher;
 import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
@@ -120,7 +120,7 @@ class SkynetPackageMapTest {
     assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.discovery"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetNodeRegistrar.class.getName(), SkynetNodeWatcher.class.getName(),
-            SkynetNodeListener.class.getName(), SkynetNode.class.getName());
+            RegisteredNodeListener.class.getName(), SkynetNode.class.getName());
   }
 
   @Test

@@ -32,7 +32,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Watches the Redis registrations of skynet_fly nodes ({@code skynet_fly:rpc:<svr_name>:<svr_id>}, see
- * {@link SkynetNodeRegistrar}) of some {@code svr_name}s and tells a {@link SkynetNodeListener} when they come, change
+ * {@link SkynetNodeRegistrar}) of some {@code svr_name}s and tells a {@link RegisteredNodeListener} when they come, change
  * and go, as skynet_fly's {@code frpc_client_m} with {@code watch = "redis"} does: it subscribes to the keyspace
  * notifications {@code __keyspace@0__:skynet_fly:rpc:<svr_name>:*}; on {@code set} it reads the key and reports a
  * node that is new or whose value changed (first down, then up); on {@code expired} and {@code del} (skynet_fly
@@ -60,7 +60,7 @@ public final class SkynetNodeWatcher implements AutoCloseable {
 
   private final StringRedisTemplate redis;
   private final List<String> svrNames;
-  private final SkynetNodeListener listener;
+  private final RegisteredNodeListener listener;
   private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
   private final CountDownLatch subscribed;
   private final AtomicInteger subscriptions = new AtomicInteger();
@@ -87,7 +87,7 @@ public final class SkynetNodeWatcher implements AutoCloseable {
    * @param listener told of nodes coming and going
    * @throws IllegalArgumentException if a name is empty or holds a character of Redis's glob patterns
    */
-  public SkynetNodeWatcher(StringRedisTemplate redis, Set<String> svrNames, SkynetNodeListener listener) {
+  public SkynetNodeWatcher(StringRedisTemplate redis, Set<String> svrNames, RegisteredNodeListener listener) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.svrNames = List.copyOf(svrNames);
     this.listener = Objects.requireNonNull(listener, "listener");

@@ -54,7 +54,7 @@ class SkynetLiveRedisTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     List<SkynetNode> up = new CopyOnWriteArrayList<>();
     List<SkynetPeerIdentified> identified = new CopyOnWriteArrayList<>();
-    try (SkynetNodeWatcher watcher = new SkynetNodeWatcher(redis, Set.of("interop_s"), new SkynetNodeListener() {
+    try (SkynetNodeWatcher watcher = new SkynetNodeWatcher(redis, Set.of("interop_s"), new RegisteredNodeListener() {
           @Override
           public void nodeUp(SkynetNode node) {
             up.add(node);

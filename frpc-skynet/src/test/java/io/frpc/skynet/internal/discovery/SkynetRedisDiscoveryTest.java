@@ -250,7 +250,7 @@ class SkynetRedisDiscoveryTest {
   }
 
   /** The reports in order. */
-  static final class Events implements SkynetNodeListener {
+  static final class Events implements RegisteredNodeListener {
 
     final List<Event> list = new CopyOnWriteArrayList<>();
 

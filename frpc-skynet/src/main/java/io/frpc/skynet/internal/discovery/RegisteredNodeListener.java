@@ -4,7 +4,7 @@ package io.frpc.skynet.internal.discovery;
  * Told by {@link SkynetNodeWatcher} when skynet_fly nodes appear in Redis, change and disappear. Calls come one at
  * a time, on the watcher's thread, in the order the changes were seen; they must not block.
  */
-public interface SkynetNodeListener {
+public interface RegisteredNodeListener {
 
   /**
    * A node registered, or registered again with another address or security (then {@link #nodeDown} of its old
