@@ -15,6 +15,7 @@ import io.frpc.skynet.client.SkynetAllNodesAliasCall;
 import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
 import io.frpc.skynet.client.SkynetAllNodesCall;
 import io.frpc.skynet.client.SkynetBroadcastCall;
+import io.frpc.skynet.client.SkynetChannels;
 import io.frpc.skynet.client.SkynetModuleCall;
 import io.frpc.skynet.client.SkynetNodeListener;
 import io.frpc.skynet.client.SkynetNodes;
@@ -28,6 +29,8 @@ import io.frpc.skynet.internal.client.RemoteNodeSettings;
 import io.frpc.skynet.internal.client.SessionCounter;
 import io.frpc.skynet.internal.client.SkynetCalls;
 import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.client.SkynetWatches;
+import io.frpc.skynet.internal.client.WatchListener;
 import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
@@ -49,7 +52,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
- * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections and calls in
+ * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections, calls and subscriptions in
  * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API and its shared helpers, no Spring.
  */
 class SkynetPackageMapTest {
@@ -69,14 +72,15 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void theClientApiIsTheNodesTheTemplateItsChainsAndTheReply() {
+  void theClientApiIsTheNodesTheTemplateItsChainsTheReplyAndTheChannels() {
     assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.client"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetNodes.class.getName(), SkynetNodes.Builder.class.getName(),
             SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
             SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
             SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
-            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName());
+            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName(),
+            SkynetChannels.class.getName());
   }
 
   @Test
@@ -86,7 +90,8 @@ class SkynetPackageMapTest {
         .containsExactlyInAnyOrder(NodeConnections.class.getName(), ClientSettings.class.getName(),
             RemoteNodeSettings.class.getName(), NodeEvents.class.getName(), SessionCounter.class.getName(),
             SkynetHandshake.class.getName(), CallTarget.class.getName(), CallTarget.Selection.class.getName(),
-            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName());
+            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName(), SkynetWatches.class.getName(),
+            WatchListener.class.getName());
   }
 
   @Test
