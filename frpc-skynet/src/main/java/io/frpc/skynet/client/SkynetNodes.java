@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * This Java node's RPC connections to the skynet_fly nodes of a static node map, as skynet_fly's
  * {@code frpc_client_m} keeps them: one connection per node, opened by {@link #start()}, each introduced by the
  * handshake with this node's own svr_name and svr_id, and reconnected about every second after a failure or a
- * close. A node is active once its handshake completed. {@link #template()} calls the modules of active nodes.
+ * close. A node is active once its handshake completed. {@link #template()} calls the modules of active nodes;
+ * {@link #channels(String)} subscribes to the channels and states they publish (over a second, "watch" connection
+ * per node, opened on the first subscription).
  * <pre>{@code
  * try (SkynetNodes skynet = SkynetNodes.builder("java_node", 1)
  *     .node(SkynetRemoteNode.of("game", 1, "10.0.0.5:9688"))

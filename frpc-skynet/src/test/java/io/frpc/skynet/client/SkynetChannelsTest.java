@@ -269,4 +269,16 @@ class SkynetChannelsTest {
       }
     }
   }
+
+  @Test
+  void aMessageLargerThanAFrameArrivesInParts() throws Exception {
+    SkynetChannels channels = connect("encrypt");
+    BlockingQueue<String> big = new LinkedBlockingQueue<>();
+    channels.subscribe("big", String.class, message -> big.add(message.payload()));
+    await().atMost(WAIT).until(() -> node.publisher().hasSubscribers("big"));
+
+    node.publisher().publish("big", "x".repeat(70_000));
+
+    assertThat(big.poll(10, TimeUnit.SECONDS)).hasSize(70_000);
+  }
 }

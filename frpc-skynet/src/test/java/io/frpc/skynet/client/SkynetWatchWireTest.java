@@ -218,4 +218,49 @@ class SkynetWatchWireTest extends FakeNodesSupport {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> nodes.channels(LUA).node(2).subscribe("a",
         String.class, message -> { })).isInstanceOf(io.frpc.NoNodeConnectedException.class);
   }
+
+  @Test
+  void listenersRunOffTheIoThreads() throws Exception {
+    FakeLuaServer lua = server(1);
+    SkynetNodes nodes = connected(lua);
+    BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+    nodes.channels(LUA).subscribe("n", Integer.class, message -> threads.add(Thread.currentThread().getName()));
+    push(lua.nextRequest(), PackIds.PUBLISH, 1, "n", new LuaInteger(1));
+
+    assertThat(poll(threads)).startsWith("frpc-skynet-listeners");
+  }
+
+  @Test
+  void aSubscriptionOnOneNodeSubscribesOnThatNodeOnlyAndOneOnTheNameOnEvery() throws Exception {
+    FakeLuaServer one = server(1);
+    FakeLuaServer two = server(2);
+    SkynetNodes nodes = connected(one, two);
+
+    nodes.channels(LUA).node(2).subscribe("only_two", String.class, message -> { });
+    assertRequest(two.nextRequest(), PackIds.SUB, LuaString.of("only_two"), new LuaInteger(SkynetWatches.ADDRESS),
+        LuaString.of("frpc-java:java:9"));
+    assertThat(one.requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+
+    nodes.channels(LUA).subscribe("both", String.class, message -> { });
+    assertThat(one.nextRequest().payload().get(0)).isEqualTo(LuaString.of("both"));
+    assertThat(two.nextRequest().payload().get(0)).isEqualTo(LuaString.of("both"));
+  }
+
+  @Test
+  void aSecondWatcherOfAFollowedStateGetsItsCurrentValueWithoutAnotherRequest() throws Exception {
+    FakeLuaServer lua = server(1);
+    SkynetNodes nodes = connected(lua);
+    nodes.channels(LUA).watchState("s", String.class, update -> { });
+    FakeLuaServer.Received first = lua.nextRequest();
+    push(first, PackIds.SUBSYN, 1, "s", new LuaInteger(2), new LuaString(PACK.pack(LuaString.of("v2"))));
+    assertRequest(lua.nextRequest(), PackIds.SUBSYN, LuaString.of("s"), new LuaInteger(2));
+
+    BlockingQueue<StateUpdate<String>> second = new LinkedBlockingQueue<>();
+    nodes.channels(LUA).watchState("s", String.class, second::add);
+
+    StateUpdate<String> current = poll(second);
+    assertThat(current.version()).isEqualTo(2);
+    assertThat(current.value()).isEqualTo("v2");
+    assertThat(lua.requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
 }

@@ -110,6 +110,9 @@ final class WatchConnection {
           + " subscriptions, as many as it may hold (maxSubscriptionsPerConnection)");
       return;
     }
+    if (ready) {
+      subscription.joined(remote);
+    }
     switch (subscription.kind) {
       case MESSAGES -> {
         messages.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(subscription);
@@ -138,9 +141,6 @@ final class WatchConnection {
           });
         }
       }
-    }
-    if (ready) {
-      subscription.joined(remote);
     }
     openIfWanted();
   }
