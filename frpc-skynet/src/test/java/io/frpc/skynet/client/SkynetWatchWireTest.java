@@ -263,4 +263,22 @@ class SkynetWatchWireTest extends FakeNodesSupport {
     assertThat(current.value()).isEqualTo("v2");
     assertThat(lua.requests.poll(200, TimeUnit.MILLISECONDS)).isNull();
   }
+
+  @Test
+  void aPushLargerThanTheMaximumMessageSizeClosesTheWatchConnectionWhichComesBack() throws Exception {
+    FakeLuaServer lua = server(1);
+    SkynetNodes nodes = connected(client(lua).maxMessageSize(40_000), 1);
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    nodes.channels(LUA).subscribe("big", String.class, message -> received.add(message.payload()));
+    FakeLuaServer.Received sub = lua.nextRequest();
+
+    push(sub, PackIds.PUBLISH, 1, "big", LuaString.of("x".repeat(70_000)));
+
+    await(() -> !sub.channel().isActive(), "the watch connection closed");
+    FakeLuaServer.Received again = lua.nextRequest();
+    assertRequest(again, PackIds.SUB, LuaString.of("big"), new LuaInteger(SkynetWatches.ADDRESS),
+        LuaString.of("frpc-java:java:9"));
+    push(again, PackIds.PUBLISH, 1, "big", LuaString.of("x".repeat(30_000)));
+    assertThat(poll(received)).hasSize(30_000);
+  }
 }
