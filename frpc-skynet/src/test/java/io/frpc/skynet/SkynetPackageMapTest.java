@@ -15,6 +15,7 @@ import io.frpc.skynet.client.SkynetAllNodesAliasCall;
 import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
 import io.frpc.skynet.client.SkynetAllNodesCall;
 import io.frpc.skynet.client.SkynetBroadcastCall;
+import io.frpc.skynet.client.SkynetChannels;
 import io.frpc.skynet.client.SkynetModuleCall;
 import io.frpc.skynet.client.SkynetNodeListener;
 import io.frpc.skynet.client.SkynetNodes;
@@ -28,6 +29,8 @@ import io.frpc.skynet.internal.client.RemoteNodeSettings;
 import io.frpc.skynet.internal.client.SessionCounter;
 import io.frpc.skynet.internal.client.SkynetCalls;
 import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.client.SkynetWatches;
+import io.frpc.skynet.internal.client.WatchListener;
 import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
@@ -54,9 +57,9 @@ import org.junit.jupiter.api.Test;
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
  * {@code io.frpc.skynet.internal.frame}, the handshake in {@code io.frpc.skynet.internal.handshake}, the client's
- * connections and calls in {@code io.frpc.skynet.internal.client}, skynet_fly's Redis registrations in
- * {@code io.frpc.skynet.internal.discovery} (the only package that uses Spring: Spring Data Redis), no cycle, only
- * frpc-core's public API and its shared helpers.
+ * connections, calls and subscriptions in {@code io.frpc.skynet.internal.client}, skynet_fly's Redis registrations
+ * in {@code io.frpc.skynet.internal.discovery} (the only package that uses Spring: Spring Data Redis), no cycle,
+ * only frpc-core's public API and its shared helpers.
  */
 class SkynetPackageMapTest {
 
@@ -75,14 +78,15 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void theClientApiIsTheNodesTheTemplateItsChainsAndTheReply() {
+  void theClientApiIsTheNodesTheTemplateItsChainsTheReplyAndTheChannels() {
     assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.client"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetNodes.class.getName(), SkynetNodes.Builder.class.getName(),
             SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
             SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
             SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
-            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName());
+            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName(),
+            SkynetChannels.class.getName());
   }
 
   @Test
@@ -92,7 +96,8 @@ class SkynetPackageMapTest {
         .containsExactlyInAnyOrder(NodeConnections.class.getName(), ClientSettings.class.getName(),
             RemoteNodeSettings.class.getName(), NodeEvents.class.getName(), SessionCounter.class.getName(),
             SkynetHandshake.class.getName(), CallTarget.class.getName(), CallTarget.Selection.class.getName(),
-            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName());
+            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName(), SkynetWatches.class.getName(),
+            WatchListener.class.getName());
   }
 
   @Test
