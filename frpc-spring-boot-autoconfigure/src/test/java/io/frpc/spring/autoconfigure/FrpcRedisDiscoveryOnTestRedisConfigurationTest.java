@@ -8,31 +8,40 @@ import io.frpc.test.redis.TestRedis;
 import io.frpc.test.redis.boot.TestRedisConfiguration;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 
 /**
- * A Spring node tested the way frpc-test-redis tells applications to: {@link TestRedisConfiguration} imported, no
- * {@code spring.data.redis.*} property, and Redis discovery registers in the server it started.
+ * A Spring node tested the way the README's "Testing your code" tells applications to: {@link TestRedisConfiguration}
+ * imported into a {@code @SpringBootTest}, no {@code spring.data.redis.*} property, and Redis discovery registers the
+ * node in the server it started.
  */
+@SpringBootTest(classes = FrpcRedisDiscoveryOnTestRedisConfigurationTest.GameApplication.class,
+    properties = {"frpc.node.name=game", "frpc.server.host=127.0.0.1", "frpc.server.port=0",
+        "frpc.discovery.type=redis"})
+@Import(TestRedisConfiguration.class)
 class FrpcRedisDiscoveryOnTestRedisConfigurationTest {
 
-  @Test
-  void aSpringNodeRegistersInTheRedisOfTestRedisConfiguration() {
-    new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, FrpcAutoConfiguration.class,
-            FrpcRedisDiscoveryAutoConfiguration.class))
-        .withUserConfiguration(TestRedisConfiguration.class, GreeterNode.class)
-        .withPropertyValues("frpc.node.name=game", "frpc.server.host=127.0.0.1", "frpc.server.port=0",
-            "frpc.discovery.type=redis", "frpc.discovery.redis.key-prefix=imported")
-        .run(game -> {
-          TestRedis redis = game.getBean(TestRedis.class);
-          int port = game.getBean(FrpcNode.class).listenAddress().getPort();
+  @Autowired TestRedis redis;
+  @Autowired FrpcNode node;
 
-          await().atMost(Duration.ofSeconds(10)).until(() -> redis.execute("GET", "imported:rpc:game:1") != null);
-          assertThat(redis.execute("GET", "imported:rpc:game:1")).contains("\"host\":\"127.0.0.1\"",
-              "\"port\":" + port);
-        });
+  @Test
+  void theNodeRegistersInTheRedisOfTestRedisConfiguration() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> redis.execute("GET", "frpc:rpc:game:1") != null);
+
+    assertThat(redis.execute("GET", "frpc:rpc:game:1")).contains("\"host\":\"127.0.0.1\"",
+        "\"port\":" + node.listenAddress().getPort());
+  }
+
+  /** The application: frpc with Redis discovery and a handler, nothing else. */
+  @SpringBootConfiguration
+  @ImportAutoConfiguration({DataRedisAutoConfiguration.class, FrpcAutoConfiguration.class,
+      FrpcRedisDiscoveryAutoConfiguration.class})
+  @Import(GreeterNode.class)
+  static class GameApplication {
   }
 }
