@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <p>{@link #start(Options)} runs Redis in Docker (Testcontainers, image {@code redis:7.2}) when Testcontainers is
  * on the class path and a Docker engine is available, and otherwise starts the Redis binary shipped in
- * {@code com.github.codemonstur:embedded-redis} (Redis 6.2, Linux, macOS and Windows builds) on a free port of
+ * {@code com.github.codemonstur:embedded-redis} (Redis 6.2 on Linux and macOS, 5.0 on Windows) on a free port of
  * {@code 127.0.0.1}; {@link #startEmbedded(Options)} and {@link #startInDocker(Options)} make that choice
  * yourself. Both variants run without persistence ({@code save ""}, {@code appendonly no}), so every (re)start
  * begins with an empty data set.
