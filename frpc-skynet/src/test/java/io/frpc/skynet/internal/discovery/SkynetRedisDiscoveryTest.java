@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.frpc.discovery.redis.RedisServerExtension;
-import io.frpc.discovery.redis.TestRedis;
 import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,9 @@ class SkynetRedisDiscoveryTest {
     this.redis = redis;
     redis.flushAll();
     redis.execute("CONFIG", "SET", "notify-keyspace-events", "KA");
-    connections = redis.connectionFactory();
+    connections = new LettuceConnectionFactory(redis.host(), redis.port());
+    connections.afterPropertiesSet();
+    connections.start();
     template = new StringRedisTemplate(connections);
   }
 
