@@ -83,8 +83,7 @@ public final class SkynetNodes implements AutoCloseable {
         builder.maxMessageSize, SkynetMessageDecoder.DEFAULT_MAX_PARTIAL_MESSAGES);
     List<RemoteNodeSettings> nodes = new ArrayList<>();
     for (SkynetRemoteNode node : builder.nodes) {
-      nodes.add(new RemoteNodeSettings(new NodeId(node.svrName(), node.svrId()), node.host(), node.port(),
-          node.secretKey(), node.encrypt()));
+      nodes.add(settings(node));
     }
     this.ownGroup = builder.group == null ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
         new DefaultThreadFactory("frpc-skynet-io", true), NioIoHandler.newFactory()) : null;
@@ -117,6 +116,47 @@ public final class SkynetNodes implements AutoCloseable {
           }
         });
     this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding));
+  }
+
+  private static RemoteNodeSettings settings(SkynetRemoteNode node) {
+    return new RemoteNodeSettings(new NodeId(node.svrName(), node.svrId()), node.host(), node.port(),
+        node.secretKey(), node.encrypt());
+  }
+
+  /**
+   * Makes {@code svrName} a name this client calls even before a node of it is known (one a registry will report):
+   * calls to it then wait for a node (the connect wait) instead of failing with {@code UnknownNodeNameException}.
+   */
+  public void declare(String svrName) {
+    connections.declare(svrName);
+    watches.declare(svrName);
+  }
+
+  /**
+   * Adds a node to the node map, connected at once when the client runs, as found in a registry (skynet_fly's
+   * Redis registry); a node already in the map with the same settings is left as it is, with others (a new address
+   * or secret) replaced: its connection closes and its pending calls fail.
+   */
+  public void addNode(SkynetRemoteNode node) {
+    RemoteNodeSettings settings = settings(node);
+    synchronized (this) {
+      if (connections.add(settings)) {
+        watches.add(settings);
+      }
+    }
+  }
+
+  /**
+   * Removes node {@code svrName:svrId} from the node map: its connections close, its pending calls fail with
+   * {@code ConnectionLostException}, and subscriptions to its name go on with the other nodes.
+   */
+  public void removeNode(String svrName, int svrId) {
+    NodeId node = new NodeId(svrName, svrId);
+    synchronized (this) {
+      if (connections.remove(node)) {
+        watches.remove(node);
+      }
+    }
   }
 
   /**

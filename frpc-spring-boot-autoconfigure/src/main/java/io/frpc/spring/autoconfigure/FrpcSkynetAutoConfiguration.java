@@ -7,10 +7,14 @@ import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.client.SkynetRemoteNode;
 import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.skynet.client.SkynetTemplate;
+import io.frpc.skynet.internal.discovery.RegisteredNodeListener;
+import io.frpc.skynet.internal.discovery.SkynetNode;
 import io.frpc.skynet.internal.discovery.SkynetNodeRegistrar;
+import io.frpc.skynet.internal.discovery.SkynetNodeWatcher;
 import io.frpc.skynet.internal.handshake.SkynetSecurity;
 import io.frpc.skynet.server.SkynetServer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,7 +107,9 @@ public final class FrpcSkynetAutoConfiguration {
         }
       });
     }
-    return builder.build();
+    SkynetNodes nodes = builder.build();
+    client.getWatch().forEach(nodes::declare);
+    return nodes;
   }
 
   @Bean
@@ -159,6 +165,41 @@ public final class FrpcSkynetAutoConfiguration {
         }
         scheduler.shutdownNow();
       });
+    }
+  }
+
+  /**
+   * skynet_fly's Redis registry for the client ({@code frpc.skynet.client.watch}): nodes of the watched names are
+   * added to the {@link SkynetNodes} as they register and removed as they expire, from once the client runs.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(StringRedisTemplate.class)
+  @ConditionalOnProperty(name = "frpc.skynet.client.enabled", havingValue = "true")
+  static class SkynetRedisWatch {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "frpcSkynetRedisWatch")
+    @ConditionalOnProperty(name = "frpc.skynet.client.watch")
+    SmartLifecycle frpcSkynetRedisWatch(SkynetNodes nodes, FrpcSkynetProperties properties,
+        RedisConnectionFactory connections) {
+      SkynetNodeWatcher watcher = new SkynetNodeWatcher(new StringRedisTemplate(connections),
+          Set.copyOf(properties.getClient().getWatch()), new RegisteredNodeListener() {
+            @Override
+            public void nodeUp(SkynetNode node) {
+              SkynetRemoteNode remote = SkynetRemoteNode.of(node.svrName(), (int) node.svrId(),
+                  node.host() + ":" + node.port());
+              if (node.security().secretKey() != null) {
+                remote = remote.withSecretKey(node.security().secretKey());
+              }
+              nodes.addNode(node.security().encrypt() ? remote.withEncryption() : remote);
+            }
+
+            @Override
+            public void nodeDown(SkynetNode node) {
+              nodes.removeNode(node.svrName(), (int) node.svrId());
+            }
+          });
+      return new PhasedLifecycle(SmartLifecycle.DEFAULT_PHASE - 256, watcher::start, watcher::close);
     }
   }
 

@@ -3,6 +3,7 @@ package io.frpc.spring.autoconfigure;
 import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.server.SkynetServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,13 @@ public class FrpcSkynetProperties {
      * its frpc port as host:port, and its secret_key and is_encrypt.
      */
     private Map<String, List<Node>> nodes = new LinkedHashMap<>();
+
+    /**
+     * skynet_fly node names (svr_name) to find in skynet_fly's Redis registry, as a skynet_fly frpc_client_m with
+     * {@code watch = "redis"} finds them: their nodes are added and removed as they register and expire, beside the
+     * static ones of frpc.skynet.client.nodes. Uses the application's Spring Data Redis connection (database 0).
+     */
+    private List<String> watch = new ArrayList<>();
 
     /** How long a call waits for an active node of the name before failing. */
     private Duration connectWait = SkynetNodes.DEFAULT_CONNECT_WAIT;
@@ -90,6 +98,14 @@ public class FrpcSkynetProperties {
 
     public void setNodes(Map<String, List<Node>> nodes) {
       this.nodes = nodes;
+    }
+
+    public List<String> getWatch() {
+      return watch;
+    }
+
+    public void setWatch(List<String> watch) {
+      this.watch = watch;
     }
 
     public Duration getConnectWait() {

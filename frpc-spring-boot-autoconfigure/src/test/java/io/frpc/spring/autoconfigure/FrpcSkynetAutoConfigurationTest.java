@@ -1,14 +1,18 @@
 package io.frpc.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.client.SkynetTemplate;
 import io.frpc.skynet.server.SkynetServer;
 import io.frpc.test.redis.TestRedis;
 import io.frpc.test.redis.boot.TestRedisConfiguration;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -77,5 +81,43 @@ class FrpcSkynetAutoConfigurationTest {
                   value -> value.equals("127.0.0.1:" + port + "_k3y_1"));
           assertThat(Long.parseLong(redis.execute("TTL", "skynet_fly:rpc:game:4"))).isBetween(1L, 10L);
         });
+  }
+
+  @Test
+  void aJavaNodeFindsASkynetServerThroughSkynetFlysRedisRegistryAndLosesItWhenItExpires() {
+    ApplicationContextRunner withRedis = runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+        .withUserConfiguration(TestRedisConfiguration.class);
+    withRedis.run(redisOnly -> {
+      TestRedis redis = redisOnly.getBean(TestRedis.class);
+      // as skynet_fly needs it: its registry is watched through keyspace notifications
+      redis.execute("CONFIG", "SET", "notify-keyspace-events", "KA");
+      String redisAt = "spring.data.redis.port=" + redis.port();
+      // the caller: no static node, the name "game" watched in the registry
+      ApplicationContextRunner caller = runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+          .withPropertyValues("spring.data.redis.host=" + redis.host(), redisAt, "frpc.node.name=caller",
+              "frpc.server.enabled=false", "frpc.skynet.client.enabled=true", "frpc.skynet.client.watch=game",
+              "frpc.skynet.client.connect-wait=20s");
+      caller.run(callerContext -> {
+        assertThat(callerContext).hasNotFailed();
+        SkynetTemplate skynet = callerContext.getBean(SkynetTemplate.class);
+        CompletableFuture<String> waiting = skynet.module("game", "greeter").callAsync("greet", String.class, "early");
+        runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+            .withUserConfiguration(GreeterNode.class)
+            .withPropertyValues("spring.data.redis.host=" + redis.host(), redisAt,
+                "frpc.skynet.server.enabled=true", "frpc.skynet.server.host=127.0.0.1", "frpc.skynet.server.port=0",
+                "frpc.skynet.server.register=redis")
+            .run(server -> {
+              assertThat(server).hasNotFailed();
+              assertThat(waiting.get(20, TimeUnit.SECONDS)).as("a call made before the node registered")
+                  .isEqualTo("hello early");
+              assertThat(skynet.module("game", "greeter").call("greet", String.class, "lua")).isEqualTo("hello lua");
+            });
+        // the registration deleted (or expired): the node leaves the caller's node map
+        redis.execute("DEL", "skynet_fly:rpc:game:1");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(() -> skynet.module("game",
+            "greeter").node(1).call("greet", String.class, "gone")).hasMessageContaining("is not in the node map"));
+        assertThat(callerContext.getBean(SkynetNodes.class).isActive("game")).isFalse();
+      });
+    });
   }
 }

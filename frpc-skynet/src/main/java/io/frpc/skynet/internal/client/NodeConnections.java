@@ -15,15 +15,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.AttributeKey;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,10 +51,15 @@ public final class NodeConnections implements AutoCloseable {
   private final SessionCounter sessions;
   private final ExecutorService events;
   private final NodeEvents listener;
-  /** Connections by svr_name, then svr_id; fixed at construction. */
-  private final Map<String, TreeMap<Integer, NodeConnection>> byName;
+  /**
+   * Connections by svr_name, then svr_id: the node map given at construction, then as nodes are added and removed
+   * (a registry); a name stays known once it was, even without nodes.
+   */
+  private final Map<String, NavigableMap<Integer, NodeConnection>> byName = new ConcurrentHashMap<>();
+  private final Bootstrap bootstrap;
   /** Calls waiting for a node to become active. */
   private final Set<Waiter> waiters = ConcurrentHashMap.newKeySet();
+  private static final NavigableMap<Integer, NodeConnection> EMPTY = new TreeMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
 
   /**
@@ -86,15 +92,56 @@ public final class NodeConnections implements AutoCloseable {
                 settings.handshakeTimeout().toNanos(), settings.maxPendingCalls()));
           }
         });
-    Map<String, TreeMap<Integer, NodeConnection>> connections = new TreeMap<>();
+    this.bootstrap = bootstrap;
     for (RemoteNodeSettings node : nodes) {
       NodeConnection connection = new NodeConnection(node, this, bootstrap, settings.reconnectDelay().toNanos());
-      if (connections.computeIfAbsent(node.id().name(), name -> new TreeMap<>()).put(node.id().id(), connection)
-          != null) {
+      if (nodesNamed(node.id().name()).putIfAbsent(node.id().id(), connection) != null) {
         throw new IllegalArgumentException("skynet node " + node.id() + " is in the node map twice");
       }
     }
-    this.byName = Collections.unmodifiableMap(connections);
+  }
+
+  private NavigableMap<Integer, NodeConnection> nodesNamed(String svrName) {
+    return byName.computeIfAbsent(svrName, name -> new ConcurrentSkipListMap<>());
+  }
+
+  /** Makes {@code svrName} known without nodes yet: calls to it wait for a node instead of failing at once. */
+  public void declare(String svrName) {
+    nodesNamed(svrName);
+  }
+
+  /**
+   * Adds a node (found in a registry), connected at once when the client runs; a node already known with the same
+   * settings is left as it is, one with other settings (a new address or secret) is replaced.
+   *
+   * @return whether the node was added or replaced
+   */
+  public synchronized boolean add(RemoteNodeSettings node) {
+    NavigableMap<Integer, NodeConnection> nodes = nodesNamed(node.id().name());
+    NodeConnection known = nodes.get(node.id().id());
+    if (known != null && known.node().equals(node)) {
+      return false;
+    }
+    NodeConnection connection = new NodeConnection(node, this, bootstrap, settings.reconnectDelay().toNanos());
+    nodes.put(node.id().id(), connection);
+    if (known != null) {
+      known.close();
+    }
+    if (started.get()) {
+      connection.connect();
+    }
+    return true;
+  }
+
+  /** Removes a node (gone from a registry): its connection closes, its pending calls fail. */
+  public synchronized boolean remove(NodeId node) {
+    NavigableMap<Integer, NodeConnection> nodes = byName.get(node.name());
+    NodeConnection removed = nodes == null ? null : nodes.remove(node.id());
+    if (removed == null) {
+      return false;
+    }
+    removed.close();
+    return true;
   }
 
   public ClientSettings settings() {
@@ -123,14 +170,14 @@ public final class NodeConnections implements AutoCloseable {
 
   /** Whether node {@code svrName:svrId} is active. */
   public boolean isActive(String svrName, int svrId) {
-    NodeConnection connection = byName.getOrDefault(svrName, new TreeMap<>()).get(svrId);
+    NodeConnection connection = byName.getOrDefault(svrName, EMPTY).get(svrId);
     return connection != null && connection.active() != null;
   }
 
   /** The ids of the active nodes of the name, ascending. */
   public SortedSet<Integer> activeIds(String svrName) {
     SortedSet<Integer> ids = new TreeSet<>();
-    for (NodeConnection connection : byName.getOrDefault(svrName, new TreeMap<>()).values()) {
+    for (NodeConnection connection : byName.getOrDefault(svrName, EMPTY).values()) {
       if (connection.active() != null) {
         ids.add(connection.node().id().id());
       }
@@ -141,7 +188,7 @@ public final class NodeConnections implements AutoCloseable {
   /** The active connections of the name (or of node {@code svrId} only, when not null), in id order. */
   List<NodeConnection.Active> active(String svrName, Integer svrId) {
     List<NodeConnection.Active> active = new ArrayList<>();
-    for (NodeConnection connection : byName.getOrDefault(svrName, new TreeMap<>()).values()) {
+    for (NodeConnection connection : byName.getOrDefault(svrName, EMPTY).values()) {
       NodeConnection.Active connected = connection.active();
       if (connected != null && (svrId == null || connection.node().id().id() == svrId)) {
         active.add(connected);
@@ -156,7 +203,7 @@ public final class NodeConnections implements AutoCloseable {
    * map fails at once.
    */
   CompletableFuture<List<NodeConnection.Active>> awaitActive(String svrName, Integer svrId) {
-    TreeMap<Integer, NodeConnection> nodes = byName.get(svrName);
+    NavigableMap<Integer, NodeConnection> nodes = byName.get(svrName);
     if (nodes == null) {
       return CompletableFuture.failedFuture(new UnknownNodeNameException(svrName, svrId,
           "it is not in the skynet node map, which has " + byName.keySet()));
@@ -183,7 +230,7 @@ public final class NodeConnections implements AutoCloseable {
   /** Why the nodes of the name (or node {@code svrId}) last failed to connect, as {@code id: reason; ...}. */
   private String lastFailures(String svrName, Integer svrId) {
     StringBuilder failures = new StringBuilder();
-    for (NodeConnection connection : byName.getOrDefault(svrName, new TreeMap<>()).values()) {
+    for (NodeConnection connection : byName.getOrDefault(svrName, EMPTY).values()) {
       String failure = connection.lastFailure();
       if (failure != null && (svrId == null || connection.node().id().id() == svrId)) {
         failures.append(failures.length() == 0 ? "" : "; ").append(connection.node().id()).append(": ")

@@ -18,11 +18,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.AttributeKey;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -46,12 +48,20 @@ public final class SkynetWatches implements AutoCloseable {
   static final AttributeKey<WatchConnection> CONNECTION = AttributeKey.valueOf(SkynetWatches.class, "watch");
   private static final SkynetMessageEncoder ENCODER = new SkynetMessageEncoder();
 
+  private static final NavigableMap<Integer, WatchConnection> EMPTY = new TreeMap<>();
+
   private final SessionCounter sessions;
   private final String uniqueName;
   private final Executor executor;
   private final int backlog;
-  /** Watch connections by svr_name, then svr_id; fixed at construction. */
-  private final Map<String, TreeMap<Integer, WatchConnection>> byName;
+  /** Watch connections by svr_name, then svr_id, as nodes are added and removed; a name stays known once it was. */
+  private final Map<String, NavigableMap<Integer, WatchConnection>> byName = new ConcurrentHashMap<>();
+  /** The subscriptions to every node of a name, which nodes added later get too. */
+  private final Map<String, Set<WatchSubscription>> nameWide = new ConcurrentHashMap<>();
+  private final Bootstrap bootstrap;
+  private final SkynetPack pack;
+  private final long reconnectDelayNanos;
+  private final int maxSubscriptions;
 
   /**
    * The watch connections to {@code nodes} (none opened yet).
@@ -92,12 +102,48 @@ public final class SkynetWatches implements AutoCloseable {
                 settings.maxMessageSize(), settings.maxPartialMessages()));
           }
         });
-    Map<String, TreeMap<Integer, WatchConnection>> connections = new TreeMap<>();
+    this.bootstrap = bootstrap;
+    this.pack = pack;
+    this.reconnectDelayNanos = settings.reconnectDelay().toNanos();
+    this.maxSubscriptions = maxSubscriptions;
     for (RemoteNodeSettings node : nodes) {
-      connections.computeIfAbsent(node.id().name(), name -> new TreeMap<>()).put(node.id().id(),
-          new WatchConnection(node, bootstrap, this, pack, settings.reconnectDelay().toNanos(), maxSubscriptions));
+      nodesNamed(node.id().name()).put(node.id().id(), newConnection(node));
     }
-    this.byName = Collections.unmodifiableMap(connections);
+  }
+
+  private NavigableMap<Integer, WatchConnection> nodesNamed(String svrName) {
+    return byName.computeIfAbsent(svrName, name -> new ConcurrentSkipListMap<>());
+  }
+
+  private WatchConnection newConnection(RemoteNodeSettings node) {
+    return new WatchConnection(node, bootstrap, this, pack, reconnectDelayNanos, maxSubscriptions);
+  }
+
+  /** Makes {@code svrName} known without nodes yet: subscriptions to it wait for its nodes. */
+  public void declare(String svrName) {
+    nodesNamed(svrName);
+  }
+
+  /**
+   * A node was added (or its settings replaced): its watch connection follows every subscription to its name, and
+   * opens once its RPC connection is active.
+   */
+  public synchronized void add(RemoteNodeSettings node) {
+    WatchConnection connection = newConnection(node);
+    WatchConnection replaced = nodesNamed(node.id().name()).put(node.id().id(), connection);
+    if (replaced != null) {
+      replaced.close();
+    }
+    nameWide.getOrDefault(node.id().name(), Set.of()).forEach(connection::add);
+  }
+
+  /** A node was removed: its watch connection closes; subscriptions to its name go on with the other nodes. */
+  public synchronized void remove(NodeId node) {
+    NavigableMap<Integer, WatchConnection> nodes = byName.get(node.name());
+    WatchConnection removed = nodes == null ? null : nodes.remove(node.id());
+    if (removed != null) {
+      removed.close();
+    }
   }
 
   /** The unique name this node gives in its {@code sub}/{@code unsub}: {@code frpc-java:<svr_name>:<svr_id>}. */
@@ -136,7 +182,7 @@ public final class SkynetWatches implements AutoCloseable {
       throw new IllegalArgumentException("a skynet_fly channel name must be 1 to 255 bytes of UTF-8, was '"
           + channel + "'");
     }
-    TreeMap<Integer, WatchConnection> nodes = byName.get(svrName);
+    NavigableMap<Integer, WatchConnection> nodes = byName.get(svrName);
     if (nodes == null) {
       throw new UnknownNodeNameException(svrName, svrId, "it is not in the skynet node map, which has "
           + byName.keySet());
@@ -144,11 +190,23 @@ public final class SkynetWatches implements AutoCloseable {
     if (svrId != null && !nodes.containsKey(svrId)) {
       throw NoActiveNodeException.notInMap(svrName, svrId, nodes.keySet());
     }
-    List<WatchConnection> on = new ArrayList<>(svrId == null ? nodes.values() : List.of(nodes.get(svrId)));
     WatchSubscription[] self = new WatchSubscription[1];
-    self[0] = new WatchSubscription(kind, channel, listener, executor, backlog,
-        () -> on.forEach(connection -> connection.remove(self[0])));
-    on.forEach(connection -> connection.add(self[0]));
+    synchronized (this) {
+      if (svrId == null) {
+        self[0] = new WatchSubscription(kind, channel, listener, executor, backlog, () -> {
+          synchronized (this) {
+            nameWide.getOrDefault(svrName, Set.of()).remove(self[0]);
+            byName.getOrDefault(svrName, EMPTY).values().forEach(connection -> connection.remove(self[0]));
+          }
+        });
+        nameWide.computeIfAbsent(svrName, name -> ConcurrentHashMap.newKeySet()).add(self[0]);
+        nodes.values().forEach(connection -> connection.add(self[0]));
+      } else {
+        WatchConnection on = nodes.get(svrId);
+        self[0] = new WatchSubscription(kind, channel, listener, executor, backlog, () -> on.remove(self[0]));
+        on.add(self[0]);
+      }
+    }
     return self[0];
   }
 
@@ -163,7 +221,7 @@ public final class SkynetWatches implements AutoCloseable {
   }
 
   private java.util.Optional<WatchConnection> connection(NodeId node) {
-    return java.util.Optional.ofNullable(byName.getOrDefault(node.name(), new TreeMap<>()).get(node.id()));
+    return java.util.Optional.ofNullable(byName.getOrDefault(node.name(), EMPTY).get(node.id()));
   }
 
   /** Closes every watch connection and stops reopening them; subscriptions stay, receiving nothing. */
