@@ -5,16 +5,19 @@ import io.frpc.NodeDownReason;
 import io.frpc.NodeId;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
+import io.frpc.status.RemoteNodeState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * The node's gauges and counters: {@code frpc.nodes.active} (tag name, per node name discovery reports),
+ * {@code frpc.nodes} (tags name and state: connecting, up, draining, down),
  * {@code frpc.client.pending.calls}, {@code frpc.server.requests.in.flight} (queued or running, all
  * mailboxes), {@code frpc.bytes.received} / {@code frpc.bytes.sent}, {@code frpc.client.reconnects} and
  * {@code frpc.pubsub.dropped}.
@@ -27,11 +30,21 @@ final class FrpcMeterBinder implements MeterBinder {
     this.node = node;
   }
 
+  private static long nodesIn(FrpcNode node, String name, RemoteNodeState state) {
+    return node.status().nodes().stream().filter(remote -> remote.id().name().equals(name) && remote.state() == state)
+        .count();
+  }
+
   @Override
   public void bindTo(MeterRegistry registry) {
     for (String name : node.discoveredNames()) {
       Gauge.builder("frpc.nodes.active", node, n -> n.template().activeNodeIds(name).size())
           .description("Connected nodes of a name").tag("name", name).register(registry);
+      for (RemoteNodeState state : RemoteNodeState.values()) {
+        Gauge.builder("frpc.nodes", node, n -> nodesIn(n, name, state))
+            .description("Nodes of a name discovery reported, by the state of their connection")
+            .tags("name", name, "state", state.name().toLowerCase(Locale.ROOT)).register(registry);
+      }
     }
     Gauge.builder("frpc.client.pending.calls", node, FrpcNode::pendingCalls)
         .description("Calls waiting for their reply").register(registry);

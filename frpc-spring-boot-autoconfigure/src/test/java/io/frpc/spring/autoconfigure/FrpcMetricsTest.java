@@ -43,6 +43,8 @@ class FrpcMetricsTest {
           assertThat(clientMeters.get("frpc.client.calls").tags("node", "game", "module", "greeter", "command", "greet",
               "outcome", "SUCCESS").timer().count()).isEqualTo(1);
           assertThat(clientMeters.get("frpc.nodes.active").tag("name", "game").gauge().value()).isEqualTo(1);
+          assertThat(clientMeters.get("frpc.nodes").tags("name", "game", "state", "up").gauge().value()).isEqualTo(1);
+          assertThat(clientMeters.get("frpc.nodes").tags("name", "game", "state", "down").gauge().value()).isZero();
           assertThat(clientMeters.get("frpc.bytes.sent").functionCounter().count()).isPositive();
           assertThat(clientMeters.get("frpc.bytes.received").functionCounter().count()).isPositive();
           assertThat(clientMeters.get("frpc.client.pending.calls").gauge().value()).isZero();
