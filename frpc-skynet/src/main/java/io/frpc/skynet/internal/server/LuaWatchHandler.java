@@ -255,6 +255,10 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
       channel.eventLoop().execute(() -> {
         Object followed = byId.get(subscriptionId);
         if (followed instanceof FollowedState state) {
+          if (version <= state.version) {
+            // the current value sent at subscription, handed over after a newer publication
+            return;
+          }
           state.version = version;
           state.value = value;
           state.pushIfNewer();
