@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
@@ -16,12 +17,20 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
+import io.frpc.skynet.internal.handshake.SkynetCrypto;
+import io.frpc.skynet.internal.handshake.SkynetCryptoException;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeCompleted;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeException;
+import io.frpc.skynet.internal.handshake.SkynetPeerIdentified;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the wire format in {@code io.frpc.skynet.internal.frame}, no cycle, only
- * frpc-core's public API, no Spring.
+ * frpc-core's public API and its shared helpers, no Spring.
  */
 class SkynetPackageMapTest {
 
@@ -41,12 +50,22 @@ class SkynetPackageMapTest {
 
   @Test
   void theFrameCodecShowsItsMessagesEncoderAndDecoderOnly() {
-    assertThat(MODULE.stream().filter(type -> type.getPackageName().startsWith("io.frpc.skynet.internal"))
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.frame"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetMessage.class.getName(), SkynetRequest.class.getName(),
             SkynetResponse.class.getName(), SkynetPush.class.getName(), SkynetMessageDecoder.class.getName(),
             SkynetMessageDecoder.Direction.class.getName(), SkynetMessageEncoder.class.getName(),
-            SkynetFrameException.class.getName());
+            SkynetFrameException.class.getName(), PackIds.class.getName());
+  }
+
+  @Test
+  void theHandshakeShowsItsTwoHandlersTheirEventsAndTheCryptoPrimitives() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.handshake"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetClientHandshake.class.getName(), SkynetServerHandshake.class.getName(),
+            SkynetSecurity.class.getName(), SkynetHandshakeCompleted.class.getName(),
+            SkynetPeerIdentified.class.getName(), SkynetHandshakeException.class.getName(),
+            SkynetCrypto.class.getName(), SkynetCryptoException.class.getName());
   }
 
   @Test
@@ -62,8 +81,9 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void onlyFrpcCoresPublicApiIsUsedAndNoSpring() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal..", "org.springframework..")
+  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndNoSpring() {
+    // io.frpc.internal itself holds the helpers other modules share (escaping untrusted text, back-off, names)
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..", "org.springframework..")
         .check(MODULE);
   }
 

@@ -1,0 +1,145 @@
+package io.frpc.skynet.internal.server;
+
+import io.frpc.NodeId;
+import io.frpc.bridge.ModuleBridge;
+import io.frpc.internal.UntrustedText;
+import io.frpc.skynet.LuaBinding;
+import io.frpc.skynet.SkynetPack;
+import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
+import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
+import io.frpc.skynet.internal.handshake.SkynetHandshakeException;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
+import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener behind {@code SkynetServer}: skynet_fly's framing, its handshake, then the requests of an identified
+ * caller on the node's modules. Its own event loop (one thread) reads, decodes and answers; commands run on the
+ * node's workers, as frpc requests do.
+ */
+public final class LuaServer {
+
+  private static final Logger log = LoggerFactory.getLogger(LuaServer.class);
+
+  private final ModuleBridge modules;
+  private final NodeId self;
+  private final String host;
+  private final int port;
+  private final SkynetSecurity security;
+  private final Map<String, String> aliases;
+  private final Duration handshakeTimeout;
+  private final int maxConnections;
+  private final int maxMessageSize;
+  private final SkynetPack pack;
+  private final LuaBinding binding = LuaBinding.create();
+  private final SecureRandom random = new SecureRandom();
+  private EventLoopGroup group;
+  private ChannelGroup connections;
+  private volatile Channel listener;
+
+  public LuaServer(ModuleBridge modules, NodeId self, String host, int port, String secretKey, boolean encrypt,
+      Map<String, String> aliases, Duration handshakeTimeout, int maxConnections, int maxMessageSize) {
+    this.modules = modules;
+    this.self = self;
+    this.host = host;
+    this.port = port;
+    this.security = new SkynetSecurity(secretKey, encrypt);
+    this.aliases = aliases;
+    this.handshakeTimeout = handshakeTimeout;
+    this.maxConnections = maxConnections;
+    this.maxMessageSize = maxMessageSize;
+    this.pack = SkynetPack.withMaxBytes(maxMessageSize);
+  }
+
+  public synchronized void start() {
+    if (listener != null) {
+      return;
+    }
+    group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("frpc-skynet-" + self, true),
+        NioIoHandler.newFactory());
+    connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    try {
+      listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+              if (connections.size() >= maxConnections) {
+                log.warn("Refused a skynet_fly connection from {}: {} connections already", channel.remoteAddress(),
+                    maxConnections);
+                channel.close();
+                return;
+              }
+              connections.add(channel);
+              channel.pipeline()
+                  .addLast("frames", SkynetMessageDecoder.lengthPrefixDecoder())
+                  .addLast("messages", new SkynetMessageDecoder(SkynetMessageDecoder.Direction.REQUESTS,
+                      maxMessageSize, SkynetMessageDecoder.DEFAULT_MAX_PARTIAL_MESSAGES))
+                  .addLast("encoder", new SkynetMessageEncoder())
+                  .addLast("handshake", new SkynetServerHandshake(security, random, handshakeTimeout))
+                  .addLast("connection", new LuaConnectionHandler(self, modules, aliases, pack, binding))
+                  .addLast("errors", new Errors());
+            }
+          })
+          .bind(host, port).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    log.info("skynet_fly listener of {} on {} (secret key: {}, payloads encrypted: {})", self,
+        listener.localAddress(), security.secretKey() != null ? "set" : "none", security.encrypt());
+  }
+
+  public InetSocketAddress address() {
+    Channel current = listener;
+    return current == null ? null : (InetSocketAddress) current.localAddress();
+  }
+
+  public synchronized void close() {
+    if (listener == null) {
+      return;
+    }
+    listener.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    listener = null;
+  }
+
+  /**
+   * The end of every pipeline: says why a connection failed. A failed handshake closes its connection itself (after
+   * its answer, if any); any other failure (a frame that breaks the protocol, a message too large) closes it here.
+   */
+  private static final class Errors extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof SkynetHandshakeException) {
+        log.warn("{}", UntrustedText.escape(cause.getMessage()));
+        return;
+      }
+      log.warn("Closing skynet_fly connection from {}: {}", ctx.channel().remoteAddress(),
+          UntrustedText.escape(String.valueOf(cause.getMessage())));
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.frpc.spring.autoconfigure;
+
+import io.frpc.skynet.server.SkynetServer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code frpc.skynet.*}: speaking skynet_fly's own frpc next to frpc's, with the {@code frpc-skynet} module on the
+ * class path (docs/skynet.md).
+ */
+@ConfigurationProperties("frpc.skynet")
+public class FrpcSkynetProperties {
+
+  private final Server server = new Server();
+
+  public Server getServer() {
+    return server;
+  }
+
+  /** {@code frpc.skynet.server.*}: serving this node's modules to skynet_fly callers on a port of their own. */
+  public static class Server {
+
+    /** Whether to serve this node's modules to skynet_fly callers (frpc_client of a skynet_fly node). */
+    private boolean enabled;
+
+    /** Interface the skynet_fly listener binds to. */
+    private String host = SkynetServer.DEFAULT_HOST;
+
+    /** Port of the skynet_fly listener (its node_map entry's host on the skynet_fly side); 0 picks a free one. */
+    private int port = SkynetServer.DEFAULT_PORT;
+
+    /** svr_name skynet_fly callers know this node by; frpc.node.name when not set. */
+    private String svrName;
+
+    /** svr_id skynet_fly callers know this node by; frpc.node.id when not set. */
+    private Integer svrId;
+
+    /**
+     * skynet_fly's secret_key: callers must present it (their node_map entry's secret_key). Weak protection: keep
+     * skynet links on a private network.
+     */
+    private String secretKey;
+
+    /** skynet_fly's is_encrypt: payloads DES-encrypted under a key from the handshake (callers must set it too). */
+    private boolean encrypt;
+
+    /** Skynet service names callers may use with send_by_alias/call_by_alias, each to the module it reaches. */
+    private Map<String, String> aliases = new LinkedHashMap<>();
+
+    /** How long a connection may take to finish skynet_fly's handshake. */
+    private Duration handshakeTimeout = SkynetServer.DEFAULT_HANDSHAKE_TIMEOUT;
+
+    /** skynet_fly connections served at most at once. */
+    private int maxConnections = SkynetServer.DEFAULT_MAX_CONNECTIONS;
+
+    /** The largest request accepted from a skynet_fly caller, in bytes. */
+    private int maxMessageSize = SkynetServer.DEFAULT_MAX_MESSAGE_SIZE;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getSvrName() {
+      return svrName;
+    }
+
+    public void setSvrName(String svrName) {
+      this.svrName = svrName;
+    }
+
+    public Integer getSvrId() {
+      return svrId;
+    }
+
+    public void setSvrId(Integer svrId) {
+      this.svrId = svrId;
+    }
+
+    public String getSecretKey() {
+      return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+      this.secretKey = secretKey;
+    }
+
+    public boolean isEncrypt() {
+      return encrypt;
+    }
+
+    public void setEncrypt(boolean encrypt) {
+      this.encrypt = encrypt;
+    }
+
+    public Map<String, String> getAliases() {
+      return aliases;
+    }
+
+    public void setAliases(Map<String, String> aliases) {
+      this.aliases = aliases;
+    }
+
+    public Duration getHandshakeTimeout() {
+      return handshakeTimeout;
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+      this.handshakeTimeout = handshakeTimeout;
+    }
+
+    public int getMaxConnections() {
+      return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+
+    public int getMaxMessageSize() {
+      return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(int maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.frpc.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frpc.skynet.server.SkynetServer;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** {@code frpc.skynet.server.*}: a skynet_fly listener next to the node's own, only when enabled. */
+class FrpcSkynetAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(FrpcAutoConfiguration.class, FrpcSkynetAutoConfiguration.class))
+      .withPropertyValues("frpc.node.name=game", "frpc.server.port=0", "frpc.server.host=127.0.0.1");
+
+  @Test
+  void noListenerUnlessEnabled() {
+    runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SkynetServer.class));
+  }
+
+  @Test
+  void anEnabledListenerAcceptsConnectionsWhileTheContextRuns() {
+    runner.withPropertyValues("frpc.skynet.server.enabled=true", "frpc.skynet.server.host=127.0.0.1",
+        "frpc.skynet.server.port=0", "frpc.skynet.server.secret-key=k", "frpc.skynet.server.encrypt=true",
+        "frpc.skynet.server.aliases[.room]=room").run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(SkynetServer.class);
+          SkynetServer server = context.getBean(SkynetServer.class);
+          assertThat(server.address()).as("listening once the context started").isNotNull();
+          try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
+            assertThat(socket.isConnected()).isTrue();
+          }
+        });
+  }
+}
