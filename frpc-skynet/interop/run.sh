@@ -22,7 +22,7 @@ case "$WHAT" in check|bench) ;; *) usage ;; esac
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MODULE_DIR=$(dirname "$HERE")
 ROOT=$(dirname "$MODULE_DIR")
-WORK="$MODULE_DIR/target/skynet-interop"
+WORK=${INTEROP_WORK:-"$MODULE_DIR/target/skynet-interop"}
 PORT_BASE=${INTEROP_PORT_BASE:-27600}
 NICE="nice -n ${INTEROP_NICE:-19}"
 LUA="$FLY/skynet/3rd/lua/lua"
@@ -141,9 +141,9 @@ node_entry() {
 	printf '%s = { [%s] = { svr_id = %s, host = "127.0.0.1:%s", secret_key = %s, is_encrypt = %s } },' \
 		"$1" "$2" "$2" "$3" "$(lua_str "$4")" "$(lua_bool "$5")"
 }
-target_entry() { # label svr_name id secret encrypt java
-	printf '{ label = "%s", svr_name = "%s", svr_id = %s, secret = %s, encrypt = %s, java = %s },' \
-		"$1" "$2" "$3" "$(lua_str "$4")" "$(lua_bool "$5")" "$(lua_bool "$6")"
+target_entry() { # label svr_name id secret encrypt java [refused]
+	printf '{ label = "%s", svr_name = "%s", svr_id = %s, secret = %s, encrypt = %s, java = %s, refused = %s },' \
+		"$1" "$2" "$3" "$(lua_str "$4")" "$(lua_bool "$5")" "$(lua_bool "$6")" "$(lua_bool "${7:-0}")"
 }
 
 # client load_mods: lua_c <id> with frpc_client_m's static node map and one caller module
@@ -169,7 +169,7 @@ prepare_dirs() {
 
 # ---------------------------------------------------------------------------------------------------------------
 run_checks() {
-	local k sec secret encrypt id lport jport results jargs java_targets java_nodes
+	local k sec secret encrypt id lport jport results jargs java_targets java_nodes lua_nodes lua_targets
 	local modes=(plain secret secret+encrypt)
 	for k in 0 1 2; do
 		sec=${modes[$k]}
@@ -191,11 +191,21 @@ run_checks() {
 			start_java_node "$WORK/java_$id.out" "${jargs[@]}" || echo "FAIL $sec Java node - started: see $WORK/java_$id.out"
 			java_nodes=$(node_entry java_s "$id" "$jport" "$secret" "$encrypt")
 			java_targets=$(target_entry "Lua→Java" java_s "$id" "$secret" "$encrypt" 1)
+			if [ -n "$secret" ]; then
+				# the same Java node once more in the node map, under another name and with a wrong secret_key
+				java_nodes="$java_nodes $(node_entry java_bad "$id" "$jport" "wrong-$secret" "$encrypt")"
+				java_targets="$java_targets $(target_entry "Lua→Java" java_bad "$id" "wrong-$secret" "$encrypt" 1 1)"
+			fi
+		fi
+		lua_nodes=$(node_entry lua_s "$id" "$lport" "$secret" "$encrypt")
+		lua_targets=$(target_entry "Lua→Lua" lua_s "$id" "$secret" "$encrypt" 0)
+		if [ -n "$secret" ]; then
+			lua_nodes="$lua_nodes $(node_entry lua_bad "$id" "$lport" "wrong-$secret" "$encrypt")"
+			lua_targets="$lua_targets $(target_entry "Lua→Lua" lua_bad "$id" "wrong-$secret" "$encrypt" 0 1)"
 		fi
 		results="$WORK/lua_c/results_$id.txt"
 		write_client_cfg "$WORK/lua_c/check_$id.lua" "$id" $((PORT_BASE + 30 + k)) \
-			"$java_nodes $(node_entry lua_s "$id" "$lport" "$secret" "$encrypt")" \
-			"$java_targets $(target_entry "Lua→Lua" lua_s "$id" "$secret" "$encrypt" 0)" \
+			"$java_nodes $lua_nodes" "$java_targets $lua_targets" \
 			interop_check_m "security = \"$sec\", module = \"interop_m\", alias = \".interop_1\", out = \"$results\""
 		start_lua_node "$WORK/lua_c" "check_$id.lua"
 		wait_for "$results" '^DONE' 300 || echo "FAIL $sec Lua caller - finished: no DONE in $results within 300 s (log: $WORK/lua_c/check_$id.out)"

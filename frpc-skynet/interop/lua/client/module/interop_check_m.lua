@@ -2,7 +2,8 @@
 -- current frpc_client API (byid, one and all modes; balance, mod and broadcast sends and calls; the _by_name forms;
 -- send_by_alias / call_by_alias) and writes one line per check to default_arg.out:
 --   PASS|FAIL|SKIP <security> <caller→callee> <mode> <check>: <detail>
--- and a last line "DONE". Targets (default_arg.targets) are { label, svr_name, svr_id, secret, encrypt } entries;
+-- and a last line "DONE". Targets (default_arg.targets) are { label, svr_name, svr_id, secret, encrypt, java,
+-- refused } entries (refused: the node_map entry has a wrong secret_key, the handshake must fail);
 -- a Lua node and the Java node serve the same commands, so every check expects the same results of both.
 local skynet = require "skynet"
 local crypt = require "skynet.crypt"
@@ -230,6 +231,13 @@ function CMD.start(cfg)
 	g_sec = cfg.security
 	skynet.fork(function()
 		for _, target in ipairs(cfg.targets) do
+			if target.refused then
+				-- this node_map entry has the wrong secret_key: the handshake must fail, no call may get through
+				local active = wait_active(target, 5)
+				check(target, "-", "wrong secret_key refused", not active,
+					active and "connected!" or "not connected within 5 s")
+				goto next_target
+			end
 			local active = wait_active(target, 20)
 			check(target, "-", "connected + handshake", active, target.svr_name .. ":" .. target.svr_id)
 			if active then
@@ -244,6 +252,7 @@ function CMD.start(cfg)
 				line("SKIP", target, "-", "state sync: Lua watch_syn_client follows a Java pubsyn", "not implemented")
 				line("SKIP", target, "-", "pattern state sync: Lua pwatch follows Java pubsyn names", "not implemented")
 			end
+			::next_target::
 		end
 		g_out:write("DONE\n")
 		g_out:flush()
