@@ -1,12 +1,12 @@
 package io.frpc;
 
-import io.frpc.bridge.ModuleBridge;
+import io.frpc.bridge.NodeBridge;
 import io.frpc.discovery.DiscoveryContext;
 import io.frpc.discovery.DiscoveryHealth;
 import io.frpc.discovery.NodeDiscovery;
 import io.frpc.discovery.RegistrationSignatures;
 import io.frpc.internal.Names;
-import io.frpc.internal.module.BridgedModules;
+import io.frpc.internal.module.BridgedConnections;
 import io.frpc.internal.module.ModuleRegistry;
 import io.frpc.internal.module.RequestDispatcher;
 import io.frpc.internal.protocol.FrameType;
@@ -229,7 +229,7 @@ public final class FrpcNode implements AutoCloseable {
   private final NodeDiscovery discovery;
   private volatile FrpcServer server;
   private volatile RequestDispatcher dispatcher;
-  private final BridgedModules bridge;
+  private final BridgedConnections bridge;
   /** Guarded by this node's monitor, as are the two futures: set once, by the first {@link #closeAsync()}. */
   private State state = State.NEW;
   /** Completes when the shutdown has run; only this class completes it. */
@@ -275,7 +275,7 @@ public final class FrpcNode implements AutoCloseable {
     settings.listeners.forEach(client::addListener);
     this.template = new FrpcTemplate(client, new CallExecutor(client, codec, settings.observer, settings.tracer),
         subscriptions);
-    this.bridge = new BridgedModules(local.id(), () -> dispatcher, codec, resources.clock());
+    this.bridge = new BridgedConnections(local.id(), () -> dispatcher, publisher, codec, resources.clock());
   }
 
   /**
@@ -307,10 +307,11 @@ public final class FrpcNode implements AutoCloseable {
   }
 
   /**
-   * This node's served modules for a listener of another protocol (frpc-skynet's): its requests then run as frpc
-   * callers' do. Requests fail while the node is not started or serves nothing.
+   * This node's served modules and channels for a listener of another protocol (frpc-skynet's): its peers' requests
+   * run and their subscriptions are served as frpc callers' are. Requests fail while the node is not started or
+   * serves nothing.
    */
-  public ModuleBridge moduleBridge() {
+  public NodeBridge bridge() {
     return bridge;
   }
 

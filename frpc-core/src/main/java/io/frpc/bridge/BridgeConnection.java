@@ -7,7 +7,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One peer connection of another protocol, through which its requests reach this node's modules. Requests are
- * handed over on the connection's thread ({@link ModuleBridge#connect}); futures complete on the thread that ran
+ * handed over on the connection's thread ({@link NodeBridge#connect}); futures complete on the thread that ran
  * the command. Closing it cancels every request still queued or running, as a closed frpc connection does.
  */
 public interface BridgeConnection extends AutoCloseable {
@@ -26,7 +26,23 @@ public interface BridgeConnection extends AutoCloseable {
   /** Runs a request nobody waits for; a failure is logged by the node, as for an frpc send. */
   void send(BridgeRequest request);
 
-  /** Cancels what is still queued or running; later requests fail. */
+  /**
+   * Subscribes to messages ({@code state} false) or state versions ({@code state} true) of this node's channel
+   * {@code channel}, or of every channel matching it when it holds {@code *} segments, as an frpc subscriber does:
+   * a state subscription gets the current version at once. A repeated id replaces its subscription. On the
+   * connection's thread, on a connection opened with a {@link BridgeSubscriber}.
+   *
+   * @throws IllegalArgumentException when {@code channel} is not a valid channel name or pattern
+   */
+  void subscribe(int subscriptionId, String channel, boolean state);
+
+  /** Ends subscription {@code subscriptionId}; an unknown id is ignored. On the connection's thread. */
+  void unsubscribe(int subscriptionId);
+
+  /** The peer's connection drained: state versions it missed while full are sent. On the connection's thread. */
+  void writable();
+
+  /** Cancels what is still queued or running and ends every subscription; later requests fail. */
   @Override
   void close();
 }

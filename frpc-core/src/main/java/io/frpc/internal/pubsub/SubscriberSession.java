@@ -53,8 +53,8 @@ final class SubscriberSession implements ServedChannels.Session {
     if (previous != null) {
       publisher.remove(previous);
     } else if (subscriptions.size() >= publisher.maxSubscriptionsPerConnection()) {
-      link.write(PubSubFrames.reject(link.alloc(), request.subscriptionId(), "more than "
-          + publisher.maxSubscriptionsPerConnection() + " subscriptions on one connection"));
+      link.rejectSubscription(request.subscriptionId(), "more than " + publisher.maxSubscriptionsPerConnection()
+          + " subscriptions on one connection");
       return;
     }
     RemoteSubscription subscription = new RemoteSubscription(this, request.subscriptionId(), request.state(),
@@ -88,7 +88,7 @@ final class SubscriberSession implements ServedChannels.Session {
           .filter(s -> s.state() && (s.pattern() ? ChannelNames.matches(s.channel(), channel) : s.channel().equals(channel)))
           .mapToInt(RemoteSubscription::id).toArray();
       if (latest != null && ids.length > 0) {
-        link.write(PubSubFrames.state(link.alloc(), ids, ids.length, channel, latest.version(), latest.bytes()));
+        link.publishState(ids, ids.length, channel, latest.version(), latest.bytes());
       }
     }
   }
@@ -126,7 +126,7 @@ final class SubscriberSession implements ServedChannels.Session {
       publisher.tooLargeFor(this, channel, payload.length);
       return false;
     }
-    link.write(PubSubFrames.message(link.alloc(), ids, dropped, count, channel, payload));
+    link.publishMessage(ids, dropped, count, channel, payload);
     return true;
   }
 
@@ -140,7 +140,7 @@ final class SubscriberSession implements ServedChannels.Session {
       publisher.tooLargeFor(this, channel, value.bytes().length);
       return;
     }
-    link.write(PubSubFrames.state(link.alloc(), ids, ids.length, channel, value.version(), value.bytes()));
+    link.publishState(ids, ids.length, channel, value.version(), value.bytes());
   }
 
   private void sendCurrentStates(RemoteSubscription watch) {

@@ -5,6 +5,7 @@ import io.frpc.RemoteErrorCode;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.RemoteError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -86,5 +87,23 @@ public interface ServedConnection {
           "broadcast reply is " + size + " bytes, more than the maximum message size of " + maxMessageSize(), null));
     }
     write(frame);
+  }
+
+  /**
+   * Sends a publication on {@code channel} to {@code count} of this connection's subscriptions ({@code ids}), each
+   * with the messages it lost before this one ({@code dropped}).
+   */
+  default void publishMessage(int[] ids, int[] dropped, int count, String channel, byte[] payload) {
+    write(PubSubFrames.message(alloc(), ids, dropped, count, channel, payload));
+  }
+
+  /** Sends version {@code version} of state channel {@code channel} to {@code count} of its state watchers. */
+  default void publishState(int[] ids, int count, String channel, long version, byte[] value) {
+    write(PubSubFrames.state(alloc(), ids, count, channel, version, value));
+  }
+
+  /** Refuses subscription {@code id}. */
+  default void rejectSubscription(int id, String reason) {
+    write(PubSubFrames.reject(alloc(), id, reason));
   }
 }

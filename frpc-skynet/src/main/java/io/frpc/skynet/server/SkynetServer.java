@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * A listener that serves a node's modules to skynet_fly callers, on a port of its own next to the node's frpc
  * listener: a skynet_fly node lists it in its {@code frpc_client_m} {@code node_map} (or finds it in Redis) and calls
- * it with {@code frpc_client} as it calls a Lua node. Requests run through {@link FrpcNode#moduleBridge()}, so a
+ * it with {@code frpc_client} as it calls a Lua node. Requests run through {@link FrpcNode#bridge()}, so a
  * module serves Lua and frpc callers alike, in the same mailboxes. Start it after the node; close it before.
  */
 public final class SkynetServer implements AutoCloseable {
@@ -145,7 +145,7 @@ public final class SkynetServer implements AutoCloseable {
     }
 
     public SkynetServer build() {
-      return new SkynetServer(new LuaServer(node.moduleBridge(), identity != null ? identity : node.id(), host, port,
+      return new SkynetServer(new LuaServer(node.bridge(), identity != null ? identity : node.id(), host, port,
           secretKey, encrypt, Map.copyOf(aliases), handshakeTimeout, maxConnections, maxMessageSize));
     }
   }

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class SkynetServerTest {
 
-  private static final SkynetPack PACK = SkynetPack.create();
+  private static final SkynetPack PACK = LuaPeer.PACK;
 
   private final EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private FrpcNode node;
@@ -86,76 +86,25 @@ class SkynetServerTest {
     server.start();
   }
 
-  /** A skynet_fly caller's connection to the server. */
-  private final class LuaCaller implements AutoCloseable {
-    final AtomicLong sessions = new AtomicLong();
-    final CompletableFuture<SkynetHandshakeCompleted> handshake = new CompletableFuture<>();
-    final BlockingQueue<SkynetResponse> responses = new LinkedBlockingQueue<>();
-    final Channel channel;
-
-    LuaCaller(SkynetSecurity security) {
-      channel = new Bootstrap().group(clients).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(SkynetMessageDecoder.lengthPrefixDecoder())
-                  .addLast(new SkynetMessageDecoder(SkynetMessageDecoder.Direction.RESPONSES))
-                  .addLast(new SkynetMessageEncoder())
-                  .addLast(new SkynetClientHandshake("lua_c", 9, security, false, sessions::incrementAndGet,
-                      new SecureRandom(), Duration.ofSeconds(5)))
-                  .addLast(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                      if (event instanceof SkynetHandshakeCompleted completed) {
-                        handshake.complete(completed);
-                      }
-                    }
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object message) {
-                      responses.add((SkynetResponse) message);
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                      handshake.completeExceptionally(cause);
-                    }
-
-                    @Override
-                    public void channelInactive(ChannelHandlerContext ctx) {
-                      handshake.completeExceptionally(new IllegalStateException("closed"));
-                    }
-                  });
-            }
-          }).connect(server.address()).syncUninterruptibly().channel();
-    }
-
-    List<LuaValue> call(int packId, long modKey, LuaValue... values) throws InterruptedException {
-      long session = sessions.incrementAndGet();
-      channel.writeAndFlush(new SkynetRequest(packId, "calc", "", session, modKey, true, PACK.pack(values)));
-      SkynetResponse response = responses.poll(10, TimeUnit.SECONDS);
-      assertThat(response).as("a response").isNotNull();
-      assertThat(response.session()).isEqualTo(session);
-      assertThat(response.ok()).as(new String(response.payload(), StandardCharsets.UTF_8)).isTrue();
-      return PACK.unpack(response.payload());
-    }
-
-    @Override
-    public void close() {
-      channel.close().syncUninterruptibly();
-    }
+  private static List<LuaValue> call(LuaPeer caller, int packId, long modKey, LuaValue... values)
+      throws InterruptedException {
+    long session = caller.request(packId, "calc", "", modKey, true, values);
+    SkynetResponse response = caller.next(SkynetResponse.class);
+    assertThat(response.session()).isEqualTo(session);
+    assertThat(response.ok()).as(new String(response.payload(), StandardCharsets.UTF_8)).isTrue();
+    return PACK.unpack(response.payload());
   }
 
   private void callsWork(SkynetSecurity security) throws Exception {
-    try (LuaCaller caller = new LuaCaller(security)) {
+    try (LuaPeer caller = new LuaPeer(clients, server.address(), security, false)) {
       SkynetHandshakeCompleted completed = caller.handshake.get(10, TimeUnit.SECONDS);
       assertThat(completed.encryptPayloads()).isEqualTo(security.encrypt());
-      assertThat(caller.call(PackIds.BALANCE_CALL, 0, LuaString.of("add"), new LuaInteger(40), new LuaInteger(2)))
+      assertThat(call(caller, PackIds.BALANCE_CALL, 0, LuaString.of("add"), new LuaInteger(40), new LuaInteger(2)))
           .containsExactly(new LuaInteger(42));
-      assertThat(caller.call(PackIds.MOD_CALL, 5, LuaString.of("add"), new LuaInteger(-1), new LuaInteger(1)))
+      assertThat(call(caller, PackIds.MOD_CALL, 5, LuaString.of("add"), new LuaInteger(-1), new LuaInteger(1)))
           .containsExactly(new LuaInteger(0));
       // over 32 KiB each way: requests and responses in parts, encrypted as a whole
-      LuaValue reply = caller.call(PackIds.BALANCE_CALL, 0, LuaString.of("big"), new LuaInteger(100_000)).get(0);
+      LuaValue reply = call(caller, PackIds.BALANCE_CALL, 0, LuaString.of("big"), new LuaInteger(100_000)).get(0);
       assertThat(((LuaString) reply).length()).isEqualTo(100_000);
     }
   }
@@ -181,7 +130,7 @@ class SkynetServerTest {
   @Test
   void aCallerWithAnotherSecretKeyIsRefused() {
     serve("the-key", false);
-    try (LuaCaller caller = new LuaCaller(new SkynetSecurity("not-the-key", false))) {
+    try (LuaPeer caller = new LuaPeer(clients, server.address(), new SkynetSecurity("not-the-key", false), false)) {
       assertThatThrownBy(() -> caller.handshake.get(10, TimeUnit.SECONDS)).hasMessageContaining("secret_key err");
     }
   }
@@ -189,7 +138,7 @@ class SkynetServerTest {
   @Test
   void aCallerWithoutTheSecretIsClosedAfterTheHandshakeTimeout() {
     serve("the-key", false);
-    try (LuaCaller caller = new LuaCaller(SkynetSecurity.NONE)) {
+    try (LuaPeer caller = new LuaPeer(clients, server.address(), SkynetSecurity.NONE, false)) {
       assertThatThrownBy(() -> caller.handshake.get(10, TimeUnit.SECONDS)).isNotNull();
       assertThat(caller.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     }

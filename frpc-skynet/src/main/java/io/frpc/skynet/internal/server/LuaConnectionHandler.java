@@ -1,34 +1,38 @@
 package io.frpc.skynet.internal.server;
 
 import io.frpc.NodeId;
-import io.frpc.bridge.ModuleBridge;
+import io.frpc.bridge.NodeBridge;
 import io.frpc.skynet.LuaBinding;
 import io.frpc.skynet.SkynetPack;
 import io.frpc.skynet.internal.handshake.SkynetPeerIdentified;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Waits for the handshake to name the skynet_fly node at the other end, then puts what serves it in its place: the
- * request handler on an RPC connection. A watch connection (pub/sub) is not served yet and is closed.
+ * request handler on an RPC connection, the subscription handler on a watch connection.
  */
 final class LuaConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(LuaConnectionHandler.class);
 
   private final NodeId self;
-  private final ModuleBridge modules;
+  private final NodeBridge node;
   private final Map<String, String> aliases;
   private final SkynetPack pack;
   private final LuaBinding binding;
 
-  LuaConnectionHandler(NodeId self, ModuleBridge modules, Map<String, String> aliases, SkynetPack pack,
-      LuaBinding binding) {
+  private final LongSupplier pushSessions;
+
+  LuaConnectionHandler(NodeId self, NodeBridge node, Map<String, String> aliases, SkynetPack pack,
+      LuaBinding binding, LongSupplier pushSessions) {
     this.self = self;
-    this.modules = modules;
+    this.node = node;
+    this.pushSessions = pushSessions;
     this.aliases = aliases;
     this.pack = pack;
     this.binding = binding;
@@ -40,17 +44,18 @@ final class LuaConnectionHandler extends ChannelInboundHandlerAdapter {
       super.userEventTriggered(ctx, event);
       return;
     }
+    NodeId caller = callerId(peer);
     if (peer.watch()) {
-      log.warn("skynet_fly node {} opened a watch connection (pub/sub), which this node does not serve yet; closing it",
-          peer.clusterName());
-      ctx.close();
+      log.info("skynet_fly node {} watches this node's channels from {}", peer.clusterName(),
+          ctx.channel().remoteAddress());
+      ctx.pipeline().replace(this, "lua-watch", new LuaWatchHandler(caller, node, ctx.channel(), pack, binding,
+          pushSessions));
       return;
     }
-    NodeId caller = callerId(peer);
     log.info("skynet_fly node {} connected from {}{}", peer.clusterName(), ctx.channel().remoteAddress(),
         peer.encryptPayloads() ? " (payloads encrypted)" : "");
     ctx.pipeline().replace(this, "lua-requests", new LuaRequestHandler(self, caller,
-        modules.connect(caller, ctx.channel().eventLoop()), aliases, pack, binding));
+        node.connect(caller, ctx.channel().eventLoop()), aliases, pack, binding));
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.frpc.skynet.internal.server;
 
 import io.frpc.NodeId;
-import io.frpc.bridge.ModuleBridge;
+import io.frpc.bridge.NodeBridge;
 import io.frpc.internal.UntrustedText;
 import io.frpc.skynet.LuaBinding;
 import io.frpc.skynet.SkynetPack;
@@ -30,19 +30,20 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The listener behind {@code SkynetServer}: skynet_fly's framing, its handshake, then the requests of an identified
- * caller on the node's modules. Its own event loop (one thread) reads, decodes and answers; commands run on the
- * node's workers, as frpc requests do.
+ * caller on the node's modules, or its subscriptions to the node's channels. Its own event loop (one thread) reads,
+ * decodes and answers; commands run on the node's workers, as frpc requests do.
  */
 public final class LuaServer {
 
   private static final Logger log = LoggerFactory.getLogger(LuaServer.class);
 
-  private final ModuleBridge modules;
+  private final NodeBridge node;
   private final NodeId self;
   private final String host;
   private final int port;
@@ -54,13 +55,14 @@ public final class LuaServer {
   private final SkynetPack pack;
   private final LuaBinding binding = LuaBinding.create();
   private final SecureRandom random = new SecureRandom();
+  private final AtomicLong pushSessions = new AtomicLong();
   private EventLoopGroup group;
   private ChannelGroup connections;
   private volatile Channel listener;
 
-  public LuaServer(ModuleBridge modules, NodeId self, String host, int port, String secretKey, boolean encrypt,
+  public LuaServer(NodeBridge node, NodeId self, String host, int port, String secretKey, boolean encrypt,
       Map<String, String> aliases, Duration handshakeTimeout, int maxConnections, int maxMessageSize) {
-    this.modules = modules;
+    this.node = node;
     this.self = self;
     this.host = host;
     this.port = port;
@@ -98,7 +100,8 @@ public final class LuaServer {
                       maxMessageSize, SkynetMessageDecoder.DEFAULT_MAX_PARTIAL_MESSAGES))
                   .addLast("encoder", new SkynetMessageEncoder())
                   .addLast("handshake", new SkynetServerHandshake(security, random, handshakeTimeout))
-                  .addLast("connection", new LuaConnectionHandler(self, modules, aliases, pack, binding))
+                  .addLast("connection", new LuaConnectionHandler(self, node, aliases, pack, binding,
+                      LuaServer.this::nextPushSession))
                   .addLast("errors", new Errors());
             }
           })
@@ -109,6 +112,14 @@ public final class LuaServer {
     }
     log.info("skynet_fly listener of {} on {} (secret key: {}, payloads encrypted: {})", self,
         listener.localAddress(), security.secretKey() != null ? "set" : "none", security.encrypt());
+  }
+
+  /**
+   * A session for a push: one counter for the whole listener, as skynet_fly's server has, 1 to 2^32-1 then 1
+   * again (a skynet_fly subscriber drops a push whose session it saw in the last minute).
+   */
+  private long nextPushSession() {
+    return pushSessions.updateAndGet(session -> session >= 0xFFFFFFFFL ? 1 : session + 1);
   }
 
   public InetSocketAddress address() {

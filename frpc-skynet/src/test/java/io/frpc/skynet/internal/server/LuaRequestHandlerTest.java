@@ -89,7 +89,7 @@ class LuaRequestHandlerTest {
     channel = new EmbeddedChannel();
     NodeId caller = new NodeId("lua_c", 1);
     channel.pipeline().addLast(new LuaRequestHandler(node.id(), caller,
-        node.moduleBridge().connect(caller, channel.eventLoop()), Map.of(".room_alias", "room"), PACK,
+        node.bridge().connect(caller, channel.eventLoop()), Map.of(".room_alias", "room"), PACK,
         LuaBinding.create()));
   }
 

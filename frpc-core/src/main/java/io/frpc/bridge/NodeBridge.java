@@ -3,8 +3,8 @@ package io.frpc.bridge;
 import io.frpc.NodeId;
 import java.util.concurrent.Executor;
 
-/** This node's served modules, for a listener of another protocol; see {@code FrpcNode.moduleBridge()}. */
-public interface ModuleBridge {
+/** This node's served modules, for a listener of another protocol; see {@code FrpcNode.bridge()}. */
+public interface NodeBridge {
 
   /**
    * A connection for the requests of one peer of the other protocol.
@@ -14,4 +14,10 @@ public interface ModuleBridge {
    *                   handed over on it, and cancellations run on it
    */
   BridgeConnection connect(NodeId peer, Executor connection);
+
+  /**
+   * A connection that can also subscribe to this node's channels ({@link BridgeConnection#subscribe}), delivering to
+   * {@code subscriber}.
+   */
+  BridgeConnection connect(NodeId peer, Executor connection, BridgeSubscriber subscriber);
 }

@@ -7,15 +7,19 @@ import io.frpc.RemoteCallException;
 import io.frpc.RemoteErrorCode;
 import io.frpc.bridge.BridgeConnection;
 import io.frpc.bridge.BridgeRequest;
-import io.frpc.bridge.ModuleBridge;
+import io.frpc.bridge.BridgeSubscriber;
+import io.frpc.bridge.NodeBridge;
 import io.frpc.internal.protocol.BroadcastItem;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.InstanceSelection;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
+import io.frpc.internal.protocol.ProtocolException;
+import io.frpc.internal.protocol.PubSubFrames;
 import io.frpc.internal.protocol.RemoteError;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
+import io.frpc.internal.transport.ServedChannels;
 import io.frpc.internal.transport.ServedConnection;
 import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +27,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -34,13 +39,15 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * The {@link ModuleBridge} of a node: a bridge connection is a {@link ServedConnection} whose replies complete
- * futures instead of being written, so its requests take the dispatcher's path exactly as frpc requests do.
+ * The {@link NodeBridge} of a node: a bridge connection is a {@link ServedConnection} whose replies complete
+ * futures and whose publications reach a {@link BridgeSubscriber} instead of being written, so its requests and
+ * subscriptions take the dispatcher's and the publisher's paths exactly as an frpc connection's do.
  */
-public final class BridgedModules implements ModuleBridge {
+public final class BridgedConnections implements NodeBridge {
 
   private final NodeId self;
   private final Supplier<RequestDispatcher> dispatcher;
+  private final ServedChannels channels;
   private final PayloadCodec codec;
   private final FrpcClock clock;
   private final ObjectReader treeReader;
@@ -48,10 +55,13 @@ public final class BridgedModules implements ModuleBridge {
   /**
    * @param self       this node, named in the exceptions of failed requests
    * @param dispatcher the node's dispatcher, or {@code null} while it serves nothing
+   * @param channels   the node's channels, which bridge connections may subscribe to
    */
-  public BridgedModules(NodeId self, Supplier<RequestDispatcher> dispatcher, PayloadCodec codec, FrpcClock clock) {
+  public BridgedConnections(NodeId self, Supplier<RequestDispatcher> dispatcher, ServedChannels channels,
+      PayloadCodec codec, FrpcClock clock) {
     this.self = self;
     this.dispatcher = dispatcher;
+    this.channels = channels;
     this.codec = codec;
     this.clock = clock;
     this.treeReader = codec.reader(JsonNode.class);
@@ -59,7 +69,12 @@ public final class BridgedModules implements ModuleBridge {
 
   @Override
   public BridgeConnection connect(NodeId peer, Executor connection) {
-    return new Connection(peer, connection);
+    return new Connection(peer, connection, null);
+  }
+
+  @Override
+  public BridgeConnection connect(NodeId peer, Executor connection, BridgeSubscriber subscriber) {
+    return new Connection(peer, connection, Objects.requireNonNull(subscriber, "subscriber"));
   }
 
   private final class Connection implements BridgeConnection, ServedConnection {
@@ -70,12 +85,69 @@ public final class BridgedModules implements ModuleBridge {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<?>> waiting = new ConcurrentHashMap<>();
     private final Map<Integer, Runnable> cancellable = new ConcurrentHashMap<>();
+    private final BridgeSubscriber subscriber;
+    /** The subscriptions of this connection, opened at its first; touched on the connection's thread only. */
+    private ServedChannels.Session subscriptions;
     private volatile boolean closed;
 
-    Connection(NodeId peer, Executor thread) {
+    Connection(NodeId peer, Executor thread, BridgeSubscriber subscriber) {
       this.peer = peer;
       this.peerText = peer.toString();
       this.thread = thread;
+      this.subscriber = subscriber;
+    }
+
+    @Override
+    public void subscribe(int subscriptionId, String channel, boolean state) {
+      if (subscriber == null) {
+        throw new IllegalStateException("this bridge connection was opened without a subscriber");
+      }
+      if (closed) {
+        return;
+      }
+      if (subscriptions == null) {
+        subscriptions = channels.open(this);
+      }
+      try {
+        subscriptions.subscribe(new PubSubFrames.Subscribe(subscriptionId, state, channel));
+      } catch (ProtocolException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void unsubscribe(int subscriptionId) {
+      if (subscriptions != null) {
+        subscriptions.unsubscribe(subscriptionId);
+      }
+    }
+
+    @Override
+    public void writable() {
+      if (subscriptions != null) {
+        subscriptions.writable();
+      }
+    }
+
+    @Override
+    public void publishMessage(int[] ids, int[] dropped, int count, String channel, byte[] payload) {
+      JsonNode tree = codec.readValue(new Payload(payload, 0, payload.length), treeReader);
+      for (int i = 0; i < count; i++) {
+        subscriber.message(ids[i], channel, tree, dropped[i]);
+      }
+    }
+
+    @Override
+    public void publishState(int[] ids, int count, String channel, long version, byte[] value) {
+      JsonNode tree = codec.readValue(new Payload(value, 0, value.length), treeReader);
+      for (int i = 0; i < count; i++) {
+        subscriber.state(ids[i], channel, version, tree);
+      }
+    }
+
+    @Override
+    public void rejectSubscription(int id, String reason) {
+      subscriber.rejected(id, reason);
     }
 
     @Override
@@ -215,7 +287,7 @@ public final class BridgedModules implements ModuleBridge {
 
     @Override
     public long queuedBytes() {
-      return 0;
+      return subscriber == null ? 0 : subscriber.queuedBytes();
     }
 
     @Override
@@ -250,6 +322,9 @@ public final class BridgedModules implements ModuleBridge {
     @Override
     public void close() {
       closed = true;
+      if (subscriptions != null) {
+        subscriptions.closed();
+      }
       for (Integer id : List.copyOf(cancellable.keySet())) {
         Runnable onCancel = cancellable.remove(id);
         if (onCancel != null) {

@@ -23,11 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Requests of another protocol's peers, handed over through {@link FrpcNode#moduleBridge()}, run on the node's
+ * Requests of another protocol's peers, handed over through {@link FrpcNode#bridge()}, run on the node's
  * modules as frpc requests do: typed arguments, instance choice, errors with their codes, sends, deadlines, and
  * cancellation when the peer's connection closes.
  */
-class ModuleBridgeTest {
+class NodeBridgeTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -91,7 +91,7 @@ class ModuleBridgeTest {
         .handler(HandlerDefinition.of("calc", "special", 1, Calc::new))
         .build();
     node.start();
-    bridge = node.moduleBridge().connect(new NodeId("lua_client", 7), connectionThread);
+    bridge = node.bridge().connect(new NodeId("lua_client", 7), connectionThread);
   }
 
   @AfterEach
@@ -192,5 +192,59 @@ class ModuleBridgeTest {
 
   private CompletableFuture<JsonNode> onConnectionThread(BridgeRequest request) {
     return CompletableFuture.supplyAsync(() -> bridge.call(request), connectionThread).join();
+  }
+
+  /** What a bridge subscriber received, in order. */
+  private static final class Received implements io.frpc.bridge.BridgeSubscriber {
+    final List<String> log = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void message(int subscriptionId, String channel, JsonNode payload, int dropped) {
+      log.add(subscriptionId + " " + channel + " " + payload + " dropped " + dropped);
+    }
+
+    @Override
+    public void state(int subscriptionId, String channel, long version, JsonNode value) {
+      log.add(subscriptionId + " " + channel + " v" + version + " " + value);
+    }
+
+    @Override
+    public void rejected(int subscriptionId, String reason) {
+      log.add(subscriptionId + " rejected " + reason);
+    }
+
+    @Override
+    public long queuedBytes() {
+      return 0;
+    }
+  }
+
+  @Test
+  void aBridgeConnectionSubscribesToTheNodesChannelsAsAnFrpcSubscriberDoes() throws Exception {
+    Received received = new Received();
+    BridgeConnection subscriber = node.bridge().connect(new NodeId("lua_watch", 7), connectionThread, received);
+    node.publisher().publishState("room:1:state", new Point(1, 1));
+    CompletableFuture.runAsync(() -> {
+      subscriber.subscribe(1, "news", false);
+      subscriber.subscribe(2, "room:1:state", true);
+      subscriber.subscribe(3, "room:*:state", true);
+    }, connectionThread).get(10, TimeUnit.SECONDS);
+    // a state watcher gets the current version at once
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.log.size() == 2);
+    assertThat(received.log).containsExactlyInAnyOrder("2 room:1:state v1 {\"x\":1,\"y\":1}",
+        "3 room:1:state v1 {\"x\":1,\"y\":1}");
+
+    assertThat(node.publisher().publish("news", "hello")).isEqualTo(1);
+    node.publisher().publishState("room:2:state", new Point(2, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.log.size() == 4);
+    assertThat(received.log.subList(2, 4)).containsExactly("1 news \"hello\" dropped 0",
+        "3 room:2:state v1 {\"x\":2,\"y\":2}");
+
+    CompletableFuture.runAsync(() -> subscriber.unsubscribe(1), connectionThread).get(10, TimeUnit.SECONDS);
+    assertThat(node.publisher().publish("news", "nobody")).isZero();
+    subscriber.close();
+    assertThat(node.publisher().stateWatcherCount("room:1:state")).isZero();
+    assertThatThrownBy(() -> CompletableFuture.runAsync(() -> bridge.subscribe(9, "x", false), connectionThread)
+        .get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class);
   }
 }
