@@ -10,10 +10,11 @@
 # only needed for skynet_fly's optional zlib module, which this run does not use). Nothing is installed for you.
 # The Java side is built with the Maven wrapper, offline by default (INTEROP_MAVEN_FLAGS="" to allow downloads).
 # Everything generated goes to frpc-skynet/target/skynet-interop/. Ports INTEROP_PORT_BASE (27600) .. +39 on
-# 127.0.0.1. Prints one PASS/FAIL/SKIP line per check and a summary; exits non-zero on any failure.
+# 127.0.0.1. INTEROP_SECURITY="plain secret secret+encrypt" picks the security modes checked. Prints one
+# PASS/FAIL/SKIP line per check and a summary; exits non-zero on any failure.
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] && [ -d "$1" ] || usage
 FLY=$(cd "$1" && pwd)
 WHAT=${2:-check}
@@ -173,6 +174,7 @@ run_checks() {
 	local modes=(plain secret secret+encrypt)
 	for k in 0 1 2; do
 		sec=${modes[$k]}
+		case " ${INTEROP_SECURITY:-plain secret secret+encrypt} " in *" $sec "*) ;; *) continue ;; esac
 		id=$((k + 1))
 		secret=""; encrypt=0
 		[ $k -ge 1 ] && secret="k3y$id"

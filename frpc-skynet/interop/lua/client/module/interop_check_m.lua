@@ -8,6 +8,8 @@
 local skynet = require "skynet"
 local crypt = require "skynet.crypt"
 local frpc_client = require "skynet-fly.client.frpc_client"
+local watch_client = require "skynet-fly.rpc.watch_client"
+local watch_syn_client = require "skynet-fly.rpc.watch_syn_client"
 
 local CMD = {}
 local g_out = nil
@@ -218,6 +220,58 @@ local function run_mode(cfg, target, mode)
 	expect_sent("send_by_alias", 1)
 end
 
+-- pub/sub and state sync: the node publishes every 200 ms (interop_m.lua, InteropJavaNode)
+local function run_watch(cfg, target)
+	if cfg.security == "secret" then
+		-- skynet_fly's client encrypts its watch requests whenever its handshake had the challenge, and its server only
+		-- decrypts them with is_encrypt: Lua subscribers cannot subscribe to a Lua node either
+		line("SKIP", target, "-", "pub/sub and state sync",
+			"skynet_fly's own client cannot subscribe with secret_key and no is_encrypt (not to a Lua node either)")
+		return
+	end
+	local cluster = target.svr_name .. ":" .. target.svr_id
+	local pubs, syns, rooms = {}, {}, {}
+	local handle = "h_" .. target.svr_name
+	watch_client.watch(target.svr_name, "interop_pub", handle, function(cn, msg) pubs[#pubs + 1] = { cn, msg } end)
+	watch_syn_client.watch_byid(target.svr_name, target.svr_id, "interop_syn", handle,
+		function(cn, msg) syns[#syns + 1] = { cn, msg } end)
+	watch_syn_client.pwatch(target.svr_name, "room:*:a", handle .. "_rooms",
+		function(cn, msg) rooms[#rooms + 1] = { cn, msg } end)
+	skynet.sleep(300)
+	watch_client.unwatch(target.svr_name, "interop_pub", handle)
+	watch_syn_client.unwatch_byid(target.svr_name, target.svr_id, "interop_syn", handle)
+	watch_syn_client.unpwatch(target.svr_name, "room:*:a", handle .. "_rooms")
+
+	-- at least `least` messages from the node, the field growing from one to the next
+	local function follows(list, field, least)
+		local prev, bad = nil, nil
+		for _, m in ipairs(list) do
+			local v = type(m[2]) == "table" and m[2][field]
+			if m[1] ~= cluster or math.type(v) ~= "integer" or (prev and v <= prev) then bad = bad or dump(m) end
+			prev = v or prev
+		end
+		local first, last = list[1] and list[1][2], list[#list] and list[#list][2]
+		local seq = {}
+		if bad then
+			for _, m in ipairs(list) do seq[#seq + 1] = dump(type(m[2]) == "table" and m[2][field] or m[2]) end
+		end
+		return #list >= least and not bad, string.format("%d messages from %s, %s %s .. %s%s", #list, cluster, field,
+			dump(first and first[field]), dump(last and last[field]),
+			bad and ", unexpected: " .. bad .. " in " .. table.concat(seq, " ") or "")
+	end
+	check(target, "-", "pub/sub: watch_client.watch gets each publish", follows(pubs, "tick", 5))
+	check(target, "-", "state sync: watch_syn_client.watch_byid follows each version", follows(syns, "state", 2))
+	local names = {}
+	for _, m in ipairs(rooms) do
+		local room = type(m[2]) == "table" and m[2].room or dump(m)
+		if m[1] ~= cluster then room = room .. " from " .. tostring(m[1]) end
+		if not names[room] then names[room] = true; names[#names + 1] = room end
+	end
+	table.sort(names)
+	check(target, "-", "pattern state sync: pwatch room:*:a follows room:1:a and room:2:a, not room:1:b",
+		table.concat(names, ",") == "room:1:a,room:2:a", #rooms .. " updates of " .. table.concat(names, ","))
+end
+
 local function wait_active(target, seconds)
 	for _ = 1, seconds * 10 do
 		if frpc_client:is_active(target.svr_name, target.svr_id) then return true end
@@ -246,12 +300,7 @@ function CMD.start(cfg)
 					if not ok then check(target, mode, "checks ran to the end", false, tostring(err)) end
 				end
 			end
-			if target.java then
-				-- TODO(issue 26): pub/sub and state sync are not implemented on the Java side yet
-				line("SKIP", target, "-", "pub/sub: Lua watch_client receives a Java publish", "not implemented")
-				line("SKIP", target, "-", "state sync: Lua watch_syn_client follows a Java pubsyn", "not implemented")
-				line("SKIP", target, "-", "pattern state sync: Lua pwatch follows Java pubsyn names", "not implemented")
-			end
+			if active then run_watch(cfg, target) end
 			::next_target::
 		end
 		g_out:write("DONE\n")

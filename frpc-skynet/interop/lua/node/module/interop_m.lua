@@ -1,9 +1,12 @@
 -- The "interop_m" module the Lua node serves; InteropJavaNode serves a Java module of the same name with the
 -- same commands, so one Lua checker runs against both. Two instances, named "one" and "two"; each registers the
--- skynet alias ".interop_<index>" for send_by_alias / call_by_alias.
+-- skynet alias ".interop_<index>" for send_by_alias / call_by_alias. Instance "one" publishes every 200 ms, as the
+-- Java node does: channel "interop_pub" {tick = i}, state "interop_syn" {state = i}, states "room:1:a",
+-- "room:2:a" and "room:1:b" {room = <channel>, n = i}.
 local skynet = require "skynet.manager"
 local module_info = require "skynet-fly.etc.module_info"
 local env_util = require "skynet-fly.utils.env_util"
+local watch_server = require "skynet-fly.rpc.watch_server"
 
 local g_cfg = nil
 local g_notes = {}            -- tag -> how many note(tag) sends this instance received
@@ -34,7 +37,22 @@ end
 
 function CMD.start(config)
 	g_cfg = config
-	skynet.register(".interop_" .. module_info.get_base_info().index)
+	local index = module_info.get_base_info().index
+	skynet.register(".interop_" .. index)
+	if index == 1 then
+		skynet.fork(function()
+			local i = 0
+			while true do
+				i = i + 1
+				watch_server.publish("interop_pub", { tick = i })
+				watch_server.pubsyn("interop_syn", { state = i })
+				for _, room in ipairs({ "room:1:a", "room:2:a", "room:1:b" }) do
+					watch_server.pubsyn(room, { room = room, n = i })
+				end
+				skynet.sleep(20)
+			end
+		end)
+	end
 	return true
 end
 

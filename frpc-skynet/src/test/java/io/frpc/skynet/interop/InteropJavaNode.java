@@ -3,6 +3,7 @@ package io.frpc.skynet.interop;
 import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
 import io.frpc.HandlerDefinition;
+import io.frpc.pubsub.FrpcPublisher;
 import io.frpc.skynet.server.SkynetServer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The Java node of {@code frpc-skynet/interop/run.sh} (not a test of {@code ./mvnw verify}): an frpc node serving
  * module {@code interop_m} — the commands of the Lua node's {@code interop_m.lua}, two instances named "one" and
- * "two", aliases {@code .interop_1}/{@code .interop_2} — to skynet_fly callers on a {@link SkynetServer}. Prints
+ * "two", aliases {@code .interop_1}/{@code .interop_2} — to skynet_fly callers on a {@link SkynetServer}, and
+ * publishes what that module publishes every 200 ms (channel {@code interop_pub}, states {@code interop_syn},
+ * {@code room:1:a}, {@code room:2:a}, {@code room:1:b}) for Lua subscribers. Prints
  * {@code READY} once it listens, then the lines of its own calls to the Lua node (Java → Lua) and
  * {@code JAVA-CALLS-DONE}, and serves until it is killed.
  *
@@ -127,9 +134,28 @@ public final class InteropJavaNode {
           .security(secret, encrypt).alias(".interop_1", "interop_m").alias(".interop_2", "interop_m").build();
       server.start();
     }
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "interop-publisher");
+      thread.setDaemon(true);
+      return thread;
+    });
+    if (server != null) {
+      // what the Lua node's interop_m publishes, every 200 ms
+      AtomicLong tick = new AtomicLong();
+      ticker.scheduleAtFixedRate(() -> {
+        long i = tick.incrementAndGet();
+        FrpcPublisher publisher = node.publisher();
+        publisher.publish("interop_pub", Map.of("tick", i));
+        publisher.publishState("interop_syn", Map.of("state", i));
+        for (String room : List.of("room:1:a", "room:2:a", "room:1:b")) {
+          publisher.publishState(room, Map.of("room", room, "n", i));
+        }
+      }, 200, 200, TimeUnit.MILLISECONDS);
+    }
     SkynetServer started = server;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ticker.shutdownNow();
       if (started != null) {
         started.close();
       }
