@@ -9,6 +9,25 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.frpc.skynet.client.LuaReply;
+import io.frpc.skynet.client.SkynetAliasCall;
+import io.frpc.skynet.client.SkynetAllNodesAliasCall;
+import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
+import io.frpc.skynet.client.SkynetAllNodesCall;
+import io.frpc.skynet.client.SkynetBroadcastCall;
+import io.frpc.skynet.client.SkynetModuleCall;
+import io.frpc.skynet.client.SkynetNodeListener;
+import io.frpc.skynet.client.SkynetNodes;
+import io.frpc.skynet.client.SkynetRemoteNode;
+import io.frpc.skynet.client.SkynetTemplate;
+import io.frpc.skynet.internal.client.CallTarget;
+import io.frpc.skynet.internal.client.ClientSettings;
+import io.frpc.skynet.internal.client.NodeConnections;
+import io.frpc.skynet.internal.client.NodeEvents;
+import io.frpc.skynet.internal.client.RemoteNodeSettings;
+import io.frpc.skynet.internal.client.SessionCounter;
+import io.frpc.skynet.internal.client.SkynetCalls;
+import io.frpc.skynet.internal.client.SkynetHandshake;
 import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
@@ -29,8 +48,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
- * binding) that uses none of the internals, the wire format in {@code io.frpc.skynet.internal.frame}, no cycle, only
- * frpc-core's public API and its shared helpers, no Spring.
+ * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
+ * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections and calls in
+ * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API and its shared helpers, no Spring.
  */
 class SkynetPackageMapTest {
 
@@ -46,6 +66,27 @@ class SkynetPackageMapTest {
             LuaInteger.class.getName(), LuaNumber.class.getName(), LuaString.class.getName(),
             LuaTable.class.getName(), LuaTable.Builder.class.getName(), SkynetPack.class.getName(),
             SkynetFormatException.class.getName(), LuaBinding.class.getName());
+  }
+
+  @Test
+  void theClientApiIsTheNodesTheTemplateItsChainsAndTheReply() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.client"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetNodes.class.getName(), SkynetNodes.Builder.class.getName(),
+            SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
+            SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
+            SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
+            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName());
+  }
+
+  @Test
+  void theClientsInternalsShowWhatItsApiUses() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.client"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(NodeConnections.class.getName(), ClientSettings.class.getName(),
+            RemoteNodeSettings.class.getName(), NodeEvents.class.getName(), SessionCounter.class.getName(),
+            SkynetHandshake.class.getName(), CallTarget.class.getName(), CallTarget.Selection.class.getName(),
+            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName());
   }
 
   @Test

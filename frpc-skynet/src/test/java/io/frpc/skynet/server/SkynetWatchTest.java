@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A skynet_fly node's watch connection to a SkynetServer: subscriptions to the Java node's channels and state sync,
- * the pushes skynet_fly's frpc_server would send, in the clear and encrypted.
+ * the pushes skynet_fly's frpc_server would send, with each security configuration of the subscriber.
  */
 class SkynetWatchTest {
 
@@ -50,21 +50,32 @@ class SkynetWatchTest {
     clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
-  private LuaPeer watcher(boolean encrypt) throws Exception {
-    server = SkynetServer.builder(node).listen("127.0.0.1", 0).security(encrypt ? "k" : null, encrypt).build();
+  /**
+   * A watch connection of a skynet_fly node configured as {@code security}: no secret, a secret key alone (its
+   * watch connection is then encrypted, as skynet_fly's client does), or a secret key and encryption.
+   */
+  private LuaPeer watcher(String security) throws Exception {
+    SkynetSecurity settings = switch (security) {
+      case "none" -> SkynetSecurity.NONE;
+      case "secret" -> new SkynetSecurity("k", false);
+      default -> new SkynetSecurity("k", true);
+    };
+    server = SkynetServer.builder(node).listen("127.0.0.1", 0).security(settings.secretKey(), settings.encrypt())
+        .build();
     server.start();
-    return new LuaPeer(clients, server.address(), encrypt ? new SkynetSecurity("k", true) : SkynetSecurity.NONE,
-        true).ready();
+    LuaPeer watcher = new LuaPeer(clients, server.address(), settings, true).ready();
+    assertThat(watcher.handshake.get().encryptPayloads()).isEqualTo(!security.equals("none"));
+    return watcher;
   }
 
   private static List<LuaValue> payload(SkynetPush push) {
     return LuaPeer.PACK.unpack(push.payload());
   }
 
-  @ParameterizedTest(name = "encrypted: {0}")
-  @ValueSource(booleans = {false, true})
-  void messagesReachASubscriberUntilItUnsubscribes(boolean encrypt) throws Exception {
-    try (LuaPeer lua = watcher(encrypt)) {
+  @ParameterizedTest(name = "security: {0}")
+  @ValueSource(strings = {"none", "secret", "encrypt"})
+  void messagesReachASubscriberUntilItUnsubscribes(String security) throws Exception {
+    try (LuaPeer lua = watcher(security)) {
       lua.request(PackIds.SUB, "", "", 0, false, LuaString.of("scores"), new LuaInteger(77), LuaString.of("hall:1"));
       SkynetPush ack = lua.next(SkynetPush.class);
       assertThat(ack.packId()).isEqualTo(PackIds.SUB);
@@ -85,11 +96,11 @@ class SkynetWatchTest {
     }
   }
 
-  @ParameterizedTest(name = "encrypted: {0}")
-  @ValueSource(booleans = {false, true})
-  void stateSyncPushesEachVersionTheSubscriberAsksFor(boolean encrypt) throws Exception {
+  @ParameterizedTest(name = "security: {0}")
+  @ValueSource(strings = {"none", "secret", "encrypt"})
+  void stateSyncPushesEachVersionTheSubscriberAsksFor(String security) throws Exception {
     node.publisher().publishState("room:1:owner", "ann");
-    try (LuaPeer lua = watcher(encrypt)) {
+    try (LuaPeer lua = watcher(security)) {
       // knows no version: the current one at once, its value packed inside a string as skynet_fly's pubsyn does
       lua.request(PackIds.SUBSYN, "", "", 0, false, LuaString.of("room:1:owner"), new LuaInteger(0));
       SkynetPush first = lua.next(SkynetPush.class);
@@ -113,11 +124,11 @@ class SkynetWatchTest {
     }
   }
 
-  @ParameterizedTest(name = "encrypted: {0}")
-  @ValueSource(booleans = {false, true})
-  void aPatternSubscriberLearnsTheMatchingStateChannels(boolean encrypt) throws Exception {
+  @ParameterizedTest(name = "security: {0}")
+  @ValueSource(strings = {"none", "secret", "encrypt"})
+  void aPatternSubscriberLearnsTheMatchingStateChannels(String security) throws Exception {
     node.publisher().publishState("room:1:owner", "ann");
-    try (LuaPeer lua = watcher(encrypt)) {
+    try (LuaPeer lua = watcher(security)) {
       lua.request(PackIds.PSUBSYN, "", "", 0, false, LuaString.of("room:*:owner"), new LuaInteger(0));
       SkynetPush first = lua.next(SkynetPush.class);
       assertThat(first.packId()).isEqualTo(PackIds.PSUBSYN);
@@ -134,10 +145,10 @@ class SkynetWatchTest {
     }
   }
 
-  @ParameterizedTest(name = "encrypted: {0}")
-  @ValueSource(booleans = {false, true})
-  void closingTheWatchConnectionEndsItsSubscriptions(boolean encrypt) throws Exception {
-    LuaPeer lua = watcher(encrypt);
+  @ParameterizedTest(name = "security: {0}")
+  @ValueSource(strings = {"none", "secret", "encrypt"})
+  void closingTheWatchConnectionEndsItsSubscriptions(String security) throws Exception {
+    LuaPeer lua = watcher(security);
     lua.request(PackIds.SUB, "", "", 0, false, LuaString.of("scores"), new LuaInteger(1), LuaString.of("a"));
     lua.next(SkynetPush.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> node.publisher().hasSubscribers("scores"));

@@ -1,8 +1,10 @@
 package io.frpc.spring.autoconfigure;
 
+import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.server.SkynetServer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,8 +17,168 @@ public class FrpcSkynetProperties {
 
   private final Server server = new Server();
 
+  private final Client client = new Client();
+
   public Server getServer() {
     return server;
+  }
+
+  public Client getClient() {
+    return client;
+  }
+
+  /** {@code frpc.skynet.client.*}: calling skynet_fly nodes' modules from this node (a SkynetTemplate bean). */
+  public static class Client {
+
+    /** Whether to connect to the skynet_fly nodes of frpc.skynet.client.nodes and offer a SkynetTemplate. */
+    private boolean enabled;
+
+    /** svr_name this node presents to skynet_fly nodes; frpc.node.name when not set. */
+    private String svrName;
+
+    /** svr_id this node presents to skynet_fly nodes; frpc.node.id when not set. */
+    private Integer svrId;
+
+    /**
+     * The skynet_fly nodes to connect to, by svr_name, as frpc_client_m's node_map lists them: each with its svr_id,
+     * its frpc port as host:port, and its secret_key and is_encrypt.
+     */
+    private Map<String, List<Node>> nodes = new LinkedHashMap<>();
+
+    /** How long a call waits for an active node of the name before failing. */
+    private Duration connectWait = SkynetNodes.DEFAULT_CONNECT_WAIT;
+
+    /** The delay before reconnecting to a node, varied by up to 20%. */
+    private Duration reconnectDelay = SkynetNodes.DEFAULT_RECONNECT_DELAY;
+
+    /** How long skynet_fly's handshake may take. */
+    private Duration handshakeTimeout = SkynetNodes.DEFAULT_HANDSHAKE_TIMEOUT;
+
+    /** Calls waiting for their reply at most, per node. */
+    private int maxPendingCalls = SkynetNodes.DEFAULT_MAX_PENDING_CALLS;
+
+    /** The largest reply accepted, in bytes. */
+    private int maxMessageSize = SkynetNodes.DEFAULT_MAX_MESSAGE_SIZE;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getSvrName() {
+      return svrName;
+    }
+
+    public void setSvrName(String svrName) {
+      this.svrName = svrName;
+    }
+
+    public Integer getSvrId() {
+      return svrId;
+    }
+
+    public void setSvrId(Integer svrId) {
+      this.svrId = svrId;
+    }
+
+    public Map<String, List<Node>> getNodes() {
+      return nodes;
+    }
+
+    public void setNodes(Map<String, List<Node>> nodes) {
+      this.nodes = nodes;
+    }
+
+    public Duration getConnectWait() {
+      return connectWait;
+    }
+
+    public void setConnectWait(Duration connectWait) {
+      this.connectWait = connectWait;
+    }
+
+    public Duration getReconnectDelay() {
+      return reconnectDelay;
+    }
+
+    public void setReconnectDelay(Duration reconnectDelay) {
+      this.reconnectDelay = reconnectDelay;
+    }
+
+    public Duration getHandshakeTimeout() {
+      return handshakeTimeout;
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+      this.handshakeTimeout = handshakeTimeout;
+    }
+
+    public int getMaxPendingCalls() {
+      return maxPendingCalls;
+    }
+
+    public void setMaxPendingCalls(int maxPendingCalls) {
+      this.maxPendingCalls = maxPendingCalls;
+    }
+
+    public int getMaxMessageSize() {
+      return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(int maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+    }
+  }
+
+  /** One skynet_fly node of {@code frpc.skynet.client.nodes}: an entry of frpc_client_m's node_map. */
+  public static class Node {
+
+    /** The node's svr_id. */
+    private int id;
+
+    /** The node's frpc port as host:port (its frpc_server.gateconf address and port). */
+    private String host;
+
+    /** The node's secret_key, when it has one. */
+    private String secretKey;
+
+    /** Whether the node has is_encrypt. */
+    private boolean encrypt;
+
+    public int getId() {
+      return id;
+    }
+
+    public void setId(int id) {
+      this.id = id;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public String getSecretKey() {
+      return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+      this.secretKey = secretKey;
+    }
+
+    public boolean isEncrypt() {
+      return encrypt;
+    }
+
+    public void setEncrypt(boolean encrypt) {
+      this.encrypt = encrypt;
+    }
   }
 
   /** {@code frpc.skynet.server.*}: serving this node's modules to skynet_fly callers on a port of their own. */

@@ -2,6 +2,7 @@ package io.frpc.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.skynet.client.SkynetTemplate;
 import io.frpc.skynet.server.SkynetServer;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,26 @@ class FrpcSkynetAutoConfigurationTest {
             assertThat(socket.isConnected()).isTrue();
           }
         });
+  }
+
+  @Test
+  void aJavaNodeCallsTheSkynetNodesItIsGivenThroughTheSkynetTemplate() {
+    runner.withUserConfiguration(GreeterNode.class).withPropertyValues("frpc.skynet.server.enabled=true",
+        "frpc.skynet.server.host=127.0.0.1", "frpc.skynet.server.port=0").run(server -> {
+          int port = server.getBean(SkynetServer.class).address().getPort();
+          runner.withPropertyValues("frpc.node.name=caller", "frpc.server.enabled=false",
+              "frpc.skynet.client.enabled=true", "frpc.skynet.client.nodes.game[0].id=1",
+              "frpc.skynet.client.nodes.game[0].host=127.0.0.1:" + port).run(caller -> {
+                assertThat(caller).hasNotFailed().hasSingleBean(SkynetTemplate.class);
+                String greeting = caller.getBean(SkynetTemplate.class).module("game", "greeter")
+                    .call("greet", String.class, "lua");
+                assertThat(greeting).isEqualTo(server.getBean(GreeterNode.Greeter.class).greet("lua"));
+              });
+        });
+  }
+
+  @Test
+  void noSkynetTemplateUnlessTheClientIsEnabled() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(SkynetTemplate.class));
   }
 }

@@ -228,10 +228,11 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
   private void complete(ChannelHandlerContext ctx) {
     step = Step.DONE;
     deadline.cancel(false);
-    if (security.encrypt()) {
+    boolean encrypted = security.encryptsPayloads(watch);
+    if (encrypted) {
       ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forClient(desKey));
     }
-    ctx.fireUserEventTriggered(new SkynetHandshakeCompleted(desKey, security.encrypt()));
+    ctx.fireUserEventTriggered(new SkynetHandshakeCompleted(desKey, encrypted));
     ctx.pipeline().remove(this);
   }
 

@@ -25,12 +25,11 @@ import org.slf4j.LoggerFactory;
  * is answered, when it expects a response, with skynet_fly's error {@code "desdecode err cluster_name =
  * <svr_name>:<svr_id>"}, and otherwise dropped with a warning, as skynet_fly does.
  *
- * <p>The watch connection follows the same rule, which is the server's: skynet_fly's client encrypts its
- * subscription requests and decrypts pushes whenever its watch handshake had the challenge, even with a secret key
- * and no encryption, where skynet_fly's server neither decrypts nor encrypts them (pub/sub is broken in that
- * configuration between skynet_fly nodes). Ours encrypts only with encryption: a Java client works with a skynet_fly
- * server in every configuration; a skynet_fly client with a secret key but no encryption cannot subscribe at a Java
- * server, as at its own.
+ * <p>On a watch connection, skynet_fly's client encrypts its subscription requests and decrypts pushes whenever its
+ * handshake had the challenge, also with a secret key and no encryption, where skynet_fly's own server neither
+ * decrypts nor encrypts them (so pub/sub between skynet_fly nodes is broken in that configuration). Ours follows the
+ * client on both sides ({@link SkynetSecurity#encryptsPayloads}): a Java server serves skynet_fly's subscribers in
+ * every configuration; a Java subscriber of a skynet_fly server with a secret key alone meets skynet_fly's bug.
  *
  * <p>Installed by {@link SkynetClientHandshake} and {@link SkynetServerHandshake} in their place; one per
  * connection.

@@ -36,6 +36,16 @@ public record SkynetSecurity(String secretKey, boolean encrypt) {
     return secretKey != null || encrypt;
   }
 
+  /**
+   * Whether payloads are DES-encrypted after the handshake on a connection of this kind: with encryption; and on a
+   * watch connection also with a secret key alone, as skynet_fly's client encrypts its subscriptions and decrypts
+   * the pushes whenever the challenge ran (skynet_fly's own server does not, so there its Lua subscribers get
+   * nothing in that configuration; ours serves them).
+   */
+  public boolean encryptsPayloads(boolean watch) {
+    return encrypt || watch && challenged();
+  }
+
   /** The secret key's UTF-8 bytes, or {@code null}. */
   byte[] secretKeyBytes() {
     return secretKey == null ? null : secretKey.getBytes(StandardCharsets.UTF_8);

@@ -231,11 +231,11 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     LuaValue isWatch = table.get("is_watch");
     boolean watch = !(isWatch instanceof LuaNil) && !LuaBoolean.FALSE.equals(isWatch);
     SkynetPeerIdentified peer = new SkynetPeerIdentified(svrName.utf8(), svrId.value(), watch, desKey,
-        security.encrypt());
+        security.encryptsPayloads(watch));
     step = Step.DONE;
     deadline.cancel(false);
     ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.OK));
-    if (security.encrypt()) {
+    if (peer.encryptPayloads()) {
       ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forServer(desKey, peer.clusterName()));
     }
     ctx.fireUserEventTriggered(peer);

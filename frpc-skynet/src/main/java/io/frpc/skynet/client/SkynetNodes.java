@@ -1,0 +1,301 @@
+package io.frpc.skynet.client;
+
+import io.frpc.NodeId;
+import io.frpc.skynet.LuaBinding;
+import io.frpc.skynet.SkynetPack;
+import io.frpc.skynet.internal.client.ClientSettings;
+import io.frpc.skynet.internal.client.NodeConnections;
+import io.frpc.skynet.internal.client.NodeEvents;
+import io.frpc.skynet.internal.client.RemoteNodeSettings;
+import io.frpc.skynet.internal.client.SessionCounter;
+import io.frpc.skynet.internal.client.SkynetCalls;
+import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
+import io.frpc.time.FrpcClock;
+import io.frpc.time.SystemClock;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * This Java node's RPC connections to the skynet_fly nodes of a static node map, as skynet_fly's
+ * {@code frpc_client_m} keeps them: one connection per node, opened by {@link #start()}, each introduced by the
+ * handshake with this node's own svr_name and svr_id, and reconnected about every second after a failure or a
+ * close. A node is active once its handshake completed. {@link #template()} calls the modules of active nodes.
+ * <pre>{@code
+ * try (SkynetNodes skynet = SkynetNodes.builder("java_node", 1)
+ *     .node(SkynetRemoteNode.of("game", 1, "10.0.0.5:9688"))
+ *     .node(SkynetRemoteNode.of("game", 2, "10.0.0.6:9688").withSecretKey("k"))
+ *     .build()) {
+ *   skynet.start();
+ *   int sum = skynet.template().module("game", "room_m").mod(roomId).call("add", Integer.class, 1, 2);
+ * }
+ * }</pre>
+ * Thread-safe. {@link #close()} closes the connections (pending calls fail with
+ * {@link io.frpc.ConnectionLostException}) and the threads and clock it created, not those it was given.
+ */
+public final class SkynetNodes implements AutoCloseable {
+
+  /** The default connect wait: 3 seconds, as frpc's {@code frpc.client.connect-wait}. */
+  public static final Duration DEFAULT_CONNECT_WAIT = Duration.ofSeconds(3);
+  /** The default delay between connection attempts: 1 second, as skynet_fly's client, varied by up to 20%. */
+  public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(1);
+  /** The default TCP connect timeout: 3 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  /** The default handshake timeout: 10 seconds, as long as a skynet_fly server waits for one. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** The default bound of the calls awaiting a response on one connection. */
+  public static final int DEFAULT_MAX_PENDING_CALLS = 10_000;
+  /** The default largest response payload: 16 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = SkynetMessageDecoder.DEFAULT_MAX_MESSAGE_SIZE;
+
+  private final NodeConnections connections;
+  private final SkynetTemplate template;
+  private final EventLoopGroup ownGroup;
+  private final SystemClock ownClock;
+  private final ExecutorService events;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SkynetNodes(Builder builder) {
+    ClientSettings settings = new ClientSettings(new NodeId(builder.svrName, builder.svrId), builder.connectWait,
+        builder.reconnectDelay, builder.connectTimeout, builder.handshakeTimeout, builder.maxPendingCalls,
+        builder.maxMessageSize, SkynetMessageDecoder.DEFAULT_MAX_PARTIAL_MESSAGES);
+    List<RemoteNodeSettings> nodes = new ArrayList<>();
+    for (SkynetRemoteNode node : builder.nodes) {
+      nodes.add(new RemoteNodeSettings(new NodeId(node.svrName(), node.svrId()), node.host(), node.port(),
+          node.secretKey(), node.encrypt()));
+    }
+    this.ownGroup = builder.group == null ? new MultiThreadIoEventLoopGroup(builder.ioThreads,
+        new DefaultThreadFactory("frpc-skynet-io", true), NioIoHandler.newFactory()) : null;
+    this.ownClock = builder.clock == null ? new SystemClock("skynet") : null;
+    this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-skynet-events", true));
+    SkynetNodeListener listener = builder.listener;
+    this.connections = new NodeConnections(settings, nodes, builder.group == null ? ownGroup : builder.group,
+        builder.clock == null ? ownClock : builder.clock, new SessionCounter(),
+        SkynetHandshake.skynetFly(builder.handshakeTimeout), events,
+        new NodeEvents() {
+          @Override
+          public void nodeUp(NodeId node) {
+            listener.nodeUp(node);
+          }
+
+          @Override
+          public void nodeDown(NodeId node) {
+            listener.nodeDown(node);
+          }
+        });
+    this.template = new SkynetTemplate(new SkynetCalls(connections, SkynetPack.withMaxBytes(builder.maxMessageSize),
+        builder.binding));
+  }
+
+  /**
+   * Starts the settings of a client node named {@code svrName} with id {@code svrId}: the identity it gives in
+   * each handshake (skynet_fly's {@code svr_name} and {@code svr_id}).
+   */
+  public static Builder builder(String svrName, int svrId) {
+    return new Builder(svrName, svrId);
+  }
+
+  /** Opens the connection to every node of the map; calls wait for them (the connect wait). Idempotent. */
+  public void start() {
+    if (closed.get()) {
+      throw new IllegalStateException("SkynetNodes is closed");
+    }
+    connections.start();
+  }
+
+  /** The calls to the nodes' modules. */
+  public SkynetTemplate template() {
+    return template;
+  }
+
+  /** Whether a node named {@code svrName} is active. */
+  public boolean isActive(String svrName) {
+    return connections.isActive(svrName);
+  }
+
+  /** Whether node {@code svrName:svrId} is active. */
+  public boolean isActive(String svrName, int svrId) {
+    return connections.isActive(svrName, svrId);
+  }
+
+  /** The ids of the active nodes named {@code svrName}, ascending. */
+  public SortedSet<Integer> activeNodeIds(String svrName) {
+    return connections.activeIds(svrName);
+  }
+
+  /**
+   * Closes the connections (their pending calls fail, waiting calls fail), then the event loops and the clock
+   * this instance created. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    connections.close();
+    if (ownGroup != null) {
+      ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (ownClock != null) {
+      ownClock.close();
+    }
+    events.shutdown();
+  }
+
+  /** Settings of {@link SkynetNodes}; not thread-safe. */
+  public static final class Builder {
+
+    private final String svrName;
+    private final int svrId;
+    private final List<SkynetRemoteNode> nodes = new ArrayList<>();
+    private EventLoopGroup group;
+    private int ioThreads = 1;
+    private FrpcClock clock;
+    private SkynetNodeListener listener = new SkynetNodeListener() { };
+    private Duration connectWait = DEFAULT_CONNECT_WAIT;
+    private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private int maxPendingCalls = DEFAULT_MAX_PENDING_CALLS;
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private LuaBinding binding = LuaBinding.create();
+
+    private Builder(String svrName, int svrId) {
+      this.svrName = Objects.requireNonNull(svrName, "svrName");
+      if (svrName.isBlank()) {
+        throw new IllegalArgumentException("svrName (this node's skynet_fly svr_name) must not be blank");
+      }
+      this.svrId = svrId;
+    }
+
+    /** Adds a node of the node map. */
+    public Builder node(SkynetRemoteNode node) {
+      nodes.add(Objects.requireNonNull(node, "node"));
+      return this;
+    }
+
+    /** Adds nodes of the node map. */
+    public Builder nodes(List<SkynetRemoteNode> more) {
+      more.forEach(this::node);
+      return this;
+    }
+
+    /**
+     * Runs the connections on these NIO event loops, owned by the caller and not shut down by
+     * {@link SkynetNodes#close()}; by default it creates its own ({@link #ioThreads}).
+     */
+    public Builder eventLoopGroup(EventLoopGroup eventLoops) {
+      this.group = Objects.requireNonNull(eventLoops, "eventLoops");
+      return this;
+    }
+
+    /** The number of event loops it creates when given none: 1 by default. */
+    public Builder ioThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("ioThreads must be positive, was " + threads);
+      }
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * The clock of call timeouts and connect waits, owned by the caller; by default a system clock of its own.
+     */
+    public Builder clock(FrpcClock frpcClock) {
+      this.clock = Objects.requireNonNull(frpcClock, "clock");
+      return this;
+    }
+
+    /** Told of nodes becoming active and inactive. */
+    public Builder listener(SkynetNodeListener nodeListener) {
+      this.listener = Objects.requireNonNull(nodeListener, "listener");
+      return this;
+    }
+
+    /**
+     * How long a call or send waits for an active node before failing with
+     * {@link io.frpc.NoNodeConnectedException}; {@link #DEFAULT_CONNECT_WAIT} by default.
+     */
+    public Builder connectWait(Duration wait) {
+      this.connectWait = Objects.requireNonNull(wait, "connectWait");
+      return this;
+    }
+
+    /** The delay before reconnecting a node, varied by up to 20%; {@link #DEFAULT_RECONNECT_DELAY} by default. */
+    public Builder reconnectDelay(Duration delay) {
+      this.reconnectDelay = Objects.requireNonNull(delay, "reconnectDelay");
+      return this;
+    }
+
+    /** How long a TCP connect may take; {@link #DEFAULT_CONNECT_TIMEOUT} by default. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long a handshake may take before the connection is closed (and reconnected later);
+     * {@link #DEFAULT_HANDSHAKE_TIMEOUT} by default. A node whose security settings differ from this map's entry
+     * answers nothing: its connection fails after this long.
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = Objects.requireNonNull(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /**
+     * How many calls may await their responses on one connection; a call beyond fails at once with an
+     * {@link io.frpc.FrpcException}. {@link #DEFAULT_MAX_PENDING_CALLS} by default.
+     */
+    public Builder maxPendingCalls(int max) {
+      this.maxPendingCalls = max;
+      return this;
+    }
+
+    /**
+     * The largest response payload taken (whole, or reassembled from its parts); a larger one closes the
+     * connection. {@link #DEFAULT_MAX_MESSAGE_SIZE} by default.
+     */
+    public Builder maxMessageSize(int bytes) {
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** Binds arguments and results; {@link LuaBinding#create()} by default. */
+    public Builder binding(LuaBinding luaBinding) {
+      this.binding = Objects.requireNonNull(luaBinding, "binding");
+      return this;
+    }
+
+    /**
+     * The client, not connected yet: see {@link SkynetNodes#start()}.
+     *
+     * @throws IllegalArgumentException when a node is in the map twice or a bound is not positive
+     */
+    public SkynetNodes build() {
+      java.util.Set<NodeId> ids = new java.util.HashSet<>();
+      for (SkynetRemoteNode node : nodes) {
+        if (!ids.add(new NodeId(node.svrName(), node.svrId()))) {
+          throw new IllegalArgumentException("skynet node " + node.svrName() + ":" + node.svrId()
+              + " is in the node map twice: give each svr_name and svr_id once");
+        }
+      }
+      if (maxPendingCalls < 1 || maxMessageSize < 1) {
+        throw new IllegalArgumentException("maxPendingCalls and maxMessageSize must be positive, were "
+            + maxPendingCalls + " and " + maxMessageSize);
+      }
+      return new SkynetNodes(this);
+    }
+  }
+}
