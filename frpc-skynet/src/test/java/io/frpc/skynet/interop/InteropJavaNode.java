@@ -4,6 +4,8 @@ import io.frpc.FrpcInstance;
 import io.frpc.FrpcNode;
 import io.frpc.HandlerDefinition;
 import io.frpc.pubsub.FrpcPublisher;
+import io.frpc.skynet.client.SkynetNodes;
+import io.frpc.skynet.client.SkynetRemoteNode;
 import io.frpc.skynet.server.SkynetServer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,13 +24,15 @@ import tools.jackson.databind.JsonNode;
  * module {@code interop_m} — the commands of the Lua node's {@code interop_m.lua}, two instances named "one" and
  * "two", aliases {@code .interop_1}/{@code .interop_2} — to skynet_fly callers on a {@link SkynetServer}, and
  * publishes what that module publishes every 200 ms (channel {@code interop_pub}, states {@code interop_syn},
- * {@code room:1:a}, {@code room:2:a}, {@code room:1:b}) for Lua subscribers. Prints
- * {@code READY} once it listens, then the lines of its own calls to the Lua node (Java → Lua) and
- * {@code JAVA-CALLS-DONE}, and serves until it is killed.
+ * {@code room:1:a}, {@code room:2:a}, {@code room:1:b}) for Lua subscribers. Prints {@code READY} once it
+ * listens, then the lines of its own calls to the Lua node (Java → Lua, {@link InteropJavaCalls}) and
+ * {@code JAVA-CALLS-DONE}, and serves until it is killed. With {@code --bench} it only runs the Java → Lua
+ * benchmark and exits.
  *
  * <pre>
  * InteropJavaNode --svr-name java_s --svr-id 1 --port 27610 [--secret KEY] [--encrypt] [--security LABEL]
  *                 [--lua lua_s:1@127.0.0.1:27600]
+ * InteropJavaNode --bench 10000,1024,5 --lua lua_s:1@127.0.0.1:27600
  * </pre>
  */
 public final class InteropJavaNode {
@@ -165,12 +169,21 @@ public final class InteropJavaNode {
     System.out.println("READY " + svrName + ":" + svrId + (server != null ? " skynet port " + server.address() : ""));
     System.out.flush();
 
+    if (options.containsKey("bench")) {
+      // --bench count,size,runs --lua name:id@host:port: the Java -> Lua benchmark, then exit
+      String[] bench = options.get("bench").split(",");
+      SkynetRemoteNode lua = InteropJavaCalls.remote(options.get("lua"), secret, encrypt);
+      try (SkynetNodes nodes = InteropJavaCalls.connect(svrName, svrId, lua)) {
+        InteropJavaCalls.bench(nodes, lua, Integer.parseInt(bench[0]), Integer.parseInt(bench[1]),
+            Integer.parseInt(bench[2]), System.out);
+      }
+      System.exit(0);
+    }
     if (options.containsKey("lua")) {
-      String security = options.getOrDefault("security", "?");
-      // TODO(issue 26): Java -> Lua calls once SkynetTemplate (frpc-skynet client) is in this tree
-      System.out.println("SKIP " + security + " Java→Lua - every call form: SkynetTemplate is not in this tree yet");
-      System.out.println("SKIP " + security + " Java→Lua - pub/sub: Java subscribes to a Lua publish: not implemented");
-      System.out.println("SKIP " + security + " Java→Lua - state sync: Java follows a Lua pubsyn: not implemented");
+      SkynetRemoteNode lua = InteropJavaCalls.remote(options.get("lua"), secret, encrypt);
+      SkynetNodes nodes = InteropJavaCalls.connect(svrName, svrId, lua);
+      Runtime.getRuntime().addShutdownHook(new Thread(nodes::close));
+      InteropJavaCalls.runChecks(nodes, lua, options.getOrDefault("security", "?"), System.out);
       System.out.println("JAVA-CALLS-DONE");
       System.out.flush();
     }
