@@ -223,10 +223,21 @@ run_checks() {
 	done
 }
 
+# stop_last: stops the process start_lua_node started last
+stop_last() {
+	local pid=${PIDS[-1]}
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset 'PIDS[-1]'
+}
+
+# The servers (Lua node, Java node) stay up; each round starts a Lua caller for one measured run of Lua→Lua and
+# Lua→Java (after its warm-up) and then a Java caller for one of Java→Lua (after its warm-up), so the three take
+# turns through whatever else the machine is doing; the medians are over the rounds.
 run_bench() {
-	local count=${INTEROP_BENCH_CALLS:-10000} runs=${INTEROP_BENCH_RUNS:-5} results="$WORK/lua_c/bench.txt"
-	local lport=$PORT_BASE jport=$((PORT_BASE + 10)) java_nodes="" java_targets=""
-	log "benchmark: $count concurrent ${INTEROP_BENCH_SIZE:-1024}-byte mod calls, $runs runs each (plain)"
+	local count=${INTEROP_BENCH_CALLS:-10000} size=${INTEROP_BENCH_SIZE:-1024} runs=${INTEROP_BENCH_RUNS:-7}
+	local lport=$PORT_BASE jport=$((PORT_BASE + 10)) java_nodes="" java_targets="" round results
+	log "benchmark: $count concurrent $size-byte mod calls, $runs rounds (plain)"
 	write_server_cfg "$WORK/lua_s/bench.lua" 1 "$lport" $((PORT_BASE + 20)) "" 0
 	start_lua_node "$WORK/lua_s" bench.lua
 	sleep 3
@@ -235,25 +246,25 @@ run_bench() {
 		java_nodes=$(node_entry java_s 1 "$jport" "" 0)
 		java_targets=$(target_entry "Lua→Java" java_s 1 "" 0 1)
 	fi
-	write_client_cfg "$WORK/lua_c/bench.lua" 1 $((PORT_BASE + 30)) \
-		"$java_nodes $(node_entry lua_s 1 "$lport" "" 0)" \
-		"$(target_entry "Lua→Lua" lua_s 1 "" 0 0) $java_targets" \
-		interop_bench_m "count = $count, size = ${INTEROP_BENCH_SIZE:-1024}, runs = $runs, out = \"$results\""
-	start_lua_node "$WORK/lua_c" bench.lua
-	wait_for "$results" '^DONE' 1200 || echo "FAIL bench: no DONE in $results (log: $WORK/lua_c/bench.out)"
-	grep '^BENCH' "$results" || true
+	for ((round = 1; round <= runs; round++)); do
+		results="$WORK/lua_c/bench_$round.txt"
+		write_client_cfg "$WORK/lua_c/bench_$round.lua" 1 $((PORT_BASE + 30)) \
+			"$java_nodes $(node_entry lua_s 1 "$lport" "" 0)" \
+			"$(target_entry "Lua→Lua" lua_s 1 "" 0 0) $java_targets" \
+			interop_bench_m "count = $count, size = $size, runs = 1, out = \"$results\""
+		start_lua_node "$WORK/lua_c" "bench_$round.lua"
+		wait_for "$results" '^DONE' 600 || echo "FAIL bench: no DONE in $results (log: $WORK/lua_c/bench_$round.out)"
+		stop_last
+		grep '^BENCH .* run ' "$results" | sed "s/ run 1 / run $round /" || true
+		if [ $HAVE_JAVA = 1 ]; then
+			$NICE java -Xmx512m -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CLASSPATH_JAVA" "$JAVA_NODE" \
+				--svr-name java_c --svr-id 1 --bench "$count,$size,1" --lua "lua_s:1@127.0.0.1:$lport" \
+				>"$WORK/java_bench_calls_$round.out" 2>&1 || true
+			grep '^BENCH .* run ' "$WORK/java_bench_calls_$round.out" | sed "s/ run 1 / run $round /" \
+				|| echo "FAIL bench Java→Lua: see $WORK/java_bench_calls_$round.out"
+		fi
+	done
 	cleanup
-	if [ $HAVE_JAVA = 1 ] && grep -q -- '--bench' "$MODULE_DIR/src/test/java/io/frpc/skynet/interop/InteropJavaNode.java"; then
-		write_server_cfg "$WORK/lua_s/bench.lua" 1 "$lport" $((PORT_BASE + 20)) "" 0
-		start_lua_node "$WORK/lua_s" bench.lua
-		sleep 3
-		$NICE java -Xmx512m -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled -cp "$CLASSPATH_JAVA" "$JAVA_NODE" \
-			--bench "$count,${INTEROP_BENCH_SIZE:-1024},$runs" --lua "lua_s:1@127.0.0.1:$lport" >"$WORK/java_bench_calls.out" 2>&1 || true
-		grep '^BENCH' "$WORK/java_bench_calls.out" || echo "FAIL bench Java→Lua: see $WORK/java_bench_calls.out"
-		cleanup
-	else
-		echo "SKIP bench Java→Lua: needs SkynetTemplate (not in this tree yet)"
-	fi
 }
 
 build_skynet
@@ -263,11 +274,18 @@ out="$WORK/summary.txt"
 if [ "$WHAT" = bench ]; then
 	run_bench > >(tee "$out")
 	sleep 0.5
-	awk '/^BENCH .* median/ { rate[$2] = $4 }
+	# medians over the rounds, and each against Lua→Lua
+	awk '/^BENCH .* run .* calls\/s/ && !/FAIL/ { n[$2]++; r[$2, n[$2]] = $9 }
 		END {
-			if (rate["Lua→Lua"] > 0) for (l in rate) if (l != "Lua→Lua")
-				printf "ratio %s / Lua→Lua = %.2f\n", l, rate[l] / rate["Lua→Lua"]
-		}' "$out"
+			for (l in n) {
+				for (i = 1; i <= n[l]; i++) v[i] = r[l, i]
+				for (i = 1; i <= n[l]; i++) for (j = i + 1; j <= n[l]; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+				m[l] = n[l] % 2 ? v[(n[l] + 1) / 2] : (v[n[l] / 2] + v[n[l] / 2 + 1]) / 2
+				printf "MEDIAN %s %.0f calls/s over %d runs\n", l, m[l], n[l]
+			}
+			if (m["Lua→Lua"] > 0) for (l in m) if (l != "Lua→Lua")
+				printf "RATIO %s / Lua→Lua = %.2f\n", l, m[l] / m["Lua→Lua"]
+		}' "$out" | sort | tee -a "$out"
 	! grep -q 'FAIL' "$out"
 else
 	run_checks > >(tee "$out")
