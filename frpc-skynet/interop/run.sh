@@ -6,8 +6,9 @@
 #
 # <skynet_fly source tree>: a checkout of github.com/huahua132/skynet_fly with its skynet submodule (the huahua132
 # fork) in <tree>/skynet. What is missing in it is built (skynet without jemalloc, ltls.so against the system's
-# OpenSSL, frpcpack.so, lfs.so, cjson.so); this needs gcc, make and libssl-dev (Debian/Ubuntu names; zlib1g-dev is
-# only needed for skynet_fly's optional zlib module, which this run does not use). Nothing is installed for you.
+# OpenSSL, frpcpack.so, lfs.so, cjson.so, skiplist.so); this needs gcc, make and libssl-dev (Debian/Ubuntu names;
+# zlib1g-dev is only needed for skynet_fly's optional zlib module, which this run does not use). Nothing is
+# installed for you.
 # The Java side is built with the Maven wrapper, offline by default (INTEROP_MAVEN_FLAGS="" to allow downloads).
 # Everything generated goes to frpc-skynet/target/skynet-interop/. Ports INTEROP_PORT_BASE (27600) .. +39 on
 # 127.0.0.1. INTEROP_SECURITY="plain secret secret+encrypt" picks the security modes checked. Prints one
@@ -55,6 +56,8 @@ build_skynet() {
 	[ -f luaclib/frpcpack.so ] || { log "building frpcpack.so"; $NICE gcc $CF -Iskynet/skynet-src lualib-src/lua-frpcpack.c -o luaclib/frpcpack.so; }
 	[ -f luaclib/lfs.so ] || { log "building lfs.so"; $NICE gcc $CF -I3rd/luafilesystem/src 3rd/luafilesystem/src/lfs.c -o luaclib/lfs.so; }
 	[ -f luaclib/cjson.so ] || { log "building cjson.so"; $NICE gcc $CF -I3rd/lua-cjson 3rd/lua-cjson/lua_cjson.c 3rd/lua-cjson/strbuf.c 3rd/lua-cjson/fpconv.c -o luaclib/cjson.so; }
+	# watch_syn_client (state sync) needs skynet_fly's skiplist
+	[ -f luaclib/skiplist.so ] || { log "building skiplist.so"; $NICE gcc $CF -I3rd/lua-zset 3rd/lua-zset/skiplist.c 3rd/lua-zset/lua-skiplist.c -o luaclib/skiplist.so; }
 	cd - >/dev/null
 }
 
@@ -106,11 +109,16 @@ start_java_node() {
 	wait_for "$out" '^READY' 60 || { tail -20 "$out" >&2; return 1; }
 }
 
-# wait_for <file> <regex> <seconds>
+# wait_for <file> <regex> <seconds> [<log of the Lua node that writes the file>]: gives up early when that node
+# failed to load one of its modules
 wait_for() {
 	local i
 	for ((i = 0; i < $3 * 5; i++)); do
 		grep -q "$2" "$1" 2>/dev/null && return 0
+		if [ -n "${4:-}" ] && grep -q 'launch_new_module load err' "$4" 2>/dev/null; then
+			grep -m3 -B1 'load err\|not found' "$4" >&2 || true
+			return 1
+		fi
 		sleep 0.2
 	done
 	return 1
@@ -210,7 +218,7 @@ run_checks() {
 			"$java_nodes $lua_nodes" "$java_targets $lua_targets" \
 			interop_check_m "security = \"$sec\", module = \"interop_m\", alias = \".interop_1\", out = \"$results\""
 		start_lua_node "$WORK/lua_c" "check_$id.lua"
-		wait_for "$results" '^DONE' 300 || echo "FAIL $sec Lua caller - finished: no DONE in $results within 300 s (log: $WORK/lua_c/check_$id.out)"
+		wait_for "$results" '^DONE' 300 "$WORK/lua_c/check_$id.out" || echo "FAIL $sec Lua caller - finished: no DONE in $results within 300 s (log: $WORK/lua_c/check_$id.out)"
 		grep -v '^DONE' "$results" 2>/dev/null || true
 		if [ $HAVE_JAVA = 1 ]; then
 			wait_for "$WORK/java_$id.out" '^JAVA-CALLS-DONE' 120 || echo "FAIL $sec Java→Lua - finished: no JAVA-CALLS-DONE in $WORK/java_$id.out"
@@ -253,7 +261,7 @@ run_bench() {
 			"$(target_entry "Lua→Lua" lua_s 1 "" 0 0) $java_targets" \
 			interop_bench_m "count = $count, size = $size, runs = 1, out = \"$results\""
 		start_lua_node "$WORK/lua_c" "bench_$round.lua"
-		wait_for "$results" '^DONE' 600 || echo "FAIL bench: no DONE in $results (log: $WORK/lua_c/bench_$round.out)"
+		wait_for "$results" '^DONE' 600 "$WORK/lua_c/bench_$round.out" || echo "FAIL bench: no DONE in $results (log: $WORK/lua_c/bench_$round.out)"
 		stop_last
 		grep '^BENCH .* run ' "$results" | sed "s/ run 1 / run $round /" || true
 		if [ $HAVE_JAVA = 1 ]; then
