@@ -15,6 +15,7 @@ import io.frpc.skynet.client.SkynetAllNodesAliasCall;
 import io.frpc.skynet.client.SkynetAllNodesBroadcastCall;
 import io.frpc.skynet.client.SkynetAllNodesCall;
 import io.frpc.skynet.client.SkynetBroadcastCall;
+import io.frpc.skynet.client.SkynetChannels;
 import io.frpc.skynet.client.SkynetModuleCall;
 import io.frpc.skynet.client.SkynetNodeListener;
 import io.frpc.skynet.client.SkynetNodes;
@@ -28,6 +29,8 @@ import io.frpc.skynet.internal.client.RemoteNodeSettings;
 import io.frpc.skynet.internal.client.SessionCounter;
 import io.frpc.skynet.internal.client.SkynetCalls;
 import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.client.SkynetWatches;
+import io.frpc.skynet.internal.client.WatchListener;
 import io.frpc.skynet.internal.frame.PackIds;
 import io.frpc.skynet.internal.frame.SkynetFrameException;
 import io.frpc.skynet.internal.frame.SkynetMessage;
@@ -36,6 +39,10 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.frame.SkynetPush;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.frpc.skynet.internal.discovery.SkynetNode;
+import io.frpc.skynet.internal.discovery.RegisteredNodeListener;
+import io.frpc.skynet.internal.discovery.SkynetNodeRegistrar;
+import io.frpc.skynet.internal.discovery.SkynetNodeWatcher;
 import io.frpc.skynet.internal.handshake.SkynetClientHandshake;
 import io.frpc.skynet.internal.handshake.SkynetCrypto;
 import io.frpc.skynet.internal.handshake.SkynetCryptoException;
@@ -49,8 +56,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages of frpc-skynet: a small public API ({@code io.frpc.skynet}: the Lua values, skynet.pack and the
  * binding) that uses none of the internals, the client's API in {@code io.frpc.skynet.client}, the wire format in
- * {@code io.frpc.skynet.internal.frame}, the handshake, the client's connections and calls in
- * {@code io.frpc.skynet.internal.client}, no cycle, only frpc-core's public API and its shared helpers, no Spring.
+ * {@code io.frpc.skynet.internal.frame}, the handshake in {@code io.frpc.skynet.internal.handshake}, the client's
+ * connections, calls and subscriptions in {@code io.frpc.skynet.internal.client}, skynet_fly's Redis registrations
+ * in {@code io.frpc.skynet.internal.discovery} (the only package that uses Spring: Spring Data Redis), no cycle,
+ * only frpc-core's public API and its shared helpers.
  */
 class SkynetPackageMapTest {
 
@@ -69,14 +78,15 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void theClientApiIsTheNodesTheTemplateItsChainsAndTheReply() {
+  void theClientApiIsTheNodesTheTemplateItsChainsTheReplyAndTheChannels() {
     assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.client"))
         .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
         .containsExactlyInAnyOrder(SkynetNodes.class.getName(), SkynetNodes.Builder.class.getName(),
             SkynetRemoteNode.class.getName(), SkynetNodeListener.class.getName(), SkynetTemplate.class.getName(),
             SkynetModuleCall.class.getName(), SkynetBroadcastCall.class.getName(),
             SkynetAllNodesCall.class.getName(), SkynetAllNodesBroadcastCall.class.getName(),
-            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName());
+            SkynetAliasCall.class.getName(), SkynetAllNodesAliasCall.class.getName(), LuaReply.class.getName(),
+            SkynetChannels.class.getName());
   }
 
   @Test
@@ -86,7 +96,8 @@ class SkynetPackageMapTest {
         .containsExactlyInAnyOrder(NodeConnections.class.getName(), ClientSettings.class.getName(),
             RemoteNodeSettings.class.getName(), NodeEvents.class.getName(), SessionCounter.class.getName(),
             SkynetHandshake.class.getName(), CallTarget.class.getName(), CallTarget.Selection.class.getName(),
-            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName());
+            SkynetCalls.class.getName(), SkynetCalls.ReplyDecoder.class.getName(), SkynetWatches.class.getName(),
+            WatchListener.class.getName());
   }
 
   @Test
@@ -110,6 +121,14 @@ class SkynetPackageMapTest {
   }
 
   @Test
+  void theDiscoveryShowsItsRegistrarWatcherListenerAndNode() {
+    assertThat(MODULE.stream().filter(type -> type.getPackageName().equals("io.frpc.skynet.internal.discovery"))
+        .filter(SkynetPackageMapTest::reachableFromOutside).map(JavaClass::getName))
+        .containsExactlyInAnyOrder(SkynetNodeRegistrar.class.getName(), SkynetNodeWatcher.class.getName(),
+            RegisteredNodeListener.class.getName(), SkynetNode.class.getName());
+  }
+
+  @Test
   void theApiUsesNoInternalPackage() {
     noClasses().that().resideInAPackage("io.frpc.skynet")
         .should().dependOnClassesThat().resideInAPackage("io.frpc.skynet.internal..")
@@ -122,10 +141,11 @@ class SkynetPackageMapTest {
   }
 
   @Test
-  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndNoSpring() {
+  void onlyFrpcCoresPublicApiAndSharedHelpersAreUsedAndSpringOnlyByTheRedisDiscovery() {
     // io.frpc.internal itself holds the helpers other modules share (escaping untrusted text, back-off, names)
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..", "org.springframework..")
-        .check(MODULE);
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.frpc.internal.*..").check(MODULE);
+    noClasses().that().resideOutsideOfPackage("io.frpc.skynet.internal.discovery")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..").check(MODULE);
   }
 
   /** Public, and so is every type it is nested in. */

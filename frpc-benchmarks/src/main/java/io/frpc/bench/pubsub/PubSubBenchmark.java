@@ -1,7 +1,7 @@
 package io.frpc.bench.pubsub;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.bench.RedisProcess;
+import io.frpc.test.redis.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,8 @@ public final class PubSubBenchmark {
     long start = System.nanoTime();
     List<PubSubResult> results = new ArrayList<>();
     String redisVersion;
-    try (RedisProcess redis = RedisProcess.start(); RedisPubSub redisPubSub = new RedisPubSub(redis.port())) {
+    try (TestRedis redis = TestRedis.startEmbedded(TestRedis.Options.defaults());
+        RedisPubSub redisPubSub = new RedisPubSub(redis.host(), redis.port())) {
       redisVersion = redisPubSub.serverVersion();
       System.err.println("Redis " + redisVersion + " on port " + redis.port());
       FrpcPubSub frpc = new FrpcPubSub();

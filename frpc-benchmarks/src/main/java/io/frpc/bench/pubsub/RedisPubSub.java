@@ -1,7 +1,6 @@
 package io.frpc.bench.pubsub;
 
 import io.frpc.bench.Await;
-import io.frpc.bench.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
@@ -26,8 +25,8 @@ final class RedisPubSub implements PubSubSystem, AutoCloseable {
 
   private final RedisClient client;
 
-  RedisPubSub(int port) {
-    this.client = RedisClient.create(RedisURI.create(RedisProcess.HOST, port));
+  RedisPubSub(String host, int port) {
+    this.client = RedisClient.create(RedisURI.create(host, port));
   }
 
   @Override

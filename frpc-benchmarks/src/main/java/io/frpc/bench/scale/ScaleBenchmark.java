@@ -1,7 +1,7 @@
 package io.frpc.bench.scale;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.bench.RedisProcess;
+import io.frpc.test.redis.TestRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,12 +31,12 @@ public final class ScaleBenchmark {
     int nodes = args.length > 4 ? Integer.parseInt(args[4]) : 50;
     DiscoveryScale.Result discovery;
     FanOutScale.Result fanOut;
-    try (RedisProcess redis = RedisProcess.start()) {
+    try (TestRedis redis = TestRedis.startEmbedded(TestRedis.Options.defaults())) {
       System.err.println("Redis on port " + redis.port() + "; part 1: " + registrations + " registrations, "
           + watchers + " watchers");
       discovery = DiscoveryScale.run(redis.port(), registrations, watchers, measured);
     }
-    try (RedisProcess redis = RedisProcess.start()) {
+    try (TestRedis redis = TestRedis.startEmbedded(TestRedis.Options.defaults())) {
       System.err.println("Redis on port " + redis.port() + "; part 2: one caller, " + nodes + " nodes");
       fanOut = FanOutScale.run(redis.port(), nodes);
     }

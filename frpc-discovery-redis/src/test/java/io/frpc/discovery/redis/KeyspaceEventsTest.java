@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.frpc.discovery.redis.RedisNodes.Node;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.frpc.discovery.redis.RedisNodes.Node;
 
 /** The keyspace notifications discovery relies on, and what happens where they cannot be configured. */
 class KeyspaceEventsTest {
@@ -49,7 +51,7 @@ class KeyspaceEventsTest {
 
     @Test
     void theOperatorIsToldWhatToSetAndNodesAreStillFoundByTheResync(TestRedis redis) {
-      try (RedisNodes nodes = new RedisNodes(redis)) {
+      try (RedisNodes nodes = new RedisNodes(RedisDeployment.standalone(redis))) {
         Node lobby = nodes.lobby(1, resyncInterval(Duration.ofSeconds(1)));
         nodes.game(1);
 
@@ -70,7 +72,8 @@ class KeyspaceEventsTest {
     void theSettingIsLeftAloneAndTheMissingFlagsAreNamed(TestRedis redis) {
       redis.execute("CONFIG", "SET", "notify-keyspace-events", "Ex");
       String before = redis.execute("CONFIG", "GET", "notify-keyspace-events").split("\n")[1];
-      try (CapturedLogs logs = CapturedLogs.of("io.frpc"); RedisNodes nodes = new RedisNodes(redis)) {
+      try (CapturedLogs logs = CapturedLogs.of("io.frpc");
+          RedisNodes nodes = new RedisNodes(RedisDeployment.standalone(redis))) {
         nodes.lobby(1, keyspaceEventsLeftAlone());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream().anyMatch(message ->

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.frpc.FrpcNode;
 import io.frpc.HandlerDefinition;
 import io.frpc.NodeEventLog;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +24,7 @@ class PlainJavaRedisDiscoveryTest {
 
   @Test
   void aNodeFindsAnotherThroughRedisCallsItAndSeesItLeave(TestRedis redis) {
-    LettuceConnectionFactory connections = redis.connectionFactory();
+    LettuceConnectionFactory connections = RedisDeployment.standalone(redis).connectionFactory();
     List<String> events = new CopyOnWriteArrayList<>();
     FrpcNode game = FrpcNode.builder("game", 1).listen("127.0.0.1", 0)
         .handler(HandlerDefinition.of("greeter", null, 1, self -> new Greeter()))

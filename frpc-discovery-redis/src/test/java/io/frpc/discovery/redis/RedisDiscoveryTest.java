@@ -13,7 +13,10 @@ import ch.qos.logback.classic.Level;
 import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.UnknownNodeNameException;
+import io.frpc.discovery.redis.RedisNodes.Node;
 import io.frpc.internal.protocol.FrameType;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import io.frpc.testing.CapturedLogs;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.frpc.discovery.redis.RedisNodes.Node;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,10 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
 class RedisDiscoveryTest {
 
   private final TestRedis redis;
+  private final RedisDeployment standalone;
   private RedisNodes nodes;
 
   RedisDiscoveryTest(TestRedis redis) {
     this.redis = redis;
+    this.standalone = RedisDeployment.standalone(redis);
   }
 
   @BeforeEach
@@ -44,7 +48,7 @@ class RedisDiscoveryTest {
     if (!redis.isRunning()) {
       redis.start();
     }
-    nodes = new RedisNodes(redis);
+    nodes = new RedisNodes(standalone);
   }
 
   @AfterEach
@@ -77,7 +81,7 @@ class RedisDiscoveryTest {
     Node game = nodes.game(1, notRegistering());
     awaitWatching(lobby);
 
-    try (ManualRegistration registration = new ManualRegistration(redis,
+    try (ManualRegistration registration = new ManualRegistration(standalone,
         game.discovery().settings(), local(game).id(), port(game), local(game).bootId())) {
       long registered = System.nanoTime();
       registration.start();
@@ -156,7 +160,7 @@ class RedisDiscoveryTest {
     awaitWatching(lobby);
     RedisDiscoverySettings settings = lobby.discovery().settings();
     try (FakeNode frozen = new FakeNode("game", 1, "boot-frozen");
-        ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1),
+        ManualRegistration registration = new ManualRegistration(standalone, settings, new NodeId("game", 1),
             frozen.port(), "boot-frozen").start()) {
       await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
       long froze = System.nanoTime();
@@ -220,7 +224,7 @@ class RedisDiscoveryTest {
     RedisDiscoverySettings settings = lobby.discovery().settings();
     // the old process: registered, connected, then silent like a machine that died without closing its sockets
     try (FakeNode old = new FakeNode("game", 1, "boot-old");
-        ManualRegistration first = new ManualRegistration(redis, settings, new NodeId("game", 1), old.port(),
+        ManualRegistration first = new ManualRegistration(standalone, settings, new NodeId("game", 1), old.port(),
             "boot-old").start()) {
       await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
       old.freeze();
@@ -401,7 +405,7 @@ class RedisDiscoveryTest {
   private ManualRegistration registeredAndSeen(Node game,
       Node lobby) {
     awaitWatching(lobby);
-    ManualRegistration registration = new ManualRegistration(redis,
+    ManualRegistration registration = new ManualRegistration(standalone,
         game.discovery().settings(), local(game).id(), port(game), local(game).bootId()).start();
     await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
     return registration;

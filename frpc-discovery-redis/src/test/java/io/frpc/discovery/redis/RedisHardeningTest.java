@@ -11,8 +11,11 @@ import ch.qos.logback.classic.Level;
 import io.frpc.AuthenticationException;
 import io.frpc.FrpcNode;
 import io.frpc.NodeId;
+import io.frpc.discovery.redis.RedisNodes.Node;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.security.SharedSecrets;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import io.frpc.testing.CapturedLogs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import io.frpc.discovery.redis.RedisNodes.Node;
 
 /**
  * No Redis entry and no Redis fault may hijack a node, hide it or tear down healthy connections: against
@@ -51,11 +53,13 @@ class RedisHardeningTest {
   private static final RedisNodes.Option SECRET = RedisNodes.Option.secret("the-shared-secret-of-this-cluster");
 
   private final TestRedis redis;
+  private final RedisDeployment standalone;
   private RedisNodes nodes;
   private CapturedLogs logs;
 
   RedisHardeningTest(TestRedis redis) {
     this.redis = redis;
+    this.standalone = RedisDeployment.standalone(redis);
   }
 
   @BeforeEach
@@ -63,7 +67,7 @@ class RedisHardeningTest {
     if (!redis.isRunning()) {
       redis.start();
     }
-    nodes = new RedisNodes(redis);
+    nodes = new RedisNodes(standalone);
     logs = CapturedLogs.of("io.frpc");
   }
 
@@ -97,8 +101,8 @@ class RedisHardeningTest {
     RedisNodeDiscovery discovery = lobby.discovery();
     await().atMost(Duration.ofSeconds(10)).until(() -> discovery.health().healthy());
     try (FakeNode node = new FakeNode("game", 1, "boot-1");
-        ManualRegistration registration = new ManualRegistration(redis, discovery.settings(), new NodeId("game", 1),
-            node.port(), "boot-1").start()) {
+        ManualRegistration registration = new ManualRegistration(standalone, discovery.settings(),
+            new NodeId("game", 1), node.port(), "boot-1").start()) {
       await().atMost(Duration.ofSeconds(5)).until(() -> frpc(lobby).isActive("game", 1));
 
       redis.execute("SET", nodes.key(1), "not a registration", "PX", "60000");
@@ -175,8 +179,8 @@ class RedisHardeningTest {
     Node lobby = watchingLobby();
     RedisDiscoverySettings settings = lobby.discovery().settings();
     try (FakeNode node = new FakeNode("game", 1, "boot-tls");
-        ManualRegistration registration = new ManualRegistration(redis, settings, new NodeId("game", 1), node.port(),
-            "boot-tls", true).start()) {
+        ManualRegistration registration = new ManualRegistration(standalone, settings, new NodeId("game", 1),
+            node.port(), "boot-tls", true).start()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> logs.messages(Level.WARN).stream()
           .anyMatch(message -> message.contains("game:1 registered a TLS listener")
               && message.contains("set frpc.client.ssl.bundle")));
@@ -441,22 +445,14 @@ class RedisHardeningTest {
 
   @Test
   void anAclUserAllowedTheKeyspaceChannelsOnlyStillDiscovers() {
-    RedisDeployment restricted = new RedisDeployment() {
-      @Override
-      public List<String> springArguments() {
-        return List.of();
-      }
-
-      @Override
-      public LettuceConnectionFactory connectionFactory() {
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(redis.host(), redis.port());
-        server.setUsername("keyspace-only");
-        server.setPassword("its-password");
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(server);
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
-      }
+    RedisDeployment restricted = () -> {
+      RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(redis.host(), redis.port());
+      server.setUsername("keyspace-only");
+      server.setPassword("its-password");
+      LettuceConnectionFactory factory = new LettuceConnectionFactory(server);
+      factory.afterPropertiesSet();
+      factory.start();
+      return factory;
     };
     try (RedisNodes restrictedNodes = new RedisNodes(restricted)) {
       // Redis compares a PSUBSCRIBE pattern literally with the ones a user is allowed

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.frpc.discovery.redis.RedisNodes.Node;
+import io.frpc.test.redis.RedisServerExtension;
+import io.frpc.test.redis.TestRedis;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +31,7 @@ class RedisSteadyStateTest {
 
   @Test
   void aQuietClusterCostsOneCommandPerNodePerSecondAndNoWatcherReads(TestRedis redis) {
-    try (RedisNodes nodes = new RedisNodes(redis)) {
+    try (RedisNodes nodes = new RedisNodes(RedisDeployment.standalone(redis))) {
       Node lobby1 = nodes.lobby(1);
       Node lobby2 = nodes.lobby(2);
       for (int id = 1; id <= NODES; id++) {

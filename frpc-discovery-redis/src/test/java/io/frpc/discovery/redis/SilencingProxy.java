@@ -55,11 +55,6 @@ final class SilencingProxy implements RedisDeployment, AutoCloseable {
   }
 
   @Override
-  public List<String> springArguments() {
-    return List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + listener.getLocalPort());
-  }
-
-  @Override
   public LettuceConnectionFactory connectionFactory() {
     LettuceConnectionFactory factory =
         new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", listener.getLocalPort()));

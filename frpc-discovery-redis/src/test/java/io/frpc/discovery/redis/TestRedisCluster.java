@@ -2,6 +2,8 @@ package io.frpc.discovery.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.test.redis.RedisAdmin;
+import io.frpc.test.redis.RedisProcess;
 import io.lettuce.core.cluster.SlotHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,28 +59,23 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
       int last = (i + 1) * SlotHash.SLOT_COUNT / MASTERS - 1;
       List<String> command = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
       IntStream.rangeClosed(first, last).forEach(slot -> command.add(Integer.toString(slot)));
-      admin.execute(processes.get(i).port(), command.toArray(String[]::new));
+      runOn(processes.get(i).port(), command.toArray(String[]::new));
     }
     int meetingPoint = processes.get(0).port();
     for (RedisProcess node : processes.subList(1, processes.size())) {
-      admin.execute(meetingPoint, "CLUSTER", "MEET", RedisProcess.HOST, Integer.toString(node.port()));
+      runOn(meetingPoint, "CLUSTER", "MEET", RedisProcess.HOST, Integer.toString(node.port()));
     }
     await("every node knows every other").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .until(() -> processes.stream().allMatch(node -> nodes(node.port()).size() == processes.size()));
     for (int i = 0; i < MASTERS; i++) {
-      String masterId = admin.execute(processes.get(i).port(), "CLUSTER", "MYID");
-      admin.execute(processes.get(MASTERS + i).port(), "CLUSTER", "REPLICATE", masterId);
+      String masterId = runOn(processes.get(i).port(), "CLUSTER", "MYID");
+      runOn(processes.get(MASTERS + i).port(), "CLUSTER", "REPLICATE", masterId);
     }
     await("cluster ok and replicas in sync").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .until(() -> processes.stream().allMatch(node -> admin.execute(node.port(), "CLUSTER", "INFO")
+        .until(() -> processes.stream().allMatch(node -> runOn(node.port(), "CLUSTER", "INFO")
             .contains("cluster_state:ok"))
             && processes.subList(MASTERS, processes.size()).stream().allMatch(replica ->
-                admin.execute(replica.port(), "INFO", "replication").contains("master_link_status:up")));
-  }
-
-  @Override
-  public List<String> springArguments() {
-    return List.of("--spring.data.redis.cluster.nodes=" + String.join(",", addresses()));
+                runOn(replica.port(), "INFO", "replication").contains("master_link_status:up")));
   }
 
   @Override
@@ -114,7 +111,7 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
 
   /** Runs a command about {@code key} on the master serving it. */
   String execute(String key, String... command) {
-    return admin.execute(masterPortOf(key), command);
+    return runOn(masterPortOf(key), command);
   }
 
   /** Crashes (SIGKILL) the master serving {@code key} and returns its port. */
@@ -129,40 +126,40 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
     await("failover of " + key + " away from port " + formerPort).atMost(atMost).pollInterval(Duration.ofMillis(50))
         .ignoreExceptions().until(() -> masterPortOf(key) != formerPort && processes.stream()
             .filter(RedisProcess::isRunning)
-            .allMatch(node -> admin.execute(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok")));
+            .allMatch(node -> runOn(node.port(), "CLUSTER", "INFO").contains("cluster_state:ok")));
   }
 
   /** Starts a new master that serves no slot yet, joins it to the cluster and returns its port. */
   int addMaster() {
     RedisProcess added = RedisProcess.clusterNode(folder, NODE_TIMEOUT);
     processes.add(added);
-    String id = admin.execute(added.port(), "CLUSTER", "MYID");
-    admin.execute(livePorts().get(0), "CLUSTER", "MEET", RedisProcess.HOST, Integer.toString(added.port()));
-    List<String> ids = livePorts().stream().map(port -> admin.execute(port, "CLUSTER", "MYID")).toList();
+    String id = runOn(added.port(), "CLUSTER", "MYID");
+    runOn(livePorts().get(0), "CLUSTER", "MEET", RedisProcess.HOST, Integer.toString(added.port()));
+    List<String> ids = livePorts().stream().map(port -> runOn(port, "CLUSTER", "MYID")).toList();
     await("the added master and every node know each other").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100)).until(() -> ids.stream().allMatch(admin.execute(added.port(), "CLUSTER",
-            "NODES")::contains) && livePorts().stream().allMatch(port -> admin.execute(port, "CLUSTER", "NODES")
+        .pollInterval(Duration.ofMillis(100)).until(() -> ids.stream().allMatch(runOn(added.port(), "CLUSTER",
+            "NODES")::contains) && livePorts().stream().allMatch(port -> runOn(port, "CLUSTER", "NODES")
                 .contains(id))
-            && admin.execute(added.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
+            && runOn(added.port(), "CLUSTER", "INFO").contains("cluster_state:ok"));
     return added.port();
   }
 
   /** Moves {@code slot} and its keys to the master at {@code toPort}, the way a resharding tool does. */
   void moveSlot(int slot, int toPort) {
     int fromPort = masterPortOfSlot(slot);
-    String from = admin.execute(fromPort, "CLUSTER", "MYID");
-    String to = admin.execute(toPort, "CLUSTER", "MYID");
+    String from = runOn(fromPort, "CLUSTER", "MYID");
+    String to = runOn(toPort, "CLUSTER", "MYID");
     String slotText = Integer.toString(slot);
-    admin.execute(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", from);
-    admin.execute(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", to);
-    for (String keys = admin.execute(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100"); !keys.isEmpty();
-        keys = admin.execute(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100")) {
+    runOn(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", from);
+    runOn(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", to);
+    for (String keys = runOn(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100"); !keys.isEmpty();
+        keys = runOn(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100")) {
       for (String key : keys.split("\n")) {
-        admin.execute(fromPort, "MIGRATE", RedisProcess.HOST, Integer.toString(toPort), key, "0", "5000");
+        runOn(fromPort, "MIGRATE", RedisProcess.HOST, Integer.toString(toPort), key, "0", "5000");
       }
     }
-    admin.execute(toPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
-    admin.execute(fromPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
+    runOn(toPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
+    runOn(fromPort, "CLUSTER", "SETSLOT", slotText, "NODE", to);
     await("every node sees slot " + slot + " on port " + toPort).atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> livePorts().stream().allMatch(port -> nodes(port).stream()
@@ -175,14 +172,23 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
 
   /** {@code CLUSTER NODES} as {@code port} sees it. */
   private List<Node> nodes(int port) {
-    return admin.execute(port, "CLUSTER", "NODES").lines().filter(line -> !line.isBlank()).map(Node::parse).toList();
+    return runOn(port, "CLUSTER", "NODES").lines().filter(line -> !line.isBlank()).map(Node::parse).toList();
+  }
+
+  /** Runs {@code command} on the process at {@code port}. */
+  private String runOn(int port, String... command) {
+    return admin.execute(RedisProcess.HOST, port, command);
   }
 
   @Override
   public void close() {
     admin.close();
     processes.forEach(RedisProcess::close);
-    RedisProcess.delete(folder);
+    try {
+      Files.deleteIfExists(folder); // each process deleted its own folder in it
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** One line of {@code CLUSTER NODES}: the node's port, role, health and slot ranges. */

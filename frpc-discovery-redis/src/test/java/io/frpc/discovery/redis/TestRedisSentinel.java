@@ -2,6 +2,8 @@ package io.frpc.discovery.redis;
 
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.test.redis.RedisAdmin;
+import io.frpc.test.redis.RedisProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,13 +67,6 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
   }
 
   @Override
-  public List<String> springArguments() {
-    return List.of("--spring.data.redis.sentinel.master=" + MASTER_NAME,
-        "--spring.data.redis.sentinel.nodes=" + String.join(",", sentinels.stream().map(RedisProcess::address)
-            .toList()));
-  }
-
-  @Override
   public LettuceConnectionFactory connectionFactory() {
     RedisSentinelConfiguration configuration = new RedisSentinelConfiguration();
     configuration.master(MASTER_NAME);
@@ -86,7 +81,7 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
   int masterPort() {
     for (RedisProcess sentinel : sentinels) {
       try {
-        String address = admin.execute(sentinel.port(), "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
+        String address = runOn(sentinel.port(), "SENTINEL", "get-master-addr-by-name", MASTER_NAME);
         return Integer.parseInt(address.split("\n")[1]);
       } catch (RuntimeException e) {
         // ask the next one
@@ -97,7 +92,7 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
 
   /** Runs a command on the current master. */
   String execute(String... command) {
-    return admin.execute(masterPort(), command);
+    return runOn(masterPort(), command);
   }
 
   /** Crashes the current master (SIGKILL) and returns its former port. */
@@ -112,13 +107,13 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
     await("failover away from port " + formerPort).atMost(atMost).pollInterval(Duration.ofMillis(50))
         .ignoreExceptions().until(() -> {
           int port = masterPort();
-          return port != formerPort && admin.execute(port, "ROLE").startsWith("master");
+          return port != formerPort && runOn(port, "ROLE").startsWith("master");
         });
   }
 
   /** The sentinel's view of the master: {@code SENTINEL MASTER} as field name to value. */
   private Map<String, String> masterState(RedisProcess sentinel) {
-    String[] lines = admin.execute(sentinel.port(), "SENTINEL", "MASTER", MASTER_NAME).split("\n");
+    String[] lines = runOn(sentinel.port(), "SENTINEL", "MASTER", MASTER_NAME).split("\n");
     Map<String, String> state = new HashMap<>();
     for (int i = 0; i + 1 < lines.length; i += 2) {
       state.put(lines[i], lines[i + 1]);
@@ -126,11 +121,20 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
     return state;
   }
 
+  /** Runs {@code command} on the process at {@code port}. */
+  private String runOn(int port, String... command) {
+    return admin.execute(RedisProcess.HOST, port, command);
+  }
+
   @Override
   public void close() {
     admin.close();
     sentinels.forEach(RedisProcess::close);
     servers.forEach(RedisProcess::close);
-    RedisProcess.delete(folder);
+    try {
+      Files.deleteIfExists(folder); // each process deleted its own folder in it
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

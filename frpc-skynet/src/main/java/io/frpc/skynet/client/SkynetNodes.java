@@ -10,6 +10,7 @@ import io.frpc.skynet.internal.client.RemoteNodeSettings;
 import io.frpc.skynet.internal.client.SessionCounter;
 import io.frpc.skynet.internal.client.SkynetCalls;
 import io.frpc.skynet.internal.client.SkynetHandshake;
+import io.frpc.skynet.internal.client.SkynetWatches;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
 import io.frpc.time.FrpcClock;
 import io.frpc.time.SystemClock;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * This Java node's RPC connections to the skynet_fly nodes of a static node map, as skynet_fly's
  * {@code frpc_client_m} keeps them: one connection per node, opened by {@link #start()}, each introduced by the
  * handshake with this node's own svr_name and svr_id, and reconnected about every second after a failure or a
- * close. A node is active once its handshake completed. {@link #template()} calls the modules of active nodes.
+ * close. A node is active once its handshake completed. {@link #template()} calls the modules of active nodes;
+ * {@link #channels(String)} subscribes to the channels and states they publish (over a second, "watch" connection
+ * per node, opened on the first subscription).
  * <pre>{@code
  * try (SkynetNodes skynet = SkynetNodes.builder("java_node", 1)
  *     .node(SkynetRemoteNode.of("game", 1, "10.0.0.5:9688"))
@@ -58,9 +62,16 @@ public final class SkynetNodes implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_CALLS = 10_000;
   /** The default largest response payload: 16 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = SkynetMessageDecoder.DEFAULT_MAX_MESSAGE_SIZE;
+  /** The default backlog of a subscription's listener: 10,000 messages, as frpc's subscriber backlog. */
+  public static final int DEFAULT_SUBSCRIBER_BACKLOG = 10_000;
+  /** The default bound of the channels, state channels and patterns followed on one node's watch connection. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 10_000;
 
   private final NodeConnections connections;
   private final SkynetTemplate template;
+  private final SkynetWatches watches;
+  private final LuaBinding binding;
+  private final ExecutorService ownListenerExecutor;
   private final EventLoopGroup ownGroup;
   private final SystemClock ownClock;
   private final ExecutorService events;
@@ -79,23 +90,33 @@ public final class SkynetNodes implements AutoCloseable {
         new DefaultThreadFactory("frpc-skynet-io", true), NioIoHandler.newFactory()) : null;
     this.ownClock = builder.clock == null ? new SystemClock("skynet") : null;
     this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-skynet-events", true));
+    this.ownListenerExecutor = builder.listenerExecutor == null
+        ? Executors.newCachedThreadPool(new DefaultThreadFactory("frpc-skynet-listeners", true)) : null;
     SkynetNodeListener listener = builder.listener;
-    this.connections = new NodeConnections(settings, nodes, builder.group == null ? ownGroup : builder.group,
-        builder.clock == null ? ownClock : builder.clock, new SessionCounter(),
+    EventLoopGroup group = builder.group == null ? ownGroup : builder.group;
+    FrpcClock clock = builder.clock == null ? ownClock : builder.clock;
+    SessionCounter sessions = new SessionCounter();
+    SkynetPack pack = SkynetPack.withMaxBytes(builder.maxMessageSize);
+    this.binding = builder.binding;
+    this.watches = new SkynetWatches(settings, nodes, group, clock, sessions, pack,
+        builder.listenerExecutor == null ? ownListenerExecutor : builder.listenerExecutor, builder.subscriberBacklog,
+        builder.maxSubscriptionsPerConnection);
+    this.connections = new NodeConnections(settings, nodes, group, clock, sessions,
         SkynetHandshake.skynetFly(builder.handshakeTimeout), events,
         new NodeEvents() {
           @Override
           public void nodeUp(NodeId node) {
+            watches.nodeUp(node);
             listener.nodeUp(node);
           }
 
           @Override
           public void nodeDown(NodeId node) {
+            watches.nodeDown(node);
             listener.nodeDown(node);
           }
         });
-    this.template = new SkynetTemplate(new SkynetCalls(connections, SkynetPack.withMaxBytes(builder.maxMessageSize),
-        builder.binding));
+    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding));
   }
 
   /**
@@ -117,6 +138,17 @@ public final class SkynetNodes implements AutoCloseable {
   /** The calls to the nodes' modules. */
   public SkynetTemplate template() {
     return template;
+  }
+
+  /**
+   * Subscriptions to the channels of the nodes named {@code svrName} (skynet_fly's {@code watch_client} and
+   * {@code watch_syn_client}): one watch connection per node, opened on the first subscription once the node is
+   * active, closed with the last one.
+   *
+   * @throws io.frpc.UnknownNodeNameException (when subscribing) if no node of the map has this name
+   */
+  public SkynetChannels channels(String svrName) {
+    return new SkynetChannels(watches, binding, svrName, null);
   }
 
   /** Whether a node named {@code svrName} is active. */
@@ -143,6 +175,7 @@ public final class SkynetNodes implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    watches.close();
     connections.close();
     if (ownGroup != null) {
       ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -151,6 +184,9 @@ public final class SkynetNodes implements AutoCloseable {
       ownClock.close();
     }
     events.shutdown();
+    if (ownListenerExecutor != null) {
+      ownListenerExecutor.shutdown();
+    }
   }
 
   /** Settings of {@link SkynetNodes}; not thread-safe. */
@@ -170,6 +206,9 @@ public final class SkynetNodes implements AutoCloseable {
     private int maxPendingCalls = DEFAULT_MAX_PENDING_CALLS;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private LuaBinding binding = LuaBinding.create();
+    private Executor listenerExecutor;
+    private int subscriberBacklog = DEFAULT_SUBSCRIBER_BACKLOG;
+    private int maxSubscriptionsPerConnection = DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
 
     private Builder(String svrName, int svrId) {
       this.svrName = Objects.requireNonNull(svrName, "svrName");
@@ -272,6 +311,35 @@ public final class SkynetNodes implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the listeners of {@link SkynetNodes#channels(String) subscriptions}, each subscription's one at a time;
+     * owned by the caller. By default a cached pool of daemon threads of its own, shut down by
+     * {@link SkynetNodes#close()}.
+     */
+    public Builder listenerExecutor(Executor executor) {
+      this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
+      return this;
+    }
+
+    /**
+     * Messages one subscription may queue for a listener that is behind; more are dropped and counted.
+     * {@link #DEFAULT_SUBSCRIBER_BACKLOG} by default. State versions do not count: a newer one replaces the queued.
+     */
+    public Builder subscriberBacklog(int messages) {
+      this.subscriberBacklog = messages;
+      return this;
+    }
+
+    /**
+     * Channels, state channels and patterns followed on one node's watch connection (each once, however many
+     * subscriptions share it); a subscription beyond is refused on that node ({@code refused} of its listener).
+     * {@link #DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION} by default.
+     */
+    public Builder maxSubscriptionsPerConnection(int max) {
+      this.maxSubscriptionsPerConnection = max;
+      return this;
+    }
+
     /** Binds arguments and results; {@link LuaBinding#create()} by default. */
     public Builder binding(LuaBinding luaBinding) {
       this.binding = Objects.requireNonNull(luaBinding, "binding");
@@ -291,9 +359,10 @@ public final class SkynetNodes implements AutoCloseable {
               + " is in the node map twice: give each svr_name and svr_id once");
         }
       }
-      if (maxPendingCalls < 1 || maxMessageSize < 1) {
-        throw new IllegalArgumentException("maxPendingCalls and maxMessageSize must be positive, were "
-            + maxPendingCalls + " and " + maxMessageSize);
+      if (maxPendingCalls < 1 || maxMessageSize < 1 || subscriberBacklog < 1 || maxSubscriptionsPerConnection < 1) {
+        throw new IllegalArgumentException("maxPendingCalls, maxMessageSize, subscriberBacklog and"
+            + " maxSubscriptionsPerConnection must be positive, were " + maxPendingCalls + ", " + maxMessageSize
+            + ", " + subscriberBacklog + " and " + maxSubscriptionsPerConnection);
       }
       return new SkynetNodes(this);
     }

@@ -17,6 +17,7 @@ import io.frpc.skynet.SkynetFormatException;
 import io.frpc.skynet.SkynetPack;
 import io.frpc.skynet.internal.frame.SkynetRequest;
 import io.frpc.skynet.internal.frame.SkynetResponse;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -228,13 +229,17 @@ public final class SkynetCalls {
     }, target.timeout().toNanos(), TimeUnit.NANOSECONDS);
     SkynetRequest request = new SkynetRequest(target.packId(true), target.module(),
         target.instanceName() == null ? "" : target.instanceName(), call.session, target.modKey(), true, payload);
-    active.channel().writeAndFlush(request).addListener(written -> {
+    // The listener goes on the promise before the write: added after it, it could run after a close that followed
+    // the write (notified as a task of its own), and the call would be taken for never sent.
+    ChannelPromise promise = active.channel().newPromise();
+    promise.addListener(written -> {
       if (written.isSuccess()) {
         registered.written = true;
       } else if (dispatcher.remove(registered)) {
         registered.response.completeExceptionally(writeFailure(node, written.cause()));
       }
     });
+    active.channel().writeAndFlush(request, promise);
     CompletableFuture<R> result = new CompletableFuture<>();
     call.response.whenComplete((response, failure) -> {
       if (failure != null) {

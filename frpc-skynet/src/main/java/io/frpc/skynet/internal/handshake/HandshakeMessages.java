@@ -45,6 +45,28 @@ final class HandshakeMessages {
     return new SkynetResponse(session, true, PACK.pack(LuaValue.of(text)));
   }
 
+  /**
+   * Text a peer chose, fit for a log line or an exception message: at most 120 characters, control and format
+   * characters escaped as Java's unicode escapes (a backslash, {@code u} and four hex digits).
+   */
+  static String printable(Object peerText) {
+    String text = String.valueOf(peerText);
+    StringBuilder out = new StringBuilder();
+    int limit = Math.min(text.length(), 120);
+    for (int i = 0; i < limit; i++) {
+      char c = text.charAt(i);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return text.length() > limit ? out.append("...(").append(text.length()).append(" chars)").toString()
+        : out.toString();
+  }
+
   /** The first value of a reply's payload when it is a string, else {@code null}. */
   static LuaString replyText(byte[] payload) {
     List<LuaValue> values = PACK.unpack(payload);

@@ -63,6 +63,8 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
   private byte[] privateKey;
   private byte[] desKey;
   private ScheduledFuture<?> deadline;
+  /** The peer's address, for messages (a closed channel no longer has it). */
+  private Object peer;
 
   /**
    * A handshake that presents this node to the server.
@@ -109,6 +111,7 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
     if (step != Step.NOT_STARTED) {
       return;
     }
+    peer = ctx.channel().remoteAddress();
     deadline = ctx.executor().schedule(() -> fail(ctx, "no answer within " + timeout.toMillis() + " ms to "
         + describe(step) + explainSilence()), timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (security.challenged()) {
@@ -130,7 +133,8 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!(msg instanceof SkynetResponse response)) {
-      fail(ctx, "the server sent " + msg + " during the handshake, where only responses belong");
+      fail(ctx, "the server sent " + HandshakeMessages.printable(msg) + " during the handshake, where only responses"
+          + " belong");
       return;
     }
     if (response.session() != expectedSession) {
@@ -140,7 +144,7 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
     }
     if (!response.ok()) {
       fail(ctx, "the server answered " + describe(step) + " with the error \""
-          + new String(response.payload(), StandardCharsets.UTF_8) + "\"");
+          + HandshakeMessages.printable(new String(response.payload(), StandardCharsets.UTF_8)) + "\"");
       return;
     }
     LuaString text;
@@ -179,7 +183,8 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
       }
       case CHALLENGE_CHECKED -> {
         if (!text.utf8().equals(HandshakeMessages.OK)) {
-          fail(ctx, "the server did not accept our answer to its challenge: it said " + text);
+          fail(ctx, "the server did not accept our answer to its challenge: it said "
+              + HandshakeMessages.printable(text));
           return;
         }
         step = Step.IDENTITY;
@@ -187,9 +192,10 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
       }
       case IDENTITY -> {
         if (text.utf8().equals(HandshakeMessages.SECRET_KEY_ERR)) {
-          fail(ctx, "the server refused our secret key (\"secret_key err\"): configure the server's secret_key");
+          fail(ctx, "the server refused our secret key (\"secret_key err\"): ours differs from the server's"
+              + " secret_key");
         } else if (!text.utf8().equals(HandshakeMessages.OK)) {
-          fail(ctx, "the server did not accept our identity: it said " + text);
+          fail(ctx, "the server did not accept our identity: it said " + HandshakeMessages.printable(text));
         } else {
           complete(ctx);
         }
@@ -259,7 +265,7 @@ public final class SkynetClientHandshake extends ChannelInboundHandlerAdapter {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake with " + ctx.channel().remoteAddress()
+    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake with " + peer
         + " failed: " + reason));
     ctx.close();
   }

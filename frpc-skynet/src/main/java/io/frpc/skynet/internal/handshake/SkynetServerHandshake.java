@@ -12,8 +12,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +71,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
   private byte[] challenge;
   private byte[] desKey;
   private ScheduledFuture<?> deadline;
+  /** The peer's address, for messages (a closed channel no longer has it). */
+  private Object peer;
 
   /**
    * A handshake that admits clients configured with the same security.
@@ -107,6 +109,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     if (step != Step.NOT_STARTED) {
       return;
     }
+    peer = ctx.channel().remoteAddress();
     step = security.challenged() ? Step.CHALLENGE : Step.IDENTITY;
     deadline = ctx.executor().schedule(() -> fail(ctx, "it did not complete the handshake within "
         + timeout.toMillis() + " ms"), timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -122,7 +125,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!(msg instanceof SkynetRequest request) || request.packId() != HandshakeMessages.PACK_ID) {
-      log.debug("Dropped {} from {}: it came before the handshake completed", msg, ctx.channel().remoteAddress());
+      log.debug("Dropped {} from {}: it came before the handshake completed", HandshakeMessages.printable(msg),
+          peer);
       return;
     }
     if (request.payload().length > HandshakeMessages.MAX_PAYLOAD_BYTES) {
@@ -164,7 +168,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       LuaValue stepNumber = table.get("step");
       long expected = step.ordinal() - Step.CHALLENGE.ordinal() + 1;
       if (!(stepNumber instanceof LuaInteger number) || number.value() != expected) {
-        fail(ctx, "it sent " + (stepNumber.isNil() ? "a table without step" : "step " + stepNumber) + " where step "
+        fail(ctx, "it sent " + (stepNumber.isNil() ? "a table without step"
+            : "step " + HandshakeMessages.printable(stepNumber)) + " where step "
             + expected + " belongs" + (stepNumber.isNil() && table.get("svr_name") instanceof LuaString
             ? " (its identity without the challenge: it has neither secret_key nor is_encrypt, this server has)"
             : ""));
@@ -195,7 +200,7 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       }
       case CHALLENGE_ANSWER -> {
         if (!(table.get("challenge") instanceof LuaString answer)
-            || !Arrays.equals(answer.bytes(), SkynetCrypto.hmac64(challenge, desKey))) {
+            || !MessageDigest.isEqual(answer.bytes(), SkynetCrypto.hmac64(challenge, desKey))) {
           fail(ctx, "its answer to the challenge (step 3) is wrong or missing");
           return;
         }
@@ -218,11 +223,11 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (secretKey != null && !(table.get("secret_key") instanceof LuaString key
-        && Arrays.equals(key.bytes(), secretKey))) {
+        && MessageDigest.isEqual(key.bytes(), secretKey))) {
       step = Step.FAILED;
       deadline.cancel(false);
-      ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from "
-          + ctx.channel().remoteAddress() + " (" + svrName.utf8() + ":" + svrId.value()
+      ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer
+          + " (" + HandshakeMessages.printable(svrName.utf8()) + ":" + svrId.value()
           + ") failed: its secret_key differs from this server's"));
       ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.SECRET_KEY_ERR))
           .addListener(ChannelFutureListener.CLOSE);
@@ -230,15 +235,15 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     }
     LuaValue isWatch = table.get("is_watch");
     boolean watch = !(isWatch instanceof LuaNil) && !LuaBoolean.FALSE.equals(isWatch);
-    SkynetPeerIdentified peer = new SkynetPeerIdentified(svrName.utf8(), svrId.value(), watch, desKey,
+    SkynetPeerIdentified identified = new SkynetPeerIdentified(svrName.utf8(), svrId.value(), watch, desKey,
         security.encryptsPayloads(watch));
     step = Step.DONE;
     deadline.cancel(false);
     ctx.writeAndFlush(HandshakeMessages.reply(session, HandshakeMessages.OK));
-    if (peer.encryptPayloads()) {
-      ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forServer(desKey, peer.clusterName()));
+    if (identified.encryptPayloads()) {
+      ctx.pipeline().addAfter(ctx.name(), null, SkynetPayloadCipher.forServer(desKey, identified.clusterName()));
     }
-    ctx.fireUserEventTriggered(peer);
+    ctx.fireUserEventTriggered(identified);
     ctx.pipeline().remove(this);
   }
 
@@ -257,8 +262,8 @@ public final class SkynetServerHandshake extends ChannelInboundHandlerAdapter {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from "
-        + ctx.channel().remoteAddress() + " failed: " + reason));
+    ctx.fireExceptionCaught(new SkynetHandshakeException("skynet_fly handshake from " + peer + " failed: "
+        + reason));
     ctx.close();
   }
 

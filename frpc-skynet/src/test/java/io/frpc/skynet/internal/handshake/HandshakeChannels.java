@@ -1,5 +1,6 @@
 package io.frpc.skynet.internal.handshake;
 
+import io.frpc.skynet.internal.frame.SkynetMessage;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder;
 import io.frpc.skynet.internal.frame.SkynetMessageDecoder.Direction;
 import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
@@ -63,6 +64,40 @@ final class HandshakeChannels {
       buf.release();
     }
     return out.toByteArray();
+  }
+
+  /** The wire bytes of a message. */
+  static byte[] frame(SkynetMessage message) {
+    ByteBuf buf = Unpooled.buffer();
+    SkynetMessageEncoder.write(message, buf);
+    byte[] bytes = ByteBufUtil.getBytes(buf);
+    buf.release();
+    return bytes;
+  }
+
+  /** Moves bytes both ways between a client and a server until neither has more to say. */
+  static void shuttle(EmbeddedChannel client, EmbeddedChannel server) {
+    while (true) {
+      byte[] toServer = written(client);
+      if (toServer.length > 0 && server.isOpen()) {
+        arrive(server, toServer);
+      }
+      byte[] toClient = written(server);
+      if (toClient.length > 0 && client.isOpen()) {
+        arrive(client, toClient);
+      }
+      if (toServer.length > 0 || toClient.length > 0) {
+        continue;
+      }
+      // a side closes its end only once what it wrote before has arrived
+      if (!server.isOpen() && client.isOpen()) {
+        client.close();
+      } else if (!client.isOpen() && server.isOpen()) {
+        server.close();
+      } else {
+        return;
+      }
+    }
   }
 
   /** Bytes arriving from the peer. */

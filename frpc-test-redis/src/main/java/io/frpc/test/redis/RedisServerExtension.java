@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import java.util.Objects;
 import org.junit.jupiter.api.extension.AfterAllCallback;

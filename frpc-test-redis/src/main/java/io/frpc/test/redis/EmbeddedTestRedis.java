@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

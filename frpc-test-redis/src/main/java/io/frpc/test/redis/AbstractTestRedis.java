@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,18 +1,24 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * A real Redis server for tests.
  *
- * <p>Project rule: Redis is never mocked. {@link #start(Options)} runs Redis in Docker (Testcontainers) when a
- * Docker engine is available and otherwise starts the embedded Redis binary
- * ({@code com.github.codemonstur:embedded-redis}) on a free port of {@code 127.0.0.1}. Both variants run
- * without persistence ({@code save ""}, {@code appendonly no}), so every (re)start begins with an empty data
- * set.
+ * <p>{@link #start(Options)} runs Redis in Docker (Testcontainers, image {@code redis:7.2}) when Testcontainers is
+ * on the class path and a Docker engine is available, and otherwise starts the Redis binary shipped in
+ * {@code com.github.codemonstur:embedded-redis} (Redis 6.2 on Linux and macOS, 5.0 on Windows) on a free port of
+ * {@code 127.0.0.1}; {@link #startEmbedded(Options)} and {@link #startInDocker(Options)} make that choice
+ * yourself. Both variants run without persistence ({@code save ""}, {@code appendonly no}), so every (re)start
+ * begins with an empty data set.
+ *
+ * <pre>{@code
+ * try (TestRedis redis = TestRedis.start(TestRedis.Options.defaults())) {
+ *   redis.execute("SET", "greeting", "hello");
+ *   // point the code under test at redis.host() and redis.port()
+ * }
+ * }</pre>
  *
  * <p>The admin methods ({@link #flushAll()}, {@link #commandCalls()}, {@link #resetStats()},
  * {@link #execute(String...)}) each open a short-lived Lettuce connection (RESP2). Those connections issue a
@@ -22,7 +28,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>Instances are thread-safe; obtain one through {@link RedisServerExtension} or {@link #start(Options)} and
  * {@linkplain #close() close} it when done.
  */
-public interface TestRedis extends RedisDeployment, AutoCloseable {
+public interface TestRedis extends AutoCloseable {
+
+  /** The Docker image {@link #startInDocker(Options)} runs. */
+  String DOCKER_IMAGE = "redis:7.2";
 
   /**
    * Host name or address clients connect to.
@@ -90,34 +99,53 @@ public interface TestRedis extends RedisDeployment, AutoCloseable {
    */
   String execute(String... command);
 
-  @Override
-  default List<String> springArguments() {
-    return List.of("--spring.data.redis.host=" + host(), "--spring.data.redis.port=" + port());
-  }
-
-  @Override
-  default LettuceConnectionFactory connectionFactory() {
-    LettuceConnectionFactory factory = new LettuceConnectionFactory(host(), port());
-    factory.afterPropertiesSet();
-    factory.start();
-    return factory;
-  }
-
   /** Stops the server for good and frees everything it used (process or container, temp files, clients). */
   @Override
   void close();
 
   /**
-   * Starts a new server: Docker (Testcontainers) when available, else the embedded binary on a free port.
+   * Starts a new server: in Docker when Testcontainers is on the class path and finds an engine, else the
+   * embedded binary on a free port of {@code 127.0.0.1}.
    *
    * @param options server options, e.g. {@link Options#defaults()}
    * @return a running server; close it when done
+   * @throws IllegalStateException if the server does not come up
    */
   static TestRedis start(Options options) {
     Objects.requireNonNull(options, "options");
-    return DockerTestRedis.isDockerAvailable()
+    return DockerEngine.isAvailable()
         ? DockerTestRedis.start(options)
         : EmbeddedTestRedis.start(options);
+  }
+
+  /**
+   * Starts a new server from the embedded Redis binary on a free port of {@code 127.0.0.1}, whether or not Docker
+   * is available (for example where measurements must not depend on the machine having Docker).
+   *
+   * @param options server options, e.g. {@link Options#defaults()}
+   * @return a running server; close it when done
+   * @throws IllegalStateException if the server does not come up
+   */
+  static TestRedis startEmbedded(Options options) {
+    return EmbeddedTestRedis.start(Objects.requireNonNull(options, "options"));
+  }
+
+  /**
+   * Starts a new server in Docker (image {@code redis:7.2}); needs {@code com.redis:testcontainers-redis} on the
+   * class path and a Docker engine.
+   *
+   * @param options server options, e.g. {@link Options#defaults()}
+   * @return a running server; close it when done
+   * @throws IllegalStateException if Testcontainers is missing, no Docker engine is available or the container
+   *     does not come up
+   */
+  static TestRedis startInDocker(Options options) {
+    Objects.requireNonNull(options, "options");
+    if (!DockerEngine.isAvailable()) {
+      throw new IllegalStateException("Redis in Docker needs com.redis:testcontainers-redis on the class path and a "
+          + "Docker engine; use TestRedis.start(options) to fall back to the embedded binary");
+    }
+    return DockerTestRedis.start(options);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,14 +15,19 @@ import java.util.stream.Stream;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * One redis-server process, a data server or a sentinel, run from the binary shipped in
- * {@code com.github.codemonstur:embedded-redis} on {@code 127.0.0.1} with persistence off. Its output goes to
- * a log file in its own folder. {@link #kill()} ends it like a crash (SIGKILL); {@link #start()} runs it again
- * on the same port.
+ * One redis-server process, a data server, a Redis Cluster node or a Sentinel, run from the binary shipped in
+ * {@code com.github.codemonstur:embedded-redis} on {@code 127.0.0.1} with persistence off: the building block of
+ * deployments of several processes (replication, Sentinel, Cluster) that a test forms with {@link RedisAdmin}.
+ * A single server is simpler as a {@link TestRedis}.
+ *
+ * <p>Each process has a folder of its own (its working directory and {@code redis.log}, its output) inside the
+ * parent folder it was given. {@link #kill()} ends it like a crash (SIGKILL); {@link #start()} runs it again on
+ * the same port; {@link #close()} ends it for good and deletes its folder. Thread-safe.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
-  static final String HOST = "127.0.0.1";
+  /** The address every process binds to. */
+  public static final String HOST = "127.0.0.1";
 
   private final Path folder;
   private final int port;
@@ -35,13 +40,28 @@ final class RedisProcess implements AutoCloseable {
     this.command = command;
   }
 
-  /** A data server in a new sub-folder of {@code parent}, with extra {@code --name value} settings. */
-  static RedisProcess server(Path parent, String... settings) {
+  /**
+   * Starts a data server on a free port, e.g. a replica with {@code server(folder, "--replicaof", HOST, port)}.
+   *
+   * @param parent the folder in which the process gets a folder of its own
+   * @param settings extra redis-server settings as {@code --name value} arguments
+   * @return the running process, answering {@code PING}
+   * @throws java.io.UncheckedIOException if it does not come up
+   */
+  public static RedisProcess server(Path parent, String... settings) {
     return server(parent, freePort(), settings);
   }
 
-  /** A Redis Cluster node: a data server whose cluster bus port ({@code port + 10000}) is free too. */
-  static RedisProcess clusterNode(Path parent, Duration nodeTimeout) {
+  /**
+   * Starts a Redis Cluster node (not yet part of a cluster) on a free port whose cluster bus port
+   * ({@code port + 10000}) is free too.
+   *
+   * @param parent the folder in which the process gets a folder of its own
+   * @param nodeTimeout the node's {@code cluster-node-timeout}
+   * @return the running process, answering {@code PING}
+   * @throws java.io.UncheckedIOException if it does not come up
+   */
+  public static RedisProcess clusterNode(Path parent, Duration nodeTimeout) {
     while (true) {
       int port = freePort();
       if (port + 10_000 <= 65_535 && isFree(port + 10_000)) {
@@ -60,10 +80,17 @@ final class RedisProcess implements AutoCloseable {
   }
 
   /**
-   * A sentinel watching the master named {@code master} at {@code masterPort}, judging it down after
-   * {@code downAfter} and agreeing with {@code quorum} sentinels.
+   * Starts a Sentinel on a free port, watching the master named {@code master} at {@code HOST:masterPort}.
+   *
+   * @param parent the folder in which the process gets a folder of its own
+   * @param master the master's name
+   * @param masterPort the master's port on {@link #HOST}
+   * @param quorum how many sentinels must agree that the master is down
+   * @param downAfter how long the master must be unreachable to be judged down
+   * @return the running process, answering {@code PING}
+   * @throws java.io.UncheckedIOException if it does not come up
    */
-  static RedisProcess sentinel(Path parent, String master, int masterPort, int quorum, Duration downAfter) {
+  public static RedisProcess sentinel(Path parent, String master, int masterPort, int quorum, Duration downAfter) {
     int port = freePort();
     Path folder = folder(parent, "sentinel-" + port);
     Path config = folder.resolve("sentinel.conf");
@@ -83,20 +110,41 @@ final class RedisProcess implements AutoCloseable {
     return started(new RedisProcess(folder, port, List.of(binary(), config.toString(), "--sentinel")));
   }
 
-  int port() {
+  /**
+   * The process's port on {@link #HOST}; it stays the same across {@link #kill()} and {@link #start()}.
+   *
+   * @return the port
+   */
+  public int port() {
     return port;
   }
 
-  String address() {
+  /**
+   * The process's address as Redis clients and Spring properties write it.
+   *
+   * @return {@code 127.0.0.1:port}
+   */
+  public String address() {
     return HOST + ":" + port;
   }
 
-  synchronized boolean isRunning() {
+  /**
+   * Whether the process is alive.
+   *
+   * @return {@code true} between {@link #start()} and {@link #kill()}
+   */
+  public synchronized boolean isRunning() {
     return process != null && process.isAlive();
   }
 
-  /** Runs the process (again), returning once it answers PING. */
-  synchronized void start() {
+  /**
+   * Runs the process again on the same port (after {@link #kill()}), returning once it answers {@code PING}; does
+   * nothing if it runs. A data server comes back empty; a Sentinel or Cluster node with the configuration it
+   * had rewritten.
+   *
+   * @throws java.io.UncheckedIOException if it does not come up
+   */
+  public synchronized void start() {
     if (isRunning()) {
       return;
     }
@@ -114,8 +162,8 @@ final class RedisProcess implements AutoCloseable {
     }
   }
 
-  /** Ends the process at once, like a crash or a pulled plug, and waits until it is gone. */
-  synchronized void kill() {
+  /** Ends the process at once, like a crash or a pulled plug (SIGKILL), and waits until it is gone. */
+  public synchronized void kill() {
     if (process == null) {
       return;
     }
@@ -130,9 +178,13 @@ final class RedisProcess implements AutoCloseable {
     process = null;
   }
 
+  /** Ends the process (SIGKILL) and deletes its folder. */
   @Override
-  public void close() {
+  public synchronized void close() {
     kill();
+    if (Files.exists(folder)) {
+      delete(folder);
+    }
   }
 
   private static RedisProcess started(RedisProcess process) {

@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -17,20 +17,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs any command on one Redis process (server or sentinel) over a short-lived Lettuce connection (RESP2),
- * rendering the reply as text the way {@link TestRedis#execute(String...)} documents.
+ * Runs any command on any Redis process (a data server, a Cluster node or a Sentinel) over a short-lived
+ * connection (RESP2), rendering the reply as text the way {@link TestRedis#execute(String...)} documents. For
+ * deployments of several processes ({@link RedisProcess}); a single server has {@link TestRedis#execute(String...)}.
+ *
+ * <p>Thread-safe. Holds one Lettuce client; {@linkplain #close() close} it when done.
  */
-final class RedisAdmin implements AutoCloseable {
+public final class RedisAdmin implements AutoCloseable {
 
   private final RedisClient client = RedisClient.create();
 
-  RedisAdmin() {
+  /** A new admin client; it connects only for each {@link #execute(String, int, String...)}. */
+  public RedisAdmin() {
     client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).autoReconnect(false).build());
   }
 
-  /** Runs {@code command} on {@code 127.0.0.1:port}. */
-  String execute(int port, String... command) {
-    RedisURI uri = RedisURI.builder().withHost(RedisProcess.HOST).withPort(port)
+  /**
+   * Runs a command on the Redis process at {@code host:port}, e.g.
+   * {@code execute("127.0.0.1", port, "CLUSTER", "INFO")}.
+   *
+   * @param host the process's host
+   * @param port the process's port
+   * @param command the command name followed by its arguments
+   * @return the reply rendered as {@link TestRedis#execute(String...)} describes
+   * @throws io.lettuce.core.RedisCommandExecutionException if Redis answers with an error
+   * @throws io.lettuce.core.RedisConnectionException if nothing answers at {@code host:port}
+   */
+  public String execute(String host, int port, String... command) {
+    RedisURI uri = RedisURI.builder().withHost(host).withPort(port)
         .withTimeout(Duration.ofSeconds(10)).build();
     try (StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8, uri)) {
       return dispatch(connection.sync(), command);
@@ -49,12 +63,13 @@ final class RedisAdmin implements AutoCloseable {
     return redis.dispatch(new RawCommand(command[0]), new RenderedOutput(), args);
   }
 
+  /** Shuts the client down. */
   @Override
   public void close() {
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 
-  /** A command name as Lettuce protocol keyword, for {@link #execute(String...)}. */
+  /** A command name as Lettuce protocol keyword. */
   private static final class RawCommand implements ProtocolKeyword {
     private final String name;
 

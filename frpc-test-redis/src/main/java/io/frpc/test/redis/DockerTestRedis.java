@@ -1,11 +1,8 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import com.redis.testcontainers.RedisContainer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -15,10 +12,12 @@ import org.testcontainers.utility.DockerImageName;
  * port is released, clients see "connection refused"); {@link #start()} creates a new container whose port
  * is bound to the same host port, so data is empty after a restart. Persistence is off via the command line
  * ({@code --save "" --appendonly no}), and without {@code CONFIG} via {@code --rename-command CONFIG ""}.
+ *
+ * <p>Only used after {@link DockerEngine#isAvailable()}: this class needs Testcontainers on the class path.
  */
 final class DockerTestRedis extends AbstractTestRedis {
 
-  private static final DockerImageName IMAGE = DockerImageName.parse("redis:7.2");
+  private static final DockerImageName IMAGE = DockerImageName.parse(DOCKER_IMAGE);
 
   private RedisContainer container; // guarded by this
   private String host; // set by the first start
@@ -26,23 +25,6 @@ final class DockerTestRedis extends AbstractTestRedis {
 
   private DockerTestRedis(TestRedis.Options options) {
     super(options);
-  }
-
-  /** Whether a Docker engine can be used; never throws. */
-  static boolean isDockerAvailable() {
-    // Testcontainers logs an ERROR when it finds no engine; ask it only where an engine may be.
-    boolean engineMayExist = System.getenv("DOCKER_HOST") != null
-        || Files.exists(Path.of("/var/run/docker.sock"))
-        || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run",
-            "docker.sock"));
-    if (!engineMayExist) {
-      return false;
-    }
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
   }
 
   /** Starts Redis in a new container. */

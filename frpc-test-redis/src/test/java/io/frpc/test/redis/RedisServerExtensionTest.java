@@ -1,4 +1,4 @@
-package io.frpc.discovery.redis;
+package io.frpc.test.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
