@@ -222,11 +222,11 @@ end
 
 -- pub/sub and state sync: the node publishes every 200 ms (interop_m.lua, InteropJavaNode)
 local function run_watch(cfg, target)
-	if cfg.security == "secret" then
+	if cfg.security == "secret" and not target.java then
 		-- skynet_fly's client encrypts its watch requests whenever its handshake had the challenge, and its server only
-		-- decrypts them with is_encrypt: Lua subscribers cannot subscribe to a Lua node either
+		-- decrypts them with is_encrypt (the Java node serves what the client sends)
 		line("SKIP", target, "-", "pub/sub and state sync",
-			"skynet_fly's own client cannot subscribe with secret_key and no is_encrypt (not to a Lua node either)")
+			"skynet_fly's own server cannot read its own client's watch requests with secret_key and no is_encrypt")
 		return
 	end
 	local cluster = target.svr_name .. ":" .. target.svr_id

@@ -1,8 +1,13 @@
 package io.frpc.skynet.interop;
 
 import io.frpc.AllNodesReply;
+import io.frpc.NodeId;
 import io.frpc.RemoteCallException;
+import io.frpc.pubsub.ChannelMessage;
+import io.frpc.pubsub.StateUpdate;
+import io.frpc.pubsub.Subscription;
 import io.frpc.skynet.client.SkynetAliasCall;
+import io.frpc.skynet.client.SkynetChannels;
 import io.frpc.skynet.client.SkynetModuleCall;
 import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.client.SkynetRemoteNode;
@@ -17,8 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import tools.jackson.databind.DeserializationFeature;
@@ -27,8 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Java → Lua half of the interop run: {@link SkynetTemplate} calls the Lua node's {@code interop_m} in every mode
- * (one node by id, round-robin over the nodes of the name, all nodes) and every pack id, and prints one line per
- * check in run.sh's format; and the Java → Lua benchmark.
+ * (one node by id, round-robin over the nodes of the name, all nodes) and every pack id, subscribes to what it
+ * publishes ({@link SkynetNodes#channels}), and prints one line per check in run.sh's format; and the Java → Lua
+ * benchmark.
  */
 final class InteropJavaCalls {
 
@@ -98,9 +107,65 @@ final class InteropJavaCalls {
         calls.line(!connected, "wrong secret_key refused", connected ? "connected!" : "not connected within 5 s");
       }
     }
-    // TODO(issue 26): pub/sub and state sync are not implemented on the Java side yet
-    calls.skip("pub/sub: Java subscribes to a Lua publish", "not implemented");
-    calls.skip("state sync: Java follows a Lua pubsyn", "not implemented");
+    if (active) {
+      calls.runWatch(nodes, lua);
+    }
+  }
+
+  /**
+   * Pub/sub and state sync: the Lua node's interop_m publishes every 200 ms ({@code interop_pub} {tick = i},
+   * {@code interop_syn} {state = i}, {@code room:1:a}, {@code room:2:a}, {@code room:1:b} {room = channel, n = i}).
+   */
+  private void runWatch(SkynetNodes nodes, SkynetRemoteNode remote) {
+    if (remote.secretKey() != null && !remote.encrypt()) {
+      skip("pub/sub and state sync", "skynet_fly's server cannot read watch requests with secret_key and no is_encrypt"
+          + " (its own client's neither; docs/skynet.md)");
+      return;
+    }
+    List<ChannelMessage<Map>> messages = new CopyOnWriteArrayList<>();
+    List<StateUpdate<Map>> states = new CopyOnWriteArrayList<>();
+    List<StateUpdate<Map>> rooms = new CopyOnWriteArrayList<>();
+    SkynetChannels channels = nodes.channels(svrName).node(svrId);
+    try (Subscription pub = channels.subscribe("interop_pub", Map.class, messages::add);
+        Subscription syn = channels.watchState("interop_syn", Map.class, states::add);
+        Subscription pattern = channels.watchState("room:*:a", Map.class, rooms::add)) {
+      sleep(3000);
+    } catch (RuntimeException e) {
+      line(false, "pub/sub and state sync", e.toString());
+      return;
+    }
+    NodeId lua = new NodeId(svrName, svrId);
+    follows("pub/sub: channels.subscribe gets each publish", "tick", 5,
+        messages.stream().map(m -> Map.entry(m.node().id(), m.payload())).toList(), lua);
+    follows("state sync: channels.watchState follows each version", "state", 2,
+        states.stream().map(u -> Map.entry(u.node().id(), u.value())).toList(), lua);
+    Set<String> names = new TreeSet<>();
+    for (StateUpdate<Map> update : rooms) {
+      names.add(update.channel() + (update.node().id().equals(lua) ? "" : " from " + update.node().id()));
+    }
+    line(names.equals(Set.of("room:1:a", "room:2:a")),
+        "pattern state sync: watchState(room:*:a) follows room:1:a and room:2:a, not room:1:b",
+        rooms.size() + " updates of " + String.join(",", names));
+  }
+
+  /** At least {@code least} values from the Lua node, {@code field} growing from one to the next. */
+  private void follows(String what, String field, int least, List<Map.Entry<NodeId, Map>> got, NodeId lua) {
+    long previous = Long.MIN_VALUE;
+    String bad = null;
+    List<Object> sequence = new ArrayList<>();
+    for (Map.Entry<NodeId, Map> entry : got) {
+      Object value = entry.getValue() == null ? null : entry.getValue().get(field);
+      sequence.add(value);
+      if (bad == null && (!entry.getKey().equals(lua) || !(value instanceof Number n) || n.longValue() <= previous)) {
+        bad = entry.toString();
+      }
+      if (value instanceof Number n) {
+        previous = n.longValue();
+      }
+    }
+    line(got.size() >= least && bad == null, what, got.size() + " messages from " + lua + ", " + field + " "
+        + (sequence.isEmpty() ? "-" : sequence.get(0) + " .. " + sequence.get(sequence.size() - 1))
+        + (bad == null ? "" : ", unexpected: " + bad + " in " + sequence));
   }
 
   private void line(boolean ok, String what, String detail) {
