@@ -143,4 +143,30 @@ class SkynetServerTest {
       assertThat(caller.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
     }
   }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAsTheyArrive() throws Exception {
+    server = SkynetServer.builder(node).listen("127.0.0.1", 0).maxConnections(2).build();
+    server.start();
+    try (LuaPeer first = new LuaPeer(clients, server.address(), SkynetSecurity.NONE, false).ready();
+        LuaPeer second = new LuaPeer(clients, server.address(), SkynetSecurity.NONE, false).ready();
+        LuaPeer third = new LuaPeer(clients, server.address(), SkynetSecurity.NONE, false)) {
+      assertThat(third.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(call(first, PackIds.BALANCE_CALL, 0, LuaString.of("add"), new LuaInteger(1), new LuaInteger(1)))
+          .containsExactly(new LuaInteger(2));
+      assertThat(second.channel.isActive()).isTrue();
+    }
+  }
+
+  @Test
+  void aRequestLargerThanTheMaximumClosesItsConnection() throws Exception {
+    server = SkynetServer.builder(node).listen("127.0.0.1", 0).maxMessageSize(40_000).build();
+    server.start();
+    try (LuaPeer caller = new LuaPeer(clients, server.address(), SkynetSecurity.NONE, false).ready()) {
+      // announced in a head frame of parts: refused before the parts arrive
+      caller.request(PackIds.BALANCE_CALL, "calc", "", 0, true, LuaString.of("big"),
+          LuaString.of("x".repeat(100_000)));
+      assertThat(caller.channel.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }

@@ -5,9 +5,15 @@ import io.frpc.NodeId;
 import io.frpc.skynet.client.SkynetNodeListener;
 import io.frpc.skynet.client.SkynetNodes;
 import io.frpc.skynet.client.SkynetRemoteNode;
+import io.frpc.discovery.redis.RedisNodeDiscovery;
 import io.frpc.skynet.client.SkynetTemplate;
+import io.frpc.skynet.internal.discovery.SkynetNodeRegistrar;
+import io.frpc.skynet.internal.handshake.SkynetSecurity;
 import io.frpc.skynet.server.SkynetServer;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,6 +24,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * skynet_fly interop ({@code frpc-skynet} on the class path): with {@code frpc.skynet.server.enabled=true}, a
@@ -25,10 +34,14 @@ import org.springframework.context.annotation.Bean;
  * {@code frpc.skynet.client.enabled=true}, {@link SkynetNodes} connected to the skynet_fly nodes of
  * {@code frpc.skynet.client.nodes} and their {@link SkynetTemplate}. Both start after the node and stop before it.
  */
-@AutoConfiguration(after = FrpcAutoConfiguration.class)
+@AutoConfiguration(after = FrpcAutoConfiguration.class,
+    afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(SkynetServer.class)
 @EnableConfigurationProperties(FrpcSkynetProperties.class)
 public final class FrpcSkynetAutoConfiguration {
+
+  /** After the node's own phase: started once the node runs, stopped before it drains. */
+  private static final int SKYNET_PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
   @Bean
   @ConditionalOnMissingBean
@@ -52,7 +65,7 @@ public final class FrpcSkynetAutoConfiguration {
   @ConditionalOnMissingBean(name = "frpcSkynetServerLifecycle")
   @ConditionalOnProperty(name = "frpc.skynet.server.enabled", havingValue = "true")
   SmartLifecycle frpcSkynetServerLifecycle(SkynetServer server) {
-    return new PhasedLifecycle(server::start, server::close);
+    return new PhasedLifecycle(SKYNET_PHASE, server::start, server::close);
   }
 
   @Bean(destroyMethod = "close")
@@ -104,7 +117,49 @@ public final class FrpcSkynetAutoConfiguration {
   @ConditionalOnMissingBean(name = "frpcSkynetNodesLifecycle")
   @ConditionalOnBean(SkynetNodes.class)
   SmartLifecycle frpcSkynetNodesLifecycle(SkynetNodes nodes) {
-    return new PhasedLifecycle(nodes::start, nodes::close);
+    return new PhasedLifecycle(SKYNET_PHASE, nodes::start, nodes::close);
+  }
+
+  /**
+   * skynet_fly's Redis registry ({@code frpc.skynet.server.register=redis}): once the listener runs, it is registered
+   * the way a skynet_fly frpc_server registers, for skynet_fly nodes that find servers through Redis; the registration
+   * stops before the listener does.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(StringRedisTemplate.class)
+  @ConditionalOnProperty(name = "frpc.skynet.server.enabled", havingValue = "true")
+  static class SkynetRedisRegistration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "frpcSkynetRedisRegistration")
+    @ConditionalOnProperty(name = "frpc.skynet.server.register", havingValue = "redis")
+    SmartLifecycle frpcSkynetRedisRegistration(SkynetServer server, FrpcNode node, FrpcSkynetProperties properties,
+        RedisConnectionFactory connections) {
+      FrpcSkynetProperties.Server settings = properties.getServer();
+      String svrName = settings.getSvrName() != null ? settings.getSvrName() : node.id().name();
+      int svrId = settings.getSvrId() != null ? settings.getSvrId() : node.id().id();
+      String host = settings.getAdvertisedHost() != null ? settings.getAdvertisedHost()
+          : RedisNodeDiscovery.advertisedHost(settings.getHost());
+      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "frpc-skynet-registry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      AtomicReference<SkynetNodeRegistrar> registrar = new AtomicReference<>();
+      return new PhasedLifecycle(SmartLifecycle.DEFAULT_PHASE - 256, () -> {
+        SkynetNodeRegistrar started = new SkynetNodeRegistrar(new StringRedisTemplate(connections), svrName, svrId,
+            host + ":" + server.address().getPort(), new SkynetSecurity(settings.getSecretKey(), settings.isEncrypt()),
+            scheduler);
+        started.start();
+        registrar.set(started);
+      }, () -> {
+        SkynetNodeRegistrar running = registrar.getAndSet(null);
+        if (running != null) {
+          running.close();
+        }
+        scheduler.shutdownNow();
+      });
+    }
   }
 
   /**
@@ -112,11 +167,13 @@ public final class FrpcSkynetAutoConfiguration {
    * listener and the connections to skynet_fly nodes.
    */
   private static final class PhasedLifecycle implements SmartLifecycle {
+    private final int phase;
     private final Runnable start;
     private final Runnable stop;
     private volatile boolean running;
 
-    PhasedLifecycle(Runnable start, Runnable stop) {
+    PhasedLifecycle(int phase, Runnable start, Runnable stop) {
+      this.phase = phase;
       this.start = start;
       this.stop = stop;
     }
@@ -140,7 +197,7 @@ public final class FrpcSkynetAutoConfiguration {
 
     @Override
     public int getPhase() {
-      return SmartLifecycle.DEFAULT_PHASE - 512;
+      return phase;
     }
   }
 }

@@ -220,6 +220,17 @@ public class FrpcSkynetProperties {
     /** The largest request accepted from a skynet_fly caller, in bytes. */
     private int maxMessageSize = SkynetServer.DEFAULT_MAX_MESSAGE_SIZE;
 
+    /**
+     * Where to register this node for skynet_fly nodes that find servers through Redis (their frpc_client_m's
+     * {@code watch = "redis"}): {@code redis} writes skynet_fly's key {@code skynet_fly:rpc:<svr_name>:<svr_id>} every
+     * second with a 10 s TTL, through the application's Spring Data Redis connection (database 0, as skynet_fly's
+     * watchers listen there). The secret key is stored in clear in that value, as skynet_fly stores it.
+     */
+    private String register;
+
+    /** The host skynet_fly nodes reach this listener at, written into the registration; derived from host if unset. */
+    private String advertisedHost;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -306,6 +317,22 @@ public class FrpcSkynetProperties {
 
     public void setMaxMessageSize(int maxMessageSize) {
       this.maxMessageSize = maxMessageSize;
+    }
+
+    public String getRegister() {
+      return register;
+    }
+
+    public void setRegister(String register) {
+      this.register = register;
+    }
+
+    public String getAdvertisedHost() {
+      return advertisedHost;
+    }
+
+    public void setAdvertisedHost(String advertisedHost) {
+      this.advertisedHost = advertisedHost;
     }
   }
 }
