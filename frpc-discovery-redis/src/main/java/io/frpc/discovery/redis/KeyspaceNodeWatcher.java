@@ -10,6 +10,7 @@ import io.frpc.discovery.redis.WatcherStateMachine.Probe;
 import io.frpc.discovery.redis.WatcherStateMachine.Read;
 import io.frpc.internal.Backoff;
 import io.frpc.time.FrpcClock;
+import io.lettuce.core.cluster.RedisClusterClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
@@ -604,6 +606,23 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
    * Turns notifications on where they are off and lists and reads every key, after a (re-)subscription or dropped
    * notifications; retried until Redis answers, waiting twice as long each time up to 8 s.
    */
+  /**
+   * On a Redis Cluster, reads the topology afresh before a full listing: the client's copy is refreshed every 10 s,
+   * and a master that just took slots (a resharding, a promotion) would otherwise be listed as holding none — and a
+   * key registered there before its notifications were turned on would stay unseen until the periodic resync.
+   */
+  private void refreshClusterTopology() {
+    if (DiscoveryConnections.LETTUCE && connectionFactory instanceof LettuceConnectionFactory lettuce
+        && lettuce.isClusterAware()
+        && lettuce.getNativeClient() instanceof RedisClusterClient cluster) {
+      try {
+        cluster.refreshPartitions();
+      } catch (RuntimeException e) {
+        log.debug("Cannot refresh the Redis Cluster topology: {}", e.getMessage());
+      }
+    }
+  }
+
   private void fullResync() {
     fullResyncQueued.set(false);
     if (closed) {
@@ -613,6 +632,7 @@ final class KeyspaceNodeWatcher implements AutoCloseable {
     overflowed.set(false);
     boolean listed;
     try {
+      refreshClusterTopology();
       keyspaceEvents.ensureEnabled();
       listed = resync(true);
     } catch (RuntimeException e) {
