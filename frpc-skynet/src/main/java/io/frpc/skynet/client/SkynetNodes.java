@@ -115,7 +115,8 @@ public final class SkynetNodes implements AutoCloseable {
             listener.nodeDown(node);
           }
         });
-    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding));
+    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding,
+        builder.listenerExecutor == null ? ownListenerExecutor : builder.listenerExecutor));
   }
 
   private static RemoteNodeSettings settings(SkynetRemoteNode node) {
@@ -352,8 +353,8 @@ public final class SkynetNodes implements AutoCloseable {
     }
 
     /**
-     * Runs the listeners of {@link SkynetNodes#channels(String) subscriptions}, each subscription's one at a time;
-     * owned by the caller. By default a cached pool of daemon threads of its own, shut down by
+     * Runs the listeners of {@link SkynetNodes#channels(String) subscriptions}, each subscription's one at a time,
+     * and binds the replies of calls and completes their futures (never on an I/O thread); owned by the caller. By default a cached pool of daemon threads of its own, shut down by
      * {@link SkynetNodes#close()}.
      */
     public Builder listenerExecutor(Executor executor) {

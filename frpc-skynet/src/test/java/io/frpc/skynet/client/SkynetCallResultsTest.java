@@ -40,6 +40,16 @@ class SkynetCallResultsTest extends FakeNodesSupport {
   }
 
   @Test
+  void whatIsChainedOnACallNeverRunsOnAnIoThread() throws Exception {
+    String thread = skynet.module(LUA, "interop_m").callAsync("add", Integer.class, 1, 1)
+        .thenApply(sum -> Thread.currentThread().getName()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(thread).doesNotContain("skynet-io");
+    String failed = skynet.module(LUA, "interop_m").callAsync("no_such_command", Integer.class)
+        .handle((sum, failure) -> Thread.currentThread().getName()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(failed).doesNotContain("skynet-io");
+  }
+
+  @Test
   void noReturnedValueBindsAsNil() {
     assertThat(skynet.module(LUA, "interop_m").call("echo", String.class)).isNull();
   }

@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -38,8 +39,8 @@ import java.util.function.Function;
  * Runs calls and sends of a {@link CallTarget} on the connections of a {@link NodeConnections}: the payload is
  * {@code skynet.pack(command, args...)} (arguments bound by {@link LuaBinding}, Lua values as they are), every
  * request gets a fresh session of the client's counter, a call waits for its response at most its target's timeout
- * from the moment it is registered (then its session is forgotten, and a late response dropped). Futures complete on
- * the connection's event loop: keep their continuations short, and never block on them there. Thread-safe.
+ * from the moment it is registered (then its session is forgotten, and a late response dropped). Replies are decoded
+ * and futures completed on the callback executor, never on an I/O thread, so a continuation may block. Thread-safe.
  */
 public final class SkynetCalls {
 
@@ -56,13 +57,34 @@ public final class SkynetCalls {
   private final NodeConnections nodes;
   private final SkynetPack pack;
   private final LuaBinding binding;
+  /** Where replies are decoded and every returned future completes. */
+  private final Executor callbacks;
   /** Round-robin position per svr_name for calls to one node of the name. */
   private final Map<String, AtomicInteger> nextNode = new ConcurrentHashMap<>();
 
-  public SkynetCalls(NodeConnections nodes, SkynetPack pack, LuaBinding binding) {
+  /**
+   * @param callbacks where replies are decoded and every future this returns completes: user code chained on them
+   *                  never runs on an I/O thread
+   */
+  public SkynetCalls(NodeConnections nodes, SkynetPack pack, LuaBinding binding, Executor callbacks) {
     this.nodes = nodes;
     this.pack = pack;
     this.binding = binding;
+    this.callbacks = callbacks;
+  }
+
+  /** {@code future}, completed on the callback executor whichever thread completes it. */
+  private <T> CompletableFuture<T> onCallbacks(CompletableFuture<T> future) {
+    CompletableFuture<T> handedOver = new CompletableFuture<>();
+    future.whenCompleteAsync((value, failure) -> {
+      if (failure != null) {
+        handedOver.completeExceptionally(failure instanceof CompletionException
+            && failure.getCause() != null ? failure.getCause() : failure);
+      } else {
+        handedOver.complete(value);
+      }
+    }, callbacks);
+    return handedOver;
   }
 
   public LuaBinding binding() {
@@ -77,8 +99,8 @@ public final class SkynetCalls {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return nodes.awaitActive(target.svrName(), target.nodeId())
-        .thenCompose(active -> callOn(pick(target, active), target, command, payload, decoder));
+    return onCallbacks(nodes.awaitActive(target.svrName(), target.nodeId())
+        .thenCompose(active -> callOn(pick(target, active), target, command, payload, decoder)));
   }
 
   /** Calls every active node of the target's name (after waiting for one); one result or failure per node. */
@@ -90,13 +112,13 @@ public final class SkynetCalls {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return nodes.awaitActive(target.svrName(), null).thenCompose(active -> {
+    return onCallbacks(nodes.awaitActive(target.svrName(), null).thenCompose(active -> {
       List<CompletableFuture<R>> calls = new ArrayList<>();
       for (NodeConnection.Active node : active) {
         calls.add(callOn(node, target, command, payload, decoder));
       }
       return collect(target.svrName(), active, calls);
-    });
+    }));
   }
 
   /** Sends to one node of the target; completes once written. */
@@ -107,8 +129,8 @@ public final class SkynetCalls {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return nodes.awaitActive(target.svrName(), target.nodeId())
-        .thenCompose(active -> sendOn(pick(target, active), target, payload));
+    return onCallbacks(nodes.awaitActive(target.svrName(), target.nodeId())
+        .thenCompose(active -> sendOn(pick(target, active), target, payload)));
   }
 
   /** Sends to every active node of the target's name; the reply lists the nodes it could not be written to. */
@@ -119,13 +141,13 @@ public final class SkynetCalls {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return nodes.awaitActive(target.svrName(), null).thenCompose(active -> {
+    return onCallbacks(nodes.awaitActive(target.svrName(), null).thenCompose(active -> {
       List<CompletableFuture<Void>> sends = new ArrayList<>();
       for (NodeConnection.Active node : active) {
         sends.add(sendOn(node, target, payload));
       }
       return collect(target.svrName(), active, sends);
-    });
+    }));
   }
 
   /** A decoder binding the first returned value (nil when none) with {@code binder}. */
@@ -241,7 +263,8 @@ public final class SkynetCalls {
     });
     active.channel().writeAndFlush(request, promise);
     CompletableFuture<R> result = new CompletableFuture<>();
-    call.response.whenComplete((response, failure) -> {
+    // decoding binds the reply to the caller's types: on the callback executor, not on the event loop
+    call.response.whenCompleteAsync((response, failure) -> {
       if (failure != null) {
         result.completeExceptionally(failure);
         return;
@@ -251,7 +274,7 @@ public final class SkynetCalls {
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
-    });
+    }, callbacks);
     return result;
   }
 
