@@ -72,6 +72,8 @@ public final class SkynetNodes implements AutoCloseable {
   private final SkynetWatches watches;
   private final LuaBinding binding;
   private final ExecutorService ownListenerExecutor;
+  /** Binds replies and completes the futures of calls: as many threads as cores, as frpc's own callbacks. */
+  private final ExecutorService callbacks;
   private final EventLoopGroup ownGroup;
   private final SystemClock ownClock;
   private final ExecutorService events;
@@ -115,8 +117,9 @@ public final class SkynetNodes implements AutoCloseable {
             listener.nodeDown(node);
           }
         });
-    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding,
-        builder.listenerExecutor == null ? ownListenerExecutor : builder.listenerExecutor));
+    this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        new DefaultThreadFactory("frpc-skynet-callbacks", true));
+    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding, callbacks));
   }
 
   private static RemoteNodeSettings settings(SkynetRemoteNode node) {
@@ -225,6 +228,7 @@ public final class SkynetNodes implements AutoCloseable {
       ownClock.close();
     }
     events.shutdown();
+    callbacks.shutdown();
     if (ownListenerExecutor != null) {
       ownListenerExecutor.shutdown();
     }
@@ -353,8 +357,8 @@ public final class SkynetNodes implements AutoCloseable {
     }
 
     /**
-     * Runs the listeners of {@link SkynetNodes#channels(String) subscriptions}, each subscription's one at a time,
-     * and binds the replies of calls and completes their futures (never on an I/O thread); owned by the caller. By default a cached pool of daemon threads of its own, shut down by
+     * Runs the listeners of {@link SkynetNodes#channels(String) subscriptions}, each subscription's one at a time;
+     * owned by the caller. By default a cached pool of daemon threads of its own, shut down by
      * {@link SkynetNodes#close()}.
      */
     public Builder listenerExecutor(Executor executor) {

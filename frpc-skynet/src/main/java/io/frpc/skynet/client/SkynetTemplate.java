@@ -22,8 +22,8 @@ import io.frpc.skynet.internal.client.SkynetCalls;
  * {@link io.frpc.CallTimeoutException}, {@link io.frpc.ConnectionLostException} (the connection closed with the call
  * pending: it may have run), {@link io.frpc.ReplyBindingException}.
  *
- * <p>Replies are bound and futures completed on the client's listener executor ({@code
- * SkynetNodes.Builder.listenerExecutor}), never on an I/O thread, as frpc's own calls are. Thread-safe; the chain
+ * <p>Replies are bound and futures completed on the client's callback threads ({@code frpc-skynet-callbacks}, as
+ * many as cores), never on an I/O thread, as frpc's own calls are. Thread-safe; the chain
  * objects are immutable and may be kept and reused.
  */
 public final class SkynetTemplate {
