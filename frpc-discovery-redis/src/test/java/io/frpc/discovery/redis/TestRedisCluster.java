@@ -45,7 +45,11 @@ final class TestRedisCluster implements RedisDeployment, AutoCloseable {
       cluster.form();
       return cluster;
     } catch (RuntimeException e) {
-      cluster.close();
+      try {
+        cluster.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }

@@ -47,7 +47,11 @@ final class TestRedisSentinel implements RedisDeployment, AutoCloseable {
       deployment.launch();
       return deployment;
     } catch (RuntimeException e) {
-      deployment.close();
+      try {
+        deployment.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }

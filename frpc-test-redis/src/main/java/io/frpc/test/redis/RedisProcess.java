@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import redis.embedded.core.ExecutableProvider;
 
@@ -49,7 +50,7 @@ public final class RedisProcess implements AutoCloseable {
    * @throws java.io.UncheckedIOException if it does not come up
    */
   public static RedisProcess server(Path parent, String... settings) {
-    return server(parent, freePort(), settings);
+    return onAFreePort(() -> server(parent, freePort(), settings));
   }
 
   /**
@@ -62,13 +63,15 @@ public final class RedisProcess implements AutoCloseable {
    * @throws java.io.UncheckedIOException if it does not come up
    */
   public static RedisProcess clusterNode(Path parent, Duration nodeTimeout) {
-    while (true) {
-      int port = freePort();
-      if (port + 10_000 <= 65_535 && isFree(port + 10_000)) {
-        return server(parent, port, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-            "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()));
+    return onAFreePort(() -> {
+      while (true) {
+        int port = freePort();
+        if (port + 10_000 <= 65_535 && isFree(port + 10_000)) {
+          return server(parent, port, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+              "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()));
+        }
       }
-    }
+    });
   }
 
   private static RedisProcess server(Path parent, int port, String... settings) {
@@ -91,7 +94,11 @@ public final class RedisProcess implements AutoCloseable {
    * @throws java.io.UncheckedIOException if it does not come up
    */
   public static RedisProcess sentinel(Path parent, String master, int masterPort, int quorum, Duration downAfter) {
-    int port = freePort();
+    return onAFreePort(() -> sentinel(parent, freePort(), master, masterPort, quorum, downAfter));
+  }
+
+  private static RedisProcess sentinel(Path parent, int port, String master, int masterPort, int quorum,
+      Duration downAfter) {
     Path folder = folder(parent, "sentinel-" + port);
     Path config = folder.resolve("sentinel.conf");
     try {
@@ -187,9 +194,39 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** Starts {@code process}; one that does not come up is closed (its folder deleted) before the failure goes on. */
   private static RedisProcess started(RedisProcess process) {
-    process.start();
+    try {
+      process.start();
+    } catch (RuntimeException e) {
+      try {
+        process.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return process;
+  }
+
+  /**
+   * Starts a process on a port found free, again on another one when it does not come up: between finding the port
+   * free and the process binding it, something else may take it.
+   */
+  private static RedisProcess onAFreePort(Supplier<RedisProcess> start) {
+    RuntimeException failure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return start.get();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    throw failure;
   }
 
   private static Path folder(Path parent, String name) {
