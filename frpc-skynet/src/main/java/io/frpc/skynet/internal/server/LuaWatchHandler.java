@@ -50,6 +50,7 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
   private final LongSupplier pushSessions;
   private final Channel channel;
   private int subscriptionIds;
+  private boolean reportedDrop;
   /** Message subscriptions by channel. */
   private final Map<String, Integer> messageSubscriptions = new HashMap<>();
   /** State followed, by channel. */
@@ -75,11 +76,11 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
     try {
       values = pack.unpack(request.payload());
     } catch (SkynetFormatException e) {
-      log.warn("Dropped a watch request of {}: {}", caller, e.getMessage());
+      dropped("Dropped a watch request of " + caller + ": " + e.getMessage());
       return;
     }
     if (values.isEmpty() || !(values.get(0) instanceof LuaString name)) {
-      log.warn("Dropped a watch request of {} (pack id {}) without a channel name", caller, request.packId());
+      dropped("Dropped a watch request of " + caller + " (pack id " + request.packId() + ") without a channel name");
       return;
     }
     String channelName = name.utf8();
@@ -91,11 +92,25 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
         case PackIds.UNSUBSYN -> unfollowState(channelName);
         case PackIds.PSUBSYN -> followPattern(channelName, version(values));
         case PackIds.UNPSUBSYN -> unfollowPattern(channelName);
-        default -> log.warn("Dropped a request of {} with pack id {} on its watch connection", caller,
-            request.packId());
+        default -> dropped("Dropped a request of " + caller + " with pack id " + request.packId()
+            + " on its watch connection");
       }
     } catch (IllegalArgumentException e) {
-      log.warn("Refused a subscription of {} to '{}': {}", caller, UntrustedText.escape(channelName), e.getMessage());
+      dropped("Refused a subscription of " + caller + " to '" + channelName + "': " + e.getMessage());
+    }
+  }
+
+  /**
+   * Logs a request of the peer that was dropped: the first of the connection at WARN, the others at DEBUG (a peer can
+   * send them as fast as it likes).
+   */
+  private void dropped(String what) {
+    String escaped = UntrustedText.escape(what);
+    if (!reportedDrop) {
+      reportedDrop = true;
+      log.warn("{}", escaped);
+    } else {
+      log.debug("{}", escaped);
     }
   }
 
