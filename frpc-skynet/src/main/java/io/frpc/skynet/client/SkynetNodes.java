@@ -26,6 +26,7 @@ import java.util.SortedSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -119,7 +120,15 @@ public final class SkynetNodes implements AutoCloseable {
         });
     this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
         new DefaultThreadFactory("frpc-skynet-callbacks", true));
-    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding, callbacks));
+    // once closed, what still completes (calls failed by the closing connections) completes where it fails
+    Executor completions = task -> {
+      try {
+        callbacks.execute(task);
+      } catch (RejectedExecutionException closing) {
+        task.run();
+      }
+    };
+    this.template = new SkynetTemplate(new SkynetCalls(connections, pack, builder.binding, completions));
   }
 
   private static RemoteNodeSettings settings(SkynetRemoteNode node) {
