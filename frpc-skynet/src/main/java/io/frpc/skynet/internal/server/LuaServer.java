@@ -2,6 +2,7 @@ package io.frpc.skynet.internal.server;
 
 import io.frpc.NodeId;
 import io.frpc.bridge.NodeBridge;
+import io.frpc.internal.RateLimitedLog;
 import io.frpc.internal.UntrustedText;
 import io.frpc.skynet.LuaBinding;
 import io.frpc.skynet.SkynetPack;
@@ -10,6 +11,7 @@ import io.frpc.skynet.internal.frame.SkynetMessageEncoder;
 import io.frpc.skynet.internal.handshake.SkynetHandshakeException;
 import io.frpc.skynet.internal.handshake.SkynetSecurity;
 import io.frpc.skynet.internal.handshake.SkynetServerHandshake;
+import io.frpc.time.SystemClock;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -56,6 +58,9 @@ public final class LuaServer {
   private final LuaBinding binding = LuaBinding.create();
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong pushSessions = new AtomicLong();
+  /** Paces the lines peers can provoke (refused connections, failed handshakes, broken frames). */
+  private final SystemClock clock = new SystemClock("skynet-listener");
+  private final RateLimitedLog peerFailures = new RateLimitedLog(log, Duration.ofSeconds(10), clock);
   private EventLoopGroup group;
   private ChannelGroup connections;
   private volatile Channel listener;
@@ -88,8 +93,8 @@ public final class LuaServer {
             @Override
             protected void initChannel(SocketChannel channel) {
               if (connections.size() >= maxConnections) {
-                log.warn("Refused a skynet_fly connection from {}: {} connections already", channel.remoteAddress(),
-                    maxConnections);
+                peerFailures.log("Refused a skynet_fly connection from " + channel.remoteAddress() + ": "
+                    + maxConnections + " connections already");
                 channel.close();
                 return;
               }
@@ -102,7 +107,7 @@ public final class LuaServer {
                   .addLast("handshake", new SkynetServerHandshake(security, random, handshakeTimeout))
                   .addLast("connection", new LuaConnectionHandler(self, node, aliases, pack, binding,
                       LuaServer.this::nextPushSession))
-                  .addLast("errors", new Errors());
+                  .addLast("errors", new Errors(peerFailures));
             }
           })
           .bind(host, port).syncUninterruptibly().channel();
@@ -134,6 +139,8 @@ public final class LuaServer {
     listener.close().syncUninterruptibly();
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    peerFailures.summarize();
+    clock.close();
     listener = null;
   }
 
@@ -142,14 +149,20 @@ public final class LuaServer {
    * its answer, if any); any other failure (a frame that breaks the protocol, a message too large) closes it here.
    */
   private static final class Errors extends ChannelInboundHandlerAdapter {
+    private final RateLimitedLog failures;
+
+    Errors(RateLimitedLog failures) {
+      this.failures = failures;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (cause instanceof SkynetHandshakeException) {
-        log.warn("{}", UntrustedText.escape(cause.getMessage()));
+        failures.log(UntrustedText.escape(cause.getMessage()));
         return;
       }
-      log.warn("Closing skynet_fly connection from {}: {}", ctx.channel().remoteAddress(),
-          UntrustedText.escape(String.valueOf(cause.getMessage())));
+      failures.log("Closing skynet_fly connection from " + ctx.channel().remoteAddress() + ": "
+          + UntrustedText.escape(String.valueOf(cause.getMessage())));
       ctx.close();
     }
   }

@@ -1,5 +1,6 @@
 package io.frpc.skynet.internal.server;
 
+import io.frpc.FrpcNode;
 import io.frpc.NodeId;
 import io.frpc.bridge.BridgeConnection;
 import io.frpc.bridge.BridgeSubscriber;
@@ -49,6 +50,9 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
   private final LuaBinding binding;
   private final LongSupplier pushSessions;
   private final Channel channel;
+  /** Channels, state channels and patterns one watch connection may follow, as frpc's own subscribers. */
+  static final int MAX_SUBSCRIPTIONS = FrpcNode.DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+
   private int subscriptionIds;
   private boolean reportedDrop;
   /** Message subscriptions by channel. */
@@ -84,6 +88,13 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
       return;
     }
     String channelName = name.utf8();
+    boolean adds = request.packId() == PackIds.SUB || request.packId() == PackIds.SUBSYN
+        || request.packId() == PackIds.PSUBSYN;
+    if (adds && byId.size() >= MAX_SUBSCRIPTIONS && !follows(request.packId(), channelName)) {
+      dropped("Refused a subscription of " + caller + " to '" + channelName + "': it follows " + MAX_SUBSCRIPTIONS
+          + " already");
+      return;
+    }
     try {
       switch (request.packId()) {
         case PackIds.SUB -> subscribe(channelName, values);
@@ -112,6 +123,15 @@ final class LuaWatchHandler extends SimpleChannelInboundHandler<SkynetRequest> {
     } else {
       log.debug("{}", escaped);
     }
+  }
+
+  /** Whether this connection already follows {@code channelName} the way {@code packId} asks. */
+  private boolean follows(int packId, String channelName) {
+    return switch (packId) {
+      case PackIds.SUB -> messageSubscriptions.containsKey(channelName);
+      case PackIds.SUBSYN -> states.containsKey(channelName);
+      default -> patterns.containsKey(channelName);
+    };
   }
 
   private static long version(List<LuaValue> values) {

@@ -107,4 +107,20 @@ class LuaWatchHandlerTest {
     assertThat((Object) channel.readOutbound()).isNull();
     channel.finishAndReleaseAll();
   }
+
+  @Test
+  void aPeerCannotFollowMoreThanTheLimit() {
+    CapturingBridge bridge = new CapturingBridge();
+    EmbeddedChannel channel = new EmbeddedChannel();
+    AtomicLong sessions = new AtomicLong();
+    channel.pipeline().addLast(new LuaWatchHandler(new NodeId("lua_c", 1), bridge, channel, PACK,
+        LuaBinding.create(), sessions::incrementAndGet));
+    for (int i = 0; i <= LuaWatchHandler.MAX_SUBSCRIPTIONS; i++) {
+      channel.writeInbound(new SkynetRequest(PackIds.SUBSYN, "", "", i + 1, 0, false,
+          PACK.pack(LuaString.of("room:" + i), new LuaInteger(0))));
+    }
+    // the last one was refused before it reached the node: the bridge saw ids 1..MAX only
+    assertThat(bridge.subscriptionId).isEqualTo(LuaWatchHandler.MAX_SUBSCRIPTIONS);
+    channel.finishAndReleaseAll();
+  }
 }
