@@ -1,9 +1,13 @@
 package io.frpc.internal.module;
 
+import io.frpc.internal.transport.ReadHandOffs;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bounded inbox of one instance. In actor mode messages run one at a time in arrival order, so
@@ -15,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread takes the message in its turn there.
  */
 abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
+
+  private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
 
   /**
    * Messages a non-blocking actor runs on the offering thread in one go; the rest of its queue moves to a
@@ -49,7 +55,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
 
   /** Queues {@code task}; returns false, without queueing, when the mailbox is full. */
   final boolean offer(Runnable task) {
-    return offer(task, true);
+    return offer(task, true, null);
   }
 
   /**
@@ -57,13 +63,15 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
    *
    * @param mayRunInline false keeps even a non-blocking handler's message off the offering thread (a large
    *                     message, whose decoding would hold the I/O thread)
+   * @param starts       the hand-offs of the I/O thread offering it, which starts an actor on a worker together with
+   *                     the others it started in the same read; null to start it at once
    */
-  final boolean offer(Runnable task, boolean mayRunInline) {
+  final boolean offer(Runnable task, boolean mayRunInline, ReadHandOffs starts) {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
       return false;
     }
-    enqueue(task, inline && mayRunInline);
+    enqueue(task, inline && mayRunInline, starts);
     return true;
   }
 
@@ -72,9 +80,9 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     return size.get();
   }
 
-  abstract void enqueue(Runnable task, boolean runInline);
+  abstract void enqueue(Runnable task, boolean runInline, ReadHandOffs starts);
 
-  static final class Actor extends Mailbox implements Runnable {
+  static final class Actor extends Mailbox implements ReadHandOffs.HandOff {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -83,21 +91,34 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     }
 
     @Override
-    void enqueue(Runnable task, boolean runInline) {
+    void enqueue(Runnable task, boolean runInline, ReadHandOffs starts) {
       queue.offer(inline && !runInline ? new OnWorker(task) : task);
       if (scheduled.compareAndSet(false, true)) {
         if (runInline) {
           drain(true);
+        } else if (starts != null) {
+          starts.add(executor, this);
         } else {
-          executor.execute(this);
+          start();
         }
       }
+    }
+
+    /** Drains the queue on a worker. */
+    void start() {
+      executor.execute(this);
     }
 
     /** Drains the queue on one worker thread. */
     @Override
     public void run() {
       drain(false);
+    }
+
+    @Override
+    public void refused(RejectedExecutionException refusal) {
+      // the node's threads are closing: nobody runs what is queued here any more
+      log.error("The workers refused to run an instance's {} queued messages", size(), refusal);
     }
 
     /**
@@ -110,7 +131,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
       int ran = 0;
       while ((task = queue.peek()) != null) {
         if (inlineTurn && (ran == INLINE_BATCH || task instanceof OnWorker)) {
-          executor.execute(this);
+          start();
           return;
         }
         queue.poll();
@@ -123,7 +144,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
       }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-        executor.execute(this);
+        start();
       }
     }
 
@@ -142,7 +163,7 @@ abstract sealed class Mailbox permits Mailbox.Actor, Mailbox.Concurrent {
     }
 
     @Override
-    void enqueue(Runnable task, boolean runInline) {
+    void enqueue(Runnable task, boolean runInline, ReadHandOffs starts) {
       Runnable counted = () -> {
         try {
           task.run();

@@ -14,6 +14,7 @@ import io.frpc.internal.protocol.RemoteError;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.internal.transport.InboundRequestHandler;
+import io.frpc.internal.transport.ReadHandOffs;
 import io.frpc.internal.transport.ServedConnection;
 import io.frpc.time.FrpcClock;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -172,7 +174,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
   private void submit(Invocation invocation) {
     inFlight.incrementAndGet();
     boolean small = invocation.request.arguments().length() <= Mailbox.INLINE_MAX_ARGUMENT_BYTES;
-    if (!invocation.instance.mailbox().offer(invocation, small)) {
+    Executor ioThread = invocation.target.ioThread();
+    if (!invocation.instance.mailbox().offer(invocation, small, ioThread == null ? null : ReadHandOffs.of(ioThread))) {
       invocation.releaseArguments();
       inFlight.decrementAndGet();
       invocation.answered();

@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * An admitted incoming connection: hands requests to the dispatcher and writes their replies, and keeps
@@ -180,5 +181,10 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   @Override
   public void execute(Runnable task) {
     channel.eventLoop().execute(task);
+  }
+
+  @Override
+  public Executor ioThread() {
+    return channel.eventLoop();
   }
 }

@@ -10,6 +10,7 @@ import io.frpc.internal.protocol.RemoteError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
+import java.util.concurrent.Executor;
 import tools.jackson.databind.ObjectWriter;
 
 /**
@@ -38,6 +39,14 @@ public interface ServedConnection {
 
   /** Runs {@code task} on the connection's I/O thread. */
   void execute(Runnable task);
+
+  /**
+   * The I/O thread its requests are dispatched on, which runs {@link #execute} tasks once it has handled what it read
+   * (hand-offs for them may then be made together, see {@link ReadHandOffs}); null when they are dispatched elsewhere.
+   */
+  default Executor ioThread() {
+    return null;
+  }
 
   /**
    * Registers a request whose caller waits for its reply: {@code onCancel} runs (once, on the I/O thread) when
