@@ -44,6 +44,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
   private final Map<Integer, Runnable> served = new ConcurrentHashMap<>();
   private volatile boolean inactive;
   private final FragmentingWriter writer;
+  private final ConnectionWrites writes;
   private final ConnectionErrors errors;
 
   /**
@@ -62,6 +63,7 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
     this.traces = features.contains(FrameType.FEATURE_TRACE);
     this.cancels = features.contains(FrameType.FEATURE_CANCEL);
     this.writer = channel.pipeline().get(FragmentingWriter.class);
+    this.writes = new ConnectionWrites(channel);
   }
 
   /**
@@ -170,12 +172,12 @@ final class IncomingConnection extends ChannelInboundHandlerAdapter implements S
 
   @Override
   public void write(ByteBuf frame) {
-    channel.writeAndFlush(frame, channel.voidPromise());
+    writes.writeAndFlush(frame, null);
   }
 
   @Override
   public long queuedBytes() {
-    return writer.queued(channel);
+    return writer.queued(channel) + writes.queuedBytes();
   }
 
   @Override

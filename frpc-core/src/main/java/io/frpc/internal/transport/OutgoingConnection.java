@@ -41,6 +41,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
 
   private final RemoteNode node;
   private final Channel channel;
+  private final ConnectionWrites writes;
   private final int maxMessageSize;
   private final FrpcClock clock;
   private final Set<String> features;
@@ -71,6 +72,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
     this.node = node;
     this.errors = errors;
     this.channel = channel;
+    this.writes = new ConnectionWrites(channel);
     this.maxMessageSize = maxMessageSize;
     this.clock = clock;
     this.features = features;
@@ -247,7 +249,7 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
         answer.complete(false);
       }
     }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    channel.writeAndFlush(Frames.heartbeat(channel.alloc(), false, key), channel.voidPromise());
+    writes.writeAndFlush(Frames.heartbeat(channel.alloc(), false, key), null);
     if (closed) {
       failPings();
     }
@@ -297,22 +299,22 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       // on the I/O thread the frame is flushed now, or queued behind a full socket: either way taken as possibly
       // run, which spares a promise per call where calls are fastest (a failed write closes the connection)
       call.writeState = Request.WRITTEN;
-      channel.writeAndFlush(requestFrame, channel.voidPromise());
+      writes.writeAndFlush(requestFrame, null);
     } else {
-      channel.writeAndFlush(requestFrame).addListener(call);
+      writes.writeAndFlush(requestFrame, call);
     }
     return call;
   }
 
   /** Writes and flushes a frame that expects no reply, taking ownership of it; failures close the connection. */
   public void write(ByteBuf frame) {
-    channel.writeAndFlush(frame, channel.voidPromise());
+    writes.writeAndFlush(frame, null);
   }
 
   /** Writes a frame that expects no reply; the future completes once it is written. */
   public CompletableFuture<Void> send(ByteBuf frame) {
     CompletableFuture<Void> written = new CompletableFuture<>();
-    channel.writeAndFlush(frame).addListener(f -> {
+    writes.writeAndFlush(frame, f -> {
       if (f.isSuccess()) {
         written.complete(null);
       } else {
