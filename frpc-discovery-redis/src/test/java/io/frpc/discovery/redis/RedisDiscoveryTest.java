@@ -45,10 +45,7 @@ class RedisDiscoveryTest {
 
   @BeforeEach
   void create() {
-    if (!redis.isRunning()) {
-      redis.start();
-    }
-    nodes = new RedisNodes(standalone);
+    nodes = RedisNodes.standalone(redis);
   }
 
   @AfterEach

@@ -62,10 +62,7 @@ class RedisHardeningTest {
 
   @BeforeEach
   void create() {
-    if (!redis.isRunning()) {
-      redis.start();
-    }
-    nodes = new RedisNodes(standalone);
+    nodes = RedisNodes.standalone(redis);
     logs = CapturedLogs.of("io.frpc");
   }
 

@@ -8,6 +8,7 @@ import io.frpc.LocalNode;
 import io.frpc.NodeDownReason;
 import io.frpc.NodeListener;
 import io.frpc.RemoteNode;
+import io.frpc.test.redis.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,14 @@ final class RedisNodes implements AutoCloseable {
 
   RedisNodes(RedisDeployment redis) {
     this.redis = redis;
+  }
+
+  /** Nodes on the standalone {@code redis}, started again first if an earlier test stopped it. */
+  static RedisNodes standalone(TestRedis redis) {
+    if (!redis.isRunning()) {
+      redis.start();
+    }
+    return new RedisNodes(RedisDeployment.standalone(redis));
   }
 
   String prefix() {

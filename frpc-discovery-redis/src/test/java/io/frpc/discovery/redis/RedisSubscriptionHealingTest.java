@@ -27,21 +27,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 class RedisSubscriptionHealingTest {
 
   private final TestRedis redis;
-  private final RedisDeployment standalone;
   private RedisNodes nodes;
   private CapturedLogs logs;
 
   RedisSubscriptionHealingTest(TestRedis redis) {
     this.redis = redis;
-    this.standalone = RedisDeployment.standalone(redis);
   }
 
   @BeforeEach
   void create() {
-    if (!redis.isRunning()) {
-      redis.start();
-    }
-    nodes = new RedisNodes(standalone);
+    nodes = RedisNodes.standalone(redis);
     logs = CapturedLogs.of("io.frpc");
   }
 
