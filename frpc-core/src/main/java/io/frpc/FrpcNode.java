@@ -260,7 +260,7 @@ public final class FrpcNode implements AutoCloseable {
     FrpcResources threads = ownResources != null ? ownResources : settings.resources;
     this.resources = new TransportResources(threads.ioGroup(),
         settings.clock != null ? settings.clock : threads.clock(), threads.workers(), threads.callbacks(),
-        threads.events());
+        threads.events(), threads.channels());
     this.startedAt = resources.clock().instant();
     ClientConnector connector = new ClientConnector(local.id(), local.bootId(), settings.transport, settings.limits,
         inboundBudget, secrets, tls, resources, codec, settings.clientSettings.connectTimeout());

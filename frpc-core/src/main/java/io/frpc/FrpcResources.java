@@ -2,12 +2,16 @@ package io.frpc;
 
 import io.frpc.time.FrpcClock;
 import io.frpc.time.SystemClock;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +45,8 @@ public final class FrpcResources implements AutoCloseable {
 
   /** How long in-JVM event loops keep running once closed, for the peers' answers to their last closes. */
   private static final long IN_JVM_LINGER_MILLIS = 20;
+  /** How long closing waits for the channels still open to close before it stops the event loops. */
+  private static final long CHANNELS_CLOSE_MILLIS = 2_000;
 
   private final String label;
   private final int ioThreads;
@@ -53,6 +59,8 @@ public final class FrpcResources implements AutoCloseable {
   private final ExecutorService events;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Transport transport;
+  /** Every channel the nodes opened on the event loops, closed with them (see {@link #close()}). */
+  private final ChannelGroup channels;
 
   /**
    * @param label     names the threads ({@code frpc-io-<label>-*}, ...)
@@ -77,6 +85,7 @@ public final class FrpcResources implements AutoCloseable {
     this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
         new DefaultThreadFactory("frpc-callback-" + label, true));
     this.events = Executors.newSingleThreadExecutor(new DefaultThreadFactory("frpc-events-" + label, true));
+    this.channels = new DefaultChannelGroup("frpc-" + label, ImmediateEventExecutor.INSTANCE);
   }
 
   /** Resources with {@link FrpcNode#DEFAULT_IO_THREADS} I/O threads, labelled {@code shared}. */
@@ -129,9 +138,14 @@ public final class FrpcResources implements AutoCloseable {
     return events;
   }
 
+  ChannelGroup channels() {
+    return channels;
+  }
+
   /**
-   * Stops the event loops (waiting up to about 2 seconds), the clock (when these resources created it) and the
-   * executors. Close the nodes that use them first: a node still running loses its connections and threads.
+   * Closes the connections and listeners still open on the event loops, then stops the loops (waiting up to about 2
+   * seconds each), the clock (when these resources created it) and the executors. Close the nodes that use them first:
+   * a node still running loses its connections without a goodbye, as a process that is killed does.
    * Calling it again does nothing.
    */
   @Override
@@ -139,14 +153,26 @@ public final class FrpcResources implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (transport == Transport.IN_JVM) {
-      // A local channel tells its peer's event loop when it closes, also when the peer closed first: nodes still
-      // running answer the last closes of these loops' connections, those closed before and those the shutdown
-      // closes. Each loop lingers once it has closed its channels, taking the answers in; a terminated loop would
-      // reject (and Netty log) each one. Netty's own quiet period checks only every 100 ms.
-      for (EventExecutor loop : ioGroup) {
-        ((SingleThreadEventExecutor) loop).addShutdownHook(FrpcResources::linger);
-      }
+    // Netty closes a loop's channels as it shuts down, unless the shutdown begins between the loop's check for it
+    // and the end of that turn: it then ends with them open, and a peer sees them close only when it next writes
+    // (with a quiet period of 0, and about one in ten in-JVM shutdowns here). So they are closed first, and a loop's
+    // own are closed once more on its thread as it stops (connections that came up meanwhile).
+    channels.close().awaitUninterruptibly(CHANNELS_CLOSE_MILLIS);
+    for (EventExecutor loop : ioGroup) {
+      ((SingleThreadEventExecutor) loop).addShutdownHook(() -> {
+        for (Channel channel : channels) {
+          if (channel.eventLoop() == loop) {
+            channel.close();
+          }
+        }
+        if (transport == Transport.IN_JVM) {
+          // A local channel tells its peer's event loop when it closes, also when the peer closed first: nodes still
+          // running answer the last closes of these loops' connections. Each loop lingers once it has closed its
+          // channels, taking the answers in; a terminated loop would reject (and Netty log) each one. Netty's own
+          // quiet period checks only every 100 ms.
+          linger();
+        }
+      });
     }
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (ownClock != null) {

@@ -105,6 +105,7 @@ public final class ClientConnector {
     Bootstrap attempt = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
+        resources.track(ch);
         Pipelines.initialize(ch.pipeline(), tls.clientHandler(ch.alloc(), host, port), settings, limits, budget,
             codec, resources.traffic(), resources.clock(), new Handshake(expected, host, port, result));
       }

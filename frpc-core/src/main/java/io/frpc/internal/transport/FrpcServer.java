@@ -104,6 +104,7 @@ public final class FrpcServer {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            resources.track(ch);
             admit(ch);
           }
         });
@@ -134,6 +135,7 @@ public final class FrpcServer {
       address = (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host()) + ":" + port;
     }
     serverChannel = bind.channel();
+    resources.track(serverChannel);
     scheduleSummaries();
     log.info("frpc node {} listening on {} (TLS: {}, shared secret: {})", self, address, tls.serves() ? "on" : "off",
         secrets.serverRequiresAuthentication() ? "set" : "not set");

@@ -1,7 +1,9 @@
 package io.frpc.internal.transport;
 
 import io.frpc.time.FrpcClock;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +23,7 @@ public final class TransportResources {
   private final ExecutorService workers;
   private final ExecutorService callbacks;
   private final ExecutorService events;
+  private final ChannelGroup channels;
   private final Traffic traffic = new Traffic();
 
   /**
@@ -29,10 +32,12 @@ public final class TransportResources {
    * @param workers   runs handler code and subscription listeners
    * @param callbacks completes asynchronous calls
    * @param events    delivers node events, one at a time
+   * @param channels  the channels open on the event loops, closed with them
    */
   public TransportResources(EventLoopGroup ioGroup, FrpcClock clock, ExecutorService workers,
-      ExecutorService callbacks, ExecutorService events) {
+      ExecutorService callbacks, ExecutorService events, ChannelGroup channels) {
     this.clock = clock;
+    this.channels = channels;
     this.ioGroup = ioGroup;
     this.workers = workers;
     this.callbacks = callbacks;
@@ -70,6 +75,15 @@ public final class TransportResources {
   /** Completes asynchronous calls (decoding their results); never an I/O thread. */
   public ExecutorService callbacks() {
     return callbacks;
+  }
+
+  /**
+   * Adds {@code channel} to those closed when the event loops close: Netty closes a loop's channels as it shuts down,
+   * except when the shutdown begins at one moment of its loop, and then leaves them open for good (seen with the
+   * in-JVM transport: a killed node's connections stayed up until their peers next wrote).
+   */
+  void track(Channel channel) {
+    channels.add(channel);
   }
 
   /** Bytes the node received and sent on all its connections. */

@@ -15,16 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.ComponentScan.Filter;
 import org.springframework.context.annotation.FilterType;
-import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The client's typed client of test_m, tested alone against stubs of cluster_server; the sample's NodeWatcher is
  * included to see the node events.
  */
-// a killed in-JVM peer is at times noticed only at this node's next write to it: heartbeats make that prompt
-@FrpcTest(properties = {"frpc.heartbeat-interval=200ms", "frpc.heartbeat-timeout=1s"},
-    includeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = NodeWatcher.class))
-@DirtiesContext // its node heartbeats every 200 ms: not to be kept running for the rest of the JVM
+@FrpcTest(includeFilters = @Filter(type = FilterType.ASSIGNABLE_TYPE, classes = NodeWatcher.class))
 class TestClientTest {
 
   @Autowired

@@ -20,12 +20,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
-import org.springframework.test.annotation.DirtiesContext;
 
-// a killed in-JVM peer is at times noticed only at this node's next write to it: heartbeats make that prompt
-@FrpcTest(properties = {"frpc.node.name=slice_app", "frpc.heartbeat-interval=200ms", "frpc.heartbeat-timeout=1s"})
+@FrpcTest(properties = "frpc.node.name=slice_app")
 @Import(FrpcTestSliceTest.NodeDownEvents.class)
-@DirtiesContext // its node heartbeats every 200 ms: not to be kept running for the rest of the JVM
 class FrpcTestSliceTest {
 
   @Autowired
