@@ -1,6 +1,5 @@
 package io.frpc.internal.module;
 
-import io.frpc.internal.transport.ReadHandOffs;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

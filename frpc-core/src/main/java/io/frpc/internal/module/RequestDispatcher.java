@@ -14,7 +14,6 @@ import io.frpc.internal.protocol.RemoteError;
 import io.frpc.internal.protocol.RequestEnvelope;
 import io.frpc.internal.protocol.ResponseStatus;
 import io.frpc.internal.transport.InboundRequestHandler;
-import io.frpc.internal.transport.ReadHandOffs;
 import io.frpc.internal.transport.ServedConnection;
 import io.frpc.time.FrpcClock;
 import java.io.PrintWriter;

@@ -42,7 +42,7 @@ public interface ServedConnection {
 
   /**
    * The I/O thread its requests are dispatched on, which runs {@link #execute} tasks once it has handled what it read
-   * (hand-offs for them may then be made together, see {@link ReadHandOffs}); null when they are dispatched elsewhere.
+   * (the workers a read's requests need may then be woken together); null when they are dispatched elsewhere.
    */
   default Executor ioThread() {
     return null;

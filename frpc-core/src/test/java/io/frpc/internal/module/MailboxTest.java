@@ -3,7 +3,6 @@ package io.frpc.internal.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.frpc.internal.transport.ReadHandOffs;
 import io.frpc.testing.CapturedLogs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

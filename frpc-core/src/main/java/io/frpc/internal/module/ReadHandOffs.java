@@ -1,4 +1,4 @@
-package io.frpc.internal.transport;
+package io.frpc.internal.module;
 
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -9,13 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Work an I/O thread hands to other threads (a worker to run an actor, a callback thread to complete a call) while
- * it handles what it read, handed over together once it has: in a task of that thread, which runs after its reads.
- * Waking a parked thread is most of what a hand-off costs: an actor that drains its one message and goes idle before
- * the next request for it is read then wakes a worker once per read rather than once per message, and the
- * completions of one read wake the callback threads once. Confined to its I/O thread.
+ * The actors that requests read on one I/O thread need started on a worker, started together once that thread has
+ * handled what it read: in a task of the thread, which runs after its reads. Waking a parked worker is most of what
+ * a hand-off costs, and an actor that drains its one message and goes idle before the next request for it is read
+ * then wakes a worker once per read rather than once per message. Confined to its I/O thread.
  */
-public final class ReadHandOffs implements Runnable {
+final class ReadHandOffs implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ReadHandOffs.class);
   private static final FastThreadLocal<ReadHandOffs> OF_THREAD = new FastThreadLocal<>() {
@@ -37,14 +36,14 @@ public final class ReadHandOffs implements Runnable {
    * The hand-offs of the calling thread, which must be {@code ioThread}: the event loop whose reads are being
    * handled.
    */
-  public static ReadHandOffs of(Executor ioThread) {
+  static ReadHandOffs of(Executor ioThread) {
     ReadHandOffs handOffs = OF_THREAD.get();
     handOffs.ioThread = ioThread;
     return handOffs;
   }
 
   /** Has {@code executor} run {@code task} once this I/O thread is done with its reads. */
-  public void add(Executor executor, HandOff task) {
+  void add(Executor executor, HandOff task) {
     if (waiting.isEmpty()) {
       try {
         ioThread.execute(this);
@@ -80,7 +79,7 @@ public final class ReadHandOffs implements Runnable {
   }
 
   /** A task handed over, which must know when its executor refuses it. */
-  public interface HandOff extends Runnable {
+  interface HandOff extends Runnable {
 
     /** The executor refused to run this task: it is shutting down. Runs on the I/O thread. */
     void refused(RejectedExecutionException refusal);
