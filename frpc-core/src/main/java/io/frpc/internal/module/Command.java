@@ -1,10 +1,12 @@
 package io.frpc.internal.module;
 
+import io.frpc.FrpcBytes;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -47,13 +49,14 @@ record Command(String name, Invocation invocation, ObjectReader[] parameterReade
   }
 
   /**
-   * Decodes the arguments of a request for this command.
+   * Decodes the arguments of a request for this command; views of their memory go to {@code opened}, to be closed
+   * when the command is done.
    *
    * @throws IllegalArgumentException when they do not bind
    */
-  Object[] readArguments(PayloadCodec codec, Payload arguments) {
+  Object[] readArguments(PayloadCodec codec, Payload arguments, Consumer<FrpcBytes> opened) {
     if (parameterReaders != null) {
-      return codec.readArguments(arguments, parameterReaders);
+      return codec.readArguments(arguments, parameterReaders, opened);
     }
     try {
       return codec.readValue(arguments, codec.reader(Object[].class));

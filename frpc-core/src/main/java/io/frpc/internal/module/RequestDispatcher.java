@@ -1,5 +1,6 @@
 package io.frpc.internal.module;
 
+import io.frpc.FrpcBytes;
 import io.frpc.FrpcCall;
 import io.frpc.RemoteErrorCode;
 import io.frpc.internal.RateLimitedLog;
@@ -19,12 +20,15 @@ import io.frpc.time.FrpcClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -224,7 +228,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
    * request it runs on the connection's I/O thread: a request not yet started is then skipped, a running one
    * sees its {@link FrpcCall} cancelled.
    */
-  private final class Invocation implements Runnable {
+  private final class Invocation implements Runnable, Consumer<FrpcBytes> {
     final InboundRequest request;
     final ServedConnection target;
     final ModuleInstance instance;
@@ -243,6 +247,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
     final Thread dispatchedOn = Thread.currentThread();
     /** Whether this invocation's claim on the arguments was given up; used by the thread running it only. */
     private boolean argumentsReleased;
+    /** Views of the arguments' memory the command was given, closed when it is done; null when none. */
+    private List<FrpcBytes> views;
 
     Invocation(InboundRequest request, ServedConnection target, ModuleInstance instance, BroadcastReply broadcast,
         int slot) {
@@ -270,6 +276,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
             UntrustedText.escape(request.envelope().command()), target.peer(), e);
       } finally {
         releaseArguments();
+        closeViews();
         if (broadcast == null) {
           answered();
         }
@@ -283,6 +290,22 @@ public final class RequestDispatcher implements InboundRequestHandler {
       if (!argumentsReleased) {
         argumentsReleased = true;
         request.arguments().release();
+      }
+    }
+
+    /** Takes a view of the arguments the command is given, to close when it is done. */
+    @Override
+    public void accept(FrpcBytes view) {
+      if (views == null) {
+        views = new ArrayList<>(2);
+      }
+      views.add(view);
+    }
+
+    private void closeViews() {
+      if (views != null) {
+        views.forEach(FrpcBytes::close);
+        views = null;
       }
     }
 
@@ -345,7 +368,7 @@ public final class RequestDispatcher implements InboundRequestHandler {
       Command command = instance.commands().find(envelope.command());
       Object[] args;
       try {
-        args = command.readArguments(codec, request.arguments());
+        args = command.readArguments(codec, request.arguments(), this);
       } catch (IllegalArgumentException e) {
         releaseArguments();
         fail(RemoteErrorCode.BAD_ARGUMENTS, null, "arguments for " + envelope.module() + "."
@@ -388,12 +411,16 @@ public final class RequestDispatcher implements InboundRequestHandler {
           leaveLogContext(traceId);
         }
       }
-      if (running.isCancelled()) {
-        dropCancelled();
-        return;
-      }
-      if (envelope.replyWanted()) {
-        reply(command, result);
+      try {
+        if (running.isCancelled()) {
+          dropCancelled();
+        } else if (envelope.replyWanted()) {
+          reply(command, result);
+        }
+      } finally {
+        if (result instanceof FrpcBytes bytes) {
+          bytes.close();
+        }
       }
     }
 

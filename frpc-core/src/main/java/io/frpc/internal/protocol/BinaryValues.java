@@ -1,22 +1,27 @@
 package io.frpc.internal.protocol;
 
+import io.frpc.FrpcBytes;
 import java.nio.ByteBuffer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.deser.std.StdDeserializer;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
 import tools.jackson.databind.type.ArrayType;
 
 /**
  * Binds {@code byte[]} and {@link ByteBuffer} values read from a payload straight from its bytes: one copy into an
- * array of the exact size, where Jackson would copy a value over 250,000 bytes in chunks and then once more.
- * Values read from anywhere else (a buffered record's properties, another mapper's parser) bind as Jackson binds
- * them.
+ * array of the exact size, where Jackson would copy a value over 250,000 bytes in chunks and then once more; and
+ * {@link FrpcBytes} values as views of the payload's bytes, no copy at all. Values read from anywhere else (a
+ * buffered record's properties, another mapper's parser) bind as Jackson binds them, a {@code FrpcBytes} as a view
+ * of a copy.
  */
 final class BinaryValues {
 
@@ -27,6 +32,8 @@ final class BinaryValues {
   static SimpleModule module() {
     SimpleModule module = new SimpleModule("frpc-binary-values");
     module.addDeserializer(ByteBuffer.class, new ByteBufferValue());
+    module.addDeserializer(FrpcBytes.class, new BytesView());
+    module.addSerializer(FrpcBytes.class, new BytesWriter());
     module.setDeserializerModifier(new ValueDeserializerModifier() {
       @Override
       public ValueDeserializer<?> modifyArrayDeserializer(DeserializationConfig config, ArrayType type,
@@ -72,6 +79,37 @@ final class BinaryValues {
     public ByteBuffer deserialize(JsonParser parser, DeserializationContext context) throws JacksonException {
       byte[] bytes = fromPayload(parser);
       return ByteBuffer.wrap(bytes != null ? bytes : parser.getBinaryValue(context.getBase64Variant()));
+    }
+  }
+
+  /** {@link FrpcBytes}: a view of the payload's bytes where it can, else of a copy. */
+  private static final class BytesView extends StdDeserializer<FrpcBytes> {
+
+    BytesView() {
+      super(FrpcBytes.class);
+    }
+
+    @Override
+    public FrpcBytes deserialize(JsonParser parser, DeserializationContext context) throws JacksonException {
+      FrpcBytes view = parser instanceof PayloadCodec.PayloadParser payload ? payload.rawBinaryView() : null;
+      return view != null ? view : FrpcBytes.wrap(parser.getBinaryValue(context.getBase64Variant()));
+    }
+  }
+
+  /**
+   * {@link FrpcBytes} inside other values (record fields, lists) and in any format: a binary value streamed from
+   * its memory. Whole arguments and results skip this and are written without a copy ({@link PayloadCodec}).
+   */
+  private static final class BytesWriter extends StdSerializer<FrpcBytes> {
+
+    BytesWriter() {
+      super(FrpcBytes.class);
+    }
+
+    @Override
+    public void serialize(FrpcBytes value, JsonGenerator generator, SerializationContext context)
+        throws JacksonException {
+      generator.writeBinary(value.newInputStream(), value.length());
     }
   }
 }

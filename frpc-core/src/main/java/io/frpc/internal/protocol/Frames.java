@@ -21,27 +21,20 @@ public final class Frames {
     ByteBuf frame = begin(alloc, FrameType.REQUEST, 256 + estimatedSize(args));
     try {
       envelope.writeTo(frame);
-      codec.writeArguments(frame, args);
-      return finish(frame);
     } catch (RuntimeException e) {
       frame.release();
       throw e;
     }
+    return finish(codec.writeArguments(frame, args));
   }
 
   /** A RESPONSE frame carrying a successful result. */
   public static ByteBuf ok(ByteBufAllocator alloc, int requestId, PayloadCodec codec, ObjectWriter writer,
       Object value) {
     ByteBuf frame = begin(alloc, FrameType.RESPONSE, 64 + estimatedSize(value));
-    try {
-      frame.writeInt(requestId);
-      frame.writeByte(ResponseStatus.OK);
-      codec.writeValue(frame, writer, value);
-      return finish(frame);
-    } catch (RuntimeException e) {
-      frame.release();
-      throw e;
-    }
+    frame.writeInt(requestId);
+    frame.writeByte(ResponseStatus.OK);
+    return finish(codec.writeValue(frame, writer, value));
   }
 
   /** A RESPONSE frame carrying an error. */
@@ -132,7 +125,9 @@ public final class Frames {
 
   /**
    * About how many bytes Smile needs for {@code value}, counting only what is cheap to see (byte arrays and
-   * strings, also as arguments): a frame sized from it is not reallocated, and copied, as it grows.
+   * strings, also as arguments): a frame sized from it is not reallocated, and copied, as it grows. A
+   * {@link io.frpc.FrpcBytes} counts little: a large one is joined to the frame, and a copied one reserves its room
+   * at once.
    */
   static int estimatedSize(Object value) {
     if (value instanceof byte[] bytes) {

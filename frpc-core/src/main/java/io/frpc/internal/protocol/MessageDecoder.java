@@ -2,7 +2,6 @@ package io.frpc.internal.protocol;
 
 import io.frpc.time.FrpcClock;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -16,8 +15,8 @@ import tools.jackson.core.JacksonException;
  * Turns frames into messages on the I/O thread. Only envelopes are parsed here; argument and result
  * bytes are handed on undecoded. FRAGMENT frames are reassembled into chunks of pooled memory added as
  * bytes actually arrive (never for the size a peer declares), reserved from the node's {@link InboundBudget};
- * a reassembled request or reply hands its chunks, and their share of the budget, to its {@link Payload}, which
- * the decoding thread releases. At most one message is being reassembled per connection, because senders stream
+ * a reassembled request or reply shares its chunks, which hold their share of the budget until freed
+ * ({@link ChargedMessage}), with its {@link Payload}, which the decoding thread releases. At most one message is being reassembled per connection, because senders stream
  * large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
  * connection and frees its budget, so a peer cannot hold memory by starting a message and never ending it.
  */
@@ -38,12 +37,10 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   /** Checks the unfinished message for progress while there is one; null otherwise. */
   private ScheduledFuture<?> stallCheck;
   private long lastFragmentNanos;
-  /** The full chunks of the message being reassembled, or null. */
-  private CompositeByteBuf partial;
+  /** The full chunks of the message being reassembled, charged for them and for {@link #tail}; or null. */
+  private ChargedMessage partial;
   /** The chunk being filled, not yet part of {@link #partial}. */
   private ByteBuf tail;
-  /** Bytes of the budget reserved for {@link #partial} and {@link #tail}. */
-  private long partialCharged;
   private int partialFilled;
   private int partialTotal;
 
@@ -147,8 +144,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       }
       partialTotal = (int) total;
       partialFilled = 0;
-      // never consolidated: that would copy what was received so far
-      partial = ctx.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
+      partial = new ChargedMessage(ctx.alloc(), budget);
     } else if (partial == null) {
       throw new ProtocolException("fragment without a first fragment");
     }
@@ -189,12 +185,11 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     while (frame.isReadable()) {
       if (tail == null) {
         int size = Math.min(partialTotal - partialFilled, Math.max(CHUNK_BYTES, frame.readableBytes()));
-        if (!budget.tryReserve(size)) {
+        if (!partial.tryCharge(size)) {
           throw new LimitExceededException("unfinished inbound messages would exceed the node's budget of "
               + budget.limit() + " bytes (frpc.max-inbound-bytes); this message had " + partialFilled + " of "
               + partialTotal + " bytes");
         }
-        partialCharged += size;
         tail = ctx.alloc().directBuffer(size, size);
       }
       int count = Math.min(tail.writableBytes(), frame.readableBytes());
@@ -228,7 +223,10 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
   }
 
-  /** Frees the message being reassembled and what of the budget it holds (nothing once a payload took it over). */
+  /**
+   * Gives up this decoder's claim on the message being reassembled: its memory and budget are freed now, or when
+   * the last payload or view sharing it is released.
+   */
   private void discardPartial() {
     if (tail != null) {
       tail.release();
@@ -238,8 +236,6 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       partial.release();
       partial = null;
     }
-    budget.release(partialCharged);
-    partialCharged = 0;
   }
 
   @Override
@@ -265,17 +261,15 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   }
 
   /**
-   * The rest of the frame or message. A reassembled message's request or reply keeps the message's chunks, and
-   * the budget they were charged to, until the thread that decodes it releases it; unpooled array-backed frames
-   * (opened by frame protection) are shared; a pooled frame's bytes are copied out, since its memory goes back to
+   * The rest of the frame or message. A reassembled message's request or reply shares the message's chunks, and
+   * the budget they were charged to, until the thread that decodes it releases it and every view of it is closed;
+   * unpooled array-backed frames (opened by frame protection) are shared; a pooled frame's bytes are copied out, since its memory goes back to
    * its pool once the frame is released.
    */
   private Payload remaining(ByteBuf in, boolean mayKeep) {
     int length = in.readableBytes();
     if (mayKeep && in == partial) {
-      Payload payload = Payload.owning(in.readRetainedSlice(length), budget, partialCharged);
-      partialCharged = 0;
-      return payload;
+      return Payload.owning(in.readRetainedSlice(length));
     }
     if (in instanceof UnpooledHeapByteBuf) {
       Payload payload = new Payload(in.array(), in.arrayOffset() + in.readerIndex(), length);

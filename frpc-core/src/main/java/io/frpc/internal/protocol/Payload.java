@@ -3,53 +3,44 @@ package io.frpc.internal.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCounted;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Encoded bytes of arguments or a result, still undecoded: the I/O thread hands them over as they came
  * and the thread that needs the values decodes them once.
  *
  * <p>A small message's payload is a heap array, left to the garbage collector. A large (fragmented) message's
- * payload stays in the pooled buffers it was reassembled into, and keeps its share of the node's
- * {@link InboundBudget} charged, until it is {@linkplain #release() released}: whoever takes a payload from the
- * I/O thread releases it once, after decoding it or when dropping it. Counting references means nothing for an
- * array payload (it reports one, and releasing it does nothing), so code that handles both releases both.
+ * payload shares the pooled chunks it was reassembled into, which keep their share of the node's
+ * {@link InboundBudget} charged until the last claim on them is given up ({@link ChargedMessage}): whoever takes a
+ * payload from the I/O thread releases it once, after decoding it or when dropping it. Counting references means
+ * nothing for an array payload (it reports one, and releasing it does nothing), so code that handles both releases
+ * both.
  */
 public final class Payload implements ReferenceCounted {
-
-  private static final AtomicIntegerFieldUpdater<Payload> REFERENCES =
-      AtomicIntegerFieldUpdater.newUpdater(Payload.class, "references");
 
   private final byte[] bytes;
   private final int offset;
   private final int length;
   /** The bytes of a reassembled message (or of a part of one); null for an array payload. */
   private final ByteBuf buffer;
-  /** Where the memory of {@link #buffer} was charged, when this payload owns it; null otherwise. */
-  private final InboundBudget budget;
-  private final long charged;
-  private volatile int references = 1;
+  /** Whether this payload holds a claim on {@link #buffer}, given up when it is released. */
+  private final boolean owner;
 
   /** A payload of {@code length} bytes of {@code bytes} from {@code offset}. */
   public Payload(byte[] bytes, int offset, int length) {
-    this(bytes, offset, length, null, null, 0);
+    this(bytes, offset, length, null, false);
   }
 
-  private Payload(byte[] bytes, int offset, int length, ByteBuf buffer, InboundBudget budget, long charged) {
+  private Payload(byte[] bytes, int offset, int length, ByteBuf buffer, boolean owner) {
     this.bytes = bytes;
     this.offset = offset;
     this.length = length;
     this.buffer = buffer;
-    this.budget = budget;
-    this.charged = charged;
+    this.owner = owner;
   }
 
-  /**
-   * A payload owning {@code buffer} (its readable bytes) and {@code charged} bytes of {@code budget}, both given back
-   * when it is released.
-   */
-  static Payload owning(ByteBuf buffer, InboundBudget budget, long charged) {
-    return new Payload(null, 0, buffer.readableBytes(), buffer, budget, charged);
+  /** A payload owning one claim on {@code buffer} (its readable bytes), given up when it is released. */
+  static Payload owning(ByteBuf buffer) {
+    return new Payload(null, 0, buffer.readableBytes(), buffer, true);
   }
 
   /** Number of bytes. */
@@ -84,12 +75,12 @@ public final class Payload implements ReferenceCounted {
       throw new IndexOutOfBoundsException("part " + index + "+" + partLength + " of " + length + " bytes");
     }
     return bytes != null ? new Payload(bytes, offset + index, partLength)
-        : new Payload(null, 0, partLength, buffer.slice(buffer.readerIndex() + index, partLength), null, 0);
+        : new Payload(null, 0, partLength, buffer.slice(buffer.readerIndex() + index, partLength), false);
   }
 
   @Override
   public int refCnt() {
-    return budget == null ? 1 : references;
+    return owner ? buffer.refCnt() : 1;
   }
 
   @Override
@@ -100,8 +91,8 @@ public final class Payload implements ReferenceCounted {
   /** Adds {@code count} owners, each of which releases it once. */
   @Override
   public Payload retain(int count) {
-    if (budget != null && count > 0) {
-      REFERENCES.addAndGet(this, count);
+    if (owner) {
+      buffer.retain(count);
     }
     return this;
   }
@@ -116,7 +107,7 @@ public final class Payload implements ReferenceCounted {
     return this;
   }
 
-  /** Gives up one owner's claim; the last one frees the memory and the budget it was charged to. */
+  /** Gives up one owner's claim; the last claim on the memory frees it and the budget it was charged to. */
   @Override
   public boolean release() {
     return release(1);
@@ -124,18 +115,6 @@ public final class Payload implements ReferenceCounted {
 
   @Override
   public boolean release(int count) {
-    if (budget == null) {
-      return false;
-    }
-    int left = REFERENCES.addAndGet(this, -count);
-    if (left < 0) {
-      throw new IllegalStateException("payload released more often than retained");
-    }
-    if (left > 0) {
-      return false;
-    }
-    buffer.release();
-    budget.release(charged);
-    return true;
+    return owner && buffer.release(count);
   }
 }

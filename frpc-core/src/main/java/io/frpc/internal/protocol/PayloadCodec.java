@@ -1,12 +1,18 @@
 package io.frpc.internal.protocol;
 
+import io.frpc.FrpcBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.CompositeByteBuf;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.SerializableString;
@@ -29,8 +35,16 @@ import tools.jackson.dataformat.smile.SmileWriteFeature;
  */
 public final class PayloadCodec {
 
+  private static final int RAW_BINARY = 0xFD;
+  /** The flag of a Smile header's fourth byte saying binary values may be raw. */
+  private static final int RAW_BINARY_IN_HEADER = 0x04;
+  /** A {@link FrpcBytes} value of pooled or direct memory this large is written from it rather than copied. */
+  static final int SHARED_MIN_BYTES = 16 * 1024;
+
   private final SmileMapper mapper;
   private final SmileMapper control;
+  /** Whether {@link #mapper} writes binary values raw (and says so in its header): they can be joined as they are. */
+  private final boolean rawBinary;
 
   /** A codec with frpc's default Smile configuration. */
   public PayloadCodec() {
@@ -43,6 +57,9 @@ public final class PayloadCodec {
    */
   public PayloadCodec(SmileMapper mapper) {
     this.mapper = mapper;
+    byte[] nothing = mapper.writeValueAsBytes(null);
+    this.rawBinary = nothing.length == 5 && nothing[0] == ':' && nothing[1] == ')' && nothing[2] == '\n'
+        && (nothing[3] & RAW_BINARY_IN_HEADER) != 0;
     // A newer peer may add fields or leave out ones this version knows: neither may break a connection.
     this.control = defaultMapperBuilder()
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -81,14 +98,154 @@ public final class PayloadCodec {
     return mapper.writerFor(mapper.constructType(type));
   }
 
-  /** Appends {@code args} to {@code out} as one Smile array. */
-  public void writeArguments(ByteBuf out, Object[] args) {
-    mapper.writeValue((OutputStream) new ByteBufOutputStream(out), args);
+  /**
+   * Appends {@code args} to {@code out} as one Smile array. {@link FrpcBytes} arguments are written from their own
+   * memory where it is pooled or direct: the frame returned is then a composite of {@code out} and that memory.
+   * On failure {@code out} is released.
+   */
+  public ByteBuf writeArguments(ByteBuf out, Object[] args) {
+    if (!rawBinary || !containsBytes(args)) {
+      try {
+        mapper.writeValue(stream(out), args);
+        return out;
+      } catch (RuntimeException e) {
+        out.release();
+        throw e;
+      }
+    }
+    JoiningStream joining = new JoiningStream(out);
+    try (JsonGenerator generator = mapper.createGenerator(joining)) {
+      generator.writeStartArray();
+      for (Object arg : args) {
+        if (arg instanceof FrpcBytes bytes) {
+          // inside an array Smile writes nothing between values: the value can go straight to the stream
+          generator.flush();
+          joining.writeBinary(bytes);
+        } else {
+          mapper.writeValue(generator, arg);
+        }
+      }
+      generator.writeEndArray();
+    } catch (RuntimeException e) {
+      joining.release();
+      throw e;
+    }
+    return joining.frame();
   }
 
-  /** Appends {@code value} to {@code out}. */
-  public void writeValue(ByteBuf out, ObjectWriter writer, Object value) {
-    writer.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+  /**
+   * Appends {@code value} to {@code out}: a {@link FrpcBytes} from its own memory where it is pooled or direct, the
+   * frame returned then being a composite of {@code out} and that memory. On failure {@code out} is released.
+   */
+  public ByteBuf writeValue(ByteBuf out, ObjectWriter writer, Object value) {
+    if (value instanceof FrpcBytes bytes && rawBinary) {
+      JoiningStream joining = new JoiningStream(out);
+      try (JsonGenerator generator = mapper.createGenerator(joining)) {
+        generator.flush();
+        joining.writeBinary(bytes);
+      } catch (RuntimeException e) {
+        joining.release();
+        throw e;
+      }
+      return joining.frame();
+    }
+    try {
+      writer.writeValue(stream(out), value);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
+  }
+
+  private static boolean containsBytes(Object[] args) {
+    for (Object arg : args) {
+      if (arg instanceof FrpcBytes) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Where a generator writes a frame that may join memory of {@link FrpcBytes} values: into a pooled buffer, until
+   * a value's memory is joined after it and a new buffer takes what follows.
+   */
+  private static final class JoiningStream extends OutputStream {
+
+    private ByteBuf piece;
+    private CompositeByteBuf joined;
+
+    JoiningStream(ByteBuf out) {
+      this.piece = out;
+    }
+
+    @Override
+    public void write(int b) {
+      piece.writeByte(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      piece.writeBytes(bytes, offset, length);
+    }
+
+    /**
+     * A raw binary value: its head, then its bytes — copied when they are few or on the heap (the socket would copy
+     * heap memory anyway), else joined, retained, after what was written so far.
+     */
+    void writeBinary(FrpcBytes bytes) {
+      ByteBuf content = bytes.retainedBuffer();
+      try {
+        int length = content.readableBytes();
+        piece.writeByte(RAW_BINARY);
+        writeLength(piece, length);
+        if (length < SHARED_MIN_BYTES || content.hasArray()) {
+          piece.writeBytes(content);
+          return;
+        }
+        if (joined == null) {
+          joined = piece.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
+        }
+        ByteBuf written = piece;
+        piece = null;
+        joined.addComponent(true, written).addComponent(true, content);
+        content = null;
+        piece = written.alloc().buffer(64);
+      } finally {
+        if (content != null) {
+          content.release();
+        }
+      }
+    }
+
+    /** The frame written: the first buffer, or every piece joined. */
+    ByteBuf frame() {
+      return joined == null ? piece : joined.addComponent(true, piece);
+    }
+
+    /** Frees what was written, after a failure. */
+    void release() {
+      if (joined != null) {
+        joined.release();
+      }
+      if (piece != null) {
+        piece.release();
+      }
+    }
+  }
+
+  /** Smile's length of a raw binary value: 7 bits a byte, high ones first, the last byte 6 bits with bit 7 set. */
+  static void writeLength(ByteBuf out, int length) {
+    int rest = length >>> 6;
+    for (int group = (38 - Integer.numberOfLeadingZeros(rest)) / 7 - 1; group >= 0; group--) {
+      out.writeByte((rest >>> (7 * group)) & 0x7F);
+    }
+    out.writeByte(0x80 | (length & 0x3F));
+  }
+
+  private static OutputStream stream(ByteBuf out) {
+    return new ByteBufOutputStream(out);
   }
 
   /** Encodes {@code value} on its own, by its runtime type (a published message or state value). */
@@ -98,7 +255,7 @@ public final class PayloadCodec {
 
   /** Appends a control record (handshake bodies, errors) to {@code out}. */
   public void writeControl(ByteBuf out, Object value) {
-    control.writeValue((OutputStream) new ByteBufOutputStream(out), value);
+    control.writeValue(stream(out), value);
   }
 
   /** Encodes a control record on its own, e.g. one instance's error inside a broadcast reply. */
@@ -113,21 +270,50 @@ public final class PayloadCodec {
     }
   }
 
-  /** Decodes a value with the given reader. */
+  /**
+   * Decodes a value with the given reader. {@link FrpcBytes} views in it belong to the caller, who closes them; a
+   * decode that fails closes those it made.
+   */
   public <T> T readValue(Payload payload, ObjectReader reader) {
-    try (JsonParser parser = parser(mapper, payload)) {
+    PayloadParser parser = parser(mapper, payload);
+    try (parser) {
       return reader.readValue(parser);
+    } catch (RuntimeException e) {
+      parser.closeOpened();
+      throw e;
     }
   }
 
   /**
-   * Decodes an argument array, element by element, straight into the parameter types.
+   * Decodes an argument array, element by element, straight into the parameter types. The {@link FrpcBytes}
+   * views made are handed to {@code opened}, to be closed when the command is done; a decode that fails closes
+   * them itself.
    *
    * @throws IllegalArgumentException when the count differs or an element does not bind
    */
-  public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders) {
+  public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders, Consumer<FrpcBytes> opened) {
+    PayloadParser parser;
+    try {
+      parser = parser(mapper, payload);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("arguments are not valid Smile: " + e.getOriginalMessage(), e);
+    }
+    Object[] args;
+    try (parser) {
+      args = readArguments(parser, parameterReaders);
+    } catch (RuntimeException e) {
+      parser.closeOpened();
+      throw e;
+    }
+    if (parser.opened() != null) {
+      parser.opened().forEach(opened);
+    }
+    return args;
+  }
+
+  private static Object[] readArguments(JsonParser parser, ObjectReader[] parameterReaders) {
     Object[] args = new Object[parameterReaders.length];
-    try (JsonParser parser = parser(mapper, payload)) {
+    try {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         throw new IllegalArgumentException("arguments are not an array");
       }
@@ -157,7 +343,7 @@ public final class PayloadCodec {
     }
   }
 
-  private static JsonParser parser(SmileMapper mapper, Payload payload) {
+  private static PayloadParser parser(SmileMapper mapper, Payload payload) {
     JsonParser parser = payload.hasArray()
         ? mapper.createParser(payload.array(), payload.arrayOffset(), payload.length())
         : mapper.createParser((InputStream) new ByteBufInputStream(payload.view()));
@@ -172,9 +358,8 @@ public final class PayloadCodec {
    */
   static final class PayloadParser extends JsonParserDelegate {
 
-    private static final int RAW_BINARY = 0xFD;
-
     private final Payload payload;
+    private List<FrpcBytes> opened;
 
     PayloadParser(JsonParser parser, Payload payload) {
       super(parser);
@@ -188,23 +373,73 @@ public final class PayloadCodec {
      * make this allocate more than it sent.
      */
     byte[] rawBinary() {
-      if (currentToken() != JsonToken.VALUE_EMBEDDED_OBJECT) {
+      ByteBuf in = payload.view();
+      long at = rawBinaryAt(in);
+      if (at < 0) {
         return null;
+      }
+      byte[] bytes = new byte[(int) (at >>> 32)];
+      in.getBytes((int) at, bytes);
+      return bytes;
+    }
+
+    /**
+     * The current token's bytes when it is a raw binary value, as a view of the payload's memory that holds it
+     * until closed; null when they cannot be found there. The view is also remembered as {@linkplain #opened()
+     * opened} by this parser.
+     */
+    FrpcBytes rawBinaryView() {
+      ByteBuf in = payload.view();
+      long at = rawBinaryAt(in);
+      if (at < 0) {
+        return null;
+      }
+      int index = (int) at;
+      int length = (int) (at >>> 32);
+      FrpcBytes view = payload.hasArray()
+          ? FrpcBytes.wrap(payload.array(), payload.arrayOffset() + index, length)
+          : FrpcBytes.wrap(in.retainedSlice(index, length));
+      if (opened == null) {
+        opened = new ArrayList<>(2);
+      }
+      opened.add(view);
+      return view;
+    }
+
+    /** The views {@link #rawBinaryView()} made, in order; null when none. */
+    List<FrpcBytes> opened() {
+      return opened;
+    }
+
+    /** Closes the views made so far: a decode that failed hands none of them on. */
+    void closeOpened() {
+      if (opened != null) {
+        opened.forEach(FrpcBytes::close);
+        opened = null;
+      }
+    }
+
+    /**
+     * Where the current raw binary value's bytes are in {@code in}: its length in the high 32 bits and its index in
+     * the low ones; -1 when the current token is no raw binary value whose bytes all arrived.
+     */
+    private long rawBinaryAt(ByteBuf in) {
+      if (currentToken() != JsonToken.VALUE_EMBEDDED_OBJECT) {
+        return -1;
       }
       // Smile's parser counts an array's bytes from the array's start, a stream's from the stream's
       long at = delegate.currentTokenLocation().getByteOffset() - (payload.hasArray() ? payload.arrayOffset() : 0);
       if (at < 0 || at >= payload.length()) {
-        return null;
+        return -1;
       }
-      ByteBuf in = payload.view();
       int index = (int) at;
       if (in.getUnsignedByte(index++) != RAW_BINARY) {
-        return null;
+        return -1;
       }
       long length = 0;
       for (int i = 0; ; i++) {
         if (i == 5 || index >= in.writerIndex()) {
-          return null;
+          return -1;
         }
         byte b = in.getByte(index++);
         if (b < 0) {
@@ -214,11 +449,9 @@ public final class PayloadCodec {
         length = (length << 7) + b;
       }
       if (length > in.writerIndex() - index) {
-        return null;
+        return -1;
       }
-      byte[] bytes = new byte[(int) length];
-      in.getBytes(index, bytes);
-      return bytes;
+      return length << 32 | index;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.frpc.FrpcBytes;
 import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +38,7 @@ class FrameCodecTest {
     assertThat(received.envelope()).isEqualTo(new RequestEnvelope(99, true, InstanceSelection.MOD, -42, "test_m",
         "test_one", "ping", 1500));
     Object[] args = codec.readArguments(received.arguments(),
-        new ObjectReader[] {codec.reader(String.class), codec.reader(Player.class)});
+        new ObjectReader[] {codec.reader(String.class), codec.reader(Player.class)}, FrpcBytes::close);
     assertThat(args).containsExactly("hi", new Player("ann", 7, List.of("sword")));
   }
 
@@ -62,7 +63,7 @@ class FrameCodecTest {
     assertThat(reader.<Object>readInbound()).isNull();
     assertThat(received.envelope().module()).isEqualTo("bulk");
     Object[] args = codec.readArguments(received.arguments(),
-        new ObjectReader[] {codec.reader(byte[].class)});
+        new ObjectReader[] {codec.reader(byte[].class)}, FrpcBytes::close);
     assertThat((byte[]) args[0]).isEqualTo(blob);
     assertThat(received.release()).as("the payload held the reassembled chunks").isTrue();
     reader.finishAndReleaseAll();

@@ -3,6 +3,7 @@ package io.frpc.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frpc.FrpcBytes;
 import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -44,7 +45,7 @@ class LargePayloadTest {
     assertThat(budget.used()).as("charged while the payload is held")
         .isBetween((long) blob.length, (long) blob.length + MessageDecoder.CHUNK_BYTES);
     Object[] args = codec.readArguments(received.arguments(),
-        new ObjectReader[] {codec.reader(byte[].class), codec.reader(String.class)});
+        new ObjectReader[] {codec.reader(byte[].class), codec.reader(String.class)}, FrpcBytes::close);
     assertThat((byte[]) args[0]).isEqualTo(blob);
     assertThat(args[1]).isEqualTo("x");
 
@@ -60,7 +61,7 @@ class LargePayloadTest {
 
     InboundRequest received = peer.readInbound();
     assertThat(budget.used()).isLessThanOrEqualTo(blob.length + MessageDecoder.CHUNK_BYTES);
-    assertThat(codec.readArguments(received.arguments(), new ObjectReader[] {codec.reader(byte[].class)})[0])
+    assertThat(codec.readArguments(received.arguments(), new ObjectReader[] {codec.reader(byte[].class)}, FrpcBytes::close)[0])
         .isEqualTo(blob);
     received.release();
     assertThat(budget.used()).isZero();
@@ -94,7 +95,7 @@ class LargePayloadTest {
     Payload array = new Payload(whole, argumentsAt, pooled.arguments().length());
 
     for (Payload payload : List.of(pooled.arguments(), array)) {
-      Object[] args = codec.readArguments(payload, readers);
+      Object[] args = codec.readArguments(payload, readers, FrpcBytes::close);
       assertThat((byte[]) args[0]).isEqualTo(blob);
       ByteBuffer buffer = (ByteBuffer) args[1];
       assertThat(buffer.remaining()).isEqualTo(blob.length);
@@ -118,9 +119,9 @@ class LargePayloadTest {
       InboundRequest received = peer.readInbound();
       byte[] copy = ByteBufUtil.getBytes(received.arguments().view());
       long before = allocatedByThisThread();
-      Object[] args = codec.readArguments(received.arguments(), readers);
+      Object[] args = codec.readArguments(received.arguments(), readers, FrpcBytes::close);
       long between = allocatedByThisThread();
-      Object[] again = codec.readArguments(new Payload(copy, 0, copy.length), readers);
+      Object[] again = codec.readArguments(new Payload(copy, 0, copy.length), readers, FrpcBytes::close);
       fromArray = Math.min(fromArray, allocatedByThisThread() - between);
       fromChunks = Math.min(fromChunks, between - before);
       received.release();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.frpc.FrpcBytes;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class PayloadCodecTest {
     ended[ended.length - 1] = (byte) 0xFF;
 
     assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
-        assertThatThrownBy(() -> codec.readArguments(new Payload(ended, 0, ended.length), twoInts))
+        assertThatThrownBy(() -> codec.readArguments(new Payload(ended, 0, ended.length), twoInts, FrpcBytes::close))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("input ends inside an array"));
   }
@@ -48,7 +49,7 @@ class PayloadCodecTest {
     byte[] three = codec.controlBytes(new int[] {1, 2, 3});
     byte[] truncated = Arrays.copyOf(three, three.length - 1);
 
-    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts))
+    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts, FrpcBytes::close))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -57,7 +58,7 @@ class PayloadCodecTest {
     byte[] one = codec.controlBytes(new int[] {1});
     byte[] truncated = Arrays.copyOf(one, one.length - 1);
 
-    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts))
+    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts, FrpcBytes::close))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -65,9 +66,9 @@ class PayloadCodecTest {
   void extraArgumentsAreCountedInTheMessage() {
     byte[] four = codec.controlBytes(new Object[] {1, 2, new int[] {3, 4}, 5});
 
-    assertThatThrownBy(() -> codec.readArguments(new Payload(four, 0, four.length), twoInts))
+    assertThatThrownBy(() -> codec.readArguments(new Payload(four, 0, four.length), twoInts, FrpcBytes::close))
         .hasMessageContaining("expected 2 argument(s) but got 4");
     assertThat(codec.readArguments(new Payload(four, 0, four.length), new ObjectReader[] {codec.reader(int.class),
-        codec.reader(int.class), codec.reader(int[].class), codec.reader(int.class)})).hasSize(4);
+        codec.reader(int.class), codec.reader(int[].class), codec.reader(int.class)}, FrpcBytes::close)).hasSize(4);
   }
 }

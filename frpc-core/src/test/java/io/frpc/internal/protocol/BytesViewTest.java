@@ -1,0 +1,229 @@
+package io.frpc.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.frpc.FrpcBytes;
+import io.frpc.time.ManualClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * {@link FrpcBytes} values: decoded as views of the received message's memory, which stays charged to the node's
+ * budget until every view is closed; written from their own memory where it is pooled or direct, in exactly the
+ * bytes Jackson would write for the same {@code byte[]}.
+ */
+class BytesViewTest {
+
+  private static final int MAX_MESSAGE = 128 << 20;
+  private static final ByteBufAllocator POOLED = PooledByteBufAllocator.DEFAULT;
+
+  private final PayloadCodec codec = new PayloadCodec();
+  private final InboundBudget budget = new InboundBudget(64 << 20);
+  private final byte[] blob = random(300_001);
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  record Upload(String name, FrpcBytes data, int tail) {
+  }
+
+  @AfterEach
+  void finish() {
+    channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+  }
+
+  @Test
+  void anArgumentIsAViewOfTheReceivedChunksThatHoldsTheirBudgetUntilItIsClosed() {
+    InboundRequest received = receive(request(FrpcBytes.wrap(blob), "x"));
+    long charged = budget.used();
+    List<FrpcBytes> opened = new ArrayList<>();
+
+    long before = allocatedByThisThread();
+    Object[] args = codec.readArguments(received.arguments(),
+        new ObjectReader[] {codec.reader(FrpcBytes.class), codec.reader(String.class)}, opened::add);
+    long allocated = allocatedByThisThread() - before;
+    received.release();
+
+    FrpcBytes view = (FrpcBytes) args[0];
+    assertThat(opened).containsExactly(view);
+    assertThat(allocated).as("bytes allocated decoding a view of %s bytes", blob.length).isLessThan(16 * 1024);
+    assertThat(view.toByteArray()).isEqualTo(blob);
+    assertThat(args[1]).isEqualTo("x");
+    assertThat(budget.used()).as("still charged: the view holds the chunks").isEqualTo(charged);
+
+    view.close();
+    assertThat(budget.used()).isZero();
+    assertThatThrownBy(view::length).isInstanceOf(IllegalStateException.class).hasMessageContaining("retain()");
+  }
+
+  @Test
+  void aRetainedViewKeepsTheMemoryAfterTheFirstIsClosed() {
+    InboundResponse received = receive(reply(FrpcBytes.wrap(blob)));
+    FrpcBytes view = codec.readValue(received.body(), codec.reader(FrpcBytes.class));
+    received.body().release();
+
+    FrpcBytes kept = view.retain();
+    view.close();
+    view.close();
+
+    assertThat(budget.used()).isPositive();
+    assertThat(kept.toByteArray()).isEqualTo(blob);
+    kept.close();
+    assertThat(budget.used()).isZero();
+  }
+
+  @Test
+  void aDecodeThatFailsClosesTheViewsItMade() {
+    InboundRequest received = receive(request(FrpcBytes.wrap(blob), "not a number"));
+    List<FrpcBytes> opened = new ArrayList<>();
+
+    assertThatThrownBy(() -> codec.readArguments(received.arguments(),
+        new ObjectReader[] {codec.reader(FrpcBytes.class), codec.reader(int.class)}, opened::add))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("argument 2");
+    received.release();
+
+    assertThat(opened).isEmpty();
+    assertThat(budget.used()).isZero();
+  }
+
+  @Test
+  void aViewNobodyClosesIsFreedOnceUnreachable() {
+    InboundResponse received = receive(reply(FrpcBytes.wrap(blob)));
+    assertThat(codec.<FrpcBytes>readValue(received.body(), codec.reader(FrpcBytes.class)).length())
+        .isEqualTo(blob.length);
+    received.body().release();
+    assertThat(budget.used()).as("held by the unreachable view").isPositive();
+
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      System.gc();
+      return budget.used() == 0;
+    });
+  }
+
+  @Test
+  void aWholeResultOfDirectMemoryIsWrittenFromThatMemory() {
+    ByteBuf direct = POOLED.directBuffer(blob.length).writeBytes(blob);
+    FrpcBytes view = FrpcBytes.wrap(direct.retain());
+    ByteBuf frame = Frames.ok(POOLED, 7, codec, codec.writer(FrpcBytes.class), view);
+    view.close();
+
+    assertThat(frame).isInstanceOf(CompositeByteBuf.class);
+    direct.setByte(0, blob[0] + 1);
+    assertThat(frame.getByte(frame.writerIndex() - blob.length)).as("the frame shares the value's memory")
+        .isEqualTo((byte) (blob[0] + 1));
+    direct.setByte(0, blob[0]);
+
+    ByteBuf expected = Frames.ok(POOLED, 7, codec, codec.writer(byte[].class), blob);
+    assertThat(ByteBufUtil.equals(frame, expected)).as("the bytes Jackson writes for a byte[]").isTrue();
+    expected.release();
+    frame.release();
+    assertThat(direct.release()).as("the frame held the value's memory until released").isTrue();
+  }
+
+  @Test
+  void argumentsMixingViewsAndValuesAreTheBytesJacksonWritesForArrays() {
+    ByteBuf direct = POOLED.directBuffer(blob.length).writeBytes(blob);
+    byte[] small = random(100);
+    byte[] heap = random(70_000);
+    Upload nested = new Upload("n", FrpcBytes.wrap(ByteBuffer.wrap(small)), 3);
+    record ByteUpload(String name, byte[] data, int tail) {
+    }
+
+    FrpcBytes whole = FrpcBytes.wrap(direct);
+    FrpcBytes part = FrpcBytes.wrap(direct.retainedSlice(5, 20_000));
+    ByteBuf frame = request(1, whole, "s", FrpcBytes.wrap(small), nested, null, FrpcBytes.wrap(heap), part);
+    whole.close();
+    part.close();
+    assertThat(direct.refCnt()).as("held by the frame").isPositive();
+    ByteBuf expected = request(1, blob, "s", small, new ByteUpload("n", small, 3), null, heap,
+        ByteBufUtil.getBytes(direct, 5, 20_000));
+
+    assertThat(ByteBufUtil.equals(frame, expected)).isTrue();
+    frame.release();
+    expected.release();
+    assertThat(direct.refCnt()).as("released with the frame").isZero();
+  }
+
+  @Test
+  void valuesInsideOtherValuesAndOfHeapMemoryRoundTrip() {
+    Upload upload = new Upload("u", FrpcBytes.wrap(blob), 9);
+    InboundRequest received = receive(request(upload, FrpcBytes.wrap(ByteBuffer.wrap(blob, 1, 10))));
+
+    List<FrpcBytes> opened = new ArrayList<>();
+    Object[] args = codec.readArguments(received.arguments(),
+        new ObjectReader[] {codec.reader(Upload.class), codec.reader(FrpcBytes.class)}, opened::add);
+    received.release();
+
+    Upload read = (Upload) args[0];
+    assertThat(read.data()).isEqualTo(FrpcBytes.wrap(blob));
+    assertThat(read.tail()).isEqualTo(9);
+    assertThat(((FrpcBytes) args[1]).toByteArray()).containsExactly(Arrays.copyOfRange(blob, 1, 11));
+    opened.forEach(FrpcBytes::close);
+    assertThat(budget.used()).isZero();
+  }
+
+  @Test
+  void lengthsAreWrittenAsJacksonWritesThem() {
+    for (int length : new int[] {0, 1, 63, 64, 65, 8191, 8192, 8193, 1 << 20, (1 << 20) - 1, (1 << 21) + 3}) {
+      byte[] jackson = codec.writer(byte[].class).writeValueAsBytes(new byte[length]);
+      ByteBuf ours = Unpooled.buffer();
+      PayloadCodec.writeLength(ours, length);
+      // the header (4 bytes) and the raw binary token, then the length
+      assertThat(ByteBufUtil.getBytes(ours)).as("length %s", length)
+          .containsExactly(Arrays.copyOfRange(jackson, 5, 5 + ours.readableBytes()));
+      assertThat(jackson.length).isEqualTo(5 + ours.readableBytes() + length);
+    }
+  }
+
+  private ByteBuf request(Object... args) {
+    return Frames.request(POOLED, new RequestEnvelope(5, false, InstanceSelection.BALANCE, 0, "bulk", null, "store",
+        0), codec, args);
+  }
+
+  private ByteBuf reply(Object value) {
+    return Frames.ok(POOLED, 5, codec, codec.writer(Object.class), value);
+  }
+
+  /** Writes {@code frame} to a decoder as FRAGMENT frames of 64 KiB and returns what it decoded. */
+  private <T> T receive(ByteBuf frame) {
+    FrameDecoder frames = new FrameDecoder();
+    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, Duration.ofSeconds(10),
+        new ManualClock());
+    frames.handshakeCompleted();
+    messages.handshakeCompleted();
+    EmbeddedChannel peer = new EmbeddedChannel(frames, messages);
+    channels.add(peer);
+    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(64 * 1024, 256 << 20, MAX_MESSAGE));
+    writer.writeAndFlush(frame);
+    for (ByteBuf out; (out = writer.readOutbound()) != null; ) {
+      peer.writeInbound(out);
+    }
+    writer.finishAndReleaseAll();
+    return peer.readInbound();
+  }
+
+  private static long allocatedByThisThread() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+  }
+
+  private static byte[] random(int length) {
+    byte[] bytes = new byte[length];
+    new Random(length).nextBytes(bytes);
+    return bytes;
+  }
+}
