@@ -2,6 +2,7 @@ package io.frpc.bench;
 
 import io.frpc.AllNodesCall;
 import io.frpc.AllNodesReply;
+import io.frpc.FrpcBytes;
 import io.frpc.FrpcTemplate;
 import io.frpc.ModuleCall;
 import io.frpc.spring.FrpcHandler;
@@ -46,6 +47,17 @@ final class FrpcEcho {
     }
   }
 
+  /**
+   * The direct echo for applications that move blobs: {@link FrpcBytes} in and out, so the reply is written from the
+   * memory the request was received into, as raw Netty echoes its read buffer.
+   */
+  @FrpcHandler(module = "echo_bytes", instances = 4, nonBlocking = true)
+  static class BytesEcho {
+    public FrpcBytes echo(FrpcBytes payload) {
+      return payload;
+    }
+  }
+
   /** The same echo with {@code concurrent = true}. */
   @FrpcHandler(module = "echo_concurrent", concurrent = true, mailboxCapacity = 100_000)
   static class ConcurrentEcho {
@@ -56,7 +68,7 @@ final class FrpcEcho {
 
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
-  @Import({Echo.class, DirectEcho.class, ConcurrentEcho.class})
+  @Import({Echo.class, DirectEcho.class, BytesEcho.class, ConcurrentEcho.class})
   static class ServerNode {
   }
 
@@ -130,7 +142,7 @@ final class FrpcEcho {
         "--frpc.client.call-timeout=120s"));
     args.addAll(security(system, "client"));
     args.addAll(metrics(system));
-    if (system.startsWith("frpc-direct")) {
+    if (system.startsWith("frpc-direct") || system.equals("frpc-bytes")) {
       args.add("--frpc.client.direct-completion=true");
     }
     for (int id = 1; id <= nodes; id++) {
@@ -148,7 +160,14 @@ final class FrpcEcho {
     }
     Tracer tracer = system.equals("frpc-tracing") ? context.getBean(Tracer.class) : null;
     EchoApi typed = system.equals("frpc-typed") ? frpc.client(EchoApi.class) : null;
-    return new Client(context, frpc.module("bench", module), tracer, typed);
+    return new Client(context, frpc.module("bench", module), tracer, typed, system.equals("frpc-bytes"));
+  }
+
+  /** The bytes of a reply view, copied into an array as raw Netty's client copies its reply; the view is closed. */
+  private static byte[] copied(FrpcBytes reply) {
+    try (reply) {
+      return reply.toByteArray();
+    }
   }
 
   private static String[] common(String... args) {
@@ -167,20 +186,26 @@ final class FrpcEcho {
     private final Tracer tracer;
     /** The typed client of the frpc-typed variant, else null. */
     private final EchoApi typed;
+    /** Whether payloads travel as {@link FrpcBytes}, the reply copied out of its view as raw Netty's client does. */
+    private final boolean bytes;
 
-    Client(ConfigurableApplicationContext context, ModuleCall module, Tracer tracer, EchoApi typed) {
+    Client(ConfigurableApplicationContext context, ModuleCall module, Tracer tracer, EchoApi typed, boolean bytes) {
       this.context = context;
       this.one = module.node(1);
       this.all = module.allNodes();
       this.tracer = tracer;
       this.request = tracer == null ? null : tracer.nextSpan().name("benchmark").start();
       this.typed = typed;
+      this.bytes = bytes;
     }
 
     @Override
     public CompletableFuture<byte[]> echo(byte[] payload) {
       if (typed != null) {
         return typed.echoLater(1, payload);
+      }
+      if (bytes) {
+        return one.callAsync("echo", FrpcBytes.class, FrpcBytes.wrap(payload)).thenApply(FrpcEcho::copied);
       }
       if (request == null) {
         return one.callAsync("echo", byte[].class, (Object) payload);
@@ -196,6 +221,9 @@ final class FrpcEcho {
       if (typed != null) {
         return typed.echo(1, payload);
       }
+      if (bytes) {
+        return copied(one.call("echo", FrpcBytes.class, FrpcBytes.wrap(payload)));
+      }
       if (request == null) {
         return one.call("echo", byte[].class, (Object) payload);
       }
@@ -206,6 +234,9 @@ final class FrpcEcho {
 
     @Override
     public CompletableFuture<byte[]> echoByKey(long key, byte[] payload) {
+      if (bytes) {
+        return one.mod(key).callAsync("echo", FrpcBytes.class, FrpcBytes.wrap(payload)).thenApply(FrpcEcho::copied);
+      }
       return one.mod(key).callAsync("echo", byte[].class, (Object) payload);
     }
 
