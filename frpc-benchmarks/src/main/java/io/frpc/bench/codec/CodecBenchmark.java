@@ -1,5 +1,6 @@
 package io.frpc.bench.codec;
 
+import io.frpc.FrpcBytes;
 import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
@@ -94,7 +95,7 @@ public class CodecBenchmark {
     if (!request.envelope().equals(envelope)) {
       throw new IllegalStateException("envelope did not round-trip: " + request.envelope());
     }
-    Object[] decoded = codec.readArguments(argumentsPayload, argumentReaders);
+    Object[] decoded = codec.readArguments(argumentsPayload, argumentReaders, FrpcBytes::close);
     if (!Arrays.equals((byte[]) decoded[0], data) || !PLAYER.equals(decoded[1])) {
       throw new IllegalStateException("arguments did not round-trip");
     }
@@ -139,7 +140,7 @@ public class CodecBenchmark {
   /** Step 3, callee instance: Smile arguments bound to (byte[], String). */
   @Benchmark
   public void argumentsDecode(Blackhole bh) {
-    bh.consume(codec.readArguments(argumentsPayload, argumentReaders));
+    bh.consume(codec.readArguments(argumentsPayload, argumentReaders, FrpcBytes::close));
   }
 
   /** Step 4, callee instance: response header + Smile result into a pooled frame. */
@@ -171,7 +172,7 @@ public class CodecBenchmark {
     }
     bh.consume(inbound);
     // callee instance
-    Object[] decoded = codec.readArguments(inbound.arguments(), argumentReaders);
+    Object[] decoded = codec.readArguments(inbound.arguments(), argumentReaders, FrpcBytes::close);
     bh.consume(decoded);
     ByteBuf response = Frames.ok(alloc, inbound.envelope().requestId(), codec, resultWriter, decoded[0]);
     InboundResponse reply;
