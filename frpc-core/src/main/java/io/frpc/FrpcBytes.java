@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Views made by {@link #wrap(byte[])} or {@link #wrap(ByteBuffer)} share the caller's memory: it must not change
  * until the call or reply carrying it is encoded (before {@code call…}/{@code send…} returns, or the command
- * returns). Heap memory is copied once into the frame on its way out; pooled or direct memory ({@link #wrap(ByteBuf)},
- * received views) is written as it is. Instances are thread-safe; equality is by content.
+ * returns). Heap memory is copied once into the frame on its way out (a socket copies heap memory anyway); direct
+ * memory (received views, direct buffers) is written as it is. Instances are thread-safe; equality is by content.
  */
 public final class FrpcBytes implements AutoCloseable {
 
@@ -79,8 +79,7 @@ public final class FrpcBytes implements AutoCloseable {
 
   /**
    * A view of {@code buffer}'s readable bytes that takes over one reference to it: the view releases it once when
-   * closed. For applications that hold their bytes in Netty buffers (pooled or direct): they are written without a
-   * copy.
+   * closed. For applications that hold their bytes in Netty buffers: direct ones are written without a copy.
    */
   public static FrpcBytes wrap(ByteBuf buffer) {
     Objects.requireNonNull(buffer, "buffer");

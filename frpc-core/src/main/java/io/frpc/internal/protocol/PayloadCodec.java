@@ -38,7 +38,7 @@ public final class PayloadCodec {
   private static final int RAW_BINARY = 0xFD;
   /** The flag of a Smile header's fourth byte saying binary values may be raw. */
   private static final int RAW_BINARY_IN_HEADER = 0x04;
-  /** A {@link FrpcBytes} value of pooled or direct memory this large is written from it rather than copied. */
+  /** A {@link FrpcBytes} value of direct memory this large is written from it rather than copied. */
   static final int SHARED_MIN_BYTES = 16 * 1024;
 
   private final SmileMapper mapper;
@@ -100,7 +100,7 @@ public final class PayloadCodec {
 
   /**
    * Appends {@code args} to {@code out} as one Smile array. {@link FrpcBytes} arguments are written from their own
-   * memory where it is pooled or direct: the frame returned is then a composite of {@code out} and that memory.
+   * memory where it is direct: the frame returned is then a composite of {@code out} and that memory.
    * On failure {@code out} is released.
    */
   public ByteBuf writeArguments(ByteBuf out, Object[] args) {
@@ -134,7 +134,7 @@ public final class PayloadCodec {
   }
 
   /**
-   * Appends {@code value} to {@code out}: a {@link FrpcBytes} from its own memory where it is pooled or direct, the
+   * Appends {@code value} to {@code out}: a {@link FrpcBytes} from its own memory where it is direct, the
    * frame returned then being a composite of {@code out} and that memory. On failure {@code out} is released.
    */
   public ByteBuf writeValue(ByteBuf out, ObjectWriter writer, Object value) {
@@ -200,7 +200,7 @@ public final class PayloadCodec {
         int length = content.readableBytes();
         piece.writeByte(RAW_BINARY);
         writeLength(piece, length);
-        if (length < SHARED_MIN_BYTES || content.hasArray()) {
+        if (length < SHARED_MIN_BYTES || !content.isDirect()) {
           piece.writeBytes(content);
           return;
         }

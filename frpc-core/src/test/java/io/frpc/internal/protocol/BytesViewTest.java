@@ -160,6 +160,18 @@ class BytesViewTest {
   }
 
   @Test
+  void heapMemoryIsCopiedIntoTheDirectFrameSoTheSocketNeedNotCopyItAgain() {
+    ByteBuf frame = request(FrpcBytes.wrap(blob), "x");
+    ByteBuf result = reply(FrpcBytes.wrap(ByteBuffer.wrap(blob)));
+
+    assertThat(frame.isDirect()).isTrue();
+    assertThat(result.isDirect()).isTrue();
+    assertThat(frame).isNotInstanceOf(CompositeByteBuf.class);
+    frame.release();
+    result.release();
+  }
+
+  @Test
   void valuesInsideOtherValuesAndOfHeapMemoryRoundTrip() {
     Upload upload = new Upload("u", FrpcBytes.wrap(blob), 9);
     InboundRequest received = receive(request(upload, FrpcBytes.wrap(ByteBuffer.wrap(blob, 1, 10))));
