@@ -163,14 +163,16 @@ public final class FrpcBytes implements AutoCloseable {
     return bytes;
   }
 
+  /** Equal to a view of the same bytes; a closed view only to itself. */
   @Override
   public boolean equals(Object other) {
-    return other instanceof FrpcBytes that && ByteBufUtil.equals(open(), that.open());
+    return this == other || other instanceof FrpcBytes that && !closed && !that.closed
+        && ByteBufUtil.equals(bytes, that.bytes);
   }
 
   @Override
   public int hashCode() {
-    return ByteBufUtil.hashCode(open());
+    return closed ? System.identityHashCode(this) : ByteBufUtil.hashCode(bytes);
   }
 
   @Override
