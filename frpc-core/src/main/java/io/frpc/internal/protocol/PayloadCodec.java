@@ -2,7 +2,6 @@ package io.frpc.internal.protocol;
 
 import io.frpc.FrpcBytes;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.CompositeByteBuf;
 import java.io.InputStream;
@@ -344,10 +343,60 @@ public final class PayloadCodec {
   }
 
   private static PayloadParser parser(SmileMapper mapper, Payload payload) {
-    JsonParser parser = payload.hasArray()
-        ? mapper.createParser(payload.array(), payload.arrayOffset(), payload.length())
-        : mapper.createParser((InputStream) new ByteBufInputStream(payload.view()));
-    return new PayloadParser(parser, payload);
+    if (payload.hasArray()) {
+      return new PayloadParser(mapper.createParser(payload.array(), payload.arrayOffset(), payload.length()),
+          payload, null);
+    }
+    PayloadStream stream = new PayloadStream(payload.view());
+    return new PayloadParser(mapper.createParser(stream), payload, stream);
+  }
+
+  /**
+   * A stream of a pooled payload's bytes that hands the parser the bytes of a binary value already read from the
+   * payload without copying them: the parser only skips them, so what its buffer holds there does not matter.
+   */
+  private static final class PayloadStream extends InputStream {
+
+    private final ByteBuf in;
+    /** Indices of {@link #in} the parser will only skip: from {@code skipFrom} (inclusive) to {@code skipTo}. */
+    private int skipFrom;
+    private int skipTo;
+
+    PayloadStream(ByteBuf in) {
+      this.in = in;
+    }
+
+    /** The parser will skip the bytes from {@code from} to {@code to} unread (a value taken from the payload). */
+    void willSkip(int from, int to) {
+      skipFrom = from;
+      skipTo = to;
+    }
+
+    @Override
+    public int read() {
+      return in.isReadable() ? in.readUnsignedByte() : -1;
+    }
+
+    @Override
+    public int read(byte[] target, int offset, int length) {
+      int count = Math.min(length, in.readableBytes());
+      if (count == 0) {
+        return length == 0 ? 0 : -1;
+      }
+      int at = in.readerIndex();
+      if (at >= skipFrom && at < skipTo) {
+        count = Math.min(count, skipTo - at);
+        in.skipBytes(count);
+        return count;
+      }
+      in.readBytes(target, offset, count);
+      return count;
+    }
+
+    @Override
+    public int available() {
+      return in.readableBytes();
+    }
   }
 
   /**
@@ -359,11 +408,14 @@ public final class PayloadCodec {
   static final class PayloadParser extends JsonParserDelegate {
 
     private final Payload payload;
+    /** The stream of a pooled payload; null for an array payload, which the parser skips through without a copy. */
+    private final PayloadStream stream;
     private List<FrpcBytes> opened;
 
-    PayloadParser(JsonParser parser, Payload payload) {
+    PayloadParser(JsonParser parser, Payload payload, PayloadStream stream) {
       super(parser);
       this.payload = payload;
+      this.stream = stream;
     }
 
     /**
@@ -380,6 +432,7 @@ public final class PayloadCodec {
       }
       byte[] bytes = new byte[(int) (at >>> 32)];
       in.getBytes((int) at, bytes);
+      skipping(at);
       return bytes;
     }
 
@@ -399,11 +452,19 @@ public final class PayloadCodec {
       FrpcBytes view = payload.hasArray()
           ? FrpcBytes.wrap(payload.array(), payload.arrayOffset() + index, length)
           : FrpcBytes.wrap(in.retainedSlice(index, length));
+      skipping(at);
       if (opened == null) {
         opened = new ArrayList<>(2);
       }
       opened.add(view);
       return view;
+    }
+
+    /** The value at {@code at} (as {@link #rawBinaryAt} finds it) was read: the parser skips it without a copy. */
+    private void skipping(long at) {
+      if (stream != null) {
+        stream.willSkip((int) at, (int) at + (int) (at >>> 32));
+      }
     }
 
     /** The views {@link #rawBinaryView()} made, in order; null when none. */

@@ -190,6 +190,53 @@ class BytesViewTest {
   }
 
   @Test
+  void theParserSkipsABinaryValueTakenFromThePayloadWithoutCopyingIt() {
+    ObjectReader[] readers = {codec.reader(FrpcBytes.class), codec.reader(String.class)};
+    CountingMessage view = pooledArguments(blob, "after");
+    List<FrpcBytes> opened = new ArrayList<>();
+    Object[] args = codec.readArguments(Payload.owning(view), readers, opened::add);
+    assertThat(args[1]).isEqualTo("after");
+    assertThat(view.copiedOut).as("bytes copied out of the payload").isLessThan(16 * 1024);
+    opened.forEach(FrpcBytes::close);
+
+    CountingMessage array = pooledArguments(blob, "after");
+    args = codec.readArguments(Payload.owning(array), new ObjectReader[] {codec.reader(byte[].class),
+        codec.reader(String.class)}, opened::add);
+    assertThat((byte[]) args[0]).isEqualTo(blob);
+    assertThat(args[1]).isEqualTo("after");
+    assertThat(array.copiedOut).as("bytes copied out of the payload for a byte[]")
+        .isLessThan(blob.length + 16 * 1024);
+    array.release();
+    view.release();
+  }
+
+  /** Counts the bytes copied out of it into arrays, as a parser's stream and a byte[] binding do. */
+  private static final class CountingMessage extends CompositeByteBuf {
+    long copiedOut;
+
+    CountingMessage() {
+      super(POOLED, true, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public CompositeByteBuf getBytes(int index, byte[] target, int targetIndex, int length) {
+      copiedOut += length;
+      return super.getBytes(index, target, targetIndex, length);
+    }
+  }
+
+  private CountingMessage pooledArguments(Object... args) {
+    ByteBuf encoded = codec.writeArguments(POOLED.directBuffer(), args);
+    CountingMessage message = new CountingMessage();
+    for (int at = 0; at < encoded.readableBytes(); at += 64 * 1024) {
+      int length = Math.min(64 * 1024, encoded.readableBytes() - at);
+      message.addComponent(true, POOLED.directBuffer(length).writeBytes(encoded, at, length));
+    }
+    encoded.release();
+    return message;
+  }
+
+  @Test
   void lengthsAreWrittenAsJacksonWritesThem() {
     for (int length : new int[] {0, 1, 63, 64, 65, 8191, 8192, 8193, 1 << 20, (1 << 20) - 1, (1 << 21) + 3}) {
       byte[] jackson = codec.writer(byte[].class).writeValueAsBytes(new byte[length]);
