@@ -559,7 +559,8 @@ public final class FrpcNode implements AutoCloseable {
 
   /**
    * Bytes of the inbound budget ({@code frpc.max-inbound-bytes}) held now by large messages: those still arriving
-   * in fragments and those received but not yet decoded. Zero when the node is idle.
+   * in fragments, those received but not yet decoded, and those a {@link FrpcBytes} view still holds. Zero when the
+   * node is idle.
    */
   public long inboundBytesHeld() {
     return inboundBudget.used();
@@ -1062,9 +1063,9 @@ public final class FrpcNode implements AutoCloseable {
     }
 
     /**
-     * Memory for unfinished (fragmented) inbound messages of all connections together
-     * ({@code frpc.max-inbound-bytes}; a quarter of the heap, at most 2 GiB). A peer that would exceed it
-     * is disconnected.
+     * Memory for large (fragmented) inbound messages of all connections together, until decoded or, for a
+     * {@link FrpcBytes} view of one, until the view is closed ({@code frpc.max-inbound-bytes}; a quarter of the heap,
+     * at most 2 GiB). A peer that would exceed it is disconnected.
      */
     public Builder maxInboundBytes(long bytes) {
       this.maxInboundBytes = bytes;

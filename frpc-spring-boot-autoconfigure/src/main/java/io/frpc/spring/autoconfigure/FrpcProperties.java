@@ -65,8 +65,9 @@ public class FrpcProperties {
   private int ioThreads = FrpcNode.DEFAULT_IO_THREADS;
 
   /**
-   * Memory for unfinished (fragmented) inbound messages of all connections together; a peer that would
-   * exceed it is disconnected. Unset: a quarter of the maximum heap, at most 2GB.
+   * Memory for large (fragmented) inbound messages of all connections together, until decoded (or, for a
+   * FrpcBytes view of one, until the view is closed); a peer that would exceed it is disconnected. Unset: a quarter
+   * of the maximum heap, at most 2GB.
    */
   private DataSize maxInboundBytes;
 
