@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * collector finds it unreachable, with a warning: until then its memory and its share of the budget stay taken, so
  * a node that leaks views stops accepting large messages.
  *
- * <p>Views made by {@link #wrap(byte[])} or {@link #wrap(ByteBuffer)} share the caller's memory: it must not change
- * until the call or reply carrying it is encoded (before {@code call…}/{@code send…} returns, or the command
- * returns). Heap memory is copied once into the frame on its way out (a socket copies heap memory anyway); direct
+ * <p>A caller may close the views it passes as soon as {@code call…}/{@code send…} returned: the call keeps views of
+ * its own until it is done (a wait for a node, a retry or a hedge encodes the arguments again). Views made by
+ * {@link #wrap(byte[])} or {@link #wrap(ByteBuffer)} share the caller's memory: it must not change until the call is
+ * done, or for a result until the command returned. Heap memory is copied once into the frame on its way out (a socket copies heap memory anyway); direct
  * memory (received views, direct buffers) is written as it is. Instances are thread-safe; equality is by content.
  */
 public final class FrpcBytes implements AutoCloseable {
@@ -157,8 +158,8 @@ public final class FrpcBytes implements AutoCloseable {
 
   private ByteBuf open() {
     if (closed) {
-      throw new IllegalStateException("this FrpcBytes was closed: frpc closes an argument when its command returns "
-          + "(call retain() to keep it) and a result the command returned once it is sent");
+      throw new IllegalStateException("this FrpcBytes was closed (frpc closes a command's arguments when it returns "
+          + "- retain() keeps one - and a view a command returns once its reply is encoded)");
     }
     return bytes;
   }

@@ -10,6 +10,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +130,26 @@ class BytesViewCallTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> blobs.returned.get().refCnt() == 0);
     awaitNothingHeld();
+  }
+
+  @Test
+  void aCallerMayCloseItsViewOnceTheCallIsMadeEvenIfItIsEncodedLater() throws Exception {
+    try (TestNode late = TestNode.builder("late", 1).start()) {
+      // no node known yet: the call and the send wait for one and encode their arguments only then
+      FrpcBytes argument = FrpcBytes.wrap(large);
+      CompletableFuture<FrpcBytes> reply = late.frpc.module("game", "blob").node(1)
+          .callAsync("echo", FrpcBytes.class, argument);
+      CompletableFuture<Void> sent = late.frpc.module("game", "blob").node(1).send("keep", argument);
+      argument.close();
+      late.knows(server);
+
+      try (FrpcBytes echoed = reply.get(10, TimeUnit.SECONDS)) {
+        assertThat(echoed.toByteArray()).isEqualTo(large);
+      }
+      sent.get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> blobs.kept.get() != null);
+      assertThat(blobs.kept.get().length()).isEqualTo(large.length);
+    }
   }
 
   @Test

@@ -102,9 +102,11 @@ public final class CallExecutor {
     checkCommand(command);
     client.checkMayBlock();
     Instrumentation.Call call = instrumentation.start(target, command);
+    Object[] held = null;
     try {
+      held = HeldArguments.hold(args);
       Awaited reply = new Awaited();
-      OneCall one = startOne(target, command, args, call.traceContext(), reply);
+      OneCall one = startOne(target, command, held, call.traceContext(), reply);
       InboundResponse response = await(one, reply);
       R result = decoder.decode(reply.node, response);
       call.called(null);
@@ -112,6 +114,10 @@ public final class CallExecutor {
     } catch (RuntimeException e) {
       call.called(e);
       throw e;
+    } finally {
+      if (held != null) {
+        HeldArguments.release(args, held);
+      }
     }
   }
 
@@ -125,7 +131,9 @@ public final class CallExecutor {
     checkCommand(command);
     Instrumentation.Call call = instrumentation.start(target, command);
     Pending<R> result = new Pending<>(decoder, call, client.settings().directCompletion() ? null : client.callbacks());
-    result.call = startOne(target, command, args, call.traceContext(), result);
+    Object[] held = HeldArguments.hold(args);
+    HeldArguments.releasedWhenDone(args, held, result);
+    result.call = startOne(target, command, held, call.traceContext(), result);
     return result;
   }
 
@@ -283,9 +291,10 @@ public final class CallExecutor {
       return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
           command));
     }
-    return send.sending(logFailure(routeFor(target, connectWait(inherited(parent))).thenCompose(route -> route.connection().send(
-        checked(route.connection(), encode(route, target, command, args, false, send.traceContext(), 0)))), target,
-        command));
+    Object[] held = HeldArguments.hold(args);
+    return send.sending(logFailure(HeldArguments.releasedWhenDone(args, held, routeFor(target,
+        connectWait(inherited(parent))).thenCompose(route -> route.connection().send(checked(route.connection(),
+        encode(route, target, command, held, false, send.traceContext(), 0))))), target, command));
   }
 
   /** Calls every connected node of the name and waits for all replies or failures. */
@@ -317,8 +326,9 @@ public final class CallExecutor {
     long left = Math.min(timeout.toNanos(), inherited(parent));
     long deadline = client.clock().nanoTime() + left;
     List<OutgoingConnection.Request> requests = new ArrayList<>();
+    Object[] held = HeldArguments.hold(args);
     CompletableFuture<AllNodesReply<R>> result = call.calling(allConnections(target, connectWait(left))
-        .thenCompose(connections -> collect(target, connections, toEach(connections, target, command, args, true,
+        .thenCompose(connections -> collect(target, connections, toEach(connections, target, command, held, true,
             call.traceContext(), deadline, (connection, frame) -> {
               OutgoingConnection.Request request = connection.call(frame, target.module(), command);
               synchronized (requests) {
@@ -327,6 +337,7 @@ public final class CallExecutor {
               return instrumentation.measureCall(completed(within(request, deadline, timeout, parent, target,
                   command), response -> decoder.decode(connection.node().id(), response)), target, command);
             }))));
+    HeldArguments.releasedWhenDone(args, held, result);
     result.whenComplete((value, error) -> {
       if (error instanceof CancellationException) {
         synchronized (requests) {
@@ -372,10 +383,11 @@ public final class CallExecutor {
       return send.sending(logFailure(CompletableFuture.failedFuture(cancelledWith(parent, target, command)), target,
           command));
     }
-    return send.sending(logFailure(allConnections(target, connectWait(inherited(parent))).thenCompose(connections -> collect(
-        target, connections, toEach(connections, target, command, args, false, send.traceContext(), 0,
-        (connection, frame) ->
-            instrumentation.measureSend(connection.send(frame), target, command)))), target, command));
+    Object[] held = HeldArguments.hold(args);
+    return send.sending(logFailure(HeldArguments.releasedWhenDone(args, held, allConnections(target,
+        connectWait(inherited(parent))).thenCompose(connections -> collect(target, connections, toEach(connections,
+        target, command, held, false, send.traceContext(), 0, (connection, frame) ->
+            instrumentation.measureSend(connection.send(frame), target, command))))), target, command));
   }
 
   /**
