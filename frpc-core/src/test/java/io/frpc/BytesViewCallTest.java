@@ -9,6 +9,8 @@ import io.frpc.client.Node;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +151,31 @@ class BytesViewCallTest {
       sent.get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> blobs.kept.get() != null);
       assertThat(blobs.kept.get().length()).isEqualTo(large.length);
+    }
+  }
+
+  @Test
+  void viewsCrossProtectedConnectionsAndTheInJvmTransport() {
+    String secret = "a-long-shared-secret-of-the-cluster";
+    for (boolean inJvm : new boolean[] {false, true}) {
+      Blobs other = new Blobs();
+      TestNode.Builder serverSide = inJvm ? TestNode.inJvm("safe", 1) : TestNode.builder("safe", 1);
+      TestNode.Builder callerSide = inJvm ? TestNode.inJvm("safe_caller", 1) : TestNode.builder("safe_caller", 1);
+      try (TestNode safe = serverSide.module("blob", null, 1, i -> other).configure(node -> node.secret(secret))
+              .start();
+          TestNode safeCaller = callerSide.configure(node -> node.secret(secret)).start().connectedTo(safe)) {
+        // fragmented, and joined to its frame without being fragmented (over 16 KiB, under 64 KiB)
+        for (byte[] bytes : List.of(large, Arrays.copyOf(large, 40_000))) {
+          try (FrpcBytes reply = safeCaller.frpc.module("safe", "blob").node(1).call("echo", FrpcBytes.class,
+              FrpcBytes.wrap(bytes))) {
+            assertThat(reply.toByteArray()).as("in JVM: %s, %s bytes", inJvm, bytes.length).isEqualTo(bytes);
+          }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          assertThat(safe.node.inboundBytesHeld()).isZero();
+          assertThat(safeCaller.node.inboundBytesHeld()).isZero();
+        });
+      }
     }
   }
 

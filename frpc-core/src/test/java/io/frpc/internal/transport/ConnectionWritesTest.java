@@ -118,6 +118,8 @@ class ConnectionWritesTest {
     assertThat(open.get(10, TimeUnit.SECONDS)).isTrue();
 
     channel.close().sync();
+    // the recorder answers writes itself: wait until the closed channel's pipeline has let it go
+    await().atMost(Duration.ofSeconds(10)).until(() -> channel.pipeline().get(Recorder.class) == null);
     ByteBuf late = frame("main:1");
     CompletableFuture<Boolean> closed = new CompletableFuture<>();
     writes.writeAndFlush(late, write -> closed.complete(write.isSuccess()));
