@@ -44,6 +44,8 @@ public final class PayloadCodec {
   private final SmileMapper control;
   /** Whether {@link #mapper} writes binary values raw (and says so in its header): they can be joined as they are. */
   private final boolean rawBinary;
+  /** Writes an argument array, each element by its runtime type. */
+  private final ObjectWriter argumentsWriter;
 
   /** A codec with frpc's default Smile configuration. */
   public PayloadCodec() {
@@ -57,6 +59,7 @@ public final class PayloadCodec {
   public PayloadCodec(SmileMapper mapper) {
     this.mapper = mapper;
     byte[] nothing = mapper.writeValueAsBytes(null);
+    this.argumentsWriter = mapper.writer();
     this.rawBinary = nothing.length == 5 && nothing[0] == ':' && nothing[1] == ')' && nothing[2] == '\n'
         && (nothing[3] & RAW_BINARY_IN_HEADER) != 0;
     // A newer peer may add fields or leave out ones this version knows: neither may break a connection.
@@ -104,13 +107,7 @@ public final class PayloadCodec {
    */
   public ByteBuf writeArguments(ByteBuf out, Object[] args) {
     if (!rawBinary || !containsBytes(args)) {
-      try {
-        mapper.writeValue(stream(out), args);
-        return out;
-      } catch (RuntimeException e) {
-        out.release();
-        throw e;
-      }
+      return written(out, argumentsWriter, args);
     }
     JoiningStream joining = new JoiningStream(out);
     try (JsonGenerator generator = mapper.createGenerator(joining)) {
@@ -148,6 +145,11 @@ public final class PayloadCodec {
       }
       return joining.frame();
     }
+    return written(out, writer, value);
+  }
+
+  /** {@code out} with {@code value} appended by {@code writer}; released on failure. */
+  private static ByteBuf written(ByteBuf out, ObjectWriter writer, Object value) {
     try {
       writer.writeValue(stream(out), value);
       return out;

@@ -1,11 +1,14 @@
 package io.frpc.internal.protocol;
 
+import static io.frpc.internal.protocol.LargeMessages.allocatedByThisThread;
+import static io.frpc.internal.protocol.LargeMessages.random;
+import static io.frpc.internal.protocol.LargeMessages.receiver;
+import static io.frpc.internal.protocol.LargeMessages.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.frpc.FrpcBytes;
-import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -13,13 +16,11 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectReader;
@@ -31,7 +32,6 @@ import tools.jackson.databind.ObjectReader;
  */
 class BytesViewTest {
 
-  private static final int MAX_MESSAGE = 128 << 20;
   private static final ByteBufAllocator POOLED = PooledByteBufAllocator.DEFAULT;
 
   private final PayloadCodec codec = new PayloadCodec();
@@ -260,29 +260,9 @@ class BytesViewTest {
 
   /** Writes {@code frame} to a decoder as FRAGMENT frames of 64 KiB and returns what it decoded. */
   private <T> T receive(ByteBuf frame) {
-    FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, Duration.ofSeconds(10),
-        new ManualClock());
-    frames.handshakeCompleted();
-    messages.handshakeCompleted();
-    EmbeddedChannel peer = new EmbeddedChannel(frames, messages);
+    EmbeddedChannel peer = receiver(codec, budget);
     channels.add(peer);
-    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(64 * 1024, 256 << 20, MAX_MESSAGE));
-    writer.writeAndFlush(frame);
-    for (ByteBuf out; (out = writer.readOutbound()) != null; ) {
-      peer.writeInbound(out);
-    }
-    writer.finishAndReleaseAll();
+    send(peer, frame, 64 * 1024);
     return peer.readInbound();
-  }
-
-  private static long allocatedByThisThread() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-  }
-
-  private static byte[] random(int length) {
-    byte[] bytes = new byte[length];
-    new Random(length).nextBytes(bytes);
-    return bytes;
   }
 }

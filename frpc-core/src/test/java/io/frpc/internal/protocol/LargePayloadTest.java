@@ -1,20 +1,20 @@
 package io.frpc.internal.protocol;
 
+import static io.frpc.internal.protocol.LargeMessages.allocatedByThisThread;
+import static io.frpc.internal.protocol.LargeMessages.random;
+import static io.frpc.internal.protocol.LargeMessages.receiver;
+import static io.frpc.internal.protocol.LargeMessages.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frpc.FrpcBytes;
-import io.frpc.time.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectReader;
 
@@ -24,8 +24,6 @@ import tools.jackson.databind.ObjectReader;
  * exact size, whatever their size.
  */
 class LargePayloadTest {
-
-  private static final int MAX_MESSAGE = 128 << 20;
 
   private final PayloadCodec codec = new PayloadCodec();
   private final InboundBudget budget = new InboundBudget(64 << 20);
@@ -162,32 +160,7 @@ class LargePayloadTest {
         "bulk", null, "store", 0), codec, args);
   }
 
-  /** Writes {@code frame} to {@code peer} as FRAGMENT frames of {@code fragmentSize}. */
-  private static void send(EmbeddedChannel peer, ByteBuf frame, int fragmentSize) {
-    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(fragmentSize, 256 << 20, MAX_MESSAGE));
-    writer.writeAndFlush(frame);
-    for (ByteBuf out; (out = writer.readOutbound()) != null; ) {
-      peer.writeInbound(out);
-    }
-    writer.finishAndReleaseAll();
-  }
-
   private EmbeddedChannel established() {
-    FrameDecoder frames = new FrameDecoder();
-    MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, Duration.ofSeconds(10),
-        new ManualClock());
-    frames.handshakeCompleted();
-    messages.handshakeCompleted();
-    return new EmbeddedChannel(frames, messages);
-  }
-
-  private static long allocatedByThisThread() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-  }
-
-  private static byte[] random(int length) {
-    byte[] bytes = new byte[length];
-    new Random(length).nextBytes(bytes);
-    return bytes;
+    return receiver(codec, budget);
   }
 }
