@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Bytes moved without copies: a parameter, result or record field type for applications that move blobs (files,
  * snapshots, replays, media) rather than values. Where a {@code byte[]} is copied once out of the received message,
- * a {@code FrpcBytes} argument or result is a read-only view of the received bytes themselves, and one a command
+ * a {@code FrpcBytes} argument or result is a read-only view of the received bytes themselves (one under 16 KiB
+ * inside a large message: of a copy, which holds no pooled memory), and one a command
  * returns or a caller passes at the top level (a whole result or argument) is written from the memory it views.
  * A command that answers with the {@code FrpcBytes} it received echoes it without copying a byte.
  *

@@ -37,7 +37,10 @@ public final class PayloadCodec {
   private static final int RAW_BINARY = 0xFD;
   /** The flag of a Smile header's fourth byte saying binary values may be raw. */
   private static final int RAW_BINARY_IN_HEADER = 0x04;
-  /** A {@link FrpcBytes} value of direct memory this large is written from it rather than copied. */
+  /**
+   * A {@link FrpcBytes} value of direct memory this large is written from it rather than copied, and one received
+   * in pooled memory is a view of it rather than of a copy.
+   */
   static final int SHARED_MIN_BYTES = 16 * 1024;
 
   private final SmileMapper mapper;
@@ -440,8 +443,8 @@ public final class PayloadCodec {
 
     /**
      * The current token's bytes when it is a raw binary value, as a view of the payload's memory that holds it
-     * until closed; null when they cannot be found there. The view is also remembered as {@linkplain #opened()
-     * opened} by this parser.
+     * until closed (remembered as {@linkplain #opened() opened} by this parser), or of a copy when the payload is
+     * pooled and the value smaller than {@value PayloadCodec#SHARED_MIN_BYTES} bytes; null when they cannot be found there.
      */
     FrpcBytes rawBinaryView() {
       ByteBuf in = payload.view();
@@ -451,10 +454,17 @@ public final class PayloadCodec {
       }
       int index = (int) at;
       int length = (int) (at >>> 32);
-      FrpcBytes view = payload.hasArray()
-          ? FrpcBytes.wrap(payload.array(), payload.arrayOffset() + index, length)
-          : FrpcBytes.wrap(in.retainedSlice(index, length));
       skipping(at);
+      if (payload.hasArray()) {
+        return FrpcBytes.wrap(payload.array(), payload.arrayOffset() + index, length);
+      }
+      if (length < SHARED_MIN_BYTES) {
+        // a small value costs less copied than held (and a peer's many tiny values hold no pooled memory each)
+        byte[] bytes = new byte[length];
+        in.getBytes(index, bytes);
+        return FrpcBytes.wrap(bytes);
+      }
+      FrpcBytes view = FrpcBytes.wrap(in.retainedSlice(index, length));
       if (opened == null) {
         opened = new ArrayList<>(2);
       }

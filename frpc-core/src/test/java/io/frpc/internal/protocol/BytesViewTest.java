@@ -72,6 +72,22 @@ class BytesViewTest {
   }
 
   @Test
+  void aSmallValueOfALargeMessageIsACopyThatHoldsNothing() {
+    byte[] small = random(100);
+    InboundRequest received = receive(request(FrpcBytes.wrap(blob), FrpcBytes.wrap(small)));
+    List<FrpcBytes> opened = new ArrayList<>();
+
+    Object[] args = codec.readArguments(received.arguments(),
+        new ObjectReader[] {codec.reader(FrpcBytes.class), codec.reader(FrpcBytes.class)}, opened::add);
+    received.release();
+
+    assertThat(opened).containsExactly((FrpcBytes) args[0]);
+    opened.forEach(FrpcBytes::close);
+    assertThat(budget.used()).isZero();
+    assertThat(((FrpcBytes) args[1]).toByteArray()).isEqualTo(small);
+  }
+
+  @Test
   void aRetainedViewKeepsTheMemoryAfterTheFirstIsClosed() {
     InboundResponse received = receive(reply(FrpcBytes.wrap(blob)));
     FrpcBytes view = codec.readValue(received.body(), codec.reader(FrpcBytes.class));
