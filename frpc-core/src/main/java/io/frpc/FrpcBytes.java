@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Bytes moved without copies: a parameter, result or record field type for applications that move blobs (files,
  * snapshots, replays, media) rather than values. Where a {@code byte[]} is copied once out of the received message,
  * a {@code FrpcBytes} argument or result is a read-only view of the received bytes themselves (one under 16 KiB
- * inside a large message: of a copy, which holds no pooled memory), and one a command
- * returns or a caller passes at the top level (a whole result or argument) is written from the memory it views.
+ * inside a large message: of a copy, which holds no pooled memory), and one a command returns or a caller passes at
+ * the top level (a whole result or argument) is written from the memory it views.
  * A command that answers with the {@code FrpcBytes} it received echoes it without copying a byte.
  *
  * <p><b>Lifetime.</b> A received view holds the pooled memory it was received into, and that memory counts against
@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>A caller may close the views it passes as soon as {@code call…}/{@code send…} returned: the call keeps views of
  * its own until it is done (a wait for a node, a retry or a hedge encodes the arguments again). Views made by
  * {@link #wrap(byte[])} or {@link #wrap(ByteBuffer)} share the caller's memory: it must not change until the call is
- * done, or for a result until the command returned. Heap memory is copied once into the frame on its way out (a socket copies heap memory anyway); direct
- * memory (received views, direct buffers) is written as it is. Instances are thread-safe; equality is by content.
+ * done, or for a result until the command returned. Heap memory is copied once into the frame on its way out (a
+ * socket copies heap memory anyway); direct memory (received views, direct buffers) is written as it is. Instances
+ * are thread-safe; equality is by content.
  */
 public final class FrpcBytes implements AutoCloseable {
 

@@ -19,9 +19,9 @@ import tools.jackson.databind.type.ArrayType;
 /**
  * Binds {@code byte[]} and {@link ByteBuffer} values read from a payload straight from its bytes: one copy into an
  * array of the exact size, where Jackson would copy a value over 250,000 bytes in chunks and then once more; and
- * {@link FrpcBytes} values as views of the payload's bytes, no copy at all. Values read from anywhere else (a
- * buffered record's properties, another mapper's parser) bind as Jackson binds them, a {@code FrpcBytes} as a view
- * of a copy.
+ * {@link FrpcBytes} values as views of the payload's bytes (a small one of a pooled payload: of a copy). Values read
+ * from anywhere else (a buffered record's properties, another mapper's parser) bind as Jackson binds them, a
+ * {@code FrpcBytes} as a view of a copy.
  */
 final class BinaryValues {
 

@@ -3,9 +3,10 @@ package io.frpc.internal.protocol;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory a node lets its peers fill with unfinished (fragmented) inbound messages, across all its
- * connections. A connection reserves bytes as fragments arrive and releases them when the message is
- * complete or the connection closes; a peer that would exceed the budget is disconnected.
+ * The memory a node lets its peers fill with large (fragmented) inbound messages, across all its connections. A
+ * connection reserves bytes as fragments arrive; they are given back when the message's memory is freed (once it is
+ * decoded or dropped and every {@code FrpcBytes} view of it closed, or when the connection closes mid-message). A peer
+ * that would exceed the budget is disconnected.
  */
 public final class InboundBudget {
 

@@ -16,8 +16,8 @@ import tools.jackson.core.JacksonException;
  * bytes are handed on undecoded. FRAGMENT frames are reassembled into chunks of pooled memory added as
  * bytes actually arrive (never for the size a peer declares), reserved from the node's {@link InboundBudget};
  * a reassembled request or reply shares its chunks, which hold their share of the budget until freed
- * ({@link ChargedMessage}), with its {@link Payload}, which the decoding thread releases. At most one message is being reassembled per connection, because senders stream
- * large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
+ * ({@link ChargedMessage}), with its {@link Payload}, which the decoding thread releases. At most one message is
+ * being reassembled per connection, because senders stream large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
  * connection and frees its budget, so a peer cannot hold memory by starting a message and never ending it.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
@@ -263,8 +263,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   /**
    * The rest of the frame or message. A reassembled message's request or reply shares the message's chunks, and
    * the budget they were charged to, until the thread that decodes it releases it and every view of it is closed;
-   * unpooled array-backed frames (opened by frame protection) are shared; a pooled frame's bytes are copied out, since its memory goes back to
-   * its pool once the frame is released.
+   * unpooled array-backed frames (opened by frame protection) are shared; a pooled frame's bytes are copied out,
+   * since its memory goes back to its pool once the frame is released.
    */
   private Payload remaining(ByteBuf in, boolean mayKeep) {
     int length = in.readableBytes();

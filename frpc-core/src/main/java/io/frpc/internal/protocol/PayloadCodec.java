@@ -435,16 +435,15 @@ public final class PayloadCodec {
       if (at < 0) {
         return null;
       }
-      byte[] bytes = new byte[(int) (at >>> 32)];
-      in.getBytes((int) at, bytes);
       skipping(at);
-      return bytes;
+      return copied(in, at);
     }
 
     /**
      * The current token's bytes when it is a raw binary value, as a view of the payload's memory that holds it
      * until closed (remembered as {@linkplain #opened() opened} by this parser), or of a copy when the payload is
-     * pooled and the value smaller than {@value PayloadCodec#SHARED_MIN_BYTES} bytes; null when they cannot be found there.
+     * pooled and the value smaller than {@value PayloadCodec#SHARED_MIN_BYTES} bytes; null when they cannot be found
+     * there.
      */
     FrpcBytes rawBinaryView() {
       ByteBuf in = payload.view();
@@ -460,9 +459,7 @@ public final class PayloadCodec {
       }
       if (length < SHARED_MIN_BYTES) {
         // a small value costs less copied than held (and a peer's many tiny values hold no pooled memory each)
-        byte[] bytes = new byte[length];
-        in.getBytes(index, bytes);
-        return FrpcBytes.wrap(bytes);
+        return FrpcBytes.wrap(copied(in, at));
       }
       FrpcBytes view = FrpcBytes.wrap(in.retainedSlice(index, length));
       if (opened == null) {
@@ -470,6 +467,13 @@ public final class PayloadCodec {
       }
       opened.add(view);
       return view;
+    }
+
+    /** The bytes of the value at {@code at} (as {@link #rawBinaryAt} finds it), copied into an array of their own. */
+    private static byte[] copied(ByteBuf in, long at) {
+      byte[] bytes = new byte[(int) (at >>> 32)];
+      in.getBytes((int) at, bytes);
+      return bytes;
     }
 
     /** The value at {@code at} (as {@link #rawBinaryAt} finds it) was read: the parser skips it without a copy. */

@@ -59,8 +59,8 @@ class LargePayloadTest {
 
     InboundRequest received = peer.readInbound();
     assertThat(budget.used()).isLessThanOrEqualTo(blob.length + MessageDecoder.CHUNK_BYTES);
-    assertThat(codec.readArguments(received.arguments(), new ObjectReader[] {codec.reader(byte[].class)}, FrpcBytes::close)[0])
-        .isEqualTo(blob);
+    assertThat(codec.readArguments(received.arguments(), new ObjectReader[] {codec.reader(byte[].class)},
+        FrpcBytes::close)[0]).isEqualTo(blob);
     received.release();
     assertThat(budget.used()).isZero();
     peer.finishAndReleaseAll();

@@ -49,8 +49,8 @@ class PayloadCodecTest {
     byte[] three = codec.controlBytes(new int[] {1, 2, 3});
     byte[] truncated = Arrays.copyOf(three, three.length - 1);
 
-    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts, FrpcBytes::close))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts,
+        FrpcBytes::close)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -58,8 +58,8 @@ class PayloadCodecTest {
     byte[] one = codec.controlBytes(new int[] {1});
     byte[] truncated = Arrays.copyOf(one, one.length - 1);
 
-    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts, FrpcBytes::close))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> codec.readArguments(new Payload(truncated, 0, truncated.length), twoInts,
+        FrpcBytes::close)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
