@@ -34,9 +34,6 @@ import tools.jackson.dataformat.smile.SmileWriteFeature;
  */
 public final class PayloadCodec {
 
-  private static final int RAW_BINARY = 0xFD;
-  /** The flag of a Smile header's fourth byte saying binary values may be raw. */
-  private static final int RAW_BINARY_IN_HEADER = 0x04;
   /**
    * A {@link FrpcBytes} value of direct memory this large is written from it rather than copied, and one received
    * in pooled memory is a view of it rather than of a copy.
@@ -49,10 +46,12 @@ public final class PayloadCodec {
   private final boolean rawBinary;
   /** Writes an argument array, each element by its runtime type. */
   private final ObjectWriter argumentsWriter;
+  /** Writes and reads messages of scalars without Jackson; null for a mapper of the application's. */
+  private final ScalarSmile scalars;
 
   /** A codec with frpc's default Smile configuration. */
   public PayloadCodec() {
-    this(defaultMapperBuilder().build());
+    this(defaultMapperBuilder().build(), true);
   }
 
   /**
@@ -60,11 +59,20 @@ public final class PayloadCodec {
    * Jackson modules; frpc's own records (handshakes, errors) keep frpc's configuration.
    */
   public PayloadCodec(SmileMapper mapper) {
+    this(mapper, false);
+  }
+
+  /**
+   * @param ownMapper whether {@code mapper} is frpc's default one, whose scalars are written and read without
+   *                  Jackson: an application's modules may bind even a {@code String} their own way
+   */
+  private PayloadCodec(SmileMapper mapper, boolean ownMapper) {
     this.mapper = mapper;
     byte[] nothing = mapper.writeValueAsBytes(null);
     this.argumentsWriter = mapper.writer();
     this.rawBinary = nothing.length == 5 && nothing[0] == ':' && nothing[1] == ')' && nothing[2] == '\n'
-        && (nothing[3] & RAW_BINARY_IN_HEADER) != 0;
+        && (nothing[3] & ScalarSmile.RAW_BINARY_IN_HEADER) != 0;
+    this.scalars = ownMapper && rawBinary ? ScalarSmile.forHeader(nothing) : null;
     // A newer peer may add fields or leave out ones this version knows: neither may break a connection.
     this.control = defaultMapperBuilder()
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -109,6 +117,9 @@ public final class PayloadCodec {
    * On failure {@code out} is released.
    */
   public ByteBuf writeArguments(ByteBuf out, Object[] args) {
+    if (scalars != null && scalars.writeArray(out, args)) {
+      return out;
+    }
     if (!rawBinary || !containsBytes(args)) {
       return written(out, argumentsWriter, args);
     }
@@ -137,6 +148,9 @@ public final class PayloadCodec {
    * frame returned then being a composite of {@code out} and that memory. On failure {@code out} is released.
    */
   public ByteBuf writeValue(ByteBuf out, ObjectWriter writer, Object value) {
+    if (scalars != null && scalars.writeValue(out, value)) {
+      return out;
+    }
     if (value instanceof FrpcBytes bytes && rawBinary) {
       JoiningStream joining = new JoiningStream(out);
       try (JsonGenerator generator = mapper.createGenerator(joining)) {
@@ -202,8 +216,8 @@ public final class PayloadCodec {
       ByteBuf content = bytes.retainedBuffer();
       try {
         int length = content.readableBytes();
-        piece.writeByte(RAW_BINARY);
-        writeLength(piece, length);
+        piece.writeByte(ScalarSmile.RAW_BINARY);
+        ScalarSmile.writeUnsignedVInt(piece, length);
         if (length < SHARED_MIN_BYTES || !content.isDirect()) {
           piece.writeBytes(content);
           return;
@@ -239,15 +253,6 @@ public final class PayloadCodec {
     }
   }
 
-  /** Smile's length of a raw binary value: 7 bits a byte, high ones first, the last byte 6 bits with bit 7 set. */
-  static void writeLength(ByteBuf out, int length) {
-    int rest = length >>> 6;
-    for (int group = (38 - Integer.numberOfLeadingZeros(rest)) / 7 - 1; group >= 0; group--) {
-      out.writeByte((rest >>> (7 * group)) & 0x7F);
-    }
-    out.writeByte(0x80 | (length & 0x3F));
-  }
-
   private static OutputStream stream(ByteBuf out) {
     return new ByteBufOutputStream(out);
   }
@@ -278,7 +283,15 @@ public final class PayloadCodec {
    * Decodes a value with the given reader. {@link FrpcBytes} views in it belong to the caller, who closes them; a
    * decode that fails closes those it made.
    */
+  @SuppressWarnings("unchecked")
   public <T> T readValue(Payload payload, ObjectReader reader) {
+    ScalarSmile.Kind kind;
+    if (scalars != null && (kind = ScalarSmile.Kind.of(reader.getValueType().getRawClass())) != null) {
+      Object value = ScalarSmile.readValue(payload.view(), kind);
+      if (value != ScalarSmile.UNREAD) {
+        return (T) value;
+      }
+    }
     PayloadParser parser = parser(mapper, payload);
     try (parser) {
       return reader.readValue(parser);
@@ -296,6 +309,12 @@ public final class PayloadCodec {
    * @throws IllegalArgumentException when the count differs or an element does not bind
    */
   public Object[] readArguments(Payload payload, ObjectReader[] parameterReaders, Consumer<FrpcBytes> opened) {
+    if (scalars != null) {
+      Object[] args = ScalarSmile.readArray(payload.view(), parameterReaders);
+      if (args != null) {
+        return args;
+      }
+    }
     PayloadParser parser;
     try {
       parser = parser(mapper, payload);
@@ -510,7 +529,7 @@ public final class PayloadCodec {
         return -1;
       }
       int index = (int) at;
-      if (in.getUnsignedByte(index++) != RAW_BINARY) {
+      if (in.getUnsignedByte(index++) != ScalarSmile.RAW_BINARY) {
         return -1;
       }
       long length = 0;

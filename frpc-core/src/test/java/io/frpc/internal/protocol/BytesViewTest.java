@@ -257,7 +257,7 @@ class BytesViewTest {
     for (int length : new int[] {0, 1, 63, 64, 65, 8191, 8192, 8193, 1 << 20, (1 << 20) - 1, (1 << 21) + 3}) {
       byte[] jackson = codec.writer(byte[].class).writeValueAsBytes(new byte[length]);
       ByteBuf ours = Unpooled.buffer();
-      PayloadCodec.writeLength(ours, length);
+      ScalarSmile.writeUnsignedVInt(ours, length);
       // the header (4 bytes) and the raw binary token, then the length
       assertThat(ByteBufUtil.getBytes(ours)).as("length %s", length)
           .containsExactly(Arrays.copyOfRange(jackson, 5, 5 + ours.readableBytes()));

@@ -1,0 +1,380 @@
+package io.frpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * Smile's encoding of the scalar values most commands pass and return — null, booleans, {@code int} and
+ * {@code long} numbers, ASCII strings (up to 64 characters written, any length read) and byte arrays — written and
+ * read without Jackson.
+ *
+ * <p>A message of a few such values is a few dozen bytes, but Jackson spends on it a parser or generator, its I/O
+ * context, buffers from a recycler, a symbol table and a binding context: most of the CPU and of the garbage of a
+ * small call (docs/benchmarks.md). This writes exactly the bytes Jackson writes with frpc's default configuration
+ * (a test compares them value by value), and reads a message only when it can read it exactly as Jackson would;
+ * for anything else — another value type, a token it does not know, a malformed message — it answers that it did not
+ * read it, and the caller asks Jackson, whose result or error is then the answer.
+ */
+final class ScalarSmile {
+
+  /** What {@link #readValue} answers for a message it leaves to Jackson. */
+  static final Object UNREAD = new Object();
+
+  private static final int NULL = 0x21;
+  private static final int EMPTY_STRING = 0x20;
+  private static final int FALSE = 0x22;
+  private static final int TRUE = 0x23;
+  private static final int VINT32 = 0x24;
+  private static final int VINT64 = 0x25;
+  /** Tiny ASCII strings of 1 to 32 bytes: this plus the length minus 1. */
+  private static final int TINY_ASCII = 0x40;
+  /** Short ASCII strings of 33 to 64 bytes: this plus the length minus 33. */
+  private static final int SHORT_ASCII = 0x60;
+  private static final int SHORT_ASCII_MAX = 64;
+  /** Longer strings: their bytes, then {@link #END_OF_STRING}; Jackson writes them, and reads either, without this. */
+  private static final int LONG_ASCII = 0xE0;
+  private static final int LONG_UNICODE = 0xE4;
+  private static final int END_OF_STRING = 0xFC;
+  /** Integers from -16 to 15: this plus their zigzag form. */
+  private static final int SMALL_INT = 0xC0;
+  private static final int START_ARRAY = 0xF8;
+  private static final int END_ARRAY = 0xF9;
+  static final int RAW_BINARY = 0xFD;
+  /** The flag of a Smile header's fourth byte saying binary values may be raw. */
+  static final int RAW_BINARY_IN_HEADER = 0x04;
+  /** The flag of a Smile header's fourth byte saying strings may refer back to earlier equal ones. */
+  private static final int SHARED_STRINGS_IN_HEADER = 0x02;
+
+  /** The Java types read here, each as Jackson binds it with frpc's default configuration. */
+  enum Kind {
+    STRING, BYTES, INT, BOXED_INT, LONG, BOXED_LONG, BOOLEAN, BOXED_BOOLEAN;
+
+    /** The kind of a declared type; null for a type this leaves to Jackson. */
+    static Kind of(Class<?> type) {
+      if (type == String.class) {
+        return STRING;
+      } else if (type == byte[].class) {
+        return BYTES;
+      } else if (type == int.class) {
+        return INT;
+      } else if (type == Integer.class) {
+        return BOXED_INT;
+      } else if (type == long.class) {
+        return LONG;
+      } else if (type == Long.class) {
+        return BOXED_LONG;
+      } else if (type == boolean.class) {
+        return BOOLEAN;
+      } else if (type == Boolean.class) {
+        return BOXED_BOOLEAN;
+      }
+      return null;
+    }
+  }
+
+  private final byte[] header;
+
+
+  private ScalarSmile(byte[] header) {
+    this.header = header;
+  }
+
+  /**
+   * The scalar encoding of a mapper whose document header is {@code header} (its first four bytes), or null when
+   * that header announces shared string values, which this does not write.
+   */
+  static ScalarSmile forHeader(byte[] header) {
+    if (header.length < 4 || (header[3] & SHARED_STRINGS_IN_HEADER) != 0 || (header[3] & RAW_BINARY_IN_HEADER) == 0) {
+      return null;
+    }
+    return new ScalarSmile(new byte[] {header[0], header[1], header[2], header[3]});
+  }
+
+  /**
+   * Appends {@code values} to {@code out} as one Smile document of an array; returns false, with {@code out} as it
+   * was, when one of them is not a scalar written here.
+   */
+  boolean writeArray(ByteBuf out, Object[] values) {
+    int start = out.writerIndex();
+    out.writeBytes(header).writeByte(START_ARRAY);
+    for (Object value : values) {
+      if (!write(out, value)) {
+        out.writerIndex(start);
+        return false;
+      }
+    }
+    out.writeByte(END_ARRAY);
+    return true;
+  }
+
+  /** Appends {@code value} to {@code out} as one Smile document; returns false, with {@code out} as it was, when it is not a scalar written here. */
+  boolean writeValue(ByteBuf out, Object value) {
+    int start = out.writerIndex();
+    out.writeBytes(header);
+    if (!write(out, value)) {
+      out.writerIndex(start);
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean write(ByteBuf out, Object value) {
+    if (value == null) {
+      out.writeByte(NULL);
+    } else if (value instanceof String text) {
+      return writeString(out, text);
+    } else if (value instanceof byte[] bytes) {
+      out.writeByte(RAW_BINARY);
+      writeUnsignedVInt(out, bytes.length);
+      out.writeBytes(bytes);
+    } else if (value instanceof Integer number) {
+      writeInt(out, number);
+    } else if (value instanceof Long number) {
+      long l = number;
+      if (l == (int) l) {
+        writeInt(out, (int) l);
+      } else {
+        out.writeByte(VINT64);
+        writeUnsignedVInt(out, (l << 1) ^ (l >> 63));
+      }
+    } else if (value instanceof Boolean flag) {
+      out.writeByte(flag ? TRUE : FALSE);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private static void writeInt(ByteBuf out, int i) {
+    int zigzag = (i << 1) ^ (i >> 31);
+    if (zigzag >= 0 && zigzag < 0x20) {
+      out.writeByte(SMALL_INT + zigzag);
+    } else {
+      out.writeByte(VINT32);
+      writeUnsignedVInt(out, zigzag & 0xFFFFFFFFL);
+    }
+  }
+
+  private static boolean writeString(ByteBuf out, String text) {
+    int length = text.length();
+    if (length > SHORT_ASCII_MAX) {
+      // Jackson picks the token of a longer string by the size of its output buffer: left to it
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    if (length == 0) {
+      out.writeByte(EMPTY_STRING);
+    } else if (length <= 32) {
+      out.writeByte(TINY_ASCII + length - 1);
+      ByteBufUtil.writeAscii(out, text);
+    } else {
+      out.writeByte(SHORT_ASCII + length - 33);
+      ByteBufUtil.writeAscii(out, text);
+    }
+    return true;
+  }
+
+  /**
+   * Smile's variable-length form of an unsigned number (lengths, zigzagged integers): 7 bits a byte, high ones
+   * first, the last byte 6 bits with bit 7 set.
+   */
+  static void writeUnsignedVInt(ByteBuf out, long value) {
+    long rest = value >>> 6;
+    for (int group = (70 - Long.numberOfLeadingZeros(rest)) / 7 - 1; group >= 0; group--) {
+      out.writeByte((int) (rest >>> (7 * group)) & 0x7F);
+    }
+    out.writeByte(0x80 | (int) (value & 0x3F));
+  }
+
+  /**
+   * Reads a Smile document of an array of values, one for each of {@code readers} as it would; null when it leaves
+   * the message to Jackson.
+   */
+  static Object[] readArray(ByteBuf in, ObjectReader[] readers) {
+    Cursor cursor = new Cursor(in);
+    if (!cursor.header() || cursor.next() != START_ARRAY) {
+      return null;
+    }
+    Object[] values = new Object[readers.length];
+    for (int i = 0; i < readers.length; i++) {
+      Kind kind = Kind.of(readers[i].getValueType().getRawClass());
+      Object value = kind == null ? UNREAD : cursor.value(kind);
+      if (value == UNREAD) {
+        return null;
+      }
+      values[i] = value;
+    }
+    return cursor.next() == END_ARRAY && cursor.atEnd() ? values : null;
+  }
+
+  /** Reads a Smile document of one value of {@code kind}; {@link #UNREAD} when it leaves the message to Jackson. */
+  static Object readValue(ByteBuf in, Kind kind) {
+    Cursor cursor = new Cursor(in);
+    if (!cursor.header()) {
+      return UNREAD;
+    }
+    Object value = cursor.value(kind);
+    return cursor.atEnd() ? value : UNREAD;
+  }
+
+  /** A position in a message; every read past its end answers -1, which no token is. */
+  private static final class Cursor {
+
+    private final ByteBuf in;
+    private final int end;
+    private int at;
+    private boolean rawBinary;
+
+    Cursor(ByteBuf in) {
+      this.in = in;
+      this.at = in.readerIndex();
+      this.end = in.writerIndex();
+    }
+
+    int next() {
+      return at < end ? in.getUnsignedByte(at++) : -1;
+    }
+
+    boolean atEnd() {
+      return at == end;
+    }
+
+    /** Reads the header Jackson writes and requires: ":)\n" and a version 0 flags byte. */
+    boolean header() {
+      if (next() != ':' || next() != ')' || next() != '\n') {
+        return false;
+      }
+      int flags = next();
+      if (flags < 0 || (flags & 0xF0) != 0) {
+        return false;
+      }
+      rawBinary = (flags & RAW_BINARY_IN_HEADER) != 0;
+      return true;
+    }
+
+    /** The next value, bound to {@code kind} as Jackson binds that token; {@link #UNREAD} for any other. */
+    Object value(Kind kind) {
+      int token = next();
+      if (token == NULL) {
+        // a primitive's default for a null is a deserialization feature: left to Jackson
+        return switch (kind) {
+          case INT, LONG, BOOLEAN -> UNREAD;
+          default -> null;
+        };
+      }
+      return switch (kind) {
+        case STRING -> string(token);
+        case BYTES -> token == RAW_BINARY && rawBinary ? bytes() : UNREAD;
+        case INT, BOXED_INT -> integer(token);
+        case LONG, BOXED_LONG -> token == VINT64 ? longValue() : widened(integer(token));
+        case BOOLEAN, BOXED_BOOLEAN -> token == TRUE ? Boolean.TRUE : token == FALSE ? Boolean.FALSE : UNREAD;
+      };
+    }
+
+    private static Object widened(Object integer) {
+      return integer instanceof Integer i ? Long.valueOf(i) : integer;
+    }
+
+    private Object integer(int token) {
+      if (token >= SMALL_INT && token < SMALL_INT + 0x20) {
+        return zigzag(token - SMALL_INT);
+      }
+      if (token != VINT32) {
+        return UNREAD;
+      }
+      long value = unsignedVInt(5);
+      return value < 0 ? UNREAD : zigzag((int) value);
+    }
+
+    private static Integer zigzag(int value) {
+      return (value >>> 1) ^ -(value & 1);
+    }
+
+    private Object longValue() {
+      // Jackson reads a long's first four bytes as 7 bits each, whatever their high bit: accepted only when clear
+      for (int i = 0; i < 4; i++) {
+        if (at + i >= end || in.getByte(at + i) < 0) {
+          return UNREAD;
+        }
+      }
+      long value = 0;
+      for (int i = 0; i < 11; i++) {
+        int b = next();
+        if (b < 0) {
+          return UNREAD;
+        }
+        if (b >= 0x80) {
+          value = (value << 6) + (b & 0x3F);
+          return (value >>> 1) ^ -(value & 1);
+        }
+        value = (value << 7) + b;
+      }
+      return UNREAD;
+    }
+
+    /**
+     * An unsigned variable-length number of at most {@code maxBytes} bytes, its low 32 bits as Jackson's int
+     * arithmetic keeps them; -1 when it is longer or cut off.
+     */
+    private long unsignedVInt(int maxBytes) {
+      long value = 0;
+      for (int i = 0; i < maxBytes; i++) {
+        int b = next();
+        if (b < 0) {
+          return -1;
+        }
+        if (b >= 0x80) {
+          return ((value << 6) + (b & 0x3F)) & 0xFFFFFFFFL;
+        }
+        value = (value << 7) + b;
+      }
+      return -1;
+    }
+
+    private Object bytes() {
+      long length = unsignedVInt(5);
+      if (length < 0 || length > end - at) {
+        return UNREAD;
+      }
+      byte[] bytes = new byte[(int) length];
+      in.getBytes(at, bytes);
+      at += bytes.length;
+      return bytes;
+    }
+
+    private Object string(int token) {
+      if (token == EMPTY_STRING) {
+        return "";
+      }
+      if (token >= TINY_ASCII && token < SHORT_ASCII + 0x20) {
+        return ascii(at, (token & 0x1F) + (token < SHORT_ASCII ? 1 : 33), 0);
+      }
+      if (token != LONG_ASCII && token != LONG_UNICODE) {
+        return UNREAD;
+      }
+      // either token's bytes, when all ASCII, are the string Jackson decodes
+      int terminator = in.indexOf(at, end, (byte) END_OF_STRING);
+      return terminator < 0 ? UNREAD : ascii(at, terminator - at, 1);
+    }
+
+    /** The ASCII string of {@code length} bytes from {@code from}, then {@code skip} more bytes passed over. */
+    private Object ascii(int from, int length, int skip) {
+      if (length > end - from) {
+        return UNREAD;
+      }
+      for (int i = from; i < from + length; i++) {
+        if (in.getByte(i) < 0) {
+          return UNREAD;
+        }
+      }
+      at = from + length + skip;
+      return in.toString(from, length, StandardCharsets.US_ASCII);
+    }
+  }
+}
