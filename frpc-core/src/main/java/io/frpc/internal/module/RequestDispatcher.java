@@ -178,7 +178,11 @@ public final class RequestDispatcher implements InboundRequestHandler {
     inFlight.incrementAndGet();
     boolean small = invocation.request.arguments().length() <= Mailbox.INLINE_MAX_ARGUMENT_BYTES;
     Executor ioThread = invocation.target.ioThread();
-    if (!invocation.instance.mailbox().offer(invocation, small, ioThread == null ? null : ReadHandOffs.of(ioThread))) {
+    invocation.submitting = true;
+    boolean accepted = invocation.instance.mailbox().offer(invocation, small,
+        ioThread == null ? null : ReadHandOffs.of(ioThread));
+    invocation.submitting = false;
+    if (!accepted) {
       invocation.releaseArguments();
       inFlight.decrementAndGet();
       invocation.answered();
@@ -245,6 +249,8 @@ public final class RequestDispatcher implements InboundRequestHandler {
     volatile int tracking;
     /** The I/O thread that dispatched it, the only one that registers it. */
     final Thread dispatchedOn = Thread.currentThread();
+    /** Whether {@link #dispatchedOn} is handing it to its mailbox; read by that thread only. */
+    boolean submitting;
     /** Whether this invocation's claim on the arguments was given up; used by the thread running it only. */
     private boolean argumentsReleased;
     /** Views of the arguments' memory the command was given, closed when it is done; null when none. */
@@ -360,7 +366,9 @@ public final class RequestDispatcher implements InboundRequestHandler {
 
     private void execute() {
       RequestEnvelope envelope = request.envelope();
-      if (callerDeadlinePassed(envelope, request.arrivalNanos(), clock.nanoTime())) {
+      // run at once by the I/O thread that read it, it has waited no longer than that read: no need to look
+      boolean ranAtOnce = Thread.currentThread() == dispatchedOn && submitting;
+      if (!ranAtOnce && callerDeadlinePassed(envelope, request.arrivalNanos(), clock.nanoTime())) {
         fail(RemoteErrorCode.DEADLINE_EXCEEDED, null, "the caller's deadline of " + envelope.deadlineMillis()
             + " ms passed before " + instance.describe() + " could run it", null);
         return;

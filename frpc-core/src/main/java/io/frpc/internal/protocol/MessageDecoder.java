@@ -33,6 +33,10 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private final InboundBudget budget;
   private final long stallNanos;
   private final FrpcClock clock;
+  private final NameCache names = new NameCache();
+  /** When the current read began, on {@link #clock}, once {@link #readStamped}. */
+  private long readNanos;
+  private boolean readStamped;
   private boolean handshakeCompleted;
   /** Checks the unfinished message for progress while there is one; null otherwise. */
   private ScheduledFuture<?> stallCheck;
@@ -90,8 +94,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private Object decodeMessage(int type, ByteBuf in) {
     return switch (type) {
       case FrameType.REQUEST -> {
-        RequestEnvelope envelope = RequestEnvelope.readFrom(in);
-        yield new InboundRequest(envelope, remaining(in, true), clock.nanoTime());
+        RequestEnvelope envelope = RequestEnvelope.readFrom(in, names);
+        yield new InboundRequest(envelope, remaining(in, true), readNanos());
       }
       case FrameType.RESPONSE -> {
         int requestId = in.readInt();
@@ -107,7 +111,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       case FrameType.MESSAGE, FrameType.STATE -> {
         boolean state = type == FrameType.STATE;
         int[][] ids = PubSubFrames.readIds(in, !state);
-        String channel = RequestEnvelope.readShortString(in);
+        String channel = RequestEnvelope.readShortString(in, names);
         long version = state ? in.readLong() : -1;
         if (state && version < 0) {
           throw new ProtocolException("negative state version " + version);
@@ -243,6 +247,24 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     stopStallCheck();
     discardPartial();
     super.handlerRemoved(ctx);
+  }
+
+  /**
+   * When the current read began: every request of one read is stamped with the clock read once, at its first
+   * request — when those bytes had arrived.
+   */
+  private long readNanos() {
+    if (!readStamped) {
+      readNanos = clock.nanoTime();
+      readStamped = true;
+    }
+    return readNanos;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    readStamped = false;
+    super.channelReadComplete(ctx);
   }
 
   @Override

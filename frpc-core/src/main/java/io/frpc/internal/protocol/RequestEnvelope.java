@@ -50,7 +50,8 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     }
   }
 
-  public static RequestEnvelope readFrom(ByteBuf in) {
+  /** Reads an envelope; its names come from the connection's {@code names}. */
+  static RequestEnvelope readFrom(ByteBuf in, NameCache names) {
     int flags = in.readUnsignedByte();
     if ((flags & RESERVED) != 0) {
       throw new ProtocolException(String.format("REQUEST flags 0x%02x set reserved bits 4-7", flags));
@@ -59,9 +60,10 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     int requestId = in.readInt();
     int deadlineMillis = in.readInt();
     long modKey = selection == InstanceSelection.MOD ? in.readLong() : 0;
-    String module = readShortString(in);
-    String instanceName = readShortString(in);
-    String command = readShortString(in);
+    String module = readShortString(in, names);
+    String instanceName = readShortString(in, names);
+    String command = readShortString(in, names);
+    // a trace context differs from call to call: no use keeping it
     String traceContext = (flags & TRACED) != 0 ? readShortString(in) : null;
     return new RequestEnvelope(requestId, (flags & REPLY_WANTED) != 0, selection, modKey, module,
         instanceName.isEmpty() ? null : instanceName, command, deadlineMillis, traceContext);
@@ -85,5 +87,14 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
     String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
     in.skipBytes(length);
     return value;
+  }
+
+  /** A name written by {@link #writeShortString}, the same string as the last time {@code names} read it. */
+  static String readShortString(ByteBuf in, NameCache names) {
+    int length = in.readUnsignedByte();
+    if (length > in.readableBytes()) {
+      throw new IndexOutOfBoundsException("name of " + length + " bytes, " + in.readableBytes() + " left");
+    }
+    return length == 0 ? "" : names.read(in, length);
   }
 }

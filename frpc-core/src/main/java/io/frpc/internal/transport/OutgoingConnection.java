@@ -63,6 +63,9 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
   private final LatencyAverage latency = new LatencyAverage();
   /** Set by routing: until when (node clock) calls pass this node over, or 0. */
   private volatile long avoidedUntilNanos;
+  /** When the current read began (node clock), once {@link #readStamped}: the arrival of its replies. */
+  private long readNanos;
+  private boolean readStamped;
   /** Heartbeats sent by {@link #ping}, by their timestamp, completed by the matching PONG. */
   private final ConcurrentHashMap<Long, CompletableFuture<Boolean>> pings = new ConcurrentHashMap<>();
 
@@ -348,9 +351,20 @@ public final class OutgoingConnection extends ChannelInboundHandlerAdapter {
       response.body().release();
       return;
     }
-    latency.record(call.sentAt, clock.nanoTime());
+    if (!readStamped) {
+      readNanos = clock.nanoTime();
+      readStamped = true;
+    }
+    // a read may take in replies to calls sent while it ran
+    latency.record(call.sentAt, Math.max(readNanos, call.sentAt));
     call.done(response, null);
     closeIfIdle();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    readStamped = false;
+    ctx.fireChannelReadComplete();
   }
 
   private void goingAway() {
