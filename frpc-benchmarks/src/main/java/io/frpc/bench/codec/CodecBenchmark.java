@@ -6,6 +6,7 @@ import io.frpc.internal.protocol.Frames;
 import io.frpc.internal.protocol.InboundRequest;
 import io.frpc.internal.protocol.InboundResponse;
 import io.frpc.internal.protocol.InstanceSelection;
+import io.frpc.internal.protocol.NameCache;
 import io.frpc.internal.protocol.Payload;
 import io.frpc.internal.protocol.PayloadCodec;
 import io.frpc.internal.protocol.RequestEnvelope;
@@ -60,6 +61,8 @@ public class CodecBenchmark {
 
   private ByteBufAllocator alloc;
   private PayloadCodec codec;
+  /** The receiving connection's names, as its MessageDecoder keeps them. */
+  private final NameCache names = new NameCache();
   private RequestEnvelope envelope;
   private byte[] data;
   private Object[] args;
@@ -190,12 +193,12 @@ public class CodecBenchmark {
   }
 
   /** MessageDecoder's REQUEST path: type byte, envelope, remaining bytes copied (pooled frame). */
-  private static InboundRequest decodeRequest(ByteBuf in) {
+  private InboundRequest decodeRequest(ByteBuf in) {
     int type = in.readByte();
     if (type != FrameType.REQUEST) {
       throw new IllegalStateException("not a REQUEST frame: " + type);
     }
-    RequestEnvelope envelope = RequestEnvelope.readFrom(in);
+    RequestEnvelope envelope = RequestEnvelope.readFrom(in, names);
     return new InboundRequest(envelope, copyRemaining(in), System.nanoTime());
   }
 

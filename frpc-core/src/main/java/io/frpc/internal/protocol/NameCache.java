@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * <p>A fixed number of slots, a name's slot chosen by a hash of its bytes: a peer sending ever new names only
  * replaces entries, so the cache never holds more than {@value #SLOTS} names of at most 255 bytes.
  */
-final class NameCache {
+public final class NameCache {
 
   private static final int SLOTS = 64;
 

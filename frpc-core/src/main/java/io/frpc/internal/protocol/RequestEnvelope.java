@@ -51,7 +51,7 @@ public record RequestEnvelope(int requestId, boolean replyWanted, InstanceSelect
   }
 
   /** Reads an envelope; its names come from the connection's {@code names}. */
-  static RequestEnvelope readFrom(ByteBuf in, NameCache names) {
+  public static RequestEnvelope readFrom(ByteBuf in, NameCache names) {
     int flags = in.readUnsignedByte();
     if ((flags & RESERVED) != 0) {
       throw new ProtocolException(String.format("REQUEST flags 0x%02x set reserved bits 4-7", flags));
