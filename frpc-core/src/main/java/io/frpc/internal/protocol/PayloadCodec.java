@@ -215,10 +215,8 @@ public final class PayloadCodec {
     void writeBinary(FrpcBytes bytes) {
       ByteBuf content = bytes.retainedBuffer();
       try {
-        int length = content.readableBytes();
-        piece.writeByte(ScalarSmile.RAW_BINARY);
-        ScalarSmile.writeUnsignedVInt(piece, length);
-        if (length < SHARED_MIN_BYTES || !content.isDirect()) {
+        ScalarSmile.writeBinaryHead(piece, content.readableBytes());
+        if (!ScalarSmile.joined(content)) {
           piece.writeBytes(content);
           return;
         }

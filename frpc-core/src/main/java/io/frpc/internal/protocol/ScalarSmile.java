@@ -1,5 +1,6 @@
 package io.frpc.internal.protocol;
 
+import io.frpc.FrpcBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
@@ -7,15 +8,16 @@ import tools.jackson.databind.ObjectReader;
 
 /**
  * Smile's encoding of the scalar values most commands pass and return — null, booleans, {@code int} and
- * {@code long} numbers, ASCII strings (up to 64 characters written, any length read) and byte arrays — written and
- * read without Jackson.
+ * {@code long} numbers, ASCII strings (up to 64 characters written, any length read), byte arrays and
+ * {@link FrpcBytes} — written and read without Jackson. ({@link PayloadCodec} joins a large direct {@code FrpcBytes}
+ * to its frame instead of copying it, and reads one of a large message's pooled chunks as a view it accounts for.)
  *
  * <p>A message of a few such values is a few dozen bytes, but Jackson spends on it a parser or generator, its I/O
  * context, buffers from a recycler, a symbol table and a binding context: most of the CPU and of the garbage of a
  * small call (docs/benchmarks.md). This writes exactly the bytes Jackson writes with frpc's default configuration
  * (a test compares them value by value), and reads a message only when it can read it exactly as Jackson would;
- * for anything else — another value type, a token it does not know, a malformed message — it answers that it did not
- * read it, and the caller asks Jackson, whose result or error is then the answer.
+ * for anything else — another value type, a token it does not know, a malformed message — it answers that it did
+ * not read it, and the caller asks Jackson, whose result or error is then the answer.
  */
 final class ScalarSmile {
 
@@ -49,7 +51,7 @@ final class ScalarSmile {
 
   /** The Java types read here, each as Jackson binds it with frpc's default configuration. */
   enum Kind {
-    STRING, BYTES, INT, BOXED_INT, LONG, BOXED_LONG, BOOLEAN, BOXED_BOOLEAN;
+    STRING, BYTES, FRPC_BYTES, INT, BOXED_INT, LONG, BOXED_LONG, BOOLEAN, BOXED_BOOLEAN;
 
     /** The kind of a declared type; null for a type this leaves to Jackson. */
     static Kind of(Class<?> type) {
@@ -57,6 +59,8 @@ final class ScalarSmile {
         return STRING;
       } else if (type == byte[].class) {
         return BYTES;
+      } else if (type == FrpcBytes.class) {
+        return FRPC_BYTES;
       } else if (type == int.class) {
         return INT;
       } else if (type == Integer.class) {
@@ -76,17 +80,17 @@ final class ScalarSmile {
 
   private final byte[] header;
 
-
   private ScalarSmile(byte[] header) {
     this.header = header;
   }
 
   /**
    * The scalar encoding of a mapper whose document header is {@code header} (its first four bytes), or null when
-   * that header announces shared string values, which this does not write.
+   * that header announces shared string values, which this does not write, or lacks raw binary values.
    */
   static ScalarSmile forHeader(byte[] header) {
-    if (header.length < 4 || (header[3] & SHARED_STRINGS_IN_HEADER) != 0 || (header[3] & RAW_BINARY_IN_HEADER) == 0) {
+    if (header.length < 4 || (header[3] & SHARED_STRINGS_IN_HEADER) != 0
+        || (header[3] & RAW_BINARY_IN_HEADER) == 0) {
       return null;
     }
     return new ScalarSmile(new byte[] {header[0], header[1], header[2], header[3]});
@@ -94,30 +98,42 @@ final class ScalarSmile {
 
   /**
    * Appends {@code values} to {@code out} as one Smile document of an array; returns false, with {@code out} as it
-   * was, when one of them is not a scalar written here.
+   * was, when one of them is not a scalar written here or {@code out} cannot take them (Jackson then fails alike).
    */
   boolean writeArray(ByteBuf out, Object[] values) {
     int start = out.writerIndex();
-    out.writeBytes(header).writeByte(START_ARRAY);
-    for (Object value : values) {
-      if (!write(out, value)) {
-        out.writerIndex(start);
-        return false;
+    try {
+      out.writeBytes(header).writeByte(START_ARRAY);
+      int written = 0;
+      while (written < values.length && write(out, values[written])) {
+        written++;
       }
+      if (written == values.length) {
+        out.writeByte(END_ARRAY);
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // left to Jackson, which fails alike
     }
-    out.writeByte(END_ARRAY);
-    return true;
+    out.writerIndex(start);
+    return false;
   }
 
-  /** Appends {@code value} to {@code out} as one Smile document; returns false, with {@code out} as it was, when it is not a scalar written here. */
+  /**
+   * Appends {@code value} to {@code out} as one Smile document; returns false, with {@code out} as it was, when it
+   * is not a scalar written here or {@code out} cannot take it.
+   */
   boolean writeValue(ByteBuf out, Object value) {
     int start = out.writerIndex();
-    out.writeBytes(header);
-    if (!write(out, value)) {
-      out.writerIndex(start);
-      return false;
+    try {
+      if (write(out.writeBytes(header), value)) {
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // left to Jackson, which fails alike
     }
-    return true;
+    out.writerIndex(start);
+    return false;
   }
 
   private static boolean write(ByteBuf out, Object value) {
@@ -126,9 +142,10 @@ final class ScalarSmile {
     } else if (value instanceof String text) {
       return writeString(out, text);
     } else if (value instanceof byte[] bytes) {
-      out.writeByte(RAW_BINARY);
-      writeUnsignedVInt(out, bytes.length);
+      writeBinaryHead(out, bytes.length);
       out.writeBytes(bytes);
+    } else if (value instanceof FrpcBytes bytes) {
+      return writeCopied(out, bytes);
     } else if (value instanceof Integer number) {
       writeInt(out, number);
     } else if (value instanceof Long number) {
@@ -178,6 +195,35 @@ final class ScalarSmile {
       ByteBufUtil.writeAscii(out, text);
     }
     return true;
+  }
+
+  /** Copies {@code bytes} in as a raw binary value; false, writing nothing, for a value to join to the frame instead. */
+  private static boolean writeCopied(ByteBuf out, FrpcBytes bytes) {
+    ByteBuf content = bytes.retainedBuffer();
+    try {
+      if (joined(content)) {
+        return false;
+      }
+      writeBinaryHead(out, content.readableBytes());
+      out.writeBytes(content);
+      return true;
+    } finally {
+      content.release();
+    }
+  }
+
+  /**
+   * Whether a binary value's {@code content} is best joined to a frame as it is rather than copied into it: when it
+   * is large and direct (the socket would copy heap memory anyway).
+   */
+  static boolean joined(ByteBuf content) {
+    return content.readableBytes() >= PayloadCodec.SHARED_MIN_BYTES && content.isDirect();
+  }
+
+  /** The token and length that precede a raw binary value's bytes. */
+  static void writeBinaryHead(ByteBuf out, int length) {
+    out.writeByte(RAW_BINARY);
+    writeUnsignedVInt(out, length);
   }
 
   /**
@@ -271,6 +317,8 @@ final class ScalarSmile {
       return switch (kind) {
         case STRING -> string(token);
         case BYTES -> token == RAW_BINARY && rawBinary ? bytes() : UNREAD;
+        // a view of a heap payload holds nothing; one of pooled chunks is the codec's to account for
+        case FRPC_BYTES -> token == RAW_BINARY && rawBinary && in.hasArray() ? view() : UNREAD;
         case INT, BOXED_INT -> integer(token);
         case LONG, BOXED_LONG -> token == VINT64 ? longValue() : widened(integer(token));
         case BOOLEAN, BOXED_BOOLEAN -> token == TRUE ? Boolean.TRUE : token == FALSE ? Boolean.FALSE : UNREAD;
@@ -337,15 +385,31 @@ final class ScalarSmile {
       return -1;
     }
 
-    private Object bytes() {
+    /** The length of the raw binary value that follows, every byte of which arrived; -1 otherwise. */
+    private int binaryLength() {
       long length = unsignedVInt(5);
-      if (length < 0 || length > end - at) {
+      return length < 0 || length > end - at ? -1 : (int) length;
+    }
+
+    private Object bytes() {
+      int length = binaryLength();
+      if (length < 0) {
         return UNREAD;
       }
-      byte[] bytes = new byte[(int) length];
+      byte[] bytes = new byte[length];
       in.getBytes(at, bytes);
-      at += bytes.length;
+      at += length;
       return bytes;
+    }
+
+    private Object view() {
+      int length = binaryLength();
+      if (length < 0) {
+        return UNREAD;
+      }
+      FrpcBytes view = FrpcBytes.wrap(in.array(), in.arrayOffset() + at, length);
+      at += length;
+      return view;
     }
 
     private Object string(int token) {

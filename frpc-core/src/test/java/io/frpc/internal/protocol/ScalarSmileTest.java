@@ -1,16 +1,20 @@
 package io.frpc.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frpc.FrpcBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectReader;
 
@@ -21,11 +25,20 @@ import tools.jackson.databind.ObjectReader;
  */
 class ScalarSmileTest {
 
-  private static final Class<?>[] TYPES = {String.class, byte[].class, int.class, Integer.class, long.class,
-      Long.class, boolean.class, Boolean.class};
+  private static final Class<?>[] TYPES = {String.class, byte[].class, FrpcBytes.class, int.class, Integer.class,
+      long.class, Long.class, boolean.class, Boolean.class};
 
   private final PayloadCodec scalars = new PayloadCodec();
   private final PayloadCodec jackson = new PayloadCodec(PayloadCodec.defaultMapperBuilder().build());
+  /** Direct memory: a small value, copied into frames, and a large one, which the codec joins to them instead. */
+  private final FrpcBytes directSmall = FrpcBytes.wrap(ByteBuffer.allocateDirect(100).put(0, (byte) 9));
+  private final FrpcBytes directLarge = FrpcBytes.wrap(ByteBuffer.allocateDirect(PayloadCodec.SHARED_MIN_BYTES));
+
+  @AfterEach
+  void closeDirectValues() {
+    directSmall.close();
+    directLarge.close();
+  }
 
   @Test
   void everyScalarIsWrittenAsJacksonWritesIt() {
@@ -54,17 +67,30 @@ class ScalarSmileTest {
       ByteBuf out = Unpooled.buffer();
       boolean scalar = value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
           || value instanceof byte[] || value instanceof String text && text.length() <= 64
-          && text.chars().allMatch(c -> c < 0x80);
+          && text.chars().allMatch(c -> c < 0x80) || value instanceof FrpcBytes && value != directLarge;
       assertThat(smile.writeValue(out, value)).as("%s", describe(value)).isEqualTo(scalar);
       if (!scalar) {
         assertThat(out.readableBytes()).as("nothing written for %s", describe(value)).isZero();
         continue;
       }
       Class<?> type = value == null ? String.class : value instanceof Integer ? int.class
-          : value instanceof Long ? long.class : value instanceof Boolean ? boolean.class : value.getClass();
+          : value instanceof Long ? long.class : value instanceof Boolean ? boolean.class
+          : value instanceof FrpcBytes ? FrpcBytes.class : value.getClass();
       assertThat(ScalarSmile.readValue(out, ScalarSmile.Kind.of(type))).as("%s", describe(value))
           .satisfies(read -> assertThat(Objects.deepEquals(read, value)).isTrue());
     }
+  }
+
+  @Test
+  void aBufferThatCannotTakeTheValuesIsLeftAsItWasAndReleasedByTheCodec() {
+    ScalarSmile smile = ScalarSmile.forHeader(written(jackson, null));
+    ByteBuf small = Unpooled.buffer(16, 16).writeByte(7);
+    assertThat(smile.writeArray(small, new Object[] {new byte[100]})).isFalse();
+    assertThat(smile.writeValue(small, "x".repeat(40))).isFalse();
+    assertThat(small.writerIndex()).isEqualTo(1);
+    assertThatThrownBy(() -> scalars.writeArguments(small, new Object[] {new byte[100]}))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(small.refCnt()).as("released on failure, as Jackson's path always did").isZero();
   }
 
   @Test
@@ -161,11 +187,19 @@ class ScalarSmileTest {
   }
 
   private static byte[] written(PayloadCodec codec, Object value) {
-    return ByteBufUtil.getBytes(codec.writeValue(Unpooled.buffer(), codec.writer(Object.class), value));
+    return bytesOf(codec.writeValue(Unpooled.buffer(), codec.writer(Object.class), value));
   }
 
   private static byte[] arguments(PayloadCodec codec, Object... args) {
-    return ByteBufUtil.getBytes(codec.writeArguments(Unpooled.buffer(), args));
+    return bytesOf(codec.writeArguments(Unpooled.buffer(), args));
+  }
+
+  private static byte[] bytesOf(ByteBuf frame) {
+    try {
+      return ByteBufUtil.getBytes(frame);
+    } finally {
+      frame.release();
+    }
   }
 
   private static String describe(Object value) {
@@ -180,7 +214,7 @@ class ScalarSmileTest {
   }
 
   /** Values at every boundary of Smile's scalar encodings, and some it leaves to Jackson. */
-  private static List<Object> samples() {
+  private List<Object> samples() {
     List<Object> samples = new ArrayList<>(Arrays.asList(null, true, false, Boolean.TRUE));
     for (int shift = 0; shift < 32; shift++) {
       for (int delta = -2; delta <= 2; delta++) {
@@ -195,7 +229,8 @@ class ScalarSmileTest {
         samples.add(-(1L << shift) + delta);
       }
     }
-    samples.addAll(List.of(Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE + 1, (long) Integer.MIN_VALUE - 1));
+    samples.addAll(List.of(Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
+        (long) Integer.MIN_VALUE - 1));
     for (int length : new int[] {0, 1, 2, 31, 32, 33, 34, 63, 64, 65, 66, 200, 5_000}) {
       samples.add("a1 ~".repeat(length / 4 + 1).substring(0, length));
     }
@@ -206,7 +241,12 @@ class ScalarSmileTest {
       byte[] bytes = new byte[length];
       random.nextBytes(bytes);
       samples.add(bytes);
+      if (length < 100) {
+        samples.add(FrpcBytes.wrap(bytes));
+      }
     }
+    samples.addAll(List.of(FrpcBytes.wrap(new byte[70_000]), FrpcBytes.wrap(ByteBuffer.wrap(new byte[300], 10, 200)),
+        directSmall, directLarge));
     // left to Jackson
     samples.addAll(List.of(1.5d, 2.5f, (short) 7, (byte) 3, 'c', List.of(1, "two"), new int[] {1, 2}));
     return samples;
