@@ -336,7 +336,7 @@ final class ScalarSmile {
       if (token != VINT32) {
         return UNREAD;
       }
-      long value = unsignedVInt(5);
+      long value = unsignedVInt();
       return value < 0 ? UNREAD : zigzag((int) value);
     }
 
@@ -367,12 +367,12 @@ final class ScalarSmile {
     }
 
     /**
-     * An unsigned variable-length number of at most {@code maxBytes} bytes, its low 32 bits as Jackson's int
-     * arithmetic keeps them; -1 when it is longer or cut off.
+     * An unsigned variable-length number of at most five bytes (as Jackson reads an int or a length), its low 32 bits
+     * as Jackson's int arithmetic keeps them; -1 when it is longer or cut off.
      */
-    private long unsignedVInt(int maxBytes) {
+    private long unsignedVInt() {
       long value = 0;
-      for (int i = 0; i < maxBytes; i++) {
+      for (int i = 0; i < 5; i++) {
         int b = next();
         if (b < 0) {
           return -1;
@@ -387,7 +387,7 @@ final class ScalarSmile {
 
     /** The length of the raw binary value that follows, every byte of which arrived; -1 otherwise. */
     private int binaryLength() {
-      long length = unsignedVInt(5);
+      long length = unsignedVInt();
       return length < 0 || length > end - at ? -1 : (int) length;
     }
 
