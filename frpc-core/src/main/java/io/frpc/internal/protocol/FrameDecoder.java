@@ -1,6 +1,8 @@
 package io.frpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -10,6 +12,14 @@ import java.util.List;
  * length is checked against the current limit before any byte of the frame is buffered, and the limit
  * is small until the handshake completes. Netty's {@code LengthFieldBasedFrameDecoder} cannot change
  * its limit on a live connection, hence this small decoder.
+ *
+ * <p>A large frame spans several reads. Netty copies each read into one growing buffer; here a read that filled at
+ * least half of its buffer joins a large frame by reference instead, so the frame's bytes are not copied before the
+ * message decoder takes them, and what the frame pins is at most about twice its size. A read that filled less is
+ * copied: into a buffer of its own size if it holds at least {@value #COPIED_READ_BYTES} bytes (so a frame has at
+ * most one part per kilobyte), otherwise together with the frame so far into one buffer with room for the whole
+ * frame, which then takes the frame's later reads without growing — at most one such copy per frame, whatever the
+ * sizes of the reads a peer sends.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -18,7 +28,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** Largest single frame of protocol version 1; larger messages travel as fragments. */
   public static final int MAX_FRAME_LENGTH = 1024 * 1024 + 64;
 
+  /** Frames from this length up may be held by reference to the reads they arrived in. */
+  static final int REFERENCED_FRAME_BYTES = 16 * 1024;
+  /** A read into a mostly empty buffer, from this size up, joins a large frame as a copy of its own. */
+  static final int COPIED_READ_BYTES = 1024;
+
   private int maxFrameLength = HANDSHAKE_FRAME_LIMIT;
+
+  public FrameDecoder() {
+    setCumulator(FrameDecoder::cumulate);
+  }
 
   /** Raises the limit to {@link #MAX_FRAME_LENGTH} once the peer has been admitted. */
   public void handshakeCompleted() {
@@ -40,5 +59,34 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(4);
     out.add(in.readRetainedSlice((int) length));
+  }
+
+  private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+    // decode() has consumed every whole frame, so an unfinished frame starts at the reader index; its length
+    // passed the limit when decode() first saw it
+    long frameLength = cumulation.readableBytes() < 4 ? 0 : cumulation.getUnsignedInt(cumulation.readerIndex());
+    int readable = in.readableBytes();
+    if (frameLength >= REFERENCED_FRAME_BYTES && cumulation.writableBytes() < readable) {
+      if (readable >= in.capacity() / 2) {
+        return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
+      }
+      if (readable >= COPIED_READ_BYTES) {
+        ByteBuf copy = alloc.buffer(readable, readable).writeBytes(in);
+        in.release();
+        return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, copy);
+      }
+    }
+    if (!(cumulation instanceof CompositeByteBuf)) {
+      return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+    }
+    int needed = cumulation.readableBytes() + readable;
+    ByteBuf whole = alloc.buffer((int) Math.max(needed, 4 + frameLength));
+    try {
+      whole.writeBytes(cumulation).writeBytes(in);
+      return whole;
+    } finally {
+      cumulation.release();
+      in.release();
+    }
   }
 }
