@@ -71,7 +71,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
       }
       if (readable >= COPIED_READ_BYTES) {
-        ByteBuf copy = alloc.buffer(readable, readable).writeBytes(in);
+        ByteBuf copy = alloc.buffer(readable, readable);
+        in.readBytes(copy, readable);
         in.release();
         return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, copy);
       }
@@ -82,7 +83,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int needed = cumulation.readableBytes() + readable;
     ByteBuf whole = alloc.buffer((int) Math.max(needed, 4 + frameLength));
     try {
-      whole.writeBytes(cumulation).writeBytes(in);
+      // read out of the parts rather than written into a pooled buffer, which would take them as one merged heap copy
+      cumulation.readBytes(whole, cumulation.readableBytes());
+      in.readBytes(whole, readable);
       return whole;
     } finally {
       cumulation.release();

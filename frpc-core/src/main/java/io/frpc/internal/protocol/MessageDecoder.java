@@ -197,7 +197,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         tail = ctx.alloc().directBuffer(size, size);
       }
       int count = Math.min(tail.writableBytes(), frame.readableBytes());
-      tail.writeBytes(frame, count);
+      // read from the frame, not written into the chunk: a pooled chunk would take a frame held in several parts as
+      // one merged heap copy
+      frame.readBytes(tail, count);
       partialFilled += count;
       if (!tail.isWritable()) {
         partial.addComponent(true, tail);

@@ -2,11 +2,16 @@ package io.frpc.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.time.ManualClock;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -124,6 +129,69 @@ class FrameDecoderTest {
     }
     assertThat(channel.finish()).isFalse();
     assertReleased();
+  }
+
+  @Test
+  void aLargeMessageInFramesHeldByReferenceIsReassembledWithoutAHeapCopyOfItsBytes() {
+    // the leak detector's records of buffer accesses would outweigh what is measured; no other test runs meanwhile
+    ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    try {
+      AdaptiveByteBufAllocator pooled = new AdaptiveByteBufAllocator(true);
+      EmbeddedChannel reader = reassembling(pooled);
+      for (ByteBuf read : reads(pooled, 1 << 20)) { // loads the classes of the path, which takes heap of its own
+        reader.writeInbound(read);
+      }
+      ((InboundRequest) reader.readInbound()).arguments().release();
+      int size = 8 << 20;
+      List<ByteBuf> reads = reads(pooled, size);
+
+      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (ByteBuf read : reads) {
+        reader.writeInbound(read);
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+      InboundRequest request = reader.readInbound();
+      assertThat(request.arguments().length()).isGreaterThan(size);
+      assertThat(allocated).as("heap bytes allocated reassembling %d bytes", size).isLessThan(size / 16);
+      request.arguments().release();
+      assertThat(reader.finish()).isFalse();
+    } finally {
+      ResourceLeakDetector.setLevel(level);
+    }
+  }
+
+  /** A request with a {@code size}-byte argument, in 64 KiB fragments, as the full 64 KiB reads that bring it. */
+  private static List<ByteBuf> reads(AdaptiveByteBufAllocator alloc, int size) {
+    ByteBuf message = Frames.request(alloc, new RequestEnvelope(1, false, InstanceSelection.BALANCE, 0, "bulk", null,
+        "store", 0), new PayloadCodec(), new Object[] {random(size, size)});
+    EmbeddedChannel writer = new EmbeddedChannel(new FragmentingWriter(64 * 1024, 64 << 20, 64 << 20));
+    writer.writeAndFlush(message);
+    ByteBuf stream = alloc.directBuffer();
+    for (ByteBuf fragment; (fragment = writer.readOutbound()) != null; ) {
+      stream.writeBytes(fragment);
+      fragment.release();
+    }
+    List<ByteBuf> reads = new ArrayList<>();
+    while (stream.isReadable()) {
+      int length = Math.min(65_536, stream.readableBytes());
+      reads.add(alloc.directBuffer(length, length).writeBytes(stream, length));
+    }
+    stream.release();
+    return reads;
+  }
+
+  private static EmbeddedChannel reassembling(AdaptiveByteBufAllocator alloc) {
+    FrameDecoder frames = new FrameDecoder();
+    MessageDecoder messages = new MessageDecoder(new PayloadCodec(), 16 << 20, new InboundBudget(64 << 20),
+        Duration.ofSeconds(10), new ManualClock());
+    frames.handshakeCompleted();
+    messages.handshakeCompleted();
+    EmbeddedChannel reader = new EmbeddedChannel(frames, messages);
+    reader.config().setAllocator(alloc);
+    return reader;
   }
 
   private EmbeddedChannel established() {
