@@ -694,7 +694,8 @@ public final class FrpcNode implements AutoCloseable {
       this.mdc = builder.mdc;
       this.shutdownTimeout = builder.shutdownTimeout;
       this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
-          builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures, builder.transport);
+          builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures, builder.transport,
+          builder.socketBufferSize);
       this.limits = new ConnectionLimits(builder.maxInboundBytes, builder.maxQueuedOutboundBytes,
           builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
@@ -748,6 +749,7 @@ public final class FrpcNode implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
+    private int socketBufferSize;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
@@ -927,6 +929,18 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder fragmentSize(int bytes) {
       this.fragmentSize = bytes;
+      return this;
+    }
+
+    /**
+     * The kernel's send and receive buffer of each TCP connection ({@code frpc.socket-buffer-size}); 0, the default,
+     * leaves them to the operating system, which grows them with the traffic (on Linux up to {@code tcp_rmem} and
+     * {@code tcp_wmem}, several MiB). Small calls travel behind whatever part of a large message the kernel holds
+     * on their connection, so a smaller buffer bounds how long they wait while large messages flow, at the cost of
+     * bulk throughput (docs/operations.md).
+     */
+    public Builder socketBufferSize(int bytes) {
+      this.socketBufferSize = bytes;
       return this;
     }
 

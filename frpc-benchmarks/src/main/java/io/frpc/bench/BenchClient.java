@@ -54,7 +54,7 @@ public final class BenchClient {
       case "frpc", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed" -> FrpcEcho.connect(system, port, nodes, "echo");
       case "frpc-concurrent" -> FrpcEcho.connect(system, port, nodes, "echo_concurrent");
       case "frpc-direct", "frpc-direct-nomdc" -> FrpcEcho.connect(system, port, nodes, "echo_direct");
-      case "frpc-bytes" -> FrpcEcho.connect(system, port, nodes, "echo_bytes");
+      case "frpc-bytes", "frpc-bytes-256k" -> FrpcEcho.connect(system, port, nodes, "echo_bytes");
       default -> throw new IllegalArgumentException("unknown system " + system);
     };
   }

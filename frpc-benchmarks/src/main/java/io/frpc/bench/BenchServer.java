@@ -21,7 +21,7 @@ public final class BenchServer {
       case "netty" -> NettyEcho.startServer(port, Math.min(4, Runtime.getRuntime().availableProcessors()));
       case "grpc" -> GrpcEcho.startServer(port, true);
       case "grpc-default" -> GrpcEcho.startServer(port, false);
-      case "frpc", "frpc-direct", "frpc-bytes", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed",
+      case "frpc", "frpc-direct", "frpc-bytes", "frpc-bytes-256k", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed",
           "frpc-direct-nomdc" ->
           FrpcEcho.startServers(system, port, nodes);
       default -> throw new IllegalArgumentException("unknown system " + system);

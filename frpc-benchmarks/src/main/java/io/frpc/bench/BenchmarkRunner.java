@@ -32,12 +32,13 @@ public final class BenchmarkRunner {
       "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled",
       "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
   private static final List<String> SYSTEMS = List.of("netty", "grpc", "grpc-default", "frpc", "frpc-direct",
-      "frpc-bytes", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed",
+      "frpc-bytes", "frpc-bytes-256k", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed",
       "frpc-direct-nomdc");
   private static final Map<String, String> TITLES = Map.ofEntries(Map.entry("netty", "raw Netty"),
       Map.entry("grpc", "gRPC direct"), Map.entry("grpc-default", "gRPC default executor"),
       Map.entry("frpc", "frpc defaults"), Map.entry("frpc-direct", "frpc direct"),
       Map.entry("frpc-bytes", "frpc direct, FrpcBytes"),
+      Map.entry("frpc-bytes-256k", "frpc direct, FrpcBytes, 256 KB socket buffers"),
       Map.entry("frpc-concurrent", "frpc concurrent"), Map.entry("frpc-secret", "frpc + secret"),
       Map.entry("frpc-tls", "frpc + TLS"), Map.entry("frpc-metrics", "frpc + Micrometer"),
       Map.entry("frpc-tracing", "frpc + tracing"), Map.entry("frpc-typed", "frpc typed client"),
@@ -100,8 +101,11 @@ public final class BenchmarkRunner {
       }
       if (!quick) {
         // what a user who moves blobs writes: FrpcBytes arguments and results, no copies on the way
-        runs.add(new Run("frpc-bytes", 1, common.stream().filter(scenario -> scenario.contains("262144")
-            || scenario.startsWith("large")).toList()));
+        List<String> blobs = common.stream().filter(scenario -> scenario.contains("262144")
+            || scenario.startsWith("large")).toList();
+        runs.add(new Run("frpc-bytes", 1, blobs));
+        // the same with frpc.socket-buffer-size: what bounding the kernel's share of a large message costs and buys
+        runs.add(new Run("frpc-bytes-256k", 1, blobs));
       }
     }
     List<Result> results = new ArrayList<>();
@@ -370,9 +374,11 @@ public final class BenchmarkRunner {
     systems.forEach(system -> out.append(' ').append(TITLES.get(system)).append(" |"));
     List<String[]> ratios = new ArrayList<>(List.of(new String[] {"frpc", "netty"}, new String[] {"frpc", "grpc"},
         new String[] {"frpc-direct", "netty"}, new String[] {"frpc-direct", "grpc"}));
-    if (systems.contains("frpc-bytes")) {
-      ratios.add(new String[] {"frpc-bytes", "netty"});
-      ratios.add(new String[] {"frpc-bytes", "grpc"});
+    for (String bytes : List.of("frpc-bytes", "frpc-bytes-256k")) {
+      if (systems.contains(bytes)) {
+        ratios.add(new String[] {bytes, "netty"});
+        ratios.add(new String[] {bytes, "grpc"});
+      }
     }
     ratios.forEach(r -> out.append(' ').append(TITLES.get(r[0])).append(" / ").append(TITLES.get(r[1])).append(" |"));
     out.append("\n|---|---|").append("---|".repeat(systems.size() + ratios.size())).append('\n');
@@ -398,8 +404,10 @@ public final class BenchmarkRunner {
     if (systems.contains("netty") && systems.contains("grpc")) {
       // the targets are ratios to the peers: only a run that has them can check them
       out.append('\n').append(targets(byScenario, "frpc-direct")).append('\n').append(targets(byScenario, "frpc"));
-      if (systems.contains("frpc-bytes")) {
-        out.append('\n').append(targets(byScenario, "frpc-bytes"));
+      for (String bytes : List.of("frpc-bytes", "frpc-bytes-256k")) {
+        if (systems.contains(bytes)) {
+          out.append('\n').append(targets(byScenario, bytes));
+        }
       }
     }
     return out.toString();

@@ -101,10 +101,16 @@ final class FrpcEcho {
       if (system.equals("frpc-direct-nomdc")) {
         args.add("--frpc.server.mdc=false");
       }
+      args.addAll(socketBuffers(system));
       contexts.add(new SpringApplicationBuilder(configurations(system, ServerNode.class)).web(WebApplicationType.NONE)
           .run(common(args.toArray(String[]::new))));
     }
     return () -> contexts.forEach(ConfigurableApplicationContext::close);
+  }
+
+  /** {@code frpc-bytes-256k} bounds the kernel's buffers of its connections, on both sides. */
+  private static List<String> socketBuffers(String system) {
+    return system.equals("frpc-bytes-256k") ? List.of("--frpc.socket-buffer-size=256KB") : List.of();
   }
 
   /** The properties of the security variants, the same on both sides: a secret, or TLS from a bundle. */
@@ -142,9 +148,10 @@ final class FrpcEcho {
         "--frpc.client.call-timeout=120s"));
     args.addAll(security(system, "client"));
     args.addAll(metrics(system));
-    if (system.startsWith("frpc-direct") || system.equals("frpc-bytes")) {
+    if (system.startsWith("frpc-direct") || system.startsWith("frpc-bytes")) {
       args.add("--frpc.client.direct-completion=true");
     }
+    args.addAll(socketBuffers(system));
     for (int id = 1; id <= nodes; id++) {
       args.add("--frpc.discovery.static.nodes.bench." + id + "=127.0.0.1:" + (port + id - 1));
     }
@@ -160,7 +167,7 @@ final class FrpcEcho {
     }
     Tracer tracer = system.equals("frpc-tracing") ? context.getBean(Tracer.class) : null;
     EchoApi typed = system.equals("frpc-typed") ? frpc.client(EchoApi.class) : null;
-    return new Client(context, frpc.module("bench", module), tracer, typed, system.equals("frpc-bytes"));
+    return new Client(context, frpc.module("bench", module), tracer, typed, system.startsWith("frpc-bytes"));
   }
 
   /** The bytes of a reply view, copied into an array as raw Netty's client copies its reply; the view is closed. */

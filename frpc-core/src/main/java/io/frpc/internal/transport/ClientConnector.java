@@ -83,6 +83,7 @@ public final class ClientConnector {
       bootstrap.channel(NioSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.SO_KEEPALIVE, true);
+      settings.applySocketBuffers(bootstrap, false);
     }
   }
 

@@ -108,6 +108,7 @@ public final class FrpcServer {
             admit(ch);
           }
         });
+    transport.applySocketBuffers(bootstrap, true);
     String address;
     ChannelFuture bind;
     if (transport.inJvm()) {

@@ -4,6 +4,9 @@ import io.frpc.FrpcConfigurationException;
 import io.frpc.Transport;
 import io.frpc.internal.protocol.FrameDecoder;
 import io.frpc.internal.protocol.FrameType;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -20,15 +23,27 @@ import java.util.Set;
  *                          {@link FrameType#FEATURES}, or fewer to speak as an older version (interoperability
  *                          tests)
  * @param transport         what the connections travel on: TCP, or local channels inside this JVM
+ * @param socketBufferSize  the kernel's send and receive buffer of each TCP connection, in bytes; 0 leaves them to
+ *                          the operating system, which grows them with the traffic
  */
 public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
-    Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features, Transport transport) {
+    Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features, Transport transport,
+    int socketBufferSize) {
+
+  /** Smallest {@code frpc.socket-buffer-size} accepted. */
+  public static final int MIN_SOCKET_BUFFER_SIZE = 8 * 1024;
 
   /** Settings over TCP announcing every feature this version has. */
   public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
       Duration handshakeTimeout) {
     this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, FrameType.FEATURES,
         Transport.TCP);
+  }
+
+  /** Settings whose socket buffers are left to the operating system. */
+  public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
+      Duration handshakeTimeout, Set<String> features, Transport transport) {
+    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, features, transport, 0);
   }
 
   public TransportSettings {
@@ -49,8 +64,28 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
       throw new IllegalArgumentException("unknown protocol features in " + features + "; known: "
           + FrameType.FEATURES);
     }
+    if (socketBufferSize != 0 && socketBufferSize < MIN_SOCKET_BUFFER_SIZE) {
+      throw new FrpcConfigurationException("frpc.socket-buffer-size", "frpc.socket-buffer-size must be at least "
+          + MIN_SOCKET_BUFFER_SIZE + " bytes but was " + socketBufferSize,
+          "leave it unset for the operating system's buffers, or set e.g. 256KB");
+    }
     features = Set.copyOf(features);
     Objects.requireNonNull(transport, "transport");
+  }
+
+  /** Sets the socket buffers of the connections {@code bootstrap} opens or accepts, if they are not left as they are. */
+  void applySocketBuffers(AbstractBootstrap<?, ?> bootstrap, boolean accepting) {
+    if (socketBufferSize == 0 || inJvm()) {
+      return;
+    }
+    // the receive buffer is set before the connection exists (on the listening socket for accepted ones): the
+    // window it allows is agreed in the handshake
+    bootstrap.option(ChannelOption.SO_RCVBUF, socketBufferSize);
+    if (accepting) {
+      ((ServerBootstrap) bootstrap).childOption(ChannelOption.SO_SNDBUF, socketBufferSize);
+    } else {
+      bootstrap.option(ChannelOption.SO_SNDBUF, socketBufferSize);
+    }
   }
 
   /** Whether the connections are local channels inside this JVM. */

@@ -102,6 +102,8 @@ public final class FrpcAutoConfiguration {
         .to(builder::maxMessageSize);
     map.from(properties::getFragmentSize).as(size -> toIntBytes(size.toBytes(), "frpc.fragment-size"))
         .to(builder::fragmentSize);
+    map.from(properties::getSocketBufferSize).as(size -> toIntBytes(size.toBytes(), "frpc.socket-buffer-size"))
+        .to(builder::socketBufferSize);
     builder.heartbeat(properties.getHeartbeatInterval(), properties.getHeartbeatTimeout());
     map.from(client::getConnectWait).to(builder::connectWait);
     map.from(client::getCallTimeout).to(builder::callTimeout);

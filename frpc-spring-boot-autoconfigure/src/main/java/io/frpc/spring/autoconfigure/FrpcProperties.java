@@ -50,6 +50,14 @@ public class FrpcProperties {
   private DataSize fragmentSize = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE);
 
   /**
+   * The kernel's send and receive buffer of each TCP connection. Unset: left to the operating system, which grows
+   * them with the traffic. Small calls wait behind the part of a large message the kernel holds on their
+   * connection: a smaller buffer (e.g. 256KB) bounds that wait while large messages flow, at the cost of bulk
+   * throughput.
+   */
+  private DataSize socketBufferSize;
+
+  /**
    * A connection, accepted or opened by this node, that has not completed its handshake within this time is
    * closed.
    */
@@ -146,6 +154,14 @@ public class FrpcProperties {
 
   public void setHeartbeatTimeout(Duration heartbeatTimeout) {
     this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  public DataSize getSocketBufferSize() {
+    return socketBufferSize;
+  }
+
+  public void setSocketBufferSize(DataSize socketBufferSize) {
+    this.socketBufferSize = socketBufferSize;
   }
 
   public DataSize getMaxInboundBytes() {

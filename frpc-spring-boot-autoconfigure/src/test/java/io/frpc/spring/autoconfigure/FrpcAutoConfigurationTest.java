@@ -362,6 +362,14 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
+  void socketBufferSizeBelowEightKibibytesFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.socket-buffer-size=4KB").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("frpc.socket-buffer-size");
+    });
+  }
+
+  @Test
   void callToANodeThatNeverConnectsFailsAfterTheConfiguredConnectWait() {
     namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.connect-wait=100ms",
         "frpc.discovery.static.nodes.nobody.1=127.0.0.1:1").run(context -> {
