@@ -73,7 +73,7 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
     Objects.requireNonNull(transport, "transport");
   }
 
-  /** Sets the socket buffers of the connections {@code bootstrap} opens or accepts, if they are not left as they are. */
+  /** Sets the socket buffers of the connections {@code bootstrap} opens or accepts, unless they are left to the OS. */
   void applySocketBuffers(AbstractBootstrap<?, ?> bootstrap, boolean accepting) {
     if (socketBufferSize == 0 || inJvm()) {
       return;
