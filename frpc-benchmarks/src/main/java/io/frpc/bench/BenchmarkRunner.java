@@ -32,8 +32,10 @@ public final class BenchmarkRunner {
       "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=disabled",
       "-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
   private static final List<String> SYSTEMS = List.of("netty", "grpc", "grpc-default", "frpc", "frpc-direct",
-      "frpc-bytes", "frpc-bytes-256k", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing", "frpc-typed",
-      "frpc-direct-nomdc");
+      "frpc-bytes", "frpc-bytes-256k", "frpc-concurrent", "frpc-secret", "frpc-tls", "frpc-metrics", "frpc-tracing",
+      "frpc-typed", "frpc-direct-nomdc");
+  /** The systems that move blobs as {@code FrpcBytes}: their ratios and targets are reported too. */
+  private static final List<String> BLOB_SYSTEMS = List.of("frpc-bytes", "frpc-bytes-256k");
   private static final Map<String, String> TITLES = Map.ofEntries(Map.entry("netty", "raw Netty"),
       Map.entry("grpc", "gRPC direct"), Map.entry("grpc-default", "gRPC default executor"),
       Map.entry("frpc", "frpc defaults"), Map.entry("frpc-direct", "frpc direct"),
@@ -103,9 +105,9 @@ public final class BenchmarkRunner {
         // what a user who moves blobs writes: FrpcBytes arguments and results, no copies on the way
         List<String> blobs = common.stream().filter(scenario -> scenario.contains("262144")
             || scenario.startsWith("large")).toList();
-        runs.add(new Run("frpc-bytes", 1, blobs));
-        // the same with frpc.socket-buffer-size: what bounding the kernel's share of a large message costs and buys
-        runs.add(new Run("frpc-bytes-256k", 1, blobs));
+        // frpc-bytes-256k adds frpc.socket-buffer-size: what bounding the kernel's share of a large message costs
+        // and buys
+        BLOB_SYSTEMS.forEach(system -> runs.add(new Run(system, 1, blobs)));
       }
     }
     List<Result> results = new ArrayList<>();
@@ -374,7 +376,7 @@ public final class BenchmarkRunner {
     systems.forEach(system -> out.append(' ').append(TITLES.get(system)).append(" |"));
     List<String[]> ratios = new ArrayList<>(List.of(new String[] {"frpc", "netty"}, new String[] {"frpc", "grpc"},
         new String[] {"frpc-direct", "netty"}, new String[] {"frpc-direct", "grpc"}));
-    for (String bytes : List.of("frpc-bytes", "frpc-bytes-256k")) {
+    for (String bytes : BLOB_SYSTEMS) {
       if (systems.contains(bytes)) {
         ratios.add(new String[] {bytes, "netty"});
         ratios.add(new String[] {bytes, "grpc"});
@@ -404,7 +406,7 @@ public final class BenchmarkRunner {
     if (systems.contains("netty") && systems.contains("grpc")) {
       // the targets are ratios to the peers: only a run that has them can check them
       out.append('\n').append(targets(byScenario, "frpc-direct")).append('\n').append(targets(byScenario, "frpc"));
-      for (String bytes : List.of("frpc-bytes", "frpc-bytes-256k")) {
+      for (String bytes : BLOB_SYSTEMS) {
         if (systems.contains(bytes)) {
           out.append('\n').append(targets(byScenario, bytes));
         }

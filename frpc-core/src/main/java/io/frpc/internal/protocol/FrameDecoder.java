@@ -13,13 +13,13 @@ import java.util.List;
  * is small until the handshake completes. Netty's {@code LengthFieldBasedFrameDecoder} cannot change
  * its limit on a live connection, hence this small decoder.
  *
- * <p>A large frame spans several reads. Netty copies each read into one growing buffer; here a read that filled at
- * least half of its buffer joins a large frame by reference instead, so the frame's bytes are not copied before the
- * message decoder takes them, and what the frame pins is at most about twice its size. A read that filled less is
- * copied: into a buffer of its own size if it holds at least {@value #COPIED_READ_BYTES} bytes (so a frame has at
- * most one part per kilobyte), otherwise together with the frame so far into one buffer with room for the whole
- * frame, which then takes the frame's later reads without growing — at most one such copy per frame, whatever the
- * sizes of the reads a peer sends.
+ * <p>A large frame spans several reads. Netty copies each read into one growing buffer; here a read of at least
+ * {@value #PART_MIN_BYTES} bytes joins a large frame as a part of its own instead — by reference when it filled at
+ * least half of its buffer, so the frame's bytes are not copied before the message decoder takes them, else copied
+ * into a buffer of its size — so a frame has at most one part per kilobyte and pins at most about twice its size. A
+ * smaller read is copied together with the frame so far into one buffer with room for the whole frame, which then
+ * takes the frame's later reads without growing: at most one such copy per frame, whatever the sizes of the reads a
+ * peer sends.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -30,8 +30,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   /** Frames from this length up may be held by reference to the reads they arrived in. */
   static final int REFERENCED_FRAME_BYTES = 16 * 1024;
-  /** A read into a mostly empty buffer, from this size up, joins a large frame as a copy of its own. */
-  static final int COPIED_READ_BYTES = 1024;
+  /** Smallest read that joins a large frame as a part: by reference, or copied from a mostly empty buffer. */
+  static final int PART_MIN_BYTES = 1024;
 
   private int maxFrameLength = HANDSHAKE_FRAME_LIMIT;
 
@@ -66,16 +66,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     // passed the limit when decode() first saw it
     long frameLength = cumulation.readableBytes() < 4 ? 0 : cumulation.getUnsignedInt(cumulation.readerIndex());
     int readable = in.readableBytes();
-    if (frameLength >= REFERENCED_FRAME_BYTES && cumulation.writableBytes() < readable) {
-      if (readable >= in.capacity() / 2) {
-        return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
-      }
-      if (readable >= COPIED_READ_BYTES) {
+    if (frameLength >= REFERENCED_FRAME_BYTES && readable >= PART_MIN_BYTES && cumulation.writableBytes() < readable) {
+      if (readable < in.capacity() / 2) {
         ByteBuf copy = alloc.buffer(readable, readable);
         in.readBytes(copy, readable);
         in.release();
-        return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, copy);
+        in = copy;
       }
+      return COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
     }
     if (!(cumulation instanceof CompositeByteBuf)) {
       return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);

@@ -530,18 +530,12 @@ public final class PayloadCodec {
       if (in.getUnsignedByte(index++) != ScalarSmile.RAW_BINARY) {
         return -1;
       }
-      long length = 0;
-      for (int i = 0; ; i++) {
-        if (i == 5 || index >= in.writerIndex()) {
-          return -1;
-        }
-        byte b = in.getByte(index++);
-        if (b < 0) {
-          length = (length << 6) + (b & 0x3F);
-          break;
-        }
-        length = (length << 7) + b;
+      long head = ScalarSmile.readUnsignedVInt(in, index, in.writerIndex());
+      if (head < 0) {
+        return -1;
       }
+      index += (int) (head >>> 32);
+      long length = head & 0xFFFFFFFFL;
       if (length > in.writerIndex() - index) {
         return -1;
       }

@@ -197,7 +197,7 @@ final class ScalarSmile {
     return true;
   }
 
-  /** Copies {@code bytes} in as a raw binary value; false, writing nothing, for a value to join to the frame instead. */
+  /** Copies {@code bytes} in as a raw binary value; false, writing nothing, for one to join to the frame instead. */
   private static boolean writeCopied(ByteBuf out, FrpcBytes bytes) {
     ByteBuf content = bytes.retainedBuffer();
     try {
@@ -218,6 +218,23 @@ final class ScalarSmile {
    */
   static boolean joined(ByteBuf content) {
     return content.readableBytes() >= PayloadCodec.SHARED_MIN_BYTES && content.isDirect();
+  }
+
+  /**
+   * The unsigned variable-length number at {@code index} of {@code in}, whose readable bytes end at {@code end}: at
+   * most five bytes (as Jackson reads an int or a length), its low 32 bits as Jackson's int arithmetic keeps them in
+   * the low half of the result, and how many bytes it took in the high half; -1 when it is longer or cut off.
+   */
+  static long readUnsignedVInt(ByteBuf in, int index, int end) {
+    long value = 0;
+    for (int i = 0; i < 5 && index + i < end; i++) {
+      int b = in.getUnsignedByte(index + i);
+      if (b >= 0x80) {
+        return (long) (i + 1) << 32 | ((value << 6) + (b & 0x3F)) & 0xFFFFFFFFL;
+      }
+      value = (value << 7) + b;
+    }
+    return -1;
   }
 
   /** The token and length that precede a raw binary value's bytes. */
@@ -366,23 +383,14 @@ final class ScalarSmile {
       return UNREAD;
     }
 
-    /**
-     * An unsigned variable-length number of at most five bytes (as Jackson reads an int or a length), its low 32 bits
-     * as Jackson's int arithmetic keeps them; -1 when it is longer or cut off.
-     */
+    /** The unsigned variable-length number that follows (see {@link #readUnsignedVInt}); -1 when there is none. */
     private long unsignedVInt() {
-      long value = 0;
-      for (int i = 0; i < 5; i++) {
-        int b = next();
-        if (b < 0) {
-          return -1;
-        }
-        if (b >= 0x80) {
-          return ((value << 6) + (b & 0x3F)) & 0xFFFFFFFFL;
-        }
-        value = (value << 7) + b;
+      long read = readUnsignedVInt(in, at, end);
+      if (read < 0) {
+        return -1;
       }
-      return -1;
+      at += (int) (read >>> 32);
+      return read & 0xFFFFFFFFL;
     }
 
     /** The length of the raw binary value that follows, every byte of which arrived; -1 otherwise. */

@@ -68,6 +68,28 @@ class FrameDecoderTest {
   }
 
   @Test
+  void tinyReadsThatFillTinyBuffersAreCopiedSoAFrameHasAtMostOnePartPerKibibyte() {
+    byte[] body = random(200_000, 6);
+    byte[] wire = frame(body);
+    EmbeddedChannel channel = established();
+
+    channel.writeInbound(read(wire, 0, 65_536, 65_536));
+    for (int at = 65_536; at < wire.length; at += 40) {
+      int length = Math.min(40, wire.length - at);
+      channel.writeInbound(read(wire, at, length, Math.min(64, 2 * length))); // every buffer filled at least half
+    }
+
+    ByteBuf frame = channel.readInbound();
+    ByteBuf held = underlying(frame);
+    int parts = held instanceof CompositeByteBuf composite ? composite.numComponents() : 1;
+    assertThat(parts).isLessThanOrEqualTo(wire.length / FrameDecoder.PART_MIN_BYTES);
+    assertThat(ByteBufUtil.getBytes(frame)).isEqualTo(body);
+    frame.release();
+    assertThat(channel.finish()).isFalse();
+    assertReleased();
+  }
+
+  @Test
   void aTinyReadIsCopiedWithTheFrameSoFarOnceIntoRoomForAllOfIt() {
     byte[] body = random(200_000, 2);
     byte[] wire = frame(body);
