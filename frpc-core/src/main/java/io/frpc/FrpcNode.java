@@ -176,6 +176,12 @@ public final class FrpcNode implements AutoCloseable {
   /** Size of the fragments larger messages travel as, in bytes ({@code frpc.fragment-size}): 64 KiB. */
   public static final int DEFAULT_FRAGMENT_SIZE = 64 * 1024;
 
+  /**
+   * Fragment bytes of large messages a connection sends ahead of what its peer has read ({@code frpc.fragment-window}):
+   * 1 MiB.
+   */
+  public static final int DEFAULT_FRAGMENT_WINDOW = TransportSettings.DEFAULT_FRAGMENT_WINDOW;
+
   /** A PING is sent on every connection every this long ({@code frpc.heartbeat-interval}): 5 s. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
@@ -695,7 +701,7 @@ public final class FrpcNode implements AutoCloseable {
       this.shutdownTimeout = builder.shutdownTimeout;
       this.transport = new TransportSettings(builder.maxMessageSize, builder.fragmentSize, builder.heartbeatInterval,
           builder.heartbeatTimeout, builder.handshakeTimeout, builder.protocolFeatures, builder.transport,
-          builder.socketBufferSize);
+          builder.socketBufferSize, builder.fragmentWindow);
       this.limits = new ConnectionLimits(builder.maxInboundBytes, builder.maxQueuedOutboundBytes,
           builder.unwritableTimeout, builder.maxConnections, builder.maxHandshaking, builder.maxHandshakingPerNetwork,
           builder.maxHandshakingPerAddress, builder.handshakeRatePerAddress);
@@ -750,6 +756,7 @@ public final class FrpcNode implements AutoCloseable {
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
     private int socketBufferSize;
+    private int fragmentWindow = DEFAULT_FRAGMENT_WINDOW;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
@@ -941,6 +948,18 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder socketBufferSize(int bytes) {
       this.socketBufferSize = bytes;
+      return this;
+    }
+
+    /**
+     * Fragment bytes of large messages each connection sends ahead of what its peer has read
+     * ({@code frpc.fragment-window}, {@link FrpcNode#DEFAULT_FRAGMENT_WINDOW}; at least 16 KiB), when the peer
+     * grants back what it reads (the {@code window} feature, which this version always offers). Small calls travel
+     * behind at most this much of a large message, whatever the kernel would buffer; a large message moves at most
+     * a window per round trip, so raise it for links whose bandwidth times round trip exceeds it (docs/operations.md).
+     */
+    public Builder fragmentWindow(int bytes) {
+      this.fragmentWindow = bytes;
       return this;
     }
 

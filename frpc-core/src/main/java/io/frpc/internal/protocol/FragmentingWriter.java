@@ -7,7 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Splits frames whose message exceeds the fragment size into FRAGMENT frames and streams them only
@@ -15,7 +18,11 @@ import java.util.ArrayDeque;
  * queueing behind all of it. Large messages are streamed one at a time, in the order written. What waits
  * to be written besides one message of up to the maximum message size — the outbound buffer, write tasks
  * from other threads, the unwritten rest of large messages — is bounded: a write that would exceed the bound
- * closes the connection, since its peer is not reading.
+ * closes the connection, since its peer is not reading. With the {@code window} feature, fragment bytes sent and not
+ * yet granted back by the peer stay within a window (exceeded by at most one fragment), so what the kernels of both
+ * sides buffer of a large message, and what a small frame written meanwhile waits behind, is that window rather than
+ * whatever the kernels are willing to hold. A peer that leaves the window full while fragments wait, granting
+ * nothing for the grant timeout, is treated like a peer that does not read: the connection fails.
  */
 public final class FragmentingWriter extends ChannelDuplexHandler {
 
@@ -24,6 +31,14 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   private final int maxMessageSize;
   private final ArrayDeque<LargeMessage> queue = new ArrayDeque<>();
   private LargeMessage current;
+  /** Fragment bytes that may be sent and not yet granted back; 0 without the {@code window} feature. */
+  private long window;
+  private long ungranted;
+  private long grantTimeoutNanos;
+  /** When the peer last granted, or fragments began waiting for a grant, on the event loop's ticker. */
+  private long progressNanos;
+  /** Runs while fragments wait for a grant; null otherwise. */
+  private ScheduledFuture<?> grantCheck;
   /** Unwritten bytes of {@link #current} and {@link #queue}; written on the I/O thread, read by any. */
   private volatile long largeBytes;
 
@@ -80,6 +95,36 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
     return largeBytes + (buffered == null ? 0 : buffered.totalPendingWriteBytes());
   }
 
+  /**
+   * Keeps the fragment bytes sent and not yet granted back by the peer within {@code window} from now on (the
+   * {@code window} feature was agreed).
+   *
+   * @param window       fragment bytes that may be sent and not yet granted back
+   * @param grantTimeout how long fragments may wait for a grant before the connection fails
+   */
+  public void limitTo(long window, Duration grantTimeout) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be positive but was " + window);
+    }
+    this.window = window;
+    this.grantTimeoutNanos = grantTimeout.toNanos();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof WindowGrant grant) {
+      if (window == 0 || grant.bytes() > ungranted) {
+        throw new ProtocolException("WINDOW granted " + grant.bytes() + " fragment bytes but " + ungranted
+            + " were sent and not granted");
+      }
+      ungranted -= grant.bytes();
+      progressNanos = ctx.executor().ticker().nanoTime();
+      writeFragments(ctx);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (ctx.channel().isWritable()) {
@@ -90,6 +135,10 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (grantCheck != null) {
+      grantCheck.cancel(false);
+      grantCheck = null;
+    }
     largeBytes = 0;
     if (current != null) {
       current.abandon();
@@ -103,7 +152,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
 
   private void writeFragments(ChannelHandlerContext ctx) {
     boolean wrote = false;
-    while (ctx.channel().isWritable()) {
+    while (ctx.channel().isWritable() && (window == 0 || ungranted < window)) {
       if (current == null) {
         current = queue.poll();
         if (current == null) {
@@ -124,6 +173,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       // one buffer per frame: frame protection seals whole frames
       ByteBuf frame = ctx.alloc().compositeBuffer(2).addComponents(true, header, message.readRetainedSlice(length));
       largeBytes -= length;
+      ungranted += length;
       if (last) {
         ctx.write(frame, current.promise);
         message.release();
@@ -135,6 +185,32 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
     }
     if (wrote) {
       ctx.flush();
+    }
+    if (grantCheck == null && waitingForGrant()) {
+      progressNanos = ctx.executor().ticker().nanoTime();
+      grantCheck = ctx.executor().schedule(() -> checkGrants(ctx), grantTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private boolean waitingForGrant() {
+    return window != 0 && ungranted >= window && (current != null || !queue.isEmpty());
+  }
+
+  /**
+   * Fails the connection when fragments have waited for a grant for the grant timeout; looks again when they wait
+   * but the peer granted meanwhile (checked once per timeout, not rescheduled per grant).
+   */
+  private void checkGrants(ChannelHandlerContext ctx) {
+    grantCheck = null;
+    if (!waitingForGrant()) {
+      return;
+    }
+    long waited = ctx.executor().ticker().nanoTime() - progressNanos;
+    if (waited >= grantTimeoutNanos) {
+      ctx.fireExceptionCaught(new LimitExceededException("the peer has granted none of the " + ungranted
+          + " fragment bytes sent for " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms (frpc.unwritable-timeout)"));
+    } else {
+      grantCheck = ctx.executor().schedule(() -> checkGrants(ctx), grantTimeoutNanos - waited, TimeUnit.NANOSECONDS);
     }
   }
 

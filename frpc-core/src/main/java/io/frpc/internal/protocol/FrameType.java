@@ -21,6 +21,7 @@ public final class FrameType {
   public static final byte AUTH = 0x07;
   public static final byte FRAGMENT = 0x08;
   public static final byte GOING_AWAY = 0x09;
+  public static final byte WINDOW = 0x0A;
   public static final byte REQUEST = 0x10;
   public static final byte RESPONSE = 0x11;
   public static final byte CANCEL = 0x12;
@@ -42,8 +43,15 @@ public final class FrameType {
   /** The handshake feature that admits CANCEL: the caller tells the callee it no longer waits for a reply. */
   public static final String FEATURE_CANCEL = "cancel";
 
+  /**
+   * The handshake feature that admits WINDOW: each side grants back the fragment bytes it has read, and keeps
+   * the fragment bytes it sent and has not had granted within its window.
+   */
+  public static final String FEATURE_WINDOW = "window";
+
   /** The features this implementation announces in its handshake. */
-  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN, FEATURE_TRACE, FEATURE_CANCEL);
+  public static final Set<String> FEATURES = Set.of(FEATURE_PUBSUB, FEATURE_DRAIN, FEATURE_TRACE, FEATURE_CANCEL,
+      FEATURE_WINDOW);
 
   private FrameType() {
   }
@@ -60,6 +68,7 @@ public final class FrameType {
       case AUTH -> "AUTH";
       case FRAGMENT -> "FRAGMENT";
       case GOING_AWAY -> "GOING_AWAY";
+      case WINDOW -> "WINDOW";
       case REQUEST -> "REQUEST";
       case RESPONSE -> "RESPONSE";
       case CANCEL -> "CANCEL";

@@ -107,6 +107,13 @@ public final class Frames {
     return finish(frame);
   }
 
+  /** A WINDOW frame: the sender has read {@code bytes} more fragment bytes. */
+  static ByteBuf window(ByteBufAllocator alloc, int bytes) {
+    ByteBuf frame = begin(alloc, FrameType.WINDOW, 12);
+    frame.writeInt(bytes);
+    return finish(frame);
+  }
+
   /** Parses the body of a BROADCAST response; the items' bodies are parts of {@code body}, valid as long as it is. */
   public static List<BroadcastItem> readBroadcast(Payload body) {
     ByteBuf in = body.view();

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -19,6 +20,8 @@ import tools.jackson.core.JacksonException;
  * ({@link ChargedMessage}), with its {@link Payload}, which the decoding thread releases. At most one message is
  * being reassembled per connection, because senders stream large messages one at a time. A reassembly that receives no fragment for the stall timeout fails the
  * connection and frees its budget, so a peer cannot hold memory by starting a message and never ending it.
+ * With the {@code window} feature it grants the fragment bytes it read back to the peer in WINDOW frames, every
+ * {@value #GRANT_AFTER} bytes and when a read ends, and hands the peer's grants on to the {@link FragmentingWriter}.
  */
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
@@ -27,6 +30,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   /** The smallest chunk a fragmented message is reassembled into (unless the message lacks fewer bytes). */
   static final int CHUNK_BYTES = 64 * 1024;
+
+  /** Fragment bytes read after which a WINDOW frame grants them back even though the read goes on. */
+  static final int GRANT_AFTER = 256 * 1024;
 
   private final PayloadCodec codec;
   private final int maxMessageSize;
@@ -38,6 +44,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private long readNanos;
   private boolean readStamped;
   private boolean handshakeCompleted;
+  private boolean windowAgreed;
+  /** Fragment bytes read and not yet granted back, with {@link #windowAgreed}. */
+  private int ungranted;
   /** Checks the unfinished message for progress while there is one; null otherwise. */
   private ScheduledFuture<?> stallCheck;
   private long lastFragmentNanos;
@@ -66,9 +75,15 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     this.clock = clock;
   }
 
-  /** Admits frames other than handshake frames from now on. */
-  public void handshakeCompleted() {
+  /**
+   * Admits frames other than handshake frames from now on.
+   *
+   * @param window whether both sides agreed the {@code window} feature: WINDOW frames are admitted and fragment
+   *               bytes read are granted back
+   */
+  public void handshakeCompleted(boolean window) {
     handshakeCompleted = true;
+    windowAgreed = window;
   }
 
   @Override
@@ -120,6 +135,16 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       }
       case FrameType.GOING_AWAY -> new GoingAway();
       case FrameType.CANCEL -> new Cancel(in.readInt());
+      case FrameType.WINDOW -> {
+        if (!windowAgreed) {
+          throw new ProtocolException("WINDOW frame without the window feature");
+        }
+        long bytes = in.readUnsignedInt();
+        if (bytes == 0) {
+          throw new ProtocolException("WINDOW frame granting no bytes");
+        }
+        yield new WindowGrant(bytes);
+      }
       case FrameType.PING, FrameType.PONG -> new Heartbeat(type == FrameType.PONG, in.readLong());
       case FrameType.HELLO -> control(in, type, Handshake.Hello.class);
       case FrameType.HELLO_ACK -> control(in, type, Handshake.HelloAck.class);
@@ -155,6 +180,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     int length = frame.readableBytes();
     if (length > partialTotal - partialFilled) {
       throw new ProtocolException("fragments exceed the declared message size of " + partialTotal);
+    }
+    if (windowAgreed) {
+      ungranted += length;
+      if (ungranted >= GRANT_AFTER) {
+        grant(ctx);
+      }
     }
     append(ctx, frame);
     if ((flags & LAST) == 0) {
@@ -263,8 +294,20 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     return readNanos;
   }
 
+  /** Grants the fragment bytes read so far back to the peer, at once. */
+  private void grant(ChannelHandlerContext ctx) {
+    ctx.write(Frames.window(ctx.alloc(), ungranted), ctx.voidPromise());
+    ungranted = 0;
+    // flushed past the consolidation of replies: the peer's next fragments wait for this frame
+    ChannelHandlerContext consolidation = ctx.pipeline().context(FlushConsolidationHandler.class);
+    (consolidation == null ? ctx : consolidation).flush();
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (ungranted > 0) {
+      grant(ctx);
+    }
     readStamped = false;
     super.channelReadComplete(ctx);
   }

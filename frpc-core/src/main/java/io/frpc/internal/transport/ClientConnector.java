@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,10 +199,12 @@ public final class ClientConnector {
       } else if (result.isDone()) {
         channel.close();
       } else {
+        // what this node announced and the peer answered: a peer cannot turn on a feature this node did not offer
+        Set<String> agreed = ack.features() == null ? Set.of() : ack.features().stream()
+            .filter(settings.features()::contains).collect(Collectors.toUnmodifiableSet());
         OutgoingConnection connection = new OutgoingConnection(new RemoteNode(actual, host, port, ack.bootId()), channel,
-            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.clock(),
-            ack.features() == null ? Set.of() : Set.copyOf(ack.features()), errors);
-        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, false, protection, connection::pong,
+            Math.min(settings.maxMessageSize(), ack.maxMessageSize()), resources.clock(), agreed, errors);
+        Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, agreed, false, protection, connection::pong,
             "replies", connection);
         if (!result.complete(connection)) {
           channel.close();

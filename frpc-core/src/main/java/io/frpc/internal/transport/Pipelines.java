@@ -2,6 +2,7 @@ package io.frpc.internal.transport;
 
 import io.frpc.internal.protocol.FragmentingWriter;
 import io.frpc.internal.protocol.FrameDecoder;
+import io.frpc.internal.protocol.FrameType;
 import io.frpc.internal.protocol.InboundBudget;
 import io.frpc.internal.protocol.MessageDecoder;
 import io.frpc.internal.protocol.PayloadCodec;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -60,16 +62,22 @@ final class Pipelines {
    * Lifts the pre-handshake limits and replaces the handshake handler by back-pressure, heartbeats and
    * {@code next}; with {@code protection}, every frame read or written from now on is sealed.
    *
+   * @param features   the features both sides agreed
    * @param serving    whether this is the accepting side, which stops reading while its peer does not read
    * @param protection the connection's frame protection after an authenticated handshake, else null
    */
   static void handshakeCompleted(ChannelPipeline pipeline, TransportSettings settings, ConnectionLimits limits,
-      boolean serving, FrameProtection protection, LongConsumer pongs, String name, ChannelHandler next) {
+      Set<String> features, boolean serving, FrameProtection protection, LongConsumer pongs, String name,
+      ChannelHandler next) {
     if (protection != null) {
       pipeline.addAfter(FRAMES, FrameProtection.NAME, protection);
     }
     pipeline.get(FrameDecoder.class).handshakeCompleted();
-    pipeline.get(MessageDecoder.class).handshakeCompleted();
+    boolean window = features.contains(FrameType.FEATURE_WINDOW);
+    pipeline.get(MessageDecoder.class).handshakeCompleted(window);
+    if (window) {
+      pipeline.get(FragmentingWriter.class).limitTo(settings.fragmentWindow(), limits.unwritableTimeout());
+    }
     pipeline.remove(HANDSHAKE);
     // next to the head: it must see the connection turn writable before the fragment writer fills it again
     pipeline.addAfter(TRAFFIC, "backpressure", new UnwritableTimeoutHandler(serving, limits.unwritableTimeout()));

@@ -25,13 +25,21 @@ import java.util.Set;
  * @param transport         what the connections travel on: TCP, or local channels inside this JVM
  * @param socketBufferSize  the kernel's send and receive buffer of each TCP connection, in bytes; 0 leaves them to
  *                          the operating system, which grows them with the traffic
+ * @param fragmentWindow    fragment bytes of large messages a connection sends ahead of what its peer has read, with
+ *                          the {@code window} feature
  */
 public record TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval,
     Duration heartbeatTimeout, Duration handshakeTimeout, Set<String> features, Transport transport,
-    int socketBufferSize) {
+    int socketBufferSize, int fragmentWindow) {
 
   /** Smallest {@code frpc.socket-buffer-size} accepted. */
   public static final int MIN_SOCKET_BUFFER_SIZE = 8 * 1024;
+
+  /** The default {@code frpc.fragment-window}: 1 MiB. */
+  public static final int DEFAULT_FRAGMENT_WINDOW = 1024 * 1024;
+
+  /** Smallest {@code frpc.fragment-window} accepted. */
+  public static final int MIN_FRAGMENT_WINDOW = 16 * 1024;
 
   /** Settings over TCP announcing every feature this version has. */
   public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
@@ -40,10 +48,11 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
         Transport.TCP);
   }
 
-  /** Settings whose socket buffers are left to the operating system. */
+  /** Settings whose socket buffers are left to the operating system, with the default fragment window. */
   public TransportSettings(int maxMessageSize, int fragmentSize, Duration heartbeatInterval, Duration heartbeatTimeout,
       Duration handshakeTimeout, Set<String> features, Transport transport) {
-    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, features, transport, 0);
+    this(maxMessageSize, fragmentSize, heartbeatInterval, heartbeatTimeout, handshakeTimeout, features, transport, 0,
+        DEFAULT_FRAGMENT_WINDOW);
   }
 
   public TransportSettings {
@@ -68,6 +77,10 @@ public record TransportSettings(int maxMessageSize, int fragmentSize, Duration h
       throw new FrpcConfigurationException("frpc.socket-buffer-size", "frpc.socket-buffer-size must be at least "
           + MIN_SOCKET_BUFFER_SIZE + " bytes but was " + socketBufferSize,
           "leave it unset for the operating system's buffers, or set e.g. 256KB");
+    }
+    if (fragmentWindow < MIN_FRAGMENT_WINDOW) {
+      throw new FrpcConfigurationException("frpc.fragment-window", "frpc.fragment-window must be at least "
+          + MIN_FRAGMENT_WINDOW + " bytes but was " + fragmentWindow, "the default is 1MB");
     }
     features = Set.copyOf(features);
     Objects.requireNonNull(transport, "transport");

@@ -104,7 +104,7 @@ class FrameCodecTest {
     MessageDecoder messages = new MessageDecoder(codec, 1 << 20, new InboundBudget(64 << 20), Duration.ofSeconds(10),
         new ManualClock());
     frames.handshakeCompleted();
-    messages.handshakeCompleted();
+    messages.handshakeCompleted(false);
     return new EmbeddedChannel(frames, messages);
   }
 

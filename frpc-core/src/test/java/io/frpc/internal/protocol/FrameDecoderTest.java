@@ -210,7 +210,7 @@ class FrameDecoderTest {
     MessageDecoder messages = new MessageDecoder(new PayloadCodec(), 16 << 20, new InboundBudget(64 << 20),
         Duration.ofSeconds(10), new ManualClock());
     frames.handshakeCompleted();
-    messages.handshakeCompleted();
+    messages.handshakeCompleted(false);
     EmbeddedChannel reader = new EmbeddedChannel(frames, messages);
     reader.config().setAllocator(alloc);
     return reader;

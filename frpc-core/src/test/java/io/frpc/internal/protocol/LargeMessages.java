@@ -22,7 +22,7 @@ final class LargeMessages {
     MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, Duration.ofSeconds(10),
         new ManualClock());
     frames.handshakeCompleted();
-    messages.handshakeCompleted();
+    messages.handshakeCompleted(false);
     return new EmbeddedChannel(frames, messages);
   }
 

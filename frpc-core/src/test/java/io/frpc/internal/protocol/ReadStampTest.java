@@ -43,7 +43,7 @@ class ReadStampTest {
     MessageDecoder messages = new MessageDecoder(new PayloadCodec(), 1 << 20, new InboundBudget(1 << 20),
         Duration.ofSeconds(10), ticking);
     frames.handshakeCompleted();
-    messages.handshakeCompleted();
+    messages.handshakeCompleted(false);
     EmbeddedChannel reader = new EmbeddedChannel(frames, messages);
 
     reader.writeInbound(Unpooled.wrappedBuffer(request(1), request(2)));

@@ -99,7 +99,7 @@ class ReassemblyBudgetTest {
     FrameDecoder frames = new FrameDecoder();
     MessageDecoder messages = new MessageDecoder(codec, MAX_MESSAGE, budget, STALL, new ManualClock());
     frames.handshakeCompleted();
-    messages.handshakeCompleted();
+    messages.handshakeCompleted(false);
     return new EmbeddedChannel(frames, messages);
   }
 

@@ -51,6 +51,7 @@ class TransportSettingsTest {
 
   private static TransportSettings settings(int socketBufferSize, Transport transport) {
     return new TransportSettings(1 << 20, 64 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(5), FrameType.FEATURES, transport, socketBufferSize);
+        Duration.ofSeconds(5), FrameType.FEATURES, transport, socketBufferSize,
+        TransportSettings.DEFAULT_FRAGMENT_WINDOW);
   }
 }

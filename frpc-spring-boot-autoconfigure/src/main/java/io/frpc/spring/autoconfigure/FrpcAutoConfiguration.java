@@ -104,6 +104,8 @@ public final class FrpcAutoConfiguration {
         .to(builder::fragmentSize);
     map.from(properties::getSocketBufferSize).as(size -> toIntBytes(size.toBytes(), "frpc.socket-buffer-size"))
         .to(builder::socketBufferSize);
+    map.from(properties::getFragmentWindow).as(size -> toIntBytes(size.toBytes(), "frpc.fragment-window"))
+        .to(builder::fragmentWindow);
     builder.heartbeat(properties.getHeartbeatInterval(), properties.getHeartbeatTimeout());
     map.from(client::getConnectWait).to(builder::connectWait);
     map.from(client::getCallTimeout).to(builder::callTimeout);

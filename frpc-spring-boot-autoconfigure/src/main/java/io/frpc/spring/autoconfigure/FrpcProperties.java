@@ -58,6 +58,13 @@ public class FrpcProperties {
   private DataSize socketBufferSize;
 
   /**
+   * Fragment bytes of large messages each connection sends ahead of what its peer has read (with peers of this
+   * version; at least 16KB). Small calls travel behind at most this much of a large message; a large message moves
+   * at most this much per round trip, so raise it for links whose bandwidth times round-trip time exceeds it.
+   */
+  private DataSize fragmentWindow = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_WINDOW);
+
+  /**
    * A connection, accepted or opened by this node, that has not completed its handshake within this time is
    * closed.
    */
@@ -162,6 +169,14 @@ public class FrpcProperties {
 
   public void setSocketBufferSize(DataSize socketBufferSize) {
     this.socketBufferSize = socketBufferSize;
+  }
+
+  public DataSize getFragmentWindow() {
+    return fragmentWindow;
+  }
+
+  public void setFragmentWindow(DataSize fragmentWindow) {
+    this.fragmentWindow = fragmentWindow;
   }
 
   public DataSize getMaxInboundBytes() {

@@ -160,6 +160,7 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.client.load-balancing", FrpcNode.DEFAULT_LOAD_BALANCING),
       Map.entry("frpc.max-message-size", DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE)),
       Map.entry("frpc.fragment-size", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE)),
+      Map.entry("frpc.fragment-window", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_WINDOW)),
       Map.entry("frpc.heartbeat-interval", FrpcNode.DEFAULT_HEARTBEAT_INTERVAL),
       Map.entry("frpc.heartbeat-timeout", FrpcNode.DEFAULT_HEARTBEAT_TIMEOUT),
       Map.entry("frpc.io-threads", FrpcNode.DEFAULT_IO_THREADS),

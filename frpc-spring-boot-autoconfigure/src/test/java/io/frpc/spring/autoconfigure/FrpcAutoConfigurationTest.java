@@ -370,6 +370,15 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
+  void fragmentWindowBelowSixteenKibibytesFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.fragment-window=8KB").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("frpc.fragment-window")
+          .hasMessageContaining("8192");
+    });
+  }
+
+  @Test
   void callToANodeThatNeverConnectsFailsAfterTheConfiguredConnectWait() {
     namedNode.withPropertyValues("frpc.server.enabled=false", "frpc.client.connect-wait=100ms",
         "frpc.discovery.static.nodes.nobody.1=127.0.0.1:1").run(context -> {
