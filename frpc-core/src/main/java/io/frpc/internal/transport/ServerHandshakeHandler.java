@@ -213,8 +213,8 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         FrameType.PROTOCOL_VERSION, self.name(), self.id(), bootId, terms.maxMessageSize(), terms.features())),
         ctx.voidPromise());
     admitted.run();
-    Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, terms.features(), true, protection, rtt -> { }, "requests",
-        connection);
+    Pipelines.handshakeCompleted(ctx.pipeline(), settings, limits, terms.features(), true, protection, rtt -> { },
+        "requests", connection);
     if (shuttingDown.getAsBoolean()) {
       connection.goingAway();
     }

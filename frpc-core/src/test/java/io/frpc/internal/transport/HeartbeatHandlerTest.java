@@ -48,8 +48,8 @@ class HeartbeatHandlerTest {
         new Traffic(), clock, new ChannelInboundHandlerAdapter());
     connection = new OutgoingConnection(new RemoteNode(new NodeId("game", 1), "10.0.0.7", 9000, "boot"), channel,
         1 << 20, clock, Set.of(), new ConnectionErrors(LoggerFactory.getLogger(LOGGER), clock));
-    Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, Set.of(), false, null, connection::pong, "replies",
-        connection);
+    Pipelines.handshakeCompleted(channel.pipeline(), settings, limits, Set.of(), false, null, connection::pong,
+        "replies", connection);
   }
 
   @AfterEach
