@@ -943,8 +943,9 @@ public final class FrpcNode implements AutoCloseable {
      * The kernel's send and receive buffer of each TCP connection ({@code frpc.socket-buffer-size}); 0, the default,
      * leaves them to the operating system, which grows them with the traffic (on Linux up to {@code tcp_rmem} and
      * {@code tcp_wmem}, several MiB). Small calls travel behind whatever part of a large message the kernel holds
-     * on their connection, so a smaller buffer bounds how long they wait while large messages flow, at the cost of
-     * bulk throughput (docs/operations.md).
+     * on their connection; with peers that grant what they read (the {@code window} feature) {@link #fragmentWindow}
+     * bounds that already, and with older peers a smaller buffer bounds it, at the cost of bulk throughput
+     * (docs/operations.md).
      */
     public Builder socketBufferSize(int bytes) {
       this.socketBufferSize = bytes;

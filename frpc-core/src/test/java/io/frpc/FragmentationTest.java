@@ -2,13 +2,16 @@ package io.frpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frpc.internal.protocol.FrameType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +119,25 @@ class FragmentationTest {
 
     assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(first);
     assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo(second);
+  }
+
+  /** A node that speaks without the window feature (an earlier version) and one that has it move large messages. */
+  @Test
+  void largeMessagesCrossBetweenANodeWithoutTheWindowFeatureAndOneWithIt() throws Exception {
+    Set<String> older = FrameType.FEATURES.stream().filter(feature -> !feature.equals(FrameType.FEATURE_WINDOW))
+        .collect(Collectors.toUnmodifiableSet());
+    byte[] large = new byte[8 * 1024 * 1024 + 3];
+    new Random(3).nextBytes(large);
+    try (TestNode olderServer = TestNode.builder("older", 1).configure(node -> node.protocolFeatures(older))
+            .module("bulk", null, 1, i -> new Bulk()).start();
+        TestNode olderCaller = TestNode.builder("older_caller", 1).configure(node -> node.protocolFeatures(older))
+            .start().connectedTo(server)) {
+      caller.connectedTo(olderServer);
+
+      assertThat(caller.frpc.module("older", "bulk").timeout(Duration.ofSeconds(60))
+          .callAsync("echo", byte[].class, (Object) large).get(60, TimeUnit.SECONDS)).isEqualTo(large);
+      assertThat(olderCaller.frpc.module("game", "bulk").timeout(Duration.ofSeconds(60))
+          .callAsync("echo", byte[].class, (Object) large).get(60, TimeUnit.SECONDS)).isEqualTo(large);
+    }
   }
 }

@@ -33,6 +33,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   private LargeMessage current;
   /** Fragment bytes that may be sent and not yet granted back; 0 without the {@code window} feature. */
   private long window;
+  /** Fragment bytes sent and not yet granted back, counted only with a {@link #window}. */
   private long ungranted;
   private long grantTimeoutNanos;
   /** When the peer last granted, or fragments began waiting for a grant, on the event loop's ticker. */
@@ -113,7 +114,7 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof WindowGrant grant) {
-      if (window == 0 || grant.bytes() > ungranted) {
+      if (grant.bytes() > ungranted) {
         throw new ProtocolException("WINDOW granted " + grant.bytes() + " fragment bytes but " + ungranted
             + " were sent and not granted");
       }
@@ -173,7 +174,9 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       // one buffer per frame: frame protection seals whole frames
       ByteBuf frame = ctx.alloc().compositeBuffer(2).addComponents(true, header, message.readRetainedSlice(length));
       largeBytes -= length;
-      ungranted += length;
+      if (window != 0) {
+        ungranted += length;
+      }
       if (last) {
         ctx.write(frame, current.promise);
         message.release();

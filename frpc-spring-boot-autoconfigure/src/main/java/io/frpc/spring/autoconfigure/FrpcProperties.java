@@ -51,8 +51,8 @@ public class FrpcProperties {
 
   /**
    * The kernel's send and receive buffer of each TCP connection. Unset: left to the operating system, which grows
-   * them with the traffic. Small calls wait behind the part of a large message the kernel holds on their
-   * connection: a smaller buffer (e.g. 256KB) bounds that wait while large messages flow, at the cost of bulk
+   * them with the traffic. With peers of this version, frpc.fragment-window already bounds how much of a large
+   * message small calls wait behind; with older peers, a smaller buffer (e.g. 256KB) bounds it, at the cost of bulk
    * throughput.
    */
   private DataSize socketBufferSize;
