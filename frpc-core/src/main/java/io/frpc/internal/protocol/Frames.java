@@ -1,5 +1,6 @@
 package io.frpc.internal.protocol;
 
+import io.frpc.FrpcBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
@@ -132,9 +133,8 @@ public final class Frames {
 
   /**
    * About how many bytes Smile needs for {@code value}, counting only what is cheap to see (byte arrays and
-   * strings, also as arguments): a frame sized from it is not reallocated, and copied, as it grows. A
-   * {@link io.frpc.FrpcBytes} counts little: a large one is joined to the frame, and a copied one reserves its room
-   * at once.
+   * strings, also as arguments, and {@link FrpcBytes} copied into the frame): a frame sized from it is not
+   * reallocated, and copied, as it grows, and a large one is taken from the pool of large messages at once.
    */
   static int estimatedSize(Object value) {
     if (value instanceof byte[] bytes) {
@@ -142,6 +142,9 @@ public final class Frames {
     }
     if (value instanceof String string) {
       return string.length() + 8;
+    }
+    if (value instanceof FrpcBytes bytes) {
+      return ScalarSmile.copiedLength(bytes) + 8;
     }
     if (value instanceof Object[] values) {
       long size = 8;
@@ -159,7 +162,7 @@ public final class Frames {
   }
 
   static ByteBuf begin(ByteBufAllocator alloc, byte type, int initialCapacity) {
-    ByteBuf frame = alloc.buffer(initialCapacity);
+    ByteBuf frame = MessageBuffers.buffer(alloc, initialCapacity);
     frame.writeInt(0);
     frame.writeByte(type);
     return frame;

@@ -212,6 +212,20 @@ final class ScalarSmile {
     }
   }
 
+  /** How many bytes of {@code bytes} a frame takes in as a copy: none when they are joined to it. */
+  static int copiedLength(FrpcBytes bytes) {
+    int length = bytes.length();
+    if (length < PayloadCodec.SHARED_MIN_BYTES) {
+      return length;
+    }
+    ByteBuf content = bytes.retainedBuffer();
+    try {
+      return joined(content) ? 0 : length;
+    } finally {
+      content.release();
+    }
+  }
+
   /**
    * Whether a binary value's {@code content} is best joined to a frame as it is rather than copied into it: when it
    * is large and direct (the socket would copy heap memory anyway).
