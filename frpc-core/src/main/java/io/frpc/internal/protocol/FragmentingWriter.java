@@ -64,12 +64,9 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       // One message may be as large as the maximum message size and small frames must still queue behind
       // (and overtake) it, so the limit is for what waits besides one such message. Where that message
       // is — still a write task from another thread, queued here, or being streamed — does not matter.
-      long queued = queued(ctx.channel());
-      if (queued + frame.readableBytes() > maxQueuedBytes + maxMessageSize) {
+      LimitExceededException refused = refusal(ctx.channel(), frame.readableBytes());
+      if (refused != null) {
         frame.release();
-        LimitExceededException refused = new LimitExceededException("the peer does not read: " + queued
-            + " bytes are waiting to be written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes) "
-            + "besides one message of up to " + maxMessageSize + " (frpc.max-message-size)");
         if (!promise.isVoid()) {
           promise.tryFailure(refused);
         }
@@ -85,6 +82,20 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
       }
     }
     ctx.write(msg, promise);
+  }
+
+  /**
+   * Why {@code bytes} more may not wait to be written on {@code channel}, which this writer writes to; null when they
+   * may. Callable from any thread, for frames about to be handed to the channel.
+   */
+  public LimitExceededException refusal(Channel channel, long bytes) {
+    long queued = queued(channel);
+    if (queued + bytes <= maxQueuedBytes + maxMessageSize) {
+      return null;
+    }
+    return new LimitExceededException("the peer does not read: " + queued + " bytes are waiting to be written, the "
+        + "limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes) besides one message of up to "
+        + maxMessageSize + " (frpc.max-message-size)");
   }
 
   /**

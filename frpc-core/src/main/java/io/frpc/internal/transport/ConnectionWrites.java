@@ -1,5 +1,7 @@
 package io.frpc.internal.transport;
 
+import io.frpc.internal.protocol.FragmentingWriter;
+import io.frpc.internal.protocol.LimitExceededException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConnectionWrites implements Runnable {
 
   private final Channel channel;
+  private final FragmentingWriter writer;
   /** Frames, and {@link Listened} frames, in the order written. */
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -27,6 +30,8 @@ final class ConnectionWrites implements Runnable {
 
   ConnectionWrites(Channel channel) {
     this.channel = channel;
+    // null on a channel without frpc's pipeline (as in tests of the connections): nothing limits it
+    this.writer = channel.pipeline().get(FragmentingWriter.class);
   }
 
   /**
@@ -41,7 +46,17 @@ final class ConnectionWrites implements Runnable {
       channel.writeAndFlush(frame, promise(listener));
       return;
     }
-    queuedBytes.addAndGet(frame.readableBytes());
+    int bytes = frame.readableBytes();
+    // checked here, not only once handed to the channel: what other threads queue faster than the I/O thread takes
+    // it is held as well
+    long waiting = queuedBytes.addAndGet(bytes);
+    LimitExceededException refused = writer == null ? null : writer.refusal(channel, waiting);
+    if (refused != null) {
+      queuedBytes.addAndGet(-bytes);
+      frame.release();
+      fail(listener, refused);
+      return;
+    }
     queue.add(listener == null ? frame : new Listened(frame, listener));
     if (scheduled.compareAndSet(false, true)) {
       try {
@@ -51,6 +66,24 @@ final class ConnectionWrites implements Runnable {
         scheduled.set(false);
         failQueued(e);
       }
+    }
+  }
+
+  /** Tells {@code listener} of {@code refused} and fails the connection with it, on the I/O thread. */
+  private void fail(ChannelFutureListener listener, LimitExceededException refused) {
+    try {
+      channel.eventLoop().execute(() -> {
+        if (listener != null) {
+          try {
+            listener.operationComplete(channel.newFailedFuture(refused));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        channel.pipeline().fireExceptionCaught(refused);
+      });
+    } catch (RejectedExecutionException e) {
+      // the I/O thread has shut down, its channel with it
     }
   }
 
