@@ -53,8 +53,9 @@ class MessageBuffersTest {
 
   @Test
   void largeDirectBytesAreJoinedSoTheFrameTakesNoLargeBufferForThem() {
-    ByteBuffer direct = ByteBuffer.allocateDirect(LARGE);
-    frame = request(FrpcBytes.wrap(direct));
+    try (FrpcBytes direct = FrpcBytes.wrap(ByteBuffer.allocateDirect(LARGE))) {
+      frame = request(direct);
+    }
 
     assertThat(frame).isInstanceOf(CompositeByteBuf.class);
     CompositeByteBuf joined = (CompositeByteBuf) frame;
