@@ -3,6 +3,8 @@ package io.frpc.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.internal.protocol.FragmentingWriter;
+import io.frpc.internal.protocol.LimitExceededException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -136,6 +138,35 @@ class ConnectionWritesTest {
     assertThat(failure.get(10, TimeUnit.SECONDS)).isNotNull();
     assertThat(frame.refCnt()).isZero();
     assertThat(writes.queuedBytes()).isZero();
+  }
+
+  @Test
+  void aFrameQueuedPastTheConnectionsLimitIsRefusedAtOnceAndFailsTheConnection() throws Exception {
+    CompletableFuture<Throwable> caught = new CompletableFuture<>();
+    channel.pipeline().addLast(new FragmentingWriter(1024, 4096, 1024), new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        caught.complete(cause);
+      }
+    });
+    ConnectionWrites limited = new ConnectionWrites(channel);
+    CountDownLatch release = new CountDownLatch(1);
+    channel.eventLoop().execute(() -> waitFor(release));
+    // 4,096 bytes may wait besides one message of up to 1,024: five frames of 1,000 bytes fit, a sixth does not
+    for (int i = 0; i < 5; i++) {
+      limited.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]), null);
+    }
+    ByteBuf sixth = Unpooled.wrappedBuffer(new byte[1000]);
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    limited.writeAndFlush(sixth, write -> failure.complete(write.cause()));
+
+    assertThat(sixth.refCnt()).as("released as it was refused, while the I/O thread is busy").isZero();
+    assertThat(limited.queuedBytes()).isEqualTo(5_000);
+    release.countDown();
+    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("frpc.max-queued-outbound-bytes");
+    assertThat(caught.get(10, TimeUnit.SECONDS)).isInstanceOf(LimitExceededException.class);
+    await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 5);
   }
 
   private static ByteBuf frame(String text) {
