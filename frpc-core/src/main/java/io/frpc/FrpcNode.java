@@ -173,6 +173,12 @@ public final class FrpcNode implements AutoCloseable {
   /** Largest message accepted or sent, in bytes ({@code frpc.max-message-size}): 128 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
+  /**
+   * Tokens one message may hold when it is decoded ({@code frpc.max-message-tokens}): 1,000,000. A token is a value,
+   * a field name, or the start or end of an array or object; a {@code byte[]}, string or number is one.
+   */
+  public static final int DEFAULT_MAX_MESSAGE_TOKENS = PayloadCodec.DEFAULT_MAX_TOKENS;
+
   /** Size of the fragments larger messages travel as, in bytes ({@code frpc.fragment-size}): 64 KiB. */
   public static final int DEFAULT_FRAGMENT_SIZE = 64 * 1024;
 
@@ -248,7 +254,8 @@ public final class FrpcNode implements AutoCloseable {
     this.settings = settings;
     this.local = LocalNode.start(settings.name, settings.id);
     this.inboundBudget = settings.limits.inboundBudget();
-    this.codec = settings.smileMapper == null ? new PayloadCodec() : new PayloadCodec(settings.smileMapper);
+    this.codec = settings.smileMapper == null ? new PayloadCodec(settings.maxMessageTokens)
+        : new PayloadCodec(settings.smileMapper, settings.maxMessageTokens);
     this.discovery = settings.discovery;
     this.secrets = new SharedSecrets(settings.secret, settings.acceptedSecrets, settings.nodeSecrets);
     this.tls = Tls.of(settings.serve ? settings.serverTls : null, settings.clientAuth, settings.clientTls,
@@ -670,6 +677,7 @@ public final class FrpcNode implements AutoCloseable {
     final int ioThreads;
     final NodeDiscovery discovery;
     final SmileMapper smileMapper;
+    final int maxMessageTokens;
     final String secret;
     final List<String> acceptedSecrets;
     final Map<String, String> nodeSecrets;
@@ -712,6 +720,7 @@ public final class FrpcNode implements AutoCloseable {
       this.ioThreads = builder.ioThreads;
       this.discovery = builder.discovery;
       this.smileMapper = builder.smileMapper;
+      this.maxMessageTokens = builder.maxMessageTokens;
       this.secret = builder.secret;
       this.acceptedSecrets = List.copyOf(builder.acceptedSecrets);
       this.nodeSecrets = Map.copyOf(builder.nodeSecrets);
@@ -754,6 +763,7 @@ public final class FrpcNode implements AutoCloseable {
     private boolean mdc = DEFAULT_MDC;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int maxMessageTokens = DEFAULT_MAX_MESSAGE_TOKENS;
     private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
     private int socketBufferSize;
     private int fragmentWindow = DEFAULT_FRAGMENT_WINDOW;
@@ -927,6 +937,17 @@ public final class FrpcNode implements AutoCloseable {
      */
     public Builder maxMessageSize(int bytes) {
       this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * Tokens one message may hold when it is decoded ({@code frpc.max-message-tokens},
+     * {@link FrpcNode#DEFAULT_MAX_MESSAGE_TOKENS}): Smile turns a byte or two into an object of tens of bytes, so
+     * this, not the message size, bounds the objects one message of a peer's becomes. A message with more fails to
+     * decode: a request is answered {@code BAD_ARGUMENTS}, a reply fails its call, a publication is dropped.
+     */
+    public Builder maxMessageTokens(int tokens) {
+      this.maxMessageTokens = tokens;
       return this;
     }
 
@@ -1297,6 +1318,11 @@ public final class FrpcNode implements AutoCloseable {
       if (serve && (port < 0 || port > 65535)) {
         throw new FrpcConfigurationException("frpc.server.port", "frpc.server.port " + port + " is outside 0..65535",
             "set it to a free TCP port, or 0 to pick one");
+      }
+      if (maxMessageTokens < 1) {
+        throw new FrpcConfigurationException("frpc.max-message-tokens", "frpc.max-message-tokens must be positive "
+            + "but was " + maxMessageTokens, "set it to the tokens one message may hold, e.g. "
+            + DEFAULT_MAX_MESSAGE_TOKENS);
       }
       if (mailboxCapacity < 1) {
         throw new FrpcConfigurationException("frpc.server.mailbox-capacity", "frpc.server.mailbox-capacity must be "

@@ -9,6 +9,7 @@ import io.frpc.internal.transport.OutgoingConnection;
 import io.frpc.internal.transport.TransportSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -190,6 +191,39 @@ class FailureModesTest {
         .isInstanceOfSatisfying(RemoteCallException.class,
             e -> assertThat(e.remoteMessage()).contains("expected 2 argument(s) but got 3"));
     assertThat(svc.call("add", Integer.class, 1, 2)).as("the connection still works").isEqualTo(3);
+  }
+
+  /**
+   * A byte or two of Smile becomes an object of tens of bytes: each side bounds the tokens of what it decodes, so a
+   * peer's message within the size limit cannot become gigabytes of objects.
+   */
+  @Test
+  void aMessageOfMoreTokensThanTheReceiversLimitIsRefusedAndTheConnectionGoesOn() {
+    TestNode server = start(TestNode.builder("game", 1).configure(node -> node.maxMessageTokens(1_000))
+        .module("lists", null, 1, i -> new Object() {
+          public int count(List<Long> values) {
+            return values.size();
+          }
+
+          public List<Long> make(int size) {
+            return Collections.nCopies(size, 1_000L);
+          }
+        }));
+    TestNode caller = start(TestNode.builder("caller", 1).configure(node -> node.maxMessageTokens(1_000)))
+        .connectedTo(server);
+    ModuleCall lists = caller.frpc.module("game", "lists");
+
+    assertThatThrownBy(() -> lists.call("count", Integer.class, Collections.nCopies(5_000, 1_000L)))
+        .isInstanceOfSatisfying(RemoteCallException.class, e -> {
+          assertThat(e.code()).isEqualTo(RemoteErrorCode.BAD_ARGUMENTS);
+          assertThat(e.remoteMessage()).contains("count", "more than 1000 tokens (frpc.max-message-tokens)");
+        });
+    assertThatThrownBy(() -> lists.call("make", List.class, 5_000))
+        .isInstanceOf(ReplyBindingException.class)
+        .hasMessageContaining("more than 1000 tokens (frpc.max-message-tokens)");
+    assertThat(lists.call("count", Integer.class, Collections.nCopies(900, 1_000L)))
+        .as("the connection still works").isEqualTo(900);
+    assertThat(lists.call("make", List.class, 900)).hasSize(900);
   }
 
   @Test

@@ -15,6 +15,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.SerializableString;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.sym.PropertyNameMatcher;
 import tools.jackson.core.util.JsonParserDelegate;
@@ -40,6 +41,9 @@ public final class PayloadCodec {
    */
   static final int SHARED_MIN_BYTES = 16 * 1024;
 
+  /** The default {@code frpc.max-message-tokens}. */
+  public static final int DEFAULT_MAX_TOKENS = 1_000_000;
+
   private final SmileMapper mapper;
   private final SmileMapper control;
   /** Whether {@link #mapper} writes binary values raw (and says so in its header): they can be joined as they are. */
@@ -48,10 +52,20 @@ public final class PayloadCodec {
   private final ObjectWriter argumentsWriter;
   /** Writes and reads messages of scalars without Jackson; null for a mapper of the application's. */
   private final ScalarSmile scalars;
+  /** Tokens one message may hold when Jackson reads it ({@code frpc.max-message-tokens}). */
+  private final int maxTokens;
 
   /** A codec with frpc's default Smile configuration. */
   public PayloadCodec() {
-    this(defaultMapperBuilder().build(), true);
+    this(DEFAULT_MAX_TOKENS);
+  }
+
+  /**
+   * A codec with frpc's default Smile configuration that fails to decode a message of more than {@code maxTokens}
+   * tokens.
+   */
+  public PayloadCodec(int maxTokens) {
+    this(defaultMapperBuilder().build(), true, maxTokens);
   }
 
   /**
@@ -59,15 +73,27 @@ public final class PayloadCodec {
    * Jackson modules; frpc's own records (handshakes, errors) keep frpc's configuration.
    */
   public PayloadCodec(SmileMapper mapper) {
-    this(mapper, false);
+    this(mapper, DEFAULT_MAX_TOKENS);
+  }
+
+  /**
+   * A codec encoding arguments and results with {@code mapper} that fails to decode a message of more than
+   * {@code maxTokens} tokens.
+   */
+  public PayloadCodec(SmileMapper mapper, int maxTokens) {
+    this(mapper, false, maxTokens);
   }
 
   /**
    * @param ownMapper whether {@code mapper} is frpc's default one, whose scalars are written and read without
    *                  Jackson: an application's modules may bind even a {@code String} their own way
    */
-  private PayloadCodec(SmileMapper mapper, boolean ownMapper) {
+  private PayloadCodec(SmileMapper mapper, boolean ownMapper, int maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("max-message-tokens must be positive but was " + maxTokens);
+    }
     this.mapper = mapper;
+    this.maxTokens = maxTokens;
     byte[] nothing = mapper.writeValueAsBytes(null);
     this.argumentsWriter = mapper.writer();
     this.rawBinary = nothing.length == 5 && nothing[0] == ':' && nothing[1] == ')' && nothing[2] == '\n'
@@ -364,13 +390,13 @@ public final class PayloadCodec {
     }
   }
 
-  private static PayloadParser parser(SmileMapper mapper, Payload payload) {
+  private PayloadParser parser(SmileMapper mapper, Payload payload) {
     if (payload.hasArray()) {
       return new PayloadParser(mapper.createParser(payload.array(), payload.arrayOffset(), payload.length()),
-          payload, null);
+          payload, null, maxTokens);
     }
     PayloadStream stream = new PayloadStream(payload.view());
-    return new PayloadParser(mapper.createParser(stream), payload, stream);
+    return new PayloadParser(mapper.createParser(stream), payload, stream, maxTokens);
   }
 
   /**
@@ -425,19 +451,24 @@ public final class PayloadCodec {
    * A parser over one payload. It fails when the input ends inside an object or array: Smile's parser reports
    * such an end as the end of input; a record bound through its constructor then buffers the unknown properties
    * it met and loops forever over that unbalanced buffer, so one truncated message from a peer would hold a
-   * thread. And it reads raw binary values straight from the payload ({@link #rawBinary()}).
+   * thread. It fails past {@code maxTokens} tokens handed to the reader: a few bytes of Smile can become tens of
+   * bytes of objects each, so a message within the size limit could otherwise fill the heap. And it reads raw
+   * binary values straight from the payload ({@link #rawBinary()}).
    */
   static final class PayloadParser extends JsonParserDelegate {
 
     private final Payload payload;
     /** The stream of a pooled payload; null for an array payload, which the parser skips through without a copy. */
     private final PayloadStream stream;
+    private final int maxTokens;
+    private int tokens;
     private List<FrpcBytes> opened;
 
-    PayloadParser(JsonParser parser, Payload payload, PayloadStream stream) {
+    PayloadParser(JsonParser parser, Payload payload, PayloadStream stream, int maxTokens) {
       super(parser);
       this.payload = payload;
       this.stream = stream;
+      this.maxTokens = maxTokens;
     }
 
     /**
@@ -577,6 +608,11 @@ public final class PayloadCodec {
       if (token == null && !streamReadContext().inRoot()) {
         throw new StreamReadException(this, "input ends inside an " + (streamReadContext().inArray() ? "array"
             : "object"));
+      }
+      // skipped values (skipChildren) are not counted: they make no objects
+      if (++tokens > maxTokens) {
+        throw new StreamConstraintsException("the message holds more than " + maxTokens
+            + " tokens (frpc.max-message-tokens)");
       }
       return token;
     }

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.frpc.FrpcBytes;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectReader;
 
 /** Arguments a peer sends are bound or refused, never read past their end (found by PipelineFuzzTest). */
@@ -29,6 +33,44 @@ class PayloadCodecTest {
     assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
         assertThatThrownBy(() -> codec.readControl(new Payload(hello, 0, hello.length), Handshake.Hello.class))
             .isInstanceOf(tools.jackson.core.JacksonException.class));
+  }
+
+  /** Up to the limit a message decodes; one token more and it is refused, as arguments and as a value. */
+  @Test
+  void aMessageOfMoreTokensThanTheLimitIsRefused() {
+    PayloadCodec limited = new PayloadCodec(1_000);
+    ObjectReader list = limited.reader(new TypeReference<List<Long>>() { });
+    // the arguments' array, the list's start, its values, the list's end and the array's end
+    byte[] atLimit = limited.controlBytes(new Object[] {Collections.nCopies(996, 1_000L)});
+    byte[] beyond = limited.controlBytes(new Object[] {Collections.nCopies(997, 1_000L)});
+
+    assertThat(limited.readArguments(new Payload(atLimit, 0, atLimit.length), new ObjectReader[] {list},
+        FrpcBytes::close)[0]).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).hasSize(996);
+    assertThatThrownBy(() -> limited.readArguments(new Payload(beyond, 0, beyond.length), new ObjectReader[] {list},
+        FrpcBytes::close))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("more than 1000 tokens (frpc.max-message-tokens)");
+    byte[] value = limited.controlBytes(Collections.nCopies(1_000, 1_000L));
+    assertThatThrownBy(() -> limited.readValue(new Payload(value, 0, value.length), list))
+        .isInstanceOf(JacksonException.class)
+        .hasMessageContaining("frpc.max-message-tokens");
+  }
+
+  @Test
+  void aByteArrayIsOneToken() {
+    PayloadCodec limited = new PayloadCodec(3);
+    byte[] bytes = limited.controlBytes(List.of(new byte[1 << 20]));
+
+    List<byte[]> read = limited.readValue(new Payload(bytes, 0, bytes.length),
+        limited.reader(new TypeReference<List<byte[]>>() { }));
+    assertThat(read).singleElement().satisfies(value -> assertThat(value).hasSize(1 << 20));
+  }
+
+  @Test
+  void aLimitBelowOneTokenIsRefused() {
+    assertThatThrownBy(() -> new PayloadCodec(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max-message-tokens must be positive but was 0");
   }
 
   @Test

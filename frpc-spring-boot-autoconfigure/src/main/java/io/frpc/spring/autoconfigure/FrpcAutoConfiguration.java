@@ -100,6 +100,7 @@ public final class FrpcAutoConfiguration {
     map.from(server::getHandshakeRatePerAddress).to(builder::handshakeRatePerAddress);
     map.from(properties::getMaxMessageSize).as(size -> toIntBytes(size.toBytes(), "frpc.max-message-size"))
         .to(builder::maxMessageSize);
+    map.from(properties::getMaxMessageTokens).to(builder::maxMessageTokens);
     map.from(properties::getFragmentSize).as(size -> toIntBytes(size.toBytes(), "frpc.fragment-size"))
         .to(builder::fragmentSize);
     map.from(properties::getSocketBufferSize).as(size -> toIntBytes(size.toBytes(), "frpc.socket-buffer-size"))

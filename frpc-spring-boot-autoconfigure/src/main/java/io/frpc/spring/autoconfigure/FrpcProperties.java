@@ -46,6 +46,13 @@ public class FrpcProperties {
   /** Largest message accepted or sent; a larger call fails with MessageTooLargeException before it is sent. */
   private DataSize maxMessageSize = DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE);
 
+  /**
+   * Tokens one message may hold when it is decoded: each value, field name, and start or end of an array or
+   * object (a byte[], string or number is one). It bounds the objects a peer's message becomes, a few bytes of
+   * Smile each; a request with more is answered BAD_ARGUMENTS, a reply with more fails its call.
+   */
+  private int maxMessageTokens = FrpcNode.DEFAULT_MAX_MESSAGE_TOKENS;
+
   /** Messages larger than this travel as fragments of this size, interleaved with small messages. */
   private DataSize fragmentSize = DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE);
 
@@ -129,6 +136,14 @@ public class FrpcProperties {
 
   public void setMaxMessageSize(DataSize maxMessageSize) {
     this.maxMessageSize = maxMessageSize;
+  }
+
+  public int getMaxMessageTokens() {
+    return maxMessageTokens;
+  }
+
+  public void setMaxMessageTokens(int maxMessageTokens) {
+    this.maxMessageTokens = maxMessageTokens;
   }
 
   public DataSize getFragmentSize() {

@@ -49,7 +49,7 @@ class ConfigurationMetadataTest {
       "frpc.server.shutdown-timeout", "frpc.server.include-stacktrace", "frpc.server.mdc",
       "frpc.server.mailbox-capacity", "frpc.client.connect-wait", "frpc.client.call-timeout", "frpc.client.connect-timeout",
       "frpc.client.reconnect-initial-backoff", "frpc.client.reconnect-max-backoff",
-      "frpc.max-message-size", "frpc.fragment-size", "frpc.heartbeat-interval", "frpc.heartbeat-timeout",
+      "frpc.max-message-size", "frpc.max-message-tokens", "frpc.fragment-size", "frpc.heartbeat-interval", "frpc.heartbeat-timeout",
       "frpc.io-threads", "frpc.discovery.type", "frpc.discovery.static.nodes"})
   void propertyIsListedWithADescription(String name) {
     assertThat(properties).containsKey(name);
@@ -159,6 +159,7 @@ class ConfigurationMetadataTest {
       Map.entry("frpc.client.retry.budget-min-per-second", FrpcNode.DEFAULT_RETRY_BUDGET_MIN_PER_SECOND),
       Map.entry("frpc.client.load-balancing", FrpcNode.DEFAULT_LOAD_BALANCING),
       Map.entry("frpc.max-message-size", DataSize.ofBytes(FrpcNode.DEFAULT_MAX_MESSAGE_SIZE)),
+      Map.entry("frpc.max-message-tokens", FrpcNode.DEFAULT_MAX_MESSAGE_TOKENS),
       Map.entry("frpc.fragment-size", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_SIZE)),
       Map.entry("frpc.fragment-window", DataSize.ofBytes(FrpcNode.DEFAULT_FRAGMENT_WINDOW)),
       Map.entry("frpc.heartbeat-interval", FrpcNode.DEFAULT_HEARTBEAT_INTERVAL),

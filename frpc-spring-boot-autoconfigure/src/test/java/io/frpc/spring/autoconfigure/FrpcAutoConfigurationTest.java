@@ -344,6 +344,15 @@ class FrpcAutoConfigurationTest {
   }
 
   @Test
+  void maxMessageTokensOfZeroFailsStartUpNamingTheProperty() {
+    namedNode.withPropertyValues("frpc.max-message-tokens=0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause()
+          .hasMessageContaining("frpc.max-message-tokens must be positive but was 0");
+    });
+  }
+
+  @Test
   void heartbeatTimeoutNotLongerThanTheIntervalFailsStartUpNamingBothProperties() {
     namedNode.withPropertyValues("frpc.heartbeat-interval=5s", "frpc.heartbeat-timeout=5s").run(context -> {
       assertThat(context).hasFailed();
