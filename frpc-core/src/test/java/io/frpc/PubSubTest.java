@@ -496,6 +496,20 @@ class PubSubTest {
   }
 
   @Test
+  void aPublicationOfMoreTokensThanTheSubscribersLimitIsDroppedAndTheNextDelivered() {
+    TestNode game = node("game", 1);
+    TestNode hall = node(TestNode.builder("hall", 1).configure(b -> b.maxMessageTokens(100))).connectedTo(game);
+    List<List<?>> received = new CopyOnWriteArrayList<>();
+    Subscription subscription = hall.frpc.channels("game").subscribe("lists", List.class, m -> received.add(m.payload()));
+    await().atMost(WAIT).until(() -> game.node.publisher().hasSubscribers("lists"));
+    game.node.publisher().publish("lists", java.util.Collections.nCopies(1_000, 7));
+    game.node.publisher().publish("lists", List.of(1, 2, 3));
+    await().atMost(WAIT).until(() -> received.size() == 1);
+    assertThat(received).containsExactly(List.of(1, 2, 3));
+    assertThat(subscription.dropped()).isEqualTo(1);
+  }
+
+  @Test
   void publishingWithoutSubscribersCostsNoEncodingAndReturnsZero() {
     TestNode game = node("game", 1);
     Object unencodable = new Object() {
