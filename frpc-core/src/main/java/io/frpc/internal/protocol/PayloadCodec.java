@@ -298,7 +298,8 @@ public final class PayloadCodec {
 
   /** Decodes a control record. */
   public <T> T readControl(Payload payload, Class<T> type) {
-    try (JsonParser parser = parser(control, payload)) {
+    // frpc's own records, a few tokens each: the default bound, whatever frpc.max-message-tokens says
+    try (JsonParser parser = parser(control, payload, DEFAULT_MAX_TOKENS)) {
       return control.readValue(parser, type);
     }
   }
@@ -316,7 +317,7 @@ public final class PayloadCodec {
         return (T) value;
       }
     }
-    PayloadParser parser = parser(mapper, payload);
+    PayloadParser parser = parser(mapper, payload, maxTokens);
     try (parser) {
       return reader.readValue(parser);
     } catch (RuntimeException e) {
@@ -341,7 +342,7 @@ public final class PayloadCodec {
     }
     PayloadParser parser;
     try {
-      parser = parser(mapper, payload);
+      parser = parser(mapper, payload, maxTokens);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("arguments are not valid Smile: " + e.getOriginalMessage(), e);
     }
@@ -390,7 +391,7 @@ public final class PayloadCodec {
     }
   }
 
-  private PayloadParser parser(SmileMapper mapper, Payload payload) {
+  private static PayloadParser parser(SmileMapper mapper, Payload payload, int maxTokens) {
     if (payload.hasArray()) {
       return new PayloadParser(mapper.createParser(payload.array(), payload.arrayOffset(), payload.length()),
           payload, null, maxTokens);

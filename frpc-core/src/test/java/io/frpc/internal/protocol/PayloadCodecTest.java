@@ -67,6 +67,15 @@ class PayloadCodecTest {
   }
 
   @Test
+  void frpcsOwnRecordsAreReadWhateverTheLimit() {
+    PayloadCodec limited = new PayloadCodec(1);
+    byte[] error = limited.controlBytes(new RemoteError(1, "java.lang.IllegalStateException", "broken", "at here"));
+
+    assertThat(limited.readControl(new Payload(error, 0, error.length), RemoteError.class).message())
+        .isEqualTo("broken");
+  }
+
+  @Test
   void aLimitBelowOneTokenIsRefused() {
     assertThatThrownBy(() -> new PayloadCodec(0))
         .isInstanceOf(IllegalArgumentException.class)
