@@ -256,6 +256,8 @@ public final class BenchmarkRunner {
       Map<String, JvmMemory> windowStarts = new HashMap<>();
       Map<String, JvmMemory> windows = new HashMap<>();
       Map<String, Long> payloads = new HashMap<>();
+      Map<String, HostCpu> cpuStarts = new HashMap<>();
+      Map<String, Double> steals = new HashMap<>();
       try (BufferedReader clientOut = reader(client)) {
         while ((line = clientOut.readLine()) != null) {
           if (line.startsWith("WINDOW ")) {
@@ -267,21 +269,23 @@ public final class BenchmarkRunner {
             if (f[3].equals("start")) {
               windowStarts.put(key, both);
               payloads.put(key, payload);
+              cpuStarts.put(key, HostCpu.now());
             } else {
               windows.put(key, both.minus(windowStarts.get(key)));
               payloads.put(key, payload - payloads.get(key));
+              steals.put(key, HostCpu.stealPercent(cpuStarts.get(key), HostCpu.now()));
             }
           } else if (line.startsWith("RESULT ")) {
             Result result = Result.parse(line);
             String key = result.scenario() + " " + result.rep();
             if (windows.containsKey(key)) {
-              result = result.withMemory(windows.get(key), payloads.get(key));
+              result = result.withWindow(windows.get(key), payloads.get(key), steals.get(key));
             }
             results.add(result);
             System.err.printf(Locale.ROOT, "  %-22s rep %d: %,12.0f calls/s  p50 %9.1f us  p99 %9.1f us  heap/payload "
-                + "%.2f  GCs %d young %d full%n", result.scenario(), result.rep(), result.callsPerSecond(),
-                result.p50Micros(), result.p99Micros(), result.heapPerPayloadByte(), result.youngGcs(),
-                result.fullGcs());
+                + "%.2f  GCs %d young %d full  steal %.0f %%%n", result.scenario(), result.rep(),
+                result.callsPerSecond(), result.p50Micros(), result.p99Micros(), result.heapPerPayloadByte(),
+                result.youngGcs(), result.fullGcs(), result.hostStealPercent());
           } else {
             System.err.println("  client: " + line);
           }
@@ -402,6 +406,7 @@ public final class BenchmarkRunner {
       if (scenario.startsWith("pingpong") || scenario.startsWith("throughput")) {
         row(out, scenario, "p50 µs, last warm-up second", systems, ratios, bySystem, Result::warmupP50Micros, false);
       }
+      row(out, scenario, "host steal % (measured windows)", systems, ratios, bySystem, Result::hostStealPercent, false);
     }
     if (systems.contains("netty") && systems.contains("grpc")) {
       // the targets are ratios to the peers: only a run that has them can check them

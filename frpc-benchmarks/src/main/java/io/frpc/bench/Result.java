@@ -21,20 +21,27 @@ import org.HdrHistogram.Histogram;
  *                       and reply counted); NaN where not measured
  * @param youngGcs       young collections of both JVMs in the window (-1 where not measured)
  * @param fullGcs        full collections of both JVMs in the window (-1 where not measured)
+ * @param hostStealPercent share of the host's CPU time stolen by the hypervisor during the window ({@link HostCpu});
+ *                       NaN where not measured
  */
 record Result(String system, String scenario, int rep, double callsPerSecond, double p50Micros, double p99Micros,
-    double p999Micros, double warmupP50Micros, double heapPerPayloadByte, long youngGcs, long fullGcs) {
+    double p999Micros, double warmupP50Micros, double heapPerPayloadByte, long youngGcs, long fullGcs,
+    double hostStealPercent) {
 
   Result(String system, String scenario, int rep, double callsPerSecond, double p50Micros, double p99Micros,
       double p999Micros, double warmupP50Micros) {
-    this(system, scenario, rep, callsPerSecond, p50Micros, p99Micros, p999Micros, warmupP50Micros, Double.NaN, -1, -1);
+    this(system, scenario, rep, callsPerSecond, p50Micros, p99Micros, p999Micros, warmupP50Micros, Double.NaN, -1, -1,
+        Double.NaN);
   }
 
-  /** This result with the window's memory figures: both JVMs' allocation and collections, and the payload bytes. */
-  Result withMemory(JvmMemory bothJvms, long payloadBytes) {
+  /**
+   * This result with the window's figures measured outside the client: both JVMs' allocation and collections, the
+   * payload bytes, and the host's steal.
+   */
+  Result withWindow(JvmMemory bothJvms, long payloadBytes, double hostStealPercent) {
     return new Result(system, scenario, rep, callsPerSecond, p50Micros, p99Micros, p999Micros, warmupP50Micros,
         payloadBytes == 0 ? Double.NaN : (double) bothJvms.allocatedBytes() / payloadBytes, bothJvms.youngGcs(),
-        bothJvms.fullGcs());
+        bothJvms.fullGcs(), hostStealPercent);
   }
 
   static Result of(String system, String scenario, int rep, long calls, long nanos, Histogram latencies,
