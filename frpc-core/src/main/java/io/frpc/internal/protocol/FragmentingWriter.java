@@ -93,8 +93,9 @@ public final class FragmentingWriter extends ChannelDuplexHandler {
     if (queued + bytes <= maxQueuedBytes + maxMessageSize) {
       return null;
     }
-    return new LimitExceededException("the peer does not read: " + queued + " bytes are waiting to be written, the "
-        + "limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes) besides one message of up to "
+    // counted with the bytes refused: from other threads those are all the frames queued for the I/O thread
+    return new LimitExceededException("the peer does not read: " + (queued + bytes) + " bytes would wait to be "
+        + "written, the limit is " + maxQueuedBytes + " (frpc.max-queued-outbound-bytes) besides one message of up to "
         + maxMessageSize + " (frpc.max-message-size)");
   }
 

@@ -164,6 +164,7 @@ class ConnectionWritesTest {
     assertThat(limited.queuedBytes()).isEqualTo(5_000);
     release.countDown();
     assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("6000 bytes would wait to be written")
         .hasMessageContaining("frpc.max-queued-outbound-bytes");
     assertThat(caught.get(10, TimeUnit.SECONDS)).isInstanceOf(LimitExceededException.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 5);
