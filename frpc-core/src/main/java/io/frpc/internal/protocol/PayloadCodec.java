@@ -70,15 +70,8 @@ public final class PayloadCodec {
 
   /**
    * A codec encoding arguments and results with {@code mapper}, for applications that register their own
-   * Jackson modules; frpc's own records (handshakes, errors) keep frpc's configuration.
-   */
-  public PayloadCodec(SmileMapper mapper) {
-    this(mapper, DEFAULT_MAX_TOKENS);
-  }
-
-  /**
-   * A codec encoding arguments and results with {@code mapper} that fails to decode a message of more than
-   * {@code maxTokens} tokens.
+   * Jackson modules (frpc's own records, handshakes and errors, keep frpc's configuration); it fails to decode a
+   * message of more than {@code maxTokens} tokens.
    */
   public PayloadCodec(SmileMapper mapper, int maxTokens) {
     this(mapper, false, maxTokens);
@@ -106,7 +99,7 @@ public final class PayloadCodec {
         .build();
   }
 
-  /** frpc's Smile configuration, to be adjusted by applications and passed to {@link #PayloadCodec(SmileMapper)}. */
+  /** frpc's Smile configuration, to be adjusted by applications and passed to {@link #PayloadCodec(SmileMapper, int)}. */
   public static SmileMapper.Builder defaultMapperBuilder() {
     // Arguments are bound element by element from one array, so a value is always followed by more tokens.
     // Binary travels raw: frames are length-prefixed, so Smile's 7-bit escaping would only cost CPU and size.

@@ -29,7 +29,8 @@ class ScalarSmileTest {
       long.class, Long.class, boolean.class, Boolean.class};
 
   private final PayloadCodec scalars = new PayloadCodec();
-  private final PayloadCodec jackson = new PayloadCodec(PayloadCodec.defaultMapperBuilder().build());
+  private final PayloadCodec jackson = new PayloadCodec(PayloadCodec.defaultMapperBuilder().build(),
+      PayloadCodec.DEFAULT_MAX_TOKENS);
   /** Direct memory: a small value, copied into frames, and a large one, which the codec joins to them instead. */
   private final FrpcBytes directSmall = FrpcBytes.wrap(ByteBuffer.allocateDirect(100).put(0, (byte) 9));
   private final FrpcBytes directLarge = FrpcBytes.wrap(ByteBuffer.allocateDirect(PayloadCodec.SHARED_MIN_BYTES));
