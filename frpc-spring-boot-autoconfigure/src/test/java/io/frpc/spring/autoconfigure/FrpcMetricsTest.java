@@ -3,9 +3,11 @@ package io.frpc.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.frpc.FrpcBytes;
 import io.frpc.FrpcNode;
 import io.frpc.FrpcTemplate;
 import io.frpc.observability.FrpcObserver;
+import io.frpc.spring.FrpcHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /** Micrometer metrics: there with a registry, gone without Micrometer, replaceable. */
 class FrpcMetricsTest {
@@ -52,6 +55,43 @@ class FrpcMetricsTest {
           await().atMost(Duration.ofSeconds(5)).until(() -> serverMeters.find("frpc.server.requests")
               .tags("module", "greeter", "command", "greet", "outcome", "SUCCESS").timer() != null);
           assertThat(serverMeters.get("frpc.server.requests.in.flight").gauge().value()).isZero();
+        }));
+  }
+
+  /** Module "blob": {@code blob(size)} answers that many bytes. */
+  @Configuration(proxyBeanMethods = false)
+  @Import(BlobNode.Blob.class)
+  static class BlobNode {
+    @FrpcHandler(module = "blob")
+    public static class Blob {
+      public byte[] blob(int size) {
+        return new byte[size];
+      }
+    }
+  }
+
+  @Test
+  void theMemoryOfLargeMessagesIsMeasured() {
+    int size = 300_000;
+    game.withUserConfiguration(BlobNode.class).run(server -> lobby.withPropertyValues(
+        "frpc.discovery.static.nodes.game.1=127.0.0.1:" + server.getBean(FrpcNode.class).listenAddress().getPort())
+        .run(client -> {
+          MeterRegistry meters = client.getBean(MeterRegistry.class);
+          assertThat(meters.get("frpc.inbound.bytes.held").gauge().value()).isZero();
+
+          FrpcBytes reply = client.getBean(FrpcTemplate.class).module("game", "blob").call("blob", FrpcBytes.class, size);
+          assertThat(reply.length()).isEqualTo(size);
+          assertThat(meters.get("frpc.inbound.bytes.held").gauge().value()).as("held by the open view")
+              .isGreaterThanOrEqualTo(size);
+          reply.close();
+          await().atMost(Duration.ofSeconds(5))
+              .until(() -> meters.get("frpc.inbound.bytes.held").gauge().value() == 0);
+
+          // the server encoded the reply's frames into the pooled allocator, whose arenas keep their chunks
+          assertThat(meters.get("netty.allocator.memory.used").tags("allocator.type", "PooledByteBufAllocator",
+              "memory.type", "direct").gauge().value()).isPositive();
+          assertThat(meters.find("netty.allocator.memory.used").gauges()).as("the channels' allocator too")
+              .hasSizeGreaterThan(2);
         }));
   }
 
