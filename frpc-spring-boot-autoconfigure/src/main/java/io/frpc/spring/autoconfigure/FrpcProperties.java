@@ -49,7 +49,8 @@ public class FrpcProperties {
   /**
    * Tokens one message may hold when it is decoded: each value, field name, and start or end of an array or
    * object (a byte[], string or number is one). It bounds the objects a peer's message becomes, a few bytes of
-   * Smile each; a request with more is answered BAD_ARGUMENTS, a reply with more fails its call.
+   * Smile each; a request with more is answered BAD_ARGUMENTS, a reply with more fails its call, a publication with
+   * more is dropped.
    */
   private int maxMessageTokens = FrpcNode.DEFAULT_MAX_MESSAGE_TOKENS;
 
